@@ -1,0 +1,11 @@
+#!/usr/bin/env python3
+"""Vitrine: build, preview, scaffold and check the Label Actions innovantes showcase.
+
+Usage: python build.py [build|serve|new|check] --help
+"""
+import sys
+
+from vitrine.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

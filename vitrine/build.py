@@ -1,0 +1,175 @@
+"""The build pipeline, top to bottom: load → validate → plan pages → render → write.
+
+``build`` is used both by ``python build.py`` and, with a long-lived
+``BuildState``, by the live preview: the state remembers what was read and
+what each page was made from, so a rebuild re-reads only changed files and
+re-renders only pages whose fingerprint changed. The same record, kept in
+``.vitrine-cache/``, makes a command-line rebuild of unchanged content cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .errors import ContentError
+from .load import LoadCache, load_content
+from .markup import MarkdownCache
+from .model import Site
+from .pages import Page, plan_pages
+from .render import Renderer
+from .validate import validate
+from .write import Output, write_site
+
+CACHE_DIR = ".vitrine-cache"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    out: Path
+    today: dt.date
+    drafts: bool = False  # the preview shows drafts; a published build never does
+    base_url: str | None = None  # overrides site.yaml, e.g. for a preview deployment
+    use_cache: bool = True
+
+
+@dataclass
+class BuildReport:
+    errors: tuple[ContentError, ...] = ()
+    warnings: tuple[ContentError, ...] = ()
+    pages: int = 0
+    rendered: int = 0
+    written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    conversions: int = 0
+    reads: int = 0
+    site: Site | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class BuildState:
+    """What survives between builds: read files, converted Markdown, and each output's fingerprint."""
+
+    load_cache: LoadCache
+    markdown: MarkdownCache
+    record: dict[str, list]  # output path → [fingerprint, size, mtime_ns]
+    record_path: Path | None
+
+    @classmethod
+    def open(cls, options: BuildOptions) -> "BuildState":
+        cache_dir = options.root / CACHE_DIR if options.use_cache else None
+        record_path = cache_dir / f"record-{options.out.name}.json" if cache_dir else None
+        record: dict[str, list] = {}
+        if record_path and record_path.exists():
+            try:
+                record = json.loads(record_path.read_text("utf-8"))
+            except (OSError, ValueError):
+                record = {}
+        return cls(LoadCache(), MarkdownCache(cache_dir), record, record_path)
+
+
+def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport:
+    """Build the site into ``options.out``; on any content error, leave it untouched."""
+    state = state or BuildState.open(options)
+    reads_before, conversions_before = state.load_cache.reads, state.markdown.conversions
+
+    loaded = load_content(options.root, state.load_cache)
+    validated = validate(loaded, include_drafts=options.drafts)
+    if validated.errors or validated.site is None:
+        return BuildReport(errors=validated.errors, warnings=validated.warnings)
+    site = _with_base_url(validated.site, options.base_url)
+    plan = plan_pages(site, options.today)
+    if plan.errors:
+        return BuildReport(errors=plan.errors, warnings=validated.warnings)
+    try:
+        renderer = Renderer(options.root / "templates", state.markdown, site, preview=options.drafts)
+        outputs, rendered = render_changed(plan.pages, renderer, state.record, options.out)
+    except jinja2.TemplateError as exc:
+        return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
+    outputs += asset_outputs(options.root, site)
+    written = write_site(options.out, outputs)
+    state.record = _new_record(options.out, plan.pages, renderer)
+    _save_record(state)
+    return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=rendered,
+                       written=tuple(written.written), removed=tuple(written.removed),
+                       conversions=state.markdown.conversions - conversions_before,
+                       reads=state.load_cache.reads - reads_before, site=site)
+
+
+def render_changed(pages: tuple[Page, ...], renderer: Renderer, record: dict[str, list],
+                   out: Path) -> tuple[list[Output], int]:
+    """Render the pages whose fingerprint changed; the others are kept from the previous site."""
+    outputs, rendered = [], 0
+    for page in pages:
+        previous = record.get(page.output)
+        if previous and previous[0] == renderer.fingerprint(page) and _unchanged_on_disk(out / page.output, previous):
+            outputs.append(Output(page.output))
+        else:
+            outputs.append(Output(page.output, renderer.render(page)))
+            rendered += 1
+    return outputs, rendered
+
+
+def _unchanged_on_disk(path: Path, previous: list) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return [st.st_size, st.st_mtime_ns] == previous[1:]
+
+
+def asset_outputs(root: Path, site: Site) -> list[Output]:
+    """The design's files (static/) and the editors' media (content/media/), copied as they are."""
+    outputs = []
+    static = root / "static"
+    for path in sorted(static.rglob("*")) if static.is_dir() else []:
+        if path.is_file():
+            outputs.append(Output("static/" + path.relative_to(static).as_posix(), copy_from=path))
+    for name in site.media:
+        outputs.append(Output(name, copy_from=root / "content" / name))
+    return outputs
+
+
+def _new_record(out: Path, pages: tuple[Page, ...], renderer: Renderer) -> dict[str, list]:
+    record = {}
+    for page in pages:
+        st = (out / page.output).stat()
+        record[page.output] = [renderer.fingerprint(page), st.st_size, st.st_mtime_ns]
+    return record
+
+
+def _save_record(state: BuildState) -> None:
+    if state.record_path is None:
+        return
+    state.record_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = state.record_path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(state.record, sort_keys=True), "utf-8")
+    os.replace(tmp, state.record_path)
+
+
+def _with_base_url(site: Site, base_url: str | None) -> Site:
+    if not base_url:
+        return site
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
+
+
+def template_error(root: Path, exc: jinja2.TemplateError) -> ContentError:
+    """A template mistake, located like a content error (it is the designer's, not the editor's)."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+    try:
+        name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        name = f"templates/{name}" if not str(name).startswith("templates") else str(name)
+    return ContentError(name, getattr(exc, "lineno", None) or 1, "template", str(exc.message or exc))

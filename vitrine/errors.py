@@ -1,0 +1,41 @@
+"""The one error type for content problems, collected and reported together."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """A problem in a content file, located to the line of the offending key.
+
+    ``str()`` gives the one-line form editors see:
+    ``content/laureates/x.md:4: quartiers: quartier inconnu « a » — vouliez-vous dire « b » ?``
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class ContentErrors(Exception):
+    """Raised by a stage when the content cannot be built; carries every problem found."""
+
+    def __init__(self, errors: Iterable[ContentError]):
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """A French « did you mean » hint, or an empty string when nothing is close."""
+    close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)
+    return f"vouliez-vous dire « {close[0]} » ?" if close else ""

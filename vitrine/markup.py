@@ -1,0 +1,94 @@
+"""Markdown bodies → safe, French-typographed HTML, converted once per distinct body.
+
+The HTML is cached on disk keyed by the body's hash and this converter's
+version and options, so a cached entry can never be served for other settings.
+Raw HTML in Markdown goes through the nh3 allowlist: formatting survives,
+scripts, event handlers, ``javascript:`` URLs, frames, styles and forms do not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import markdown
+import nh3
+
+from .slugs import slugify
+from .typography import french_html
+
+EXTENSIONS = ["tables", "attr_list", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {"toc": {"baselevel": 2, "slugify": lambda value, sep: slugify(value), "toc_depth": "2-4"}}
+
+ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "h5",
+                "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "code", "pre", "hr", "abbr", "sup", "sub",
+                "dl", "dt", "dd", "figure", "figcaption", "q", "cite", "small", "span"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "img": {"src", "alt", "title", "width", "height"},
+                      "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"},
+                      "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}}
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+URL_SCHEMES = {"http", "https", "mailto"}
+CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "textarea", "select", "template", "noscript"}
+
+# Bump when the pipeline below changes in a way that changes its output.
+PIPELINE_VERSION = "3"
+OPTIONS_KEY = hashlib.blake2b(repr((PIPELINE_VERSION, markdown.__version__, getattr(nh3, "__version__", ""),
+                                    EXTENSIONS, sorted(ALLOWED_TAGS), sorted(ALLOWED_ATTRIBUTES.items()),
+                                    sorted(URL_SCHEMES))).encode(), digest_size=8).hexdigest()
+
+_TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right);?"')
+
+
+def markdown_to_html(text: str, converter: markdown.Markdown | None = None) -> str:
+    """Convert, sanitize and typograph one Markdown body (no cache)."""
+    md = converter or new_converter()
+    html = md.reset().convert(text)
+    html = _TABLE_ALIGN.sub(r' class="align-\1"', html)
+    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     clean_content_tags=CONTENT_DROPPED, allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES},
+                     link_rel=None)
+    return french_html(html)
+
+
+def new_converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+
+
+class MarkdownCache:
+    """Markdown → HTML with an on-disk cache in ``.vitrine-cache/markdown/``."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.cache_dir = cache_dir / "markdown" if cache_dir else None
+        self.memory: dict[str, str] = {}
+        self.conversions = 0
+        self._converter: markdown.Markdown | None = None
+
+    def html(self, text: str) -> str:
+        key = hashlib.blake2b((OPTIONS_KEY + "\0" + text).encode(), digest_size=16).hexdigest()
+        hit = self.memory.get(key)
+        if hit is not None:
+            return hit
+        path = self.cache_dir / key[:2] / f"{key}.html" if self.cache_dir else None
+        if path is not None:
+            try:
+                hit = path.read_text("utf-8")
+            except OSError:
+                hit = None
+        if hit is None:
+            self._converter = self._converter or new_converter()
+            hit = markdown_to_html(text, self._converter)
+            self.conversions += 1
+            if path is not None:
+                _write_atomic(path, hit)
+        if len(self.memory) < 20000:
+            self.memory[key] = hit
+        return hit
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)

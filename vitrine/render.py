@@ -1,0 +1,162 @@
+"""Stage 4 — render: planned pages → bytes, through Jinja2 templates.
+
+Templates autoescape and use ``StrictUndefined``: a typo in a template fails
+the build loudly. Links are made relative to the page being rendered, so the
+site works from any sub-folder. Each page also gets a fingerprint of what it is
+made from (its templates, the records it shows, the engine's code); a page
+whose fingerprint is unchanged since the last build need not be rendered again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from urllib.parse import urlsplit
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+
+from .markup import MarkdownCache
+from .model import Edition, FreePage, Laureate, Site
+from .pages import Page
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+# Context keys holding the page's own record: a change anywhere in its file re-renders the page.
+MAIN_KEYS = {"laureate", "edition", "page"}
+_ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
+_MEDIA_LINK = re.compile(r'(href|src)="(media/)')
+
+
+def code_digest() -> str:
+    """The engine's own source: upgrading Vitrine re-renders everything."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class Renderer:
+    """A Jinja2 environment bound to one site, with the filters templates need."""
+
+    def __init__(self, templates: Path, markdown: MarkdownCache, site: Site, preview: bool = False):
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                      keep_trailing_newline=True)
+        self.env.filters.update(date_fr=date_fr, plural=plural, markdown=self._markdown_filter())
+        self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
+                                base_path=urlsplit(site.config.base_url).path or "/")
+        self.markdown = markdown
+        self.templates = templates
+        self._digests: dict[str, str] = {}
+        self.base_digest = hashlib.blake2b(
+            repr((code_digest(), site.shared_digest, navigation(site), preview)).encode(), digest_size=16).hexdigest()
+        self.rendered = 0
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        self.rendered += 1
+        return template.render(page.context, page_url=page.url, title=page.title).encode("utf-8")
+
+    def fingerprint(self, page: Page) -> str:
+        """What the page is made from; equal fingerprints mean equal output."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.base_digest}\0{self.template_digest(page.template)}\0{page.url}\0{page.title}".encode())
+        for key in sorted(page.context):
+            h.update(key.encode())
+            _feed(h, page.context[key], key in MAIN_KEYS)
+        return h.hexdigest()
+
+    def template_digest(self, name: str) -> str:
+        """Hash of a template and every template it extends, includes or imports."""
+        if name not in self._digests:
+            h = hashlib.blake2b(digest_size=16)
+            for dependency in sorted(self._closure(name)):
+                h.update(dependency.encode() + b"\0" + (self.templates / dependency).read_bytes())
+            self._digests[name] = h.hexdigest()
+        return self._digests[name]
+
+    def _closure(self, name: str, seen: set[str] | None = None) -> set[str]:
+        seen = seen if seen is not None else set()
+        if name in seen:
+            return seen
+        seen.add(name)
+        source = (self.templates / name).read_text("utf-8")
+        for child in jinja2.meta.find_referenced_templates(self.env.parse(source)):
+            if child:
+                self._closure(child, seen)
+        return seen
+
+    def _markdown_filter(self) -> Any:
+        @jinja2.pass_context
+        def markdown_filter(context: Any, text: str) -> Markup:
+            return Markup(relative_links(self.markdown.html(text), context["page_url"]))
+        return markdown_filter
+
+
+def _feed(h: Any, value: Any, main: bool) -> None:
+    if isinstance(value, Laureate):
+        h.update((value.source.digest if main else card_digest(value)).encode())
+    elif isinstance(value, (Edition, FreePage)):
+        h.update(value.source.digest.encode())
+    elif isinstance(value, dict):
+        for key in sorted(value, key=repr):
+            h.update(repr(key).encode())
+            _feed(h, value[key], False)
+    elif isinstance(value, (list, tuple)):
+        h.update(b"[")
+        for item in value:
+            _feed(h, item, False)
+        h.update(b"]")
+    else:
+        h.update(repr(value).encode())
+
+
+def card_digest(laureate: Laureate) -> str:
+    """What a laureate shows in listings: editing only its body leaves listings alone."""
+    return repr((laureate.slug, laureate.title, laureate.porteur, laureate.summary, laureate.edition,
+                 laureate.image, laureate.image_alt, laureate.draft, [q.slug for q in laureate.quartiers],
+                 [t.slug for t in laureate.themes]))
+
+
+def navigation(site: Site) -> tuple[tuple[str, str], ...]:
+    """The main menu: the engine's sections, then free pages that ask for a menu position."""
+    sections = (("Lauréats", "laureats/"), ("Éditions", "editions/"), ("Quartiers", "quartiers/"),
+                ("Thématiques", "thematiques/"))
+    return sections + tuple((p.title, f"{p.slug}/") for p in site.pages if p.menu is not None)
+
+
+@jinja2.pass_context
+def href(context: Any, target: str) -> str:
+    """A link from the page being rendered to ``target`` (a site-root-relative URL), as a relative path."""
+    current = context["page_url"]
+    depth = 0 if current == "404.html" else current.count("/")
+    return ("../" * depth + target) or "./"
+
+
+def relative_links(html: str, page_url: str) -> str:
+    """Root-relative links written in Markdown (``/candidater/``, ``media/x.pdf``) made relative."""
+    prefix = "../" * page_url.count("/")
+    html = _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{prefix}', html)
+    return _MEDIA_LINK.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}', html)
+
+
+def date_fr(value: dt.date) -> str:
+    """« 5 juin 2020 », « 1er mars 2021 », without depending on the machine's locale."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day}\u00a0{MONTHS[value.month - 1]} {value.year}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 lauréat », « 2 lauréats », « 0 lauréat » (French: 0 and 1 are singular)."""
+    word = singular if count < 2 else (plural_form or singular + "s")
+    return f"{count}\u00a0{word}"
+
+
+def render_all(pages: Iterable[Page], renderer: Renderer) -> dict[str, bytes]:
+    return {page.output: renderer.render(page) for page in pages}

@@ -1,0 +1,223 @@
+"""The content contract, defined once.
+
+Each content type is a ``Schema``: its fields, their kind, whether they are
+required and their French description. Validation, the field tables of
+``docs/content.md``, the ``new`` scaffolds and the open-data exports all read
+these definitions, so adding a field is a change in this file only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Kinds of value a field may hold, with the words editors read in messages.
+KIND_LABELS = {
+    "text": "un texte",
+    "int": "un nombre entier",
+    "date": "une date (AAAA-MM-JJ)",
+    "bool": "true ou false",
+    "text_list": "une liste de textes",
+    "slug_list": "une liste d'identifiants (slugs)",
+    "slug": "un identifiant (slug)",
+    "url": "une adresse web (http:// ou https://)",
+    "email": "une adresse e-mail",
+    "path": "un chemin de fichier dans content/media/",
+    "mapping": "un groupe de champs",
+    "list": "une liste",
+    "number_pair": "deux nombres [latitude, longitude]",
+}
+
+# Table Schema types for the open-data exports; lists are joined with « ; » in CSV.
+TABLE_TYPES = {"int": "integer", "date": "date", "bool": "boolean"}
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a content type."""
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    default: Any = None
+    example: Any = None
+    max_length: int | None = None
+    prose: bool = False  # displayed text: gets French typography
+    schema: "Schema | None" = None  # for mappings and lists of mappings
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def table_type(self) -> str:
+        return TABLE_TYPES.get(self.kind, "string")
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The fields of one content type, in the order editors see them."""
+
+    name: str
+    location: str
+    description: str
+    fields: tuple[Field, ...]
+    has_body: bool = False
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def check_kind(f: Field, value: Any) -> tuple[Any, str]:
+    """Check ``value`` against the field's kind; return (clean value, French error or "")."""
+    expected = f"attendu : {f.kind_label}"
+    if f.kind in ("text", "slug", "url", "email", "path"):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return None, f"{expected}, trouvé {describe(value)}"
+        text = str(value).strip()
+        if not text:
+            return None, "ce champ est vide"
+        if f.max_length and len(text) > f.max_length:
+            return None, f"{len(text)} caractères, {f.max_length} au plus"
+        if f.kind == "url" and not re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
+            return None, f"adresse refusée « {text} » : seules les adresses http:// ou https:// complètes sont acceptées"
+        if f.kind == "email" and not EMAIL_RE.match(text):
+            return None, f"adresse e-mail invalide « {text} »"
+        return text, ""
+    if f.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"{expected}, trouvé {describe(value)}"
+        return value, ""
+    if f.kind == "bool":
+        if not isinstance(value, bool):
+            return None, f"{expected}, trouvé {describe(value)}"
+        return value, ""
+    if f.kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date(), ""
+        if not isinstance(value, dt.date):
+            return None, f"{expected}, trouvé {describe(value)}"
+        return value, ""
+    if f.kind in ("text_list", "slug_list"):
+        if not isinstance(value, list):
+            hint = f" (écrivez [{value}] ou une liste à tirets)" if isinstance(value, str) else ""
+            return None, f"{expected}, trouvé {describe(value)}{hint}"
+        bad = [v for v in value if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip()]
+        if bad:
+            return None, f"{expected} : élément invalide {describe(bad[0])}"
+        return [str(v).strip() for v in value], ""
+    if f.kind == "number_pair":
+        ok = isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        return (tuple(float(v) for v in value), "") if ok else (None, f"{expected}, trouvé {describe(value)}")
+    if f.kind == "mapping":
+        return (value, "") if isinstance(value, dict) else (None, f"{expected}, trouvé {describe(value)}")
+    if f.kind == "list":
+        return (value, "") if isinstance(value, list) else (None, f"{expected}, trouvé {describe(value)}")
+    raise ValueError(f"unknown field kind {f.kind!r}")
+
+
+def describe(value: Any) -> str:
+    """How a YAML value reads to an editor."""
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, bool):
+        return f"le booléen {str(value).lower()}"
+    if isinstance(value, int):
+        return f"le nombre {value}"
+    if isinstance(value, float):
+        return f"le nombre {value}"
+    if isinstance(value, str):
+        return f"le texte « {value[:40]} »"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "un groupe de champs"
+    if isinstance(value, dt.date):
+        return f"la date {value.isoformat()}"
+    return type(value).__name__
+
+
+CONTACT = Schema("contact", "territory.yaml", "Le contact à joindre avant de candidater", (
+    Field("role", "text", "Fonction de la personne à contacter (par ex. chef de projet du contrat de ville)", required=True, prose=True, example="Chef de projet du contrat de ville"),
+    Field("email", "email", "Adresse e-mail de contact", example="prenom.nom@exemple.fr"),
+    Field("phone", "text", "Téléphone", example="01 23 45 67 89"),
+))
+
+QUARTIER = Schema("quartier", "territory.yaml", "Un quartier prioritaire de la politique de la ville (QPV)", (
+    Field("slug", "slug", "Identifiant du quartier, utilisé dans l'adresse de sa page et par les lauréats", required=True, example="noyer-renard"),
+    Field("name", "text", "Nom du quartier", required=True, prose=True, example="Noyer Renard"),
+    Field("commune", "text", "Commune du quartier", required=True, prose=True, example="Athis-Mons"),
+    Field("code", "text", "Code officiel du QPV (référentiel national), s'il est connu", example="QP091001"),
+    Field("current", "bool", "false si le quartier ne figure plus dans la liste nationale en vigueur (les anciens lauréats restent rattachés)", default=True, example=True),
+    Field("coordinates", "number_pair", "Position du quartier [latitude, longitude] pour la carte, tirée des données officielles", example=[48.7, 2.39]),
+))
+
+CONTRAT = Schema("contrat de ville", "territory.yaml", "Un contrat de ville et ses quartiers prioritaires", (
+    Field("slug", "slug", "Identifiant du contrat de ville", required=True, example="athis-mons"),
+    Field("name", "text", "Nom du contrat de ville", required=True, prose=True, example="Contrat de ville d'Athis-Mons"),
+    Field("contact", "mapping", "Personne à contacter avant de candidater (co-élaboration du projet)", schema=CONTACT),
+    Field("quartiers", "list", "Les quartiers prioritaires du contrat (au moins un)", required=True, schema=QUARTIER),
+))
+
+TERRITORY = Schema("territoire", "content/territory.yaml", "Les contrats de ville du territoire et leurs quartiers prioritaires", (
+    Field("contrats_de_ville", "list", "Les contrats de ville (au moins un)", required=True, schema=CONTRAT),
+))
+
+THEME = Schema("thématique", "content/themes.yaml", "Une thématique des projets lauréats (le fichier est une liste)", (
+    Field("slug", "slug", "Identifiant de la thématique", required=True, example="numerique"),
+    Field("name", "text", "Nom affiché", required=True, prose=True, example="Numérique"),
+    Field("description", "text", "Une phrase qui présente la thématique", required=True, prose=True, example="Projets qui mettent le numérique au service des habitants."),
+))
+
+SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
+    Field("title", "text", "Titre du site", required=True, prose=True, example="Label Actions innovantes"),
+    Field("description", "text", "Description courte du site (moteurs de recherche, partage)", required=True, prose=True, example="Les projets innovants des quartiers prioritaires du territoire."),
+    Field("intro", "text", "Paragraphe d'accueil : ce qu'est le label, en deux ou trois phrases", prose=True, example="Le label distingue chaque année des projets innovants."),
+    Field("language", "text", "Langue du site", required=True, example="fr"),
+    Field("base_url", "url", "Adresse publique complète du site, utilisée seulement là où une adresse absolue est exigée (plan du site, flux, adresse canonique)", required=True, example="https://www.exemple.fr/label/"),
+    Field("organisation", "text", "Organisme qui décerne le label et publie le site", required=True, prose=True, example="Établissement public territorial Grand-Orly Seine Bièvre"),
+    Field("contact_email", "email", "Adresse e-mail de contact du site", required=True, example="contact@exemple.fr"),
+    Field("page_size", "int", "Nombre de lauréats par page dans les listes", default=24, example=24),
+    Field("licence", "text", "Licence des données ouvertes", default="Licence Ouverte 2.0", example="Licence Ouverte 2.0"),
+    Field("licence_url", "url", "Adresse du texte de la licence", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/", example="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+))
+
+EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annuelle de l'appel à projets; le nom du fichier est l'année", (
+    Field("number", "int", "Numéro de l'édition (1, 2, 3…)", required=True, example=3),
+    Field("call_opens", "date", "Date d'ouverture de l'appel à projets", example="2020-03-01"),
+    Field("call_closes", "date", "Date limite de dépôt des candidatures", example="2020-06-05"),
+    Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
+    Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
+), has_body=True)
+
+LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat; le nom du fichier donne l'adresse de sa page", (
+    Field("title", "text", "Nom du projet", required=True, prose=True, example="L'expo bavarde : l'envers du décor"),
+    Field("porteur", "text", "Structure qui porte le projet", required=True, prose=True, example="Cultures du Cœur 94"),
+    Field("edition", "int", "Année de l'édition qui l'a distingué (un fichier editions/<année>.md doit exister)", required=True, example=2019),
+    Field("quartiers", "slug_list", "Quartiers prioritaires concernés (au moins un identifiant de territory.yaml)", required=True, example=["noyer-renard"]),
+    Field("themes", "slug_list", "Thématiques (au moins un identifiant de themes.yaml)", required=True, example=["culture"]),
+    Field("summary", "text", "Résumé affiché sur les cartes et en partage (280 caractères au plus)", required=True, max_length=280, prose=True, example="Une exposition participative qui ouvre les coulisses des lieux culturels aux habitants."),
+    Field("image", "path", "Image du projet, dans content/media/", example="media/expo-bavarde.jpg"),
+    Field("image_alt", "text", "Texte alternatif de l'image (obligatoire si image)", prose=True, example="Des habitants devant les panneaux de l'exposition"),
+    Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
+    Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
+    Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
+), has_body=True)
+
+PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre; le nom du fichier donne son adresse", (
+    Field("title", "text", "Titre de la page", required=True, prose=True, example="Le label"),
+    Field("menu", "int", "Position dans le menu principal (absent : hors menu)", example=1),
+    Field("draft", "bool", "true tant que la page n'est pas prête à publier", default=False, example=False),
+), has_body=True)
+
+ALL_SCHEMAS = (SITE, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEME, EDITION, LAUREATE, PAGE)

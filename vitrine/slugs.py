@@ -1,0 +1,23 @@
+"""Slugs: the only identifiers content has, taken from file names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Letters that NFKD does not decompose into ASCII.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "’": "-", "'": "-"})
+
+
+def is_slug(text: str) -> bool:
+    """True when ``text`` is lowercase ASCII words joined by single hyphens."""
+    return bool(SLUG_RE.match(text))
+
+
+def slugify(text: str) -> str:
+    """Fold accents, case, spaces and punctuation: « Cultures du Cœur 94 » → ``cultures-du-coeur-94``."""
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
