@@ -28,6 +28,13 @@ from .validate import validate
 from .write import Output, write_site
 
 CACHE_DIR = ".vitrine-cache"
+ENGINE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def theme_dir(root: Path, name: str) -> Path:
+    """``templates/`` or ``static/`` of the site, else Vitrine's own (a content-only repository)."""
+    own = root / name
+    return own if own.is_dir() else ENGINE_ROOT / name
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport
     if plan.errors:
         return BuildReport(errors=plan.errors, warnings=validated.warnings)
     try:
-        renderer = Renderer(options.root / "templates", state.markdown, site, preview=options.drafts)
+        renderer = Renderer(theme_dir(options.root, "templates"), state.markdown, site, preview=options.drafts)
         outputs, rendered = render_changed(plan.pages, renderer, state.record, options.out)
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
@@ -132,7 +139,7 @@ def _unchanged_on_disk(path: Path, previous: list) -> bool:
 def asset_outputs(root: Path, site: Site) -> list[Output]:
     """The design's files (static/) and the editors' media (content/media/), copied as they are."""
     outputs = []
-    static = root / "static"
+    static = theme_dir(root, "static")
     for path in sorted(static.rglob("*")) if static.is_dir() else []:
         if path.is_file():
             outputs.append(Output("static/" + path.relative_to(static).as_posix(), copy_from=path))

@@ -1,0 +1,54 @@
+"""Shared fixtures: small content repositories built into ``tmp_path``, never the working tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vitrine.build import BuildOptions, BuildReport, build
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = dt.date(2022, 4, 1)  # the small fixture's 2022 call is open on this date
+
+
+def make_repo(tmp_path: Path, fixture: str = "small") -> Path:
+    """A copy of a fixture content repository (content/ only: templates and static come from Vitrine)."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / fixture / "content", root / "content")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path)
+
+
+@pytest.fixture
+def shipped_repo(tmp_path: Path) -> Path:
+    """A copy of the real, shipped content."""
+    root = tmp_path / "shipped"
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def build_in_process(root: Path, today: dt.date = TODAY, **options) -> BuildReport:
+    out = options.pop("out", root / "site")
+    return build(BuildOptions(root=root, out=out, today=today, **options))
+
+
+def run_cli(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python build.py --root ROOT ARGS`` as an editor would, capturing its output."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=root)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
