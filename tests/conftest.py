@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # test this checkout's engine, whatever is installed
+
 from vitrine.build import BuildOptions, BuildReport, build
 
-REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2022, 4, 1)  # the small fixture's 2022 call is open on this date
 
