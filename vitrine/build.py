@@ -1,4 +1,4 @@
-"""The build pipeline, top to bottom: load → validate → plan pages → render → write.
+"""The build pipeline, top to bottom: load → validate → plan pages → images → render → write.
 
 ``build`` is used both by ``python build.py`` and, with a long-lived
 ``BuildState``, by the live preview: the state remembers what was read and
@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Callable, Mapping
 
 import jinja2
 
+from . import feeds, opendata
 from .errors import ContentError
+from .images import ImageCache, ImageSet, prepare_images
 from .load import LoadCache, load_content
 from .markup import MarkdownCache
 from .model import Site
 from .pages import Page, plan_pages
-from .render import Renderer
+from .render import Renderer, code_digest
 from .validate import validate
-from .write import Output, write_site
+from .write import Output, Product, write_site
 
 CACHE_DIR = ".vitrine-cache"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +62,7 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     conversions: int = 0
     reads: int = 0
+    images_processed: int = 0
     site: Site | None = None
 
     @property
@@ -66,10 +72,11 @@ class BuildReport:
 
 @dataclass
 class BuildState:
-    """What survives between builds: read files, converted Markdown, and each output's fingerprint."""
+    """What survives between builds: read files, converted Markdown and images, and each output's fingerprint."""
 
     load_cache: LoadCache
     markdown: MarkdownCache
+    images: ImageCache
     record: dict[str, list]  # output path → [fingerprint, size, mtime_ns]
     record_path: Path | None
 
@@ -83,13 +90,14 @@ class BuildState:
                 record = json.loads(record_path.read_text("utf-8"))
             except (OSError, ValueError):
                 record = {}
-        return cls(LoadCache(), MarkdownCache(cache_dir), record, record_path)
+        return cls(LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir), record, record_path)
 
 
 def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport:
     """Build the site into ``options.out``; on any content error, leave it untouched."""
     state = state or BuildState.open(options)
     reads_before, conversions_before = state.load_cache.reads, state.markdown.conversions
+    processed_before = state.images.processed
 
     loaded = load_content(options.root, state.load_cache)
     validated = validate(loaded, include_drafts=options.drafts)
@@ -99,33 +107,60 @@ def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport
     plan = plan_pages(site, options.today)
     if plan.errors:
         return BuildReport(errors=plan.errors, warnings=validated.warnings)
+    images = prepare_images(options.root / "content", site, state.images)
+    if images.errors:
+        return BuildReport(errors=tuple(images.errors), warnings=validated.warnings)
     try:
-        renderer = Renderer(theme_dir(options.root, "templates"), state.markdown, site, preview=options.drafts)
-        outputs, rendered = render_changed(plan.pages, renderer, state.record, options.out)
+        renderer = Renderer(theme_dir(options.root, "templates"), state.markdown, site, preview=options.drafts,
+                            images=images.sets)
+        products = page_products(plan.pages, renderer) + images.products(state.images) + data_products(site)
+        outputs = make_changed(products, state.record, options.out)
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
-    outputs += asset_outputs(options.root, site)
+    outputs += asset_outputs(options.root, site, images.sets)
     written = write_site(options.out, outputs)
-    state.record = _new_record(options.out, plan.pages, renderer)
+    state.record = _new_record(options.out, products)
     _save_record(state)
-    return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=rendered,
+    return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=renderer.rendered,
                        written=tuple(written.written), removed=tuple(written.removed),
                        conversions=state.markdown.conversions - conversions_before,
-                       reads=state.load_cache.reads - reads_before, site=site)
+                       reads=state.load_cache.reads - reads_before,
+                       images_processed=state.images.processed - processed_before, site=site)
 
 
-def render_changed(pages: tuple[Page, ...], renderer: Renderer, record: dict[str, list],
-                   out: Path) -> tuple[list[Output], int]:
-    """Render the pages whose fingerprint changed; the others are kept from the previous site."""
-    outputs, rendered = [], 0
-    for page in pages:
-        previous = record.get(page.output)
-        if previous and previous[0] == renderer.fingerprint(page) and _unchanged_on_disk(out / page.output, previous):
-            outputs.append(Output(page.output))
+def page_products(pages: tuple[Page, ...], renderer: Renderer) -> list[Product]:
+    return [Product(page.output, renderer.fingerprint(page), partial(_render, renderer, page)) for page in pages]
+
+
+def _render(renderer: Renderer, page: Page) -> Output:
+    return Output(page.output, renderer.render(page))
+
+
+def data_products(site: Site) -> list[Product]:
+    """The feed and the open-data files: made from every published laureate and the shared settings."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{code_digest()}\0{site.config!r}\0{site.shared_digest}".encode())
+    for record in site.laureates + site.editions:
+        h.update(record.source.digest.encode())
+    fingerprint = h.hexdigest()
+    makers: Mapping[str, Callable[[], bytes]] = {**feeds.exports(site), **opendata.exports(site)}
+    return [Product(path, fingerprint, partial(_made, path, make)) for path, make in makers.items()]
+
+
+def _made(path: str, make: Callable[[], bytes]) -> Output:
+    return Output(path, make())
+
+
+def make_changed(products: list[Product], record: dict[str, list], out: Path) -> list[Output]:
+    """Make the outputs whose fingerprint changed; the others are kept from the previous site."""
+    outputs = []
+    for product in products:
+        previous = record.get(product.path)
+        if previous and previous[0] == product.fingerprint and _unchanged_on_disk(out / product.path, previous):
+            outputs.append(Output(product.path))
         else:
-            outputs.append(Output(page.output, renderer.render(page)))
-            rendered += 1
-    return outputs, rendered
+            outputs.append(product.make())
+    return outputs
 
 
 def _unchanged_on_disk(path: Path, previous: list) -> bool:
@@ -136,23 +171,24 @@ def _unchanged_on_disk(path: Path, previous: list) -> bool:
     return [st.st_size, st.st_mtime_ns] == previous[1:]
 
 
-def asset_outputs(root: Path, site: Site) -> list[Output]:
-    """The design's files (static/) and the editors' media (content/media/), copied as they are."""
+def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
+    """The design's files (static/) and the editors' media (content/media/) other than images, copied as they are."""
     outputs = []
     static = theme_dir(root, "static")
     for path in sorted(static.rglob("*")) if static.is_dir() else []:
         if path.is_file():
             outputs.append(Output("static/" + path.relative_to(static).as_posix(), copy_from=path))
     for name in site.media:
-        outputs.append(Output(name, copy_from=root / "content" / name))
+        if name not in images:
+            outputs.append(Output(name, copy_from=root / "content" / name))
     return outputs
 
 
-def _new_record(out: Path, pages: tuple[Page, ...], renderer: Renderer) -> dict[str, list]:
+def _new_record(out: Path, products: list[Product]) -> dict[str, list]:
     record = {}
-    for page in pages:
-        st = (out / page.output).stat()
-        record[page.output] = [renderer.fingerprint(page), st.st_size, st.st_mtime_ns]
+    for product in products:
+        st = (out / product.path).stat()
+        record[product.path] = [product.fingerprint, st.st_size, st.st_mtime_ns]
     return record
 
 

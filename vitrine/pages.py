@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from . import opendata
 from .errors import ContentError
+from .feeds import FEED_PATH
 from .model import Edition, Laureate, Site
 
 # Top-level folders the engine owns: a free page may not take these addresses.
@@ -120,6 +122,7 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
     for free in site.pages:
         pages.append(Page(f"{free.slug}/", "page.html", free.title,
                           {"page": free, "breadcrumbs": (Crumb("Accueil", ""),)}, origin=free.source.path))
+    pages.append(_open_data(site))
     pages.append(Page("404.html", "404.html", "Page introuvable", {"breadcrumbs": ()}, "le moteur", in_sitemap=False))
     urls = tuple(p.url for p in pages if p.in_sitemap)
     pages.append(Page("sitemap.xml", "sitemap.xml", "", {"urls": urls}, "le moteur", in_sitemap=False))
@@ -166,6 +169,19 @@ def _laureate(site: Site, laureate: Laureate) -> Page:
         "related": related_laureates(site, laureate),
         "breadcrumbs": (Crumb("Accueil", ""), Crumb("Lauréats", "laureats/")),
     }, origin=laureate.source.path)
+
+
+def _open_data(site: Site) -> Page:
+    """The « Données ouvertes » page: the licence, the files and what each column holds."""
+    folder = opendata.FOLDER
+    return Page(folder, "opendata.html", "Données ouvertes", {
+        "files": {"csv": folder + opendata.CSV_NAME, "json": folder + opendata.JSON_NAME,
+                  "package": folder + opendata.PACKAGE_NAME, "feed": FEED_PATH},
+        "columns": opendata.columns(),
+        "separator": opendata.SEPARATOR,
+        "count": len(site.laureates),
+        "breadcrumbs": (Crumb("Accueil", ""),),
+    }, origin="la page des données ouvertes")
 
 
 def related_laureates(site: Site, laureate: Laureate) -> tuple[Laureate, ...]:

@@ -15,15 +15,19 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from .feeds import feed_title
+from .images import ImageSet
 from .markup import MarkdownCache
 from .model import Edition, FreePage, Laureate, Site
 from .pages import Page
+from .sharing import json_script, laureate_graph, share_image, site_graph
+from .typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -44,18 +48,26 @@ def code_digest() -> str:
 class Renderer:
     """A Jinja2 environment bound to one site, with the filters templates need."""
 
-    def __init__(self, templates: Path, markdown: MarkdownCache, site: Site, preview: bool = False):
+    def __init__(self, templates: Path, markdown: MarkdownCache, site: Site, preview: bool = False,
+                 images: Mapping[str, ImageSet] | None = None):
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                       keep_trailing_newline=True)
-        self.env.filters.update(date_fr=date_fr, plural=plural, markdown=self._markdown_filter())
+        self.images: Mapping[str, ImageSet] = images or {}
+        self.config = site.config
+        self.env.filters.update(date_fr=date_fr, plural=plural, markdown=self._markdown_filter(), json_ld=json_script,
+                                french=french)
         self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
-                                base_path=urlsplit(site.config.base_url).path or "/")
+                                base_path=urlsplit(site.config.base_url).path or "/",
+                                image_set=self.images.__getitem__, share_image=self.share_image,
+                                site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
+                                feed_title=feed_title(site))
         self.markdown = markdown
         self.templates = templates
         self._digests: dict[str, str] = {}
         self.base_digest = hashlib.blake2b(
-            repr((code_digest(), site.shared_digest, navigation(site), preview)).encode(), digest_size=16).hexdigest()
+            repr((code_digest(), site.shared_digest, site.config.base_url, navigation(site), preview)).encode(),
+            digest_size=16).hexdigest()
         self.rendered = 0
 
     def render(self, page: Page) -> bytes:
@@ -69,8 +81,16 @@ class Renderer:
         h.update(f"{self.base_digest}\0{self.template_digest(page.template)}\0{page.url}\0{page.title}".encode())
         for key in sorted(page.context):
             h.update(key.encode())
-            _feed(h, page.context[key], key in MAIN_KEYS)
+            _feed(h, page.context[key], key in MAIN_KEYS, self.images)
         return h.hexdigest()
+
+    def share_image(self, name: str | None, alt: str | None) -> Any:
+        """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's default."""
+        return share_image(self.config, self.images[name] if name else None, alt)
+
+    def laureate_data(self, laureate: Laureate) -> dict[str, Any]:
+        image = self.share_image(laureate.image, laureate.image_alt) if laureate.image else None
+        return laureate_graph(self.config, laureate, image)
 
     def template_digest(self, name: str) -> str:
         """Hash of a template and every template it extends, includes or imports."""
@@ -99,19 +119,21 @@ class Renderer:
         return markdown_filter
 
 
-def _feed(h: Any, value: Any, main: bool) -> None:
+def _feed(h: Any, value: Any, main: bool, images: Mapping[str, ImageSet]) -> None:
     if isinstance(value, Laureate):
         h.update((value.source.digest if main else card_digest(value)).encode())
+        if value.image:  # its published files are named after the image's content
+            h.update(images[value.image].key.encode())
     elif isinstance(value, (Edition, FreePage)):
         h.update(value.source.digest.encode())
     elif isinstance(value, dict):
         for key in sorted(value, key=repr):
             h.update(repr(key).encode())
-            _feed(h, value[key], False)
+            _feed(h, value[key], False, images)
     elif isinstance(value, (list, tuple)):
         h.update(b"[")
         for item in value:
-            _feed(h, item, False)
+            _feed(h, item, False, images)
         h.update(b"]")
     else:
         h.update(repr(value).encode())

@@ -35,6 +35,9 @@ TABLE_TYPES = {"int": "integer", "date": "date", "bool": "boolean"}
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+# Image formats a laureate's ``image`` may use: the ones Vitrine can resize and strip of their metadata.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
 
 @dataclass(frozen=True)
 class Field:
@@ -58,6 +61,11 @@ class Field:
     def table_type(self) -> str:
         return TABLE_TYPES.get(self.kind, "string")
 
+    @property
+    def public_description(self) -> str:
+        """The description for readers of the published data: without the editors' notes in parentheses."""
+        return self.description.split(" (", 1)[0]
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -68,6 +76,7 @@ class Schema:
     description: str
     fields: tuple[Field, ...]
     has_body: bool = False
+    body_description: str = ""  # what the Markdown below the fields holds, when ``has_body``
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -207,12 +216,12 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("quartiers", "slug_list", "Quartiers prioritaires concernés (au moins un identifiant de territory.yaml)", required=True, example=["noyer-renard"]),
     Field("themes", "slug_list", "Thématiques (au moins un identifiant de themes.yaml)", required=True, example=["culture"]),
     Field("summary", "text", "Résumé affiché sur les cartes et en partage (280 caractères au plus)", required=True, max_length=280, prose=True, example="Une exposition participative qui ouvre les coulisses des lieux culturels aux habitants."),
-    Field("image", "path", "Image du projet, dans content/media/", example="media/expo-bavarde.jpg"),
+    Field("image", "path", "Image du projet (une photo JPEG, PNG ou WebP de content/media/, publiée en plusieurs tailles et sans ses métadonnées)", example="media/expo-bavarde.jpg"),
     Field("image_alt", "text", "Texte alternatif de l'image (obligatoire si image)", prose=True, example="Des habitants devant les panneaux de l'exposition"),
     Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
-), has_body=True)
+), has_body=True, body_description="Description du projet, en Markdown")
 
 PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre; le nom du fichier donne son adresse", (
     Field("title", "text", "Titre de la page", required=True, prose=True, example="Le label"),

@@ -248,6 +248,10 @@ def _laureate(source: SourceFile, quartiers: dict[str, Quartier], themes: dict[s
     resolved_t = _resolve(d["themes"], themes, "themes", "thématique", "content/themes.yaml", out)
     if d["image"]:
         d["image"] = _check_media(d["image"], media, ("image",), "image", out)
+        suffix = PurePosixPath(d["image"]).suffix.lower()
+        if suffix not in S.IMAGE_SUFFIXES:
+            out.add(("image",), "image", f"format d'image « {suffix or 'sans extension'} » non pris en charge",
+                    "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
         if not d["image_alt"]:
             out.add(("image",), "image_alt", "texte alternatif manquant pour l'image",
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")

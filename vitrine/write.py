@@ -16,6 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
@@ -28,6 +29,15 @@ class Output:
     path: str
     data: bytes | None = None
     copy_from: Path | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    """An output known by what it is made from: ``make`` runs only when ``fingerprint`` changed."""
+
+    path: str
+    fingerprint: str
+    make: Callable[[], Output]
 
 
 @dataclass

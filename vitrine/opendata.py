@@ -1,0 +1,183 @@
+"""Open data: every published laureate in CSV and JSON, described by a Data Package with a Table Schema.
+
+The columns derive from the content contract (``schema.LAUREATE``: names, Table
+Schema types, French descriptions, required fields), preceded by the laureate's
+identifier and page address and followed, where a field holds identifiers, by
+what they stand for (quartier names and codes, communes, contrats de ville,
+theme names). In CSV, multi-valued columns are joined with « ; »; in JSON they
+are arrays. Adding a field to the schema adds a column here, in the Table
+Schema and on the « Données ouvertes » page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import schema as S
+from .model import Laureate, Site
+from .slugs import slugify
+
+FOLDER = "donnees/"
+CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
+SEPARATOR = ";"
+EXCLUDED_FIELDS = {"draft"}  # always false: only published laureates are exported
+URL_KINDS = {"url", "path"}  # a media path is exported as the absolute address of the published file
+
+Value = Callable[[Site, Laureate], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Table Schema type of one value
+    description: str  # French, for the people who reuse the data
+    required: bool = False
+    multiple: bool = False
+    format: str = "default"
+    value: Value = field(default=lambda site, laureate: None, repr=False, compare=False)
+
+
+def _names(attribute: str, unique: bool = False) -> Value:
+    def value(site: Site, laureate: Laureate) -> list[str | None]:
+        items = [getattr(q, attribute) for q in laureate.quartiers]
+        return list(dict.fromkeys(items)) if unique else items
+    return value
+
+
+# What the identifiers of a field stand for, placed right after it.
+RESOLVED: dict[str, tuple[Column, ...]] = {
+    "quartiers": (
+        Column("quartier_names", "string", "Nom de chaque quartier de la colonne quartiers, dans le même ordre",
+               True, True, value=_names("name")),
+        Column("quartier_codes", "string", "Code officiel (QPV) de chaque quartier de la colonne quartiers, dans le "
+               "même ordre ; vide quand il n'est pas connu", multiple=True, value=_names("code")),
+        Column("communes", "string", "Communes des quartiers concernés, sans doublon", True, True,
+               value=_names("commune", unique=True)),
+        Column("contrats_de_ville", "string", "Contrats de ville des quartiers concernés, sans doublon", True, True,
+               value=_names("contrat_name", unique=True)),
+    ),
+    "themes": (
+        Column("theme_names", "string", "Nom de chaque thématique de la colonne themes, dans le même ordre", True, True,
+               value=lambda site, laureate: [t.name for t in laureate.themes]),
+    ),
+}
+
+
+def columns() -> tuple[Column, ...]:
+    """Every exported column, in order."""
+    result = [
+        Column("slug", "string", "Identifiant du lauréat (le nom de son fichier, la fin de l'adresse de sa page)",
+               True, value=lambda site, laureate: laureate.slug),
+        Column("url", "string", "Adresse de la page du lauréat", True, format="uri",
+               value=lambda site, laureate: page_url(site, laureate)),
+    ]
+    for f in S.LAUREATE.fields:
+        if f.name in EXCLUDED_FIELDS:
+            continue
+        description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "")
+        result.append(Column(f.name, f.table_type, description, f.required,
+                             multiple=f.kind.endswith("_list"), format="uri" if f.kind in URL_KINDS else "default",
+                             value=_field_value(f)))
+        result.extend(RESOLVED.get(f.name, ()))
+    result.append(Column("description", "string", S.LAUREATE.body_description,
+                         value=lambda site, laureate: laureate.body.strip()))
+    return tuple(result)
+
+
+def _field_value(f: S.Field) -> Value:
+    def value(site: Site, laureate: Laureate) -> Any:
+        raw = getattr(laureate, f.name)
+        if isinstance(raw, tuple):
+            return [getattr(item, "slug", item) for item in raw]  # quartiers and themes: their identifiers
+        if f.kind == "path" and raw:
+            return site.config.base_url + raw
+        return raw
+    return value
+
+
+def page_url(site: Site, laureate: Laureate) -> str:
+    return f"{site.config.base_url}laureats/{laureate.slug}/"
+
+
+def exports(site: Site) -> dict[str, Callable[[], bytes]]:
+    """The files of ``/donnees/``, each made on demand."""
+    return {FOLDER + CSV_NAME: lambda: laureates_csv(site), FOLDER + JSON_NAME: lambda: laureates_json(site),
+            FOLDER + PACKAGE_NAME: lambda: _json_bytes(data_package(site))}
+
+
+def rows(site: Site) -> list[dict[str, Any]]:
+    cols = columns()
+    return [{c.name: c.value(site, laureate) for c in cols} for laureate in site.laureates]
+
+
+def laureates_csv(site: Site) -> bytes:
+    """UTF-8 (no byte order mark), comma-separated, one row per published laureate."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns()])
+    for row in rows(site):
+        writer.writerow([_csv_cell(value) for value in row.values()])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return SEPARATOR.join(_csv_cell(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def laureates_json(site: Site) -> bytes:
+    return _json_bytes(rows(site))
+
+
+def table_schema() -> dict[str, Any]:
+    """The Table Schema of the CSV file."""
+    fields = []
+    for c in columns():
+        spec: dict[str, Any] = {"name": c.name, "type": c.type, "description": c.description}
+        if c.multiple:
+            spec["description"] += f" (plusieurs valeurs séparées par « {SEPARATOR} »)"
+        if c.format != "default":
+            spec["format"] = c.format
+        constraints = {"required": True} if c.required else {}
+        if c.name == "slug":
+            constraints["unique"] = True
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    return {"fields": fields, "primaryKey": ["slug"], "missingValues": [""]}
+
+
+def data_package(site: Site) -> dict[str, Any]:
+    config = site.config
+    title = f"Lauréats — {config.title}"
+    return {
+        "profile": "data-package",
+        "name": slugify(f"laureats {config.title}"),
+        "title": title,
+        "description": config.description,
+        "homepage": config.base_url + FOLDER,
+        "licenses": [{"title": config.licence, "path": config.licence_url}],
+        "contributors": [{"title": config.organisation, "role": "publisher", "email": config.contact_email}],
+        "resources": [
+            {"name": "laureats", "path": CSV_NAME, "title": title, "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "dialect": {"delimiter": ",", "doubleQuote": True, "header": True}, "schema": table_schema()},
+            {"name": "laureats-json", "path": JSON_NAME, "title": f"{title} (JSON)", "profile": "data-resource",
+             "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+             "description": "Les mêmes lignes et colonnes que laureats.csv, un objet par lauréat ; les valeurs "
+                            "multiples sont des listes, les valeurs absentes valent null."},
+        ],
+    }
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
