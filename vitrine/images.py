@@ -213,21 +213,22 @@ def process(data: bytes, full_format: str, variants: bool) -> tuple[dict, dict[s
     image, icc = _open_clean(data)
     files: dict[str, bytes] = {}
     meta: dict = {"webp": [], "fallback": []}
-    full = _resized(image, min(image.width, FULL_MAX))
-    meta["full"] = _encode(full, full_format, f"full.{EXTENSION[full_format]}", icc, files)
+    resized = _resized(image, min(image.width, FULL_MAX))
+    meta["full"] = _encode(resized, full_format, f"full.{EXTENSION[full_format]}", icc, files)
     if variants:
         fallback_format = "PNG" if full_format == "PNG" or image.mode == "RGBA" else "JPEG"
-        for width in variant_widths(image.width):
-            resized = _resized(image, width)
-            meta["webp"].append(_encode(resized, "WEBP", f"{width}.webp", icc, files))
-            meta["fallback"].append(_encode(resized, fallback_format, f"{width}.{EXTENSION[fallback_format]}", icc,
-                                            files))
+        for width in reversed(variant_widths(image.width)):  # each from the previous one: much cheaper
+            resized = _resized(resized, width)
+            meta["webp"].insert(0, _encode(resized, "WEBP", f"{width}.webp", icc, files))
+            meta["fallback"].insert(0, _encode(resized, fallback_format, f"{width}.{EXTENSION[fallback_format]}",
+                                               icc, files))
     return meta, files
 
 
 def variant_widths(width: int) -> tuple[int, ...]:
     """The widths of ``WIDTHS`` narrower than the image, and the image's own width up to the widest: never enlarged."""
-    return tuple(w for w in WIDTHS if w < width) + (min(width, WIDTHS[-1]),)
+    widest = min(width, WIDTHS[-1])
+    return tuple(w for w in WIDTHS if w < widest) + (widest,)
 
 
 def _open_clean(data: bytes) -> tuple[Image.Image, bytes | None]:
