@@ -26,7 +26,7 @@ from .images import ImageSet
 from .markup import MarkdownCache
 from .model import Edition, FreePage, Laureate, Site
 from .pages import Page
-from .sharing import json_script, laureate_graph, share_image, site_graph
+from .sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
 from .typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -84,7 +84,7 @@ class Renderer:
             _feed(h, page.context[key], key in MAIN_KEYS, self.images)
         return h.hexdigest()
 
-    def share_image(self, name: str | None, alt: str | None) -> Any:
+    def share_image(self, name: str | None, alt: str | None) -> ShareImage:
         """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's default."""
         return share_image(self.config, self.images[name] if name else None, alt)
 
