@@ -29,11 +29,14 @@ FOLDERS = {"editions": "edition", "laureates": "laureate", "pages": "page"}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# PyYAML's problems, in the words an editor can act on.
+# PyYAML's problems, in the words an editor can act on, keyed by how the problem starts. Both parsers are
+# listed: LibYAML's (the C loader, used when available) and PyYAML's own words differ.
+_TAB = ("tabulation dans le YAML", "indentez avec des espaces, jamais avec la touche Tab")
+_INDENT = ("indentation incohérente", "alignez les champs d'un même groupe sur la même colonne")
 YAML_PROBLEMS = {
-    "found character '\\t' that cannot start any token": (
-        "tabulation dans le YAML", "indentez avec des espaces, jamais avec la touche Tab"),
-    "mapping values are not allowed here": (
+    "found character '\\t' that cannot start any token": _TAB,
+    "found a tab character": _TAB,
+    "mapping values are not allowed": (
         "deux-points inattendu", "mettez la valeur entre guillemets si elle contient « : »"),
     "could not find expected ':'": (
         "il manque « : » après le nom d'un champ", "écrivez « nom: valeur », une paire par ligne"),
@@ -41,8 +44,9 @@ YAML_PROBLEMS = {
         "texte non terminé", "un guillemet ouvert n'est-il pas refermé ?"),
     "found undefined alias": (
         "alias YAML inconnu", "n'utilisez pas « * » en début de valeur, ou mettez la valeur entre guillemets"),
-    "expected <block end>, but found '<block mapping start>'": (
-        "indentation incohérente", "alignez les champs d'un même groupe sur la même colonne"),
+    "expected <block end>": _INDENT,
+    "did not find expected key": _INDENT,
+    "did not find expected '-' indicator": _INDENT,
 }
 
 
@@ -168,7 +172,7 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
     if problem:
         return (ContentError(rel, 1, "fichier", *problem),)
     slug = path.stem
-    name_error = _check_file_name(rel, kind, slug)
+    name_error = check_file_name(rel, kind, slug)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -186,9 +190,9 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
         body, body_line = "", 1
     else:
         data, lines, body, body_line, errors = split_front_matter(text, rel)
-    if name_error:
+    if name_error and (errors or kind == "edition"):
         errors.insert(0, name_error)
-    if errors:
+    if errors:  # a laureate or page with a bad name but good fields goes on: validation reports both
         return tuple(errors)
     return SourceFile(rel, kind, slug, data, lines, body, body_line, digest)
 
@@ -204,7 +208,7 @@ def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
+def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
     if kind == "edition":
         if not (slug.isdigit() and len(slug) == 4):
             return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : une édition se nomme par son année",
@@ -301,10 +305,12 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
 
 def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, offset: int) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
+    if "quoted scalar" in (exc.context or "") and exc.context_mark:
+        mark = exc.context_mark  # an unclosed quote: where it opens, not the end of the file
     line = (mark.line + 1 if mark else 1) + offset
     problem = (exc.problem or "").strip()
     for known, (message, hint) in YAML_PROBLEMS.items():
-        if problem.startswith(known.split(",")[0]) and (known in problem or "," not in known):
+        if problem.startswith(known):
             return ContentError(rel, line, "yaml", f"YAML invalide : {message}", hint)
     return ContentError(rel, line, "yaml", f"YAML invalide ({problem})",
                         "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")

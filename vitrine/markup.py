@@ -20,7 +20,7 @@ from .slugs import slugify
 from .typography import french_html
 
 EXTENSIONS = ["tables", "attr_list", "sane_lists", "toc"]
-EXTENSION_CONFIGS = {"toc": {"baselevel": 2, "slugify": lambda value, sep: slugify(value), "toc_depth": "2-4"}}
+EXTENSION_CONFIGS = {"toc": {"slugify": lambda value, sep: slugify(value), "toc_depth": "1-4"}}
 
 ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "h5",
                 "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "code", "pre", "hr", "abbr", "sup", "sub",
@@ -33,18 +33,20 @@ URL_SCHEMES = {"http", "https", "mailto"}
 CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "textarea", "select", "template", "noscript"}
 
 # Bump when the pipeline below changes in a way that changes its output.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 OPTIONS_KEY = hashlib.blake2b(repr((PIPELINE_VERSION, markdown.__version__, getattr(nh3, "__version__", ""),
                                     EXTENSIONS, sorted(ALLOWED_TAGS), sorted(ALLOWED_ATTRIBUTES.items()),
                                     sorted(URL_SCHEMES))).encode(), digest_size=8).hexdigest()
 
 _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right);?"')
+_H1 = re.compile(r"<(/?)h1\b")
 
 
 def markdown_to_html(text: str, converter: markdown.Markdown | None = None) -> str:
     """Convert, sanitize and typograph one Markdown body (no cache)."""
     md = converter or new_converter()
     html = md.reset().convert(text)
+    html = _H1.sub(r"<\1h2", html)  # the page's template owns its only h1; « ## » stays an h2
     html = _TABLE_ALIGN.sub(r' class="align-\1"', html)
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      clean_content_tags=CONTENT_DROPPED, allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES},

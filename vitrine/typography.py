@@ -8,7 +8,7 @@ NBSP = "\u00a0"  # before « : » and inside « »
 NNBSP = "\u202f"  # narrow, before ; ! ?
 
 _RULES = (
-    (re.compile(r"(?<=\w)'(?=\w)|(?<=\s)'(?=\w)|^'(?=\w)"), "’"),
+    (re.compile(r"(?<=\w)'|(?<=\s)'(?=\w)|^'(?=\w)"), "’"),  # l'<a>, l'« too
     (re.compile(r"«[ \u00a0\u202f]*"), "«" + NBSP),
     (re.compile(r"[ \u00a0\u202f]*»"), NBSP + "»"),
     (re.compile(r"(?<=\S)[ \u202f]+:(?=\s|$)"), NBSP + ":"),

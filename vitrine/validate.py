@@ -15,11 +15,14 @@ from typing import Any
 
 from . import schema as S
 from .errors import ContentError, did_you_mean
-from .load import LoadedContent, SourceFile
+from .load import LoadedContent, SourceFile, check_file_name
 from .model import (Contact, ContratDeVille, Edition, FreePage, Laureate, Quartier, Site, SiteConfig, Source,
                     Theme, make_site)
 from .slugs import is_slug, slugify
 from .typography import french
+
+# The footer of every page links these free pages (French public sites must show both).
+REQUIRED_PAGES = ("accessibilite", "mentions-legales")
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,32 @@ class _Collector:
     def add(self, keys: tuple, field: str, message: str, hint: str = "") -> None:
         self.errors.append(ContentError(self.source.path, self.source.line(*keys), field, message, hint))
 
+    def failed(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
 
-def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector) -> dict[str, Any] | None:
-    """Apply a schema to one mapping: unknown, missing and mistyped fields; defaults filled in."""
+
+@dataclass(frozen=True)
+class _References:
+    """What a laureate may refer to: valid records, and slugs whose own record failed (already reported).
+
+    A reference to a broken record is not reported again: the editor sees the
+    one real problem, not one "unknown" per laureate. ``readable`` is False
+    when the whole file could not be read: then no reference to it is checked.
+    """
+
+    known: dict[str, Any]
+    broken: frozenset = frozenset()
+    readable: bool = True
+
+
+def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector,
+                 partial: bool = False) -> dict[str, Any] | None:
+    """Apply a schema to one mapping: unknown, missing and mistyped fields; defaults filled in.
+
+    Returns None when anything is wrong, unless ``partial``: then the fields
+    that are right are returned (the others are None) so that the caller can
+    go on checking them, and report every problem of the file in one run.
+    """
     label = ".".join(str(k) for k in keys) or "fichier"
     if not isinstance(data, dict):
         out.add(keys, label, f"attendu : des champs « nom: valeur » ({schema.name}), trouvé {S.describe(data)}",
@@ -67,11 +93,12 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector) -> d
         if problem:
             out.add(keys + (f.name,), _name(keys, f.name), problem)
             ok = False
+            clean[f.name] = None
             continue
         if f.prose:
             value = [french(v) for v in value] if isinstance(value, list) else french(value)
         clean[f.name] = value
-    return clean if ok else None
+    return clean if ok or partial else None
 
 
 def _name(keys: tuple, field: str) -> str:
@@ -88,22 +115,23 @@ def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
         by_kind.setdefault(f.kind, []).append(f)
 
     config = _site_config(by_kind.get("site", []), errors)
-    contrats = _territory(by_kind.get("territory", []), errors)
-    themes = _themes(by_kind.get("themes", []), errors)
-    quartiers = {q.slug: q for c in contrats for q in c.quartiers}
-    theme_map = {t.slug: t for t in themes}
+    contrats, quartiers = _territory(by_kind.get("territory", []), errors)
+    themes, theme_refs = _themes(by_kind.get("themes", []), errors)
     media = {m.name for m in loaded.media}
 
     editions: list[Edition] = []
     for source in by_kind.get("edition", []):
         _keep(_edition(source), source, include_drafts, editions, errors, warnings)
-    years = {e.year for e in editions}
+    years = _References({e.year: e for e in editions}, frozenset(_failed_years(errors)))
+    draft_years = {e.year for e in editions if e.draft} if include_drafts else _draft_years(by_kind.get("edition", []))
     laureates: list[Laureate] = []
     for source in by_kind.get("laureate", []):
-        _keep(_laureate(source, quartiers, theme_map, years, media), source, include_drafts, laureates, errors, warnings)
+        _keep(_laureate(source, quartiers, theme_refs, years, draft_years - set(years.known), media), source,
+              include_drafts, laureates, errors, warnings)
     pages: list[FreePage] = []
     for source in by_kind.get("page", []):
         _keep(_page(source), source, include_drafts, pages, errors, warnings)
+    errors += _missing_pages(by_kind.get("page", []), pages, errors)
 
     if errors or config is None:
         return Validated(None, tuple(sorted(set(errors))), tuple(warnings))
@@ -112,6 +140,35 @@ def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
     site = make_site(config, tuple(contrats), tuple(themes), editions, laureates, pages,
                      tuple(sorted(media)), shared)
     return Validated(site, (), tuple(warnings))
+
+
+def _failed_years(errors: list[ContentError]) -> set[int]:
+    """Years whose edition file failed to load or validate (the failure is reported on its own)."""
+    paths = {PurePosixPath(e.path) for e in errors if e.path.startswith("content/editions/")}
+    return {int(path.stem) for path in paths if path.stem.isdigit()}
+
+
+def _draft_years(sources: list[SourceFile]) -> set[int]:
+    return {int(s.slug) for s in sources if s.slug.isdigit() and isinstance(s.data, dict) and s.data.get("draft") is True}
+
+
+def _missing_pages(sources: list[SourceFile], pages: list[FreePage], errors: list[ContentError]) -> list[ContentError]:
+    """The pages every footer links must be published."""
+    problems = []
+    built = {p.slug for p in pages}
+    for slug in REQUIRED_PAGES:
+        path = f"content/pages/{slug}.md"
+        if slug in built or any(e.path == path for e in errors):
+            continue
+        draft = next((s for s in sources if s.slug == slug), None)
+        if draft:
+            problems.append(ContentError(path, draft.line("draft"), "draft",
+                                         "cette page obligatoire est un brouillon : elle ne serait pas publiée",
+                                         "retirez « draft: true » (le pied de chaque page y renvoie)"))
+        else:
+            problems.append(ContentError(path, 1, "fichier", "page obligatoire absente : le pied de chaque page y renvoie",
+                                         f"créez {path} (titre et texte)"))
+    return problems
 
 
 def _keep(result: tuple[Any, list[ContentError]], source: SourceFile, include_drafts: bool,
@@ -157,10 +214,10 @@ def _site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteCon
                       clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source))
 
 
-def _territory(files: list[SourceFile], errors: list[ContentError]) -> list[ContratDeVille]:
+def _territory(files: list[SourceFile], errors: list[ContentError]) -> tuple[list[ContratDeVille], _References]:
     source = _single(files)
     if source is None:
-        return []
+        return [], _References({}, readable=False)
     out = _Collector(source)
     clean = check_fields(S.TERRITORY, source.data, (), out)
     contrats: list[ContratDeVille] = []
@@ -188,7 +245,16 @@ def _territory(files: list[SourceFile], errors: list[ContentError]) -> list[Cont
                                       c["slug"], c["name"]))
         contrats.append(ContratDeVille(c["slug"], c["name"], contact, tuple(quartiers)))
     errors.extend(out.errors)
-    return contrats
+    known = {q.slug: q for c in contrats for q in c.quartiers}
+    raw_contrats = source.data.get("contrats_de_ville") if isinstance(source.data, dict) else None
+    raw_quartiers = [q for c in raw_contrats if isinstance(c, dict) and isinstance(c.get("quartiers"), list)
+                     for q in c["quartiers"]] if isinstance(raw_contrats, list) else []
+    return contrats, _References(known, _slugs_of(raw_quartiers) - set(known), readable=isinstance(raw_contrats, list))
+
+
+def _slugs_of(records: list) -> frozenset:
+    """The slugs written in raw records, valid or not."""
+    return frozenset(str(r["slug"]) for r in records if isinstance(r, dict) and isinstance(r.get("slug"), (str, int)))
 
 
 def _unique(slug: str, keys: tuple, seen: dict[str, int], what: str, out: _Collector) -> None:
@@ -197,16 +263,24 @@ def _unique(slug: str, keys: tuple, seen: dict[str, int], what: str, out: _Colle
         out.add(keys, field, f"identifiant « {slug} » invalide : minuscules, chiffres et tirets seulement",
                 f"écrivez « {slugify(slug)} »")
     if slug in seen:
-        out.add(keys, field, f"{what} « {slug} » défini deux fois (déjà ligne {seen[slug]})",
+        out.add(keys, field, f"{what} « {slug} » {_agree('défini', what)} deux fois (déjà ligne {seen[slug]})",
                 "donnez à chacun un identifiant différent")
     else:
         seen[slug] = out.source.line(*keys)
 
 
-def _themes(files: list[SourceFile], errors: list[ContentError]) -> list[Theme]:
+def _agree(word: str, what: str) -> str:
+    """« défini » or « définie »: French agreement with the feminine nouns we use."""
+    return word + "e" if what in FEMININE else word
+
+
+FEMININE = {"thématique", "édition"}
+
+
+def _themes(files: list[SourceFile], errors: list[ContentError]) -> tuple[list[Theme], _References]:
     source = _single(files)
     if source is None:
-        return []
+        return [], _References({}, readable=False)
     out = _Collector(source)
     if not isinstance(source.data, list) or not source.data:
         out.add((), "fichier", f"attendu : une liste de thématiques (« - slug: … »), trouvé {S.describe(source.data)}",
@@ -218,7 +292,9 @@ def _themes(files: list[SourceFile], errors: list[ContentError]) -> list[Theme]:
             _unique(t["slug"], (i, "slug"), seen, "thématique", out)
             themes.append(Theme(t["slug"], t["name"], t["description"]))
     errors.extend(out.errors)
-    return themes
+    known = {t.slug: t for t in themes}
+    raw = source.data if isinstance(source.data, list) else []
+    return themes, _References(known, _slugs_of(raw) - set(known), readable=isinstance(source.data, list))
 
 
 def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
@@ -234,14 +310,19 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
                    e["draft"], source.body, _source(source)), []
 
 
-def _laureate(source: SourceFile, quartiers: dict[str, Quartier], themes: dict[str, Theme], years: set[int],
-              media: set[str]) -> tuple[Laureate | None, list[ContentError]]:
+def _laureate(source: SourceFile, quartiers: _References, themes: _References, years: _References,
+              draft_years: set[int], media: set[str]) -> tuple[Laureate | None, list[ContentError]]:
     out = _Collector(source)
-    d = check_fields(S.LAUREATE, source.data, (), out)
+    _check_name(source, out)
+    d = check_fields(S.LAUREATE, source.data, (), out, partial=True)
     if d is None:
         return None, out.errors
-    if d["edition"] not in years:
-        known = ", ".join(str(y) for y in sorted(years)) or "aucune"
+    if d["edition"] in draft_years and not d["draft"]:
+        out.add(("edition",), "edition",
+                f"l'édition {d['edition']} est un brouillon : ce lauréat ne peut pas être publié sans elle",
+                f"retirez « draft: true » de content/editions/{d['edition']}.md, ou ajoutez « draft: true » ici")
+    elif d["edition"] is not None and d["edition"] not in years.known and d["edition"] not in years.broken:
+        known = ", ".join(str(y) for y in sorted(years.known)) or "aucune"
         out.add(("edition",), "edition", f"édition {d['edition']} inconnue (éditions : {known})",
                 f"créez content/editions/{d['edition']}.md ou corrigez l'année")
     resolved_q = _resolve(d["quartiers"], quartiers, "quartiers", "quartier", "content/territory.yaml", out)
@@ -252,7 +333,7 @@ def _laureate(source: SourceFile, quartiers: dict[str, Quartier], themes: dict[s
         if suffix not in S.IMAGE_SUFFIXES:
             out.add(("image",), "image", f"format d'image « {suffix or 'sans extension'} » non pris en charge",
                     "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
-        if not d["image_alt"]:
+        if not d["image_alt"] and not out.failed("image_alt"):
             out.add(("image",), "image_alt", "texte alternatif manquant pour l'image",
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
     elif d["image_alt"]:
@@ -264,18 +345,23 @@ def _laureate(source: SourceFile, quartiers: dict[str, Quartier], themes: dict[s
                     _source(source)), []
 
 
-def _resolve(slugs: list[str], known: dict, field: str, what: str, where: str, out: _Collector) -> tuple:
+def _resolve(slugs: list[str] | None, refs: _References, field: str, what: str, where: str,
+             out: _Collector) -> tuple:
+    """The records ``slugs`` name; unknown ones reported with the closest known slug."""
+    if slugs is None or not refs.readable:  # the field itself, or the file it refers to, is already reported
+        return ()
     if not slugs:
-        out.add((field,), field, f"au moins un {what} attendu")
+        out.add((field,), field, f"au moins {'une' if what in FEMININE else 'un'} {what} {_agree('attendu', what)}")
     resolved = []
     for i, slug in enumerate(slugs):
-        if slug in known:
-            if known[slug] in resolved:
-                out.add((field, i), field, f"{what} « {slug} » cité deux fois")
-            resolved.append(known[slug])
-        else:
-            hint = did_you_mean(slug, known) or f"les identifiants sont dans {where}"
-            out.add((field, i), field, f"{what} inconnu « {slug} »", hint)
+        if slug in refs.known:
+            if refs.known[slug] in resolved:
+                out.add((field, i), field, f"{what} « {slug} » {_agree('cité', what)} deux fois",
+                        "gardez-le une seule fois dans la liste")
+            resolved.append(refs.known[slug])
+        elif slug not in refs.broken:
+            hint = did_you_mean(slug, refs.known) or f"les identifiants sont dans {where}"
+            out.add((field, i), field, f"{what} {_agree('inconnu', what)} « {slug} »", hint)
     return tuple(resolved)
 
 
@@ -295,9 +381,17 @@ def _check_media(value: str, media: set[str], keys: tuple, field: str, out: _Col
     return name
 
 
+def _check_name(source: SourceFile, out: _Collector) -> None:
+    """A file name that is not a slug is reported with the file's other problems."""
+    problem = check_file_name(source.path, source.kind, source.slug)
+    if problem:
+        out.errors.append(problem)
+
+
 def _page(source: SourceFile) -> tuple[FreePage | None, list[ContentError]]:
     out = _Collector(source)
+    _check_name(source, out)
     p = check_fields(S.PAGE, source.data, (), out)
-    if p is None:
+    if out.errors or p is None:
         return None, out.errors
     return FreePage(source.slug, p["title"], p["menu"], p["draft"], source.body, _source(source)), []
