@@ -127,6 +127,14 @@ class Site:
     by_theme: Mapping[str, tuple[Laureate, ...]] = field(default_factory=dict)
     by_edition: Mapping[int, tuple[Laureate, ...]] = field(default_factory=dict)
 
+    def awarded(self, edition: Edition) -> int:
+        """How many laureates an edition distinguished: the number announced, or at least those with a page."""
+        return max(edition.laureates_announced or 0, len(self.by_edition[edition.year]))
+
+    @property
+    def awarded_total(self) -> int:
+        return sum(self.awarded(e) for e in self.editions)
+
 
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive order, the same on every machine (no locale)."""

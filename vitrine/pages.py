@@ -21,6 +21,8 @@ RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static
             "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
 RELATED_COUNT = 4
 LATEST_COUNT = 6
+# The free page applicants are sent to; it also lists, per contrat de ville, whom to contact first.
+APPLY_PAGE = "candidater"
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
     pages: list[Page] = []
     pages += _home(site, today)
     pages += _listing(site, "laureats/", "Lauréats", site.laureates, "laureates.html",
-                      [], {}, origin="la liste des lauréats")
+                      [Crumb("Accueil", "")], {}, origin="la liste des lauréats")
     for laureate in site.laureates:
         pages.append(_laureate(site, laureate))
     pages.append(Page("editions/", "editions.html", "Éditions", {
@@ -120,8 +122,11 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         pages += _listing(site, f"thematiques/{theme.slug}/", theme.name, site.by_theme[theme.slug],
                           "theme.html", crumbs, {"theme": theme}, origin="content/themes.yaml")
     for free in site.pages:
-        pages.append(Page(f"{free.slug}/", "page.html", free.title,
-                          {"page": free, "breadcrumbs": (Crumb("Accueil", ""),)}, origin=free.source.path))
+        context = {"page": free, "breadcrumbs": (Crumb("Accueil", ""),)}
+        if free.slug == APPLY_PAGE:
+            context["contrats"] = site.contrats
+        pages.append(Page(f"{free.slug}/", "apply.html" if free.slug == APPLY_PAGE else "page.html", free.title,
+                          context, origin=free.source.path))
     pages.append(_open_data(site))
     pages.append(Page("404.html", "404.html", "Page introuvable", {"breadcrumbs": ()}, "le moteur", in_sitemap=False))
     urls = tuple(p.url for p in pages if p.in_sitemap)
@@ -132,11 +137,13 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
 
 def _home(site: Site, today: dt.date) -> list[Page]:
     latest = site.editions[0] if site.editions else None
+    current = [q for q in site.quartiers.values() if q.current]
     return [Page("", "home.html", site.config.title, {
         "latest_edition": latest,
         "call": call_state(latest, today) if latest else None,
-        "figures": {"laureates": len(site.laureates), "editions": len(site.editions),
-                    "quartiers": len(site.quartiers), "communes": len({q.commune for q in site.quartiers.values()})},
+        "apply_url": f"{APPLY_PAGE}/" if any(p.slug == APPLY_PAGE for p in site.pages) else None,
+        "figures": {"awarded": site.awarded_total, "laureates": len(site.laureates), "editions": len(site.editions),
+                    "quartiers": len(current), "communes": len({q.commune for q in current})},
         "latest_laureates": site.laureates[:LATEST_COUNT],
         "contrats": site.contrats,
         "themes": tuple(site.themes.values()),
@@ -156,7 +163,7 @@ def _listing(site: Site, base: str, title: str, laureates: Sequence[Laureate], t
         page_crumbs = tuple(crumbs) if n == 1 else tuple(crumbs) + (Crumb(title, base),)
         page_title = title if n == 1 else f"{title} — page {n} sur {total}"
         context = dict(extra, laureates=tuple(laureates[(n - 1) * size: n * size]), count=len(laureates),
-                       pagination=Pagination(n, total, urls), breadcrumbs=page_crumbs or (Crumb("Accueil", ""),))
+                       pagination=Pagination(n, total, urls), breadcrumbs=page_crumbs)
         pages.append(Page(url, template, page_title, context, origin=origin))
     return pages
 

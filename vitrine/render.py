@@ -55,8 +55,8 @@ class Renderer:
                                       keep_trailing_newline=True)
         self.images: Mapping[str, ImageSet] = images or {}
         self.config = site.config
-        self.env.filters.update(date_fr=date_fr, plural=plural, markdown=self._markdown_filter(), json_ld=json_script,
-                                french=french)
+        self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, markdown=self._markdown_filter(),
+                                json_ld=json_script, french=french)
         self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
                                 base_path=urlsplit(site.config.base_url).path or "/",
                                 image_set=self.images.__getitem__, share_image=self.share_image,
@@ -178,6 +178,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 1 lauréat », « 2 lauréats », « 0 lauréat » (French: 0 and 1 are singular)."""
     word = singular if count < 2 else (plural_form or singular + "s")
     return f"{count}\u00a0{word}"
+
+
+def ordinal(number: int) -> Markup:
+    """« 1<sup>re</sup> », « 2<sup>e</sup> »: the feminine ordinal of « édition »."""
+    return Markup(f"{int(number)}<sup>{'re' if number == 1 else 'e'}</sup>")
 
 
 def render_all(pages: Iterable[Page], renderer: Renderer) -> dict[str, bytes]:
