@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
+
+from .slugs import fold
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class Site:
 
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive order, the same on every machine (no locale)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return fold(text)
 
 
 def make_site(config: SiteConfig, contrats: tuple[ContratDeVille, ...], themes: tuple[Theme, ...],
