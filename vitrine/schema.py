@@ -156,13 +156,13 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-CONTACT = Schema("contact", "territory.yaml", "Le contact à joindre avant de candidater", (
+CONTACT = Schema("contact", "content/territory.yaml, champ contact d'un contrat de ville", "Le contact à joindre avant de candidater", (
     Field("role", "text", "Fonction de la personne à contacter (par ex. chef de projet du contrat de ville)", required=True, prose=True, example="Chef de projet du contrat de ville"),
     Field("email", "email", "Adresse e-mail de contact", example="prenom.nom@exemple.fr"),
     Field("phone", "text", "Téléphone", example="01 23 45 67 89"),
 ))
 
-QUARTIER = Schema("quartier", "territory.yaml", "Un quartier prioritaire de la politique de la ville (QPV)", (
+QUARTIER = Schema("quartier", "content/territory.yaml, liste quartiers d'un contrat de ville", "Un quartier prioritaire de la politique de la ville (QPV)", (
     Field("slug", "slug", "Identifiant du quartier, utilisé dans l'adresse de sa page et par les lauréats", required=True, example="noyer-renard"),
     Field("name", "text", "Nom du quartier", required=True, prose=True, example="Noyer Renard"),
     Field("commune", "text", "Commune du quartier", required=True, prose=True, example="Athis-Mons"),
@@ -171,7 +171,7 @@ QUARTIER = Schema("quartier", "territory.yaml", "Un quartier prioritaire de la p
     Field("coordinates", "number_pair", "Position du quartier [latitude, longitude] pour la carte, tirée des données officielles", example=[48.7, 2.39]),
 ))
 
-CONTRAT = Schema("contrat de ville", "territory.yaml", "Un contrat de ville et ses quartiers prioritaires", (
+CONTRAT = Schema("contrat de ville", "content/territory.yaml, liste contrats_de_ville", "Un contrat de ville et ses quartiers prioritaires", (
     Field("slug", "slug", "Identifiant du contrat de ville", required=True, example="athis-mons"),
     Field("name", "text", "Nom du contrat de ville", required=True, prose=True, example="Contrat de ville d'Athis-Mons"),
     Field("contact", "mapping", "Personne à contacter avant de candidater (co-élaboration du projet)", schema=CONTACT),
@@ -201,7 +201,7 @@ SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
     Field("licence_url", "url", "Adresse du texte de la licence", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/", example="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
 ))
 
-EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annuelle de l'appel à projets; le nom du fichier est l'année", (
+EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annuelle de l'appel à projets ; le nom du fichier est l'année", (
     Field("number", "int", "Numéro de l'édition (1, 2, 3…)", required=True, example=3),
     Field("call_opens", "date", "Date d'ouverture de l'appel à projets", example="2020-03-01"),
     Field("call_closes", "date", "Date limite de dépôt des candidatures", example="2020-06-05"),
@@ -209,7 +209,7 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
 ), has_body=True)
 
-LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat; le nom du fichier donne l'adresse de sa page", (
+LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat ; le nom du fichier donne l'adresse de sa page", (
     Field("title", "text", "Nom du projet", required=True, prose=True, example="L'expo bavarde : l'envers du décor"),
     Field("porteur", "text", "Structure qui porte le projet", required=True, prose=True, example="Cultures du Cœur 94"),
     Field("edition", "int", "Année de l'édition qui l'a distingué (un fichier editions/<année>.md doit exister)", required=True, example=2019),
@@ -223,7 +223,7 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
 ), has_body=True, body_description="Description du projet, en Markdown")
 
-PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre; le nom du fichier donne son adresse", (
+PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre ; le nom du fichier donne son adresse", (
     Field("title", "text", "Titre de la page", required=True, prose=True, example="Le label"),
     Field("menu", "int", "Position dans le menu principal (absent : hors menu)", example=1),
     Field("draft", "bool", "true tant que la page n'est pas prête à publier", default=False, example=False),
