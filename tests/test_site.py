@@ -176,6 +176,8 @@ def test_every_listing_is_paginated_past_the_page_size(site: Path, listing: str,
 def test_an_edition_says_how_many_laureates_it_had_and_how_many_are_shown(site: Path) -> None:
     assert f"5{NBSP}lauréats, dont 2 présentés ici." in page_text(site, "editions/2021/index.html")
     assert f"3{NBSP}lauréats." in page_text(site, "editions/2022/index.html")
+    assert (f"Édition 2022 2e édition · 3{NBSP}lauréats distingués Appel à projets ouvert jusqu’au 5{NBSP}juin 2022. "
+            f"Édition 2021 1re édition · 5{NBSP}lauréats distingués dont 2 présentés ici") in page_text(site, "editions/index.html")
 
 
 def test_an_edition_whose_laureates_have_no_page_yet_says_so(repo: Path) -> None:

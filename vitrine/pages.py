@@ -100,7 +100,7 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
     for laureate in site.laureates:
         pages.append(_laureate(site, laureate))
     pages.append(Page("editions/", "editions.html", "Éditions", {
-        "editions": tuple((e, len(site.by_edition[e.year]), call_state(e, today)) for e in site.editions),
+        "editions": tuple((e, len(site.by_edition[e.year]), site.awarded(e), call_state(e, today)) for e in site.editions),
         "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la liste des éditions"))
     for edition in site.editions:
         crumbs = [Crumb("Accueil", ""), Crumb("Éditions", "editions/")]
