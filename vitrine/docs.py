@@ -43,6 +43,8 @@ def field_table(schema: Schema) -> str:
                  f"`{yaml_value(f.default, f)}`" if f.default is not None else "—",
                  _description(f), f"`{f.name}: {yaml_value(f.example, f)}`" if f.example is not None else "—")
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    if schema.has_body and schema.body_description:
+        rows += ["", f"Sous les champs : {schema.body_description}."]
     return "\n".join(rows) + "\n"
 
 

@@ -330,7 +330,7 @@ def _laureate(source: SourceFile, quartiers: _References, themes: _References, y
     if d["image"]:
         d["image"] = _check_media(d["image"], media, ("image",), "image", out)
         suffix = PurePosixPath(d["image"]).suffix.lower()
-        if suffix not in S.IMAGE_SUFFIXES:
+        if suffix not in S.IMAGE_SUFFIXES and not out.failed("image"):
             out.add(("image",), "image", f"format d'image « {suffix or 'sans extension'} » non pris en charge",
                     "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
         if not d["image_alt"] and not out.failed("image_alt"):
