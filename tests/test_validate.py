@@ -131,12 +131,6 @@ LAUREATE_CASES = {
 }
 
 
-@pytest.mark.parametrize("old, new, expected", LAUREATE_CASES.values(), ids=LAUREATE_CASES.keys())
-def test_a_laureate_problem_is_reported_on_its_line(repo: Path, old: str, new: str, expected: list[str]) -> None:
-    edit(repo, ATELIER, old, new)
-    assert sorted(problems(repo)) == sorted(expected)
-
-
 def test_an_image_needs_its_alt_text(repo: Path) -> None:
     write(repo / "content/media/atelier.jpg", "not really a picture")
     edit(repo, ATELIER, "partners:", "image: media/atelier.jpg\npartners:")
@@ -188,22 +182,26 @@ def test_a_page_file_name_that_is_not_a_slug_gets_the_right_name(repo: Path) -> 
                               "invalide : minuscules, chiffres et tirets seulement — renommez-le en le-label-2024.md"]
 
 
-def test_an_edition_file_is_named_by_its_year(repo: Path) -> None:
-    write(repo / "content/editions/deuxieme.md", "---\nnumber: 3\n---\n")
-    assert problems(repo) == ["content/editions/deuxieme.md:1: fichier: nom de fichier « deuxieme.md » : une édition "
-                              "se nomme par son année — par exemple editions/2021.md"]
+FILE_CASES = {
+    "an edition is named by its year": (
+        "content/editions/deuxieme.md", "---\nnumber: 3\n---\n",
+        "content/editions/deuxieme.md:1: fichier: nom de fichier « deuxieme.md » : une édition se nomme par son année "
+        "— par exemple editions/2021.md"),
+    "a file that is not Markdown": (
+        "content/laureates/notes.txt", "à trier",
+        "content/laureates/notes.txt:1: fichier: fichier ignoré : seuls les fichiers .md sont lus ici "
+        "— renommez-le en notes.md ou déplacez-le dans content/media/"),
+    "no front matter": (
+        "content/pages/le-label.md", "Le label, sans titre.\n",
+        "content/pages/le-label.md:1: fichier: pas de champs en tête du fichier "
+        "— la première ligne doit être --- (avez-vous oublié les --- ?)"),
+}
 
 
-def test_a_file_that_is_not_markdown_is_named(repo: Path) -> None:
-    write(repo / "content/laureates/notes.txt", "à trier")
-    assert problems(repo) == ["content/laureates/notes.txt:1: fichier: fichier ignoré : seuls les fichiers .md sont "
-                              "lus ici — renommez-le en notes.md ou déplacez-le dans content/media/"]
-
-
-def test_a_file_without_front_matter_says_so(repo: Path) -> None:
-    write(repo / "content/pages/le-label.md", "Le label, sans titre.\n")
-    assert problems(repo) == ["content/pages/le-label.md:1: fichier: pas de champs en tête du fichier "
-                              "— la première ligne doit être --- (avez-vous oublié les --- ?)"]
+@pytest.mark.parametrize("rel, text, expected", FILE_CASES.values(), ids=FILE_CASES.keys())
+def test_a_file_problem_is_named(repo: Path, rel: str, text: str, expected: str) -> None:
+    write(repo / rel, text)
+    assert problems(repo) == [expected]
 
 
 EDITION_CASES = {
@@ -217,12 +215,6 @@ EDITION_CASES = {
         "number: 2", "number: 0",
         ["content/editions/2022.md:2: number: le numéro d'édition commence à 1"]),
 }
-
-
-@pytest.mark.parametrize("old, new, expected", EDITION_CASES.values(), ids=EDITION_CASES.keys())
-def test_an_edition_problem_is_reported_on_its_line(repo: Path, old: str, new: str, expected: list[str]) -> None:
-    edit(repo, "content/editions/2022.md", old, new)
-    assert problems(repo) == expected
 
 
 TERRITORY_CASES = {
@@ -268,24 +260,6 @@ TERRITORY_CASES = {
 }
 
 
-@pytest.mark.parametrize("old, new, expected", TERRITORY_CASES.values(), ids=TERRITORY_CASES.keys())
-def test_a_territory_problem_is_reported_on_its_line(repo: Path, old: str, new: str, expected: list[str]) -> None:
-    edit(repo, TERRITORY, old, new)
-    assert sorted(problems(repo)) == sorted(expected)
-
-
-def test_a_duplicate_theme_slug_is_reported(repo: Path) -> None:
-    edit(repo, THEMES, "slug: emploi", "slug: culture")
-    assert problems(repo) == [
-        "content/laureates/emploi-jeunes.md:6: themes: thématique inconnue « emploi » "
-        "— les identifiants sont dans content/themes.yaml",
-        "content/laureates/jardin-partage.md:6: themes: thématique inconnue « emploi » "
-        "— les identifiants sont dans content/themes.yaml",
-        "content/themes.yaml:7: [3].slug: thématique « culture » définie deux fois (déjà ligne 4) "
-        "— donnez à chacun un identifiant différent",
-    ]
-
-
 def test_themes_must_be_a_list(repo: Path) -> None:
     write(repo / THEMES, "slug: numerique\nname: Numérique\n")
     assert problems(repo) == ["content/themes.yaml:1: fichier: attendu : une liste de thématiques (« - slug: … »), "
@@ -310,40 +284,48 @@ SITE_CASES = {
 }
 
 
-@pytest.mark.parametrize("old, new, expected", SITE_CASES.values(), ids=SITE_CASES.keys())
-def test_a_site_settings_problem_is_reported_on_its_line(repo: Path, old: str, new: str, expected: list[str]) -> None:
-    edit(repo, "content/site.yaml", old, new)
-    assert problems(repo) == expected
+CASES = {f"{where}: {name}": (rel, *case) for where, rel, cases in [
+    ("laureate", ATELIER, LAUREATE_CASES), ("edition", "content/editions/2022.md", EDITION_CASES),
+    ("territory", TERRITORY, TERRITORY_CASES), ("site", "content/site.yaml", SITE_CASES)] for name, case in cases.items()}
+
+CASES["themes: duplicate theme slug"] = (
+    THEMES, "slug: emploi", "slug: culture",
+    ["content/laureates/emploi-jeunes.md:6: themes: thématique inconnue « emploi » "
+     "— les identifiants sont dans content/themes.yaml",
+     "content/laureates/jardin-partage.md:6: themes: thématique inconnue « emploi » "
+     "— les identifiants sont dans content/themes.yaml",
+     "content/themes.yaml:7: [3].slug: thématique « culture » définie deux fois (déjà ligne 4) "
+     "— donnez à chacun un identifiant différent"])
+
+# A broken record is reported once, at its source, not again by every laureate that names it.
+CASES |= {
+    "once: a broken quartier": (
+        TERRITORY, "        commune: Villeneuve\n        code: QP000001\n", "        code: QP000001\n",
+        ["content/territory.yaml:9: contrats_de_ville[1].quartiers[1].commune: champ obligatoire manquant "
+         "— ajoutez-le (par exemple « commune: Athis-Mons »)"]),
+    "once: a broken theme": (
+        THEMES, "  description: L'accès à la culture.\n", "",
+        ["content/themes.yaml:4: [2].description: champ obligatoire manquant — ajoutez-le (par exemple "
+         "« description: Projets qui mettent le numérique au service des habitants. »)"]),
+    "once: an unreadable territory": (
+        TERRITORY, "  - slug: nord", "  - slug: 'nord",
+        ["content/territory.yaml:2: yaml: YAML invalide : texte non terminé — un guillemet ouvert n'est-il pas refermé ?"]),
+    "once: a broken edition": (
+        "content/editions/2021.md", "number: 1", "number: un",
+        ["content/editions/2021.md:2: number: attendu : un nombre entier, trouvé le texte « un »"]),
+}
+
+
+@pytest.mark.parametrize("rel, old, new, expected", CASES.values(), ids=CASES.keys())
+def test_a_problem_is_reported_on_its_line(repo: Path, rel: str, old: str, new: str, expected: list[str]) -> None:
+    edit(repo, rel, old, new)
+    assert sorted(problems(repo)) == sorted(expected)
 
 
 def test_a_missing_settings_file_is_named(repo: Path) -> None:
     (repo / "content/themes.yaml").unlink()
     assert problems(repo) == ["content/themes.yaml:1: fichier: fichier obligatoire absent : content/themes.yaml "
                               "— restaurez-le depuis git (git checkout -- content/themes.yaml)"]
-
-
-def test_a_broken_quartier_is_reported_once_not_by_every_laureate(repo: Path) -> None:
-    edit(repo, TERRITORY, "        commune: Villeneuve\n        code: QP000001\n", "        code: QP000001\n")
-    assert problems(repo) == ["content/territory.yaml:9: contrats_de_ville[1].quartiers[1].commune: champ obligatoire "
-                              "manquant — ajoutez-le (par exemple « commune: Athis-Mons »)"]
-
-
-def test_a_broken_theme_is_reported_once_not_by_every_laureate(repo: Path) -> None:
-    edit(repo, THEMES, "  description: L'accès à la culture.\n", "")
-    assert problems(repo) == ["content/themes.yaml:4: [2].description: champ obligatoire manquant "
-                              "— ajoutez-le (par exemple « description: Projets qui mettent le numérique au service "
-                              "des habitants. »)"]
-
-
-def test_an_unreadable_territory_is_reported_once_not_by_every_laureate(repo: Path) -> None:
-    edit(repo, TERRITORY, "  - slug: nord", "  - slug: 'nord")
-    assert problems(repo) == ["content/territory.yaml:2: yaml: YAML invalide : texte non terminé "
-                              "— un guillemet ouvert n'est-il pas refermé ?"]
-
-
-def test_a_broken_edition_is_reported_once_not_by_its_laureates(repo: Path) -> None:
-    edit(repo, "content/editions/2021.md", "number: 1", "number: un")
-    assert problems(repo) == ["content/editions/2021.md:2: number: attendu : un nombre entier, trouvé le texte « un »"]
 
 
 def test_a_laureate_of_a_draft_edition_cannot_be_published(repo: Path) -> None:
