@@ -1,6 +1,8 @@
 """The command line: ``python build.py [build|serve|new|check]``.
 
-Exit codes: 0 done, 1 content errors (nothing published), 2 misuse.
+Exit codes: 0 done, 1 content errors (nothing published) or a refusal (``new``
+will not overwrite a file; ``serve`` cannot listen on its port), 2 misuse
+(unknown command or option, a name that is not a slug or a year).
 """
 
 from __future__ import annotations
@@ -47,7 +49,21 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="vérifier le contenu sans rien publier")
     _common(c)
     c.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
+    s = sub.add_parser("serve", help="prévisualiser le site en direct, brouillons compris")
+    _common(s)
+    s.add_argument("--port", type=_port_arg, default=8000, help="port d'écoute (par défaut : 8000)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="adresse d'écoute (par défaut : 127.0.0.1, cette machine seulement)")
+    n = sub.add_parser("new", help="créer une fiche complète à remplir (brouillon)")
+    n.add_argument("kind", choices=["laureate", "edition", "page"], help="laureate, edition ou page")
+    n.add_argument("name", help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
     return p
+
+
+def _port_arg(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"port invalide « {value} » : attendu un nombre entre 1 et 65535")
+    return int(value)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -68,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_build(args)
         if command == "check":
             return run_check(args)
+        if command == "serve":
+            return run_serve(args)
+        if command == "new":
+            return run_new(args)
     except KeyboardInterrupt:
         print("Interrompu : site/ n'a pas été modifié.", file=sys.stderr)
         return 130
@@ -113,4 +133,25 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s).", file=sys.stderr)
         return 1
     print(f"Contenu valide : {len(report.warnings)} avertissement(s).")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # noqa: PLC0415 - only this command needs livereload
+
+    return serve(args.root.resolve(), args.host, args.port, lambda: build_date(args.date))
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_file  # noqa: PLC0415 - only this command needs it
+
+    root = args.root.resolve()
+    try:
+        path = new_file(root, args.kind, args.name)
+    except ScaffoldError as problem:
+        print(f"{'Erreur' if problem.misuse else 'Refusé'} : {problem}", file=sys.stderr)
+        return 2 if problem.misuse else 1
+    print(f"Créé : {path.relative_to(root).as_posix()} (brouillon, draft: true).\n"
+          "Remplissez chaque champ et regardez le résultat avec « python build.py serve » ; "
+          "passez draft à false quand la fiche est prête à publier.")
     return 0

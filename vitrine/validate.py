@@ -2,8 +2,8 @@
 
 Field-level rules (required, unknown, kind) come from ``schema.py``; this module
 adds what needs the whole content: references between files, duplicate slugs,
-media paths. Drafts that do not validate are skipped with warnings, so a file
-being filled in never blocks a build.
+media paths. Drafts that do not validate are skipped with warnings in a published
+build, so a file being filled in never blocks publishing (the preview shows them as errors).
 """
 
 from __future__ import annotations
@@ -173,11 +173,15 @@ def _missing_pages(sources: list[SourceFile], pages: list[FreePage], errors: lis
 
 def _keep(result: tuple[Any, list[ContentError]], source: SourceFile, include_drafts: bool,
           into: list, errors: list[ContentError], warnings: list[ContentError]) -> None:
-    """Route one record: published, skipped draft, or errors (a broken draft only warns)."""
+    """Route one record: published, skipped draft, or errors.
+
+    A broken draft only warns in a published build; in the preview, where it is being written, it is an error
+    like any other, so the editor sees it instead of a missing page.
+    """
     record, problems = result
     is_draft = isinstance(source.data, dict) and source.data.get("draft") is True
     if problems:
-        if is_draft:
+        if is_draft and not include_drafts:
             warnings.extend(ContentError(e.path, e.line, e.field, f"brouillon non publié : {e.message}", e.hint, True)
                             for e in problems)
         else:
