@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # test this checkout's engine, whatever is installed
 
 from vitrine.build import BuildOptions, BuildReport, build
+from vitrine.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2022, 4, 1)  # the small fixture's 2022 call is open on this date
@@ -54,3 +56,23 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, "utf-8")
     return path
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture):
+    """``python build.py --root ROOT ARGS`` run in this process (fast); ``run_cli`` is the real subprocess."""
+    def run(root: Path, *args: str) -> CliResult:
+        try:
+            code = main(["--root", str(root), *args])
+        except SystemExit as exit_:  # argparse's answer to misuse
+            code = exit_.code
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+    return run

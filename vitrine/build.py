@@ -210,9 +210,24 @@ def _with_base_url(site: Site, base_url: str | None) -> Site:
 
 def template_error(root: Path, exc: jinja2.TemplateError) -> ContentError:
     """A template mistake, located like a content error (it is the designer's, not the editor's)."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+    name, line = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
+    if not name:  # an error while rendering: Jinja puts the template's file and line in the traceback
+        name, line = _template_frame(exc) or ("templates", 1)
     try:
         name = Path(name).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        name = f"templates/{name}" if not str(name).startswith("templates") else str(name)
-    return ContentError(name, getattr(exc, "lineno", None) or 1, "template", str(exc.message or exc))
+        try:
+            name = "templates/" + Path(name).resolve().relative_to(ENGINE_ROOT / "templates").as_posix()
+        except ValueError:
+            name = f"templates/{name}" if not str(name).startswith("templates") else str(name)
+    return ContentError(name, line or 1, "template", str(exc.message or exc))
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost traceback frame that runs a template (its file and line), if any."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,28 +1,218 @@
-"""``check``: the whole validation without writing anything, plus warnings that do not block publishing."""
+"""``check``: the whole validation without writing ``site/``, plus what does not block publishing.
+
+Errors are those of a build: content, URL collisions, templates (every page is
+rendered in memory). Warnings, which ``--strict`` turns into errors:
+
+- a summary longer than ``CARD_SUMMARY_MAX`` characters: the schema allows 280
+  (sharing), but a card shows about four lines of it on a phone;
+- a laureate image heavier than ``IMAGE_MAX_BYTES``, narrower than
+  ``IMAGE_MIN_WIDTH`` (a full-width card on a phone at 2× density), or unreadable;
+- a file of ``content/media/`` that nothing uses: no laureate ``image`` and no
+  link in any Markdown body (drafts count: they will use it);
+- a call for projects the site shows as open although it is surely over: the
+  edition has opened its call, has no ``call_closes``, and is no longer current
+  (its year is past, or a newer edition exists); without a closing date the site
+  would say « ouvert » forever;
+- the « À compléter » placeholder of ``new`` left in a published file.
+
+« À confirmer » markers (``# À confirmer …`` YAML comments, ``<!-- À confirmer
+… -->`` in Markdown) are notes, listed with their line but never errors, even
+with ``--strict``: they flag facts the sources do not give yet, kept on purpose
+so nothing is invented, and publishing must not wait for them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+from urllib.parse import unquote
 
+import jinja2
+from PIL import Image
+
+from .build import CACHE_DIR, template_error, theme_dir
 from .errors import ContentError
-from .load import load_content
-from .pages import plan_pages
+from .load import LoadedContent, SourceFile, load_content
+from .markup import MarkdownCache
+from .model import Site
+from .pages import Page, call_state, plan_pages
+from .render import Renderer
+from .scaffold import PLACEHOLDER
 from .validate import validate
+
+CARD_SUMMARY_MAX = 200
+IMAGE_MAX_BYTES = 2_000_000  # 2 Mo
+IMAGE_MIN_WIDTH = 640
+
+_MEDIA_LINK = re.compile(r"(?<![\w.-])(media/[^\s)\"'<>#?\]]+)")
+_YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
+_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)\s*(?:-->|$)")
 
 
 @dataclass(frozen=True)
 class CheckReport:
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
+    notes: tuple[ContentError, ...] = ()  # « À confirmer » markers
 
 
 def check(root: Path, today: dt.date) -> CheckReport:
-    """Validate and plan the site (no rendering, no writing); collect errors and warnings."""
+    """Validate, plan and render the site in memory; collect errors, warnings and notes. Writes nothing."""
     loaded = load_content(root)
     validated = validate(loaded)
+    notes = tuple(confirm_markers(root, loaded))
+    warnings = list(validated.warnings) + unused_media(loaded) + placeholders(loaded)
     if validated.errors or validated.site is None:
-        return CheckReport(validated.errors, validated.warnings)
-    plan = plan_pages(validated.site, today)
-    return CheckReport(plan.errors, validated.warnings)
+        return CheckReport(validated.errors, tuple(sorted(warnings)), notes)
+    site = validated.site
+    files = {f.path: f for f in loaded.files}
+    warnings += long_summaries(site, files) + image_problems(root, site, files) + stale_calls(site, files, today)
+    plan = plan_pages(site, today)
+    errors = plan.errors or render_errors(root, site, plan.pages)
+    return CheckReport(tuple(errors), tuple(sorted(warnings)), notes)
+
+
+def render_errors(root: Path, site: Site, pages: tuple[Page, ...]) -> tuple[ContentError, ...]:
+    """Render every page and throw the bytes away: a template mistake is an error of the build."""
+    renderer = Renderer(theme_dir(root, "templates"), MarkdownCache(root / CACHE_DIR), site)
+    try:
+        for page in pages:
+            renderer.render(page)
+    except jinja2.TemplateError as exc:
+        return (template_error(root, exc),)
+    return ()
+
+
+def _warning(source: SourceFile | None, path: str, key: str, message: str, hint: str) -> ContentError:
+    line = source.line(key) if source else 1
+    return ContentError(path, line, key, message, hint, warning=True)
+
+
+def long_summaries(site: Site, files: dict[str, SourceFile]) -> list[ContentError]:
+    return [_warning(files.get(l.source.path), l.source.path, "summary",
+                     f"résumé de {len(l.summary)} caractères, trop long pour une carte ({CARD_SUMMARY_MAX} au plus)",
+                     "gardez l'essentiel en une ou deux phrases ; le détail va dans le texte de la fiche")
+            for l in site.laureates if len(l.summary) > CARD_SUMMARY_MAX]
+
+
+def image_problems(root: Path, site: Site, files: dict[str, SourceFile]) -> list[ContentError]:
+    """Laureate images too heavy to download on a phone, too narrow for a card, or unreadable."""
+    return [_warning(files.get(l.source.path), l.source.path, "image", message, hint)
+            for l in site.laureates if l.image
+            for message, hint in _image_issues(root / "content" / l.image)]
+
+
+def _image_issues(path: Path) -> list[tuple[str, str]]:
+    issues = []
+    size = path.stat().st_size
+    if size > IMAGE_MAX_BYTES:
+        issues.append((f"image trop lourde : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
+                       "réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80"))
+    if path.suffix.lower() == ".svg":
+        return issues  # a vector image has no width to check
+    try:
+        with Image.open(path) as image:
+            width = image.width
+    except (OSError, Image.DecompressionBombError):
+        return issues + [("image illisible : format d'image non reconnu", "enregistrez-la en JPEG, PNG ou WebP")]
+    if width < IMAGE_MIN_WIDTH:
+        issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
+                       "utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"))
+    return issues
+
+
+def _mega(size: int) -> str:
+    return f"{size / 1e6:.1f}".replace(".", ",")
+
+
+def media_references(loaded: LoadedContent) -> set[str]:
+    """``media/…`` names used by a laureate's image or linked from any Markdown body (drafts included)."""
+    used = set()
+    for f in loaded.files:
+        image = f.data.get("image") if f.kind == "laureate" and isinstance(f.data, dict) else None
+        if isinstance(image, str) and image.strip():
+            name = PurePosixPath(image.strip().replace("\\", "/")).as_posix()
+            used.add(name if name.startswith("media/") else "media/" + name)
+        used.update(unquote(m) for m in _MEDIA_LINK.findall(f.body))
+    return used
+
+
+def unused_media(loaded: LoadedContent) -> list[ContentError]:
+    used = media_references(loaded)
+    return [ContentError(f"content/{m.name}", 1, "fichier", "fichier de content/media/ utilisé nulle part",
+                         "liez-le depuis une fiche (champ image, ou lien Markdown [texte](/media/…)) ou supprimez-le",
+                         warning=True)
+            for m in loaded.media if m.name not in used]
+
+
+def stale_calls(site: Site, files: dict[str, SourceFile], today: dt.date) -> list[ContentError]:
+    """Editions the site shows « ouvert » without a closing date while they are no longer current."""
+    newest = site.editions[0].year if site.editions else None
+    return [_warning(files.get(e.source.path), e.source.path, "call_opens",
+                     f"appel à projets affiché « ouvert » sans date limite, alors que l'édition {e.year} est passée",
+                     "ajoutez « call_closes: AAAA-MM-JJ », la date limite réelle de dépôt")
+            for e in site.editions
+            if e.call_closes is None and call_state(e, today).status == "open"
+            and (e.year < today.year or e.year != newest)]
+
+
+def placeholders(loaded: LoadedContent) -> list[ContentError]:
+    """« À compléter » left by ``new`` in a file that is no longer a draft."""
+    found = []
+    for f in loaded.files:
+        if not isinstance(f.data, dict) or f.data.get("draft") is True:
+            continue
+        for keys, value in _strings(f.data, ()):
+            if PLACEHOLDER in value:
+                found.append(ContentError(f.path, f.line(*keys), _field_name(keys), f"texte « {PLACEHOLDER} » laissé "
+                                          "en place", "remplacez-le par le vrai texte avant de publier", warning=True))
+        for offset, text in enumerate(f.body.split("\n")):
+            if PLACEHOLDER in text:
+                found.append(ContentError(f.path, f.body_line + offset, "texte", f"texte « {PLACEHOLDER} » laissé "
+                                          "en place", "remplacez-le par le vrai texte avant de publier", warning=True))
+    return found
+
+
+def _strings(value: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield keys, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, keys + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, keys + (i,))
+
+
+def confirm_markers(root: Path, loaded: LoadedContent) -> Iterator[ContentError]:
+    """Every « À confirmer » marker, located at its line and named after the field it precedes."""
+    for f in loaded.files:
+        lines = (root / f.path).read_text("utf-8-sig").splitlines()
+        yaml_end = len(lines) if f.path.endswith(".yaml") else max(f.body_line - 1, 0)
+        for number, text in enumerate(lines, start=1):
+            marker = _YAML_MARKER.search(text) if number <= yaml_end else _HTML_MARKER.search(text)
+            if marker:
+                field = _next_field(f, number) if number <= yaml_end else "texte"
+                yield ContentError(f.path, number, field, marker.group(1).strip() or "à confirmer", warning=True)
+
+
+def _next_field(source: SourceFile, line: int) -> str:
+    """The field a comment is about: the first key at or after its line, else the group it closes."""
+    keyed = sorted(((at, keys) for keys, at in source.lines.items() if keys and isinstance(keys[-1], str)),
+                   key=lambda item: item[0])
+    after = [keys for at, keys in keyed if at >= line]
+    if after:
+        return _field_name(after[0])
+    before = [keys for at, keys in keyed if at < line]
+    return _field_name(before[-1][:-1]) if before else "fichier"
+
+
+def _field_name(keys: tuple) -> str:
+    """``contrats_de_ville[1].quartiers[2].code``, as validation names fields."""
+    name = ""
+    for key in keys:
+        name += f"[{key + 1}]" if isinstance(key, int) else (f".{key}" if name else str(key))
+    return name or "fichier"

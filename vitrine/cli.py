@@ -126,13 +126,19 @@ def run_check(args: argparse.Namespace) -> int:
     from .check import check  # noqa: PLC0415 - only this command needs it
 
     report = check(args.root.resolve(), build_date(args.date))
+    for note in report.notes:
+        print(f"à confirmer : {note}")
     print_problems(report.warnings)
     print_problems(report.errors)
-    failed = bool(report.errors) or (args.strict and bool(report.warnings))
-    if failed:
-        print(f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s).", file=sys.stderr)
+    counts = (f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s), "
+              f"{len(report.notes)} point(s) à confirmer")
+    if report.errors:
+        print(f"{counts} : le site ne peut pas être publié.", file=sys.stderr)
         return 1
-    print(f"Contenu valide : {len(report.warnings)} avertissement(s).")
+    if args.strict and report.warnings:
+        print(f"{counts} : avec --strict, les avertissements comptent comme des erreurs.", file=sys.stderr)
+        return 1
+    print(f"Contenu valide : {counts}.")
     return 0
 
 
