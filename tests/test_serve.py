@@ -134,6 +134,7 @@ def test_preview_follows_edits_shows_errors_and_comes_back(server: Server, repo:
         assert '<script src="/livereload.js' in error_page  # the error page reloads itself too
         assert fetch(server.port, "/quartiers/")[0] == 500  # every HTML request, not only the broken page
         assert fetch(server.port, "/static/style.css")[0] == 200
+        assert fetch(server.port, "/favicon.ico")[0] == 404  # a missing image is not answered by the error page
 
         edit(laureate, "[les-tilleul]", "[les-tilleuls]")
         until(page_with(server.port, "/laureats/atelier-code/", 200, "<h1>Atelier de code</h1>"), "the page back")
@@ -142,7 +143,7 @@ def test_preview_follows_edits_shows_errors_and_comes_back(server: Server, repo:
     code, out, err = server.stop(signal.SIGINT)
     assert code == 0
     assert "Prévisualisation arrêtée." in out
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "GET /" not in err  # French messages only, no access log
     assert BROKEN_LINE in err  # the terminal lists the errors too
     assert not (repo / "site").exists()  # the preview never touches site/
 

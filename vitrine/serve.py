@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import mimetypes
 import os
 import signal
@@ -135,7 +136,7 @@ def wsgi_app(preview: Preview) -> Callable:
         file, redirect = resolve(preview.out, url_path)
         if redirect:
             return _respond(start_response, "301 Moved Permanently", b"", [("Location", quote(redirect))])
-        is_html = file is None or file.suffix == ".html"
+        is_html = (file or Path(url_path)).suffix in ("", ".html")
         if preview.errors and is_html:
             return _respond(start_response, "500 Internal Server Error", error_page(preview.errors), [], "text/html")
         if file is None:
@@ -210,7 +211,9 @@ class PreviewServer(livereload.Server):
         return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
 
     def _setup_logging(self) -> None:
-        """Keep the terminal for Vitrine's own French messages."""
+        """Keep the terminal for Vitrine's own French messages (the error page's 500s are not news)."""
+        logging.getLogger("tornado.access").addHandler(logging.NullHandler())
+        logging.getLogger("tornado.access").propagate = False
 
 
 class ChangeWatcher(Watcher):
