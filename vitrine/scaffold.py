@@ -53,7 +53,7 @@ class Choices:
 
 def new_file(root: Path, kind: str, name: str) -> Path:
     """Write ``content/<folder>/<name>.md`` for ``kind``; never overwrite. Returns the path written."""
-    schema, folder = KINDS[kind]
+    folder = KINDS[kind][1]
     check_name(kind, name)
     content = root / "content"
     if not content.is_dir():
