@@ -161,6 +161,7 @@ def test_preview_refuses_a_busy_port_in_french(repo: Path, server: Server) -> No
     result = run_cli(repo, "serve", "--port", str(server.port))
     assert result.returncode == 1
     assert f"Impossible d'écouter sur 127.0.0.1:{server.port}" in result.stderr
+    assert "Prévisualisation sur" not in result.stdout
     assert "Traceback" not in result.stderr
 
 

@@ -40,7 +40,6 @@ from .build import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, them
 from .errors import ContentError
 
 PREVIEW_DIR = "preview"
-WATCHED = ("content", "templates", "static")
 
 
 class Preview:
@@ -79,13 +78,13 @@ def serve(root: Path, host: str, port: int, date: Callable[[], dt.date]) -> int:
     started = time.perf_counter()
     _report(preview.rebuild(), started, first=True)
     watcher = ChangeWatcher(lambda changed: _on_change(preview, changed))
-    server = PreviewServer(wsgi_app(preview), watcher, port)
+    server = PreviewServer(wsgi_app(preview), watcher, port, announce=lambda: print(
+        f"Prévisualisation sur http://{host}:{port}/ (brouillons compris). "
+        "Enregistrez un fichier : la page se met à jour. Ctrl+C pour arrêter.", flush=True))
     for path in preview.watched_paths():
         server.watch(str(path))
     for signum in (signal.SIGINT, signal.SIGTERM):  # terminate stops as cleanly as Ctrl+C, even in the background
         signal.signal(signum, signal.default_int_handler)
-    print(f"Prévisualisation sur http://{host}:{port}/ (brouillons compris). "
-          "Enregistrez un fichier : la page se met à jour. Ctrl+C pour arrêter.", flush=True)
     try:
         server.serve(port=port, host=host, debug=False, restart_delay=0)
     except OSError as exc:
@@ -202,9 +201,14 @@ le problème et, après le tiret, ce qu’il faut faire.</p>
 class PreviewServer(livereload.Server):
     """livereload's server, with its script loaded from the same origin (the pages' CSP forbids inline scripts)."""
 
-    def __init__(self, app: Callable, watcher: Watcher, port: int):
+    def __init__(self, app: Callable, watcher: Watcher, port: int, announce: Callable[[], None]):
         super().__init__(app=app, watcher=watcher)
         self.script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
+        self.announce = announce
+
+    def application(self, *args: object, **kwargs: object) -> None:
+        super().application(*args, **kwargs)  # listens, or raises OSError when the port is taken
+        self.announce()
 
     def get_web_handlers(self, script: bytes) -> list:
         # livereload passes an inline snippet that writes this same tag; we write it directly.
