@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from PIL import Image
 
-from conftest import TODAY, run_cli, write
+from conftest import TODAY, build_in_process, run_cli, write
 from vitrine.check import check
 
 LAUREATE = "content/laureates/atelier-code.md"
@@ -68,23 +69,33 @@ def test_check_warns_about_a_summary_too_long_for_a_card(repo: Path) -> None:
         " — gardez l'essentiel en une ou deux phrases ; le détail va dans le texte de la fiche"]
 
 
-def test_check_warns_about_heavy_narrow_and_unreadable_images(repo: Path) -> None:
+def test_check_warns_about_heavy_and_narrow_images(repo: Path) -> None:
     media = repo / "content" / "media"
-    image(media / "lourde.bmp", 1000, 800, "BMP")  # 2.4 MB uncompressed
+    media.mkdir()
+    noise = random.Random(0).randbytes(1000 * 800 * 3)  # incompressible: a 2.4 MB PNG
+    Image.frombytes("RGB", (1000, 800), noise).save(media / "lourde.png")
     image(media / "petite.png", 320, 200, "PNG")
-    (media / "cassee.jpg").write_bytes(b"pas une image")
-    image(media / "bonne.png", 800, 500, "PNG")
-    for path, name in [(LAUREATE, "lourde.bmp"), ("content/laureates/cafe-culture.md", "petite.png"),
-                       ("content/laureates/radio-quartier.md", "cassee.jpg"),
-                       ("content/laureates/jardin-partage.md", "bonne.png")]:
+    image(media / "bonne.jpg", 800, 500, "JPEG")
+    for path, name in [(LAUREATE, "lourde.png"), ("content/laureates/cafe-culture.md", "petite.png"),
+                       ("content/laureates/jardin-partage.md", "bonne.jpg")]:
         set_field(repo, path, f"image: media/{name}\nimage_alt: Une photo")
-    assert lines(check(repo, TODAY).warnings) == [
+    report = check(repo, TODAY)
+    assert report.errors == ()
+    assert lines(report.warnings) == [
         "content/laureates/atelier-code.md:2: image: image trop lourde : 2,4 Mo, 2,0 Mo au plus "
         "— réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80",
         "content/laureates/cafe-culture.md:2: image: image trop petite pour une carte : 320 pixels de large, "
-        "640 au moins — utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone",
-        "content/laureates/radio-quartier.md:2: image: image illisible : format d'image non reconnu "
-        "— enregistrez-la en JPEG, PNG ou WebP"]
+        "640 au moins — utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"]
+
+
+def test_check_reports_an_unreadable_image_as_the_build_does(repo: Path) -> None:
+    write(repo / "content" / "media" / "cassee.jpg", "pas une image")
+    set_field(repo, LAUREATE, "image: media/cassee.jpg\nimage_alt: Une photo")
+    [error] = check(repo, TODAY).errors
+    [built] = build_in_process(repo).errors
+    assert (error.path, error.line, error.field) == (built.path, built.line, built.field) == (
+        "content/media/cassee.jpg", 1, "fichier")
+    assert error.message.startswith("image illisible")
 
 
 def test_check_warns_about_media_files_nothing_uses(repo: Path) -> None:

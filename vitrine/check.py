@@ -1,12 +1,13 @@
 """``check``: the whole validation without writing ``site/``, plus what does not block publishing.
 
-Errors are those of a build: content, URL collisions, templates (every page is
-rendered in memory). Warnings, which ``--strict`` turns into errors:
+Errors are those of a build: content, URL collisions, unreadable images (they
+are prepared, through the cache), templates (every page is rendered in memory).
+Warnings, which ``--strict`` turns into errors:
 
 - a summary longer than ``CARD_SUMMARY_MAX`` characters: the schema allows 280
   (sharing), but a card shows about four lines of it on a phone;
-- a laureate image heavier than ``IMAGE_MAX_BYTES``, narrower than
-  ``IMAGE_MIN_WIDTH`` (a full-width card on a phone at 2× density), or unreadable;
+- a laureate image heavier than ``IMAGE_MAX_BYTES`` or narrower than
+  ``IMAGE_MIN_WIDTH`` (a full-width card on a phone at 2× density);
 - a file of ``content/media/`` that nothing uses: no laureate ``image`` and no
   link in any Markdown body (drafts count: they will use it);
 - a call for projects the site shows as open although it is surely over: the
@@ -27,14 +28,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 from urllib.parse import unquote
 
 import jinja2
-from PIL import Image
 
 from .build import CACHE_DIR, template_error, theme_dir
 from .errors import ContentError
+from .images import ImageCache, ImageSet, prepare_images
 from .load import LoadedContent, SourceFile, load_content
 from .markup import MarkdownCache
 from .model import Site
@@ -60,7 +61,10 @@ class CheckReport:
 
 
 def check(root: Path, today: dt.date) -> CheckReport:
-    """Validate, plan and render the site in memory; collect errors, warnings and notes. Writes nothing."""
+    """Validate, plan, prepare images and render the site in memory; collect errors, warnings and notes.
+
+    Nothing is written but caches (``.vitrine-cache/``), which the next build reuses.
+    """
     loaded = load_content(root)
     validated = validate(loaded)
     notes = tuple(confirm_markers(root, loaded))
@@ -69,15 +73,20 @@ def check(root: Path, today: dt.date) -> CheckReport:
         return CheckReport(validated.errors, tuple(sorted(warnings)), notes)
     site = validated.site
     files = {f.path: f for f in loaded.files}
-    warnings += long_summaries(site, files) + image_problems(root, site, files) + stale_calls(site, files, today)
+    warnings += long_summaries(site, files) + stale_calls(site, files, today)
     plan = plan_pages(site, today)
-    errors = plan.errors or render_errors(root, site, plan.pages)
-    return CheckReport(tuple(errors), tuple(sorted(warnings)), notes)
+    if plan.errors:
+        return CheckReport(plan.errors, tuple(sorted(warnings)), notes)
+    images = prepare_images(root / "content", site, ImageCache(root / CACHE_DIR))
+    warnings += image_problems(root, site, images.sets, files)
+    errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets)
+    return CheckReport(errors, tuple(sorted(warnings)), notes)
 
 
-def render_errors(root: Path, site: Site, pages: tuple[Page, ...]) -> tuple[ContentError, ...]:
+def render_errors(root: Path, site: Site, pages: tuple[Page, ...],
+                  images: Mapping[str, ImageSet]) -> tuple[ContentError, ...]:
     """Render every page and throw the bytes away: a template mistake is an error of the build."""
-    renderer = Renderer(theme_dir(root, "templates"), MarkdownCache(root / CACHE_DIR), site)
+    renderer = Renderer(theme_dir(root, "templates"), MarkdownCache(root / CACHE_DIR), site, images=images)
     try:
         for page in pages:
             renderer.render(page)
@@ -98,30 +107,25 @@ def long_summaries(site: Site, files: dict[str, SourceFile]) -> list[ContentErro
             for l in site.laureates if len(l.summary) > CARD_SUMMARY_MAX]
 
 
-def image_problems(root: Path, site: Site, files: dict[str, SourceFile]) -> list[ContentError]:
-    """Laureate images too heavy to download on a phone, too narrow for a card, or unreadable."""
-    return [_warning(files.get(l.source.path), l.source.path, "image", message, hint)
-            for l in site.laureates if l.image
-            for message, hint in _image_issues(root / "content" / l.image)]
-
-
-def _image_issues(path: Path) -> list[tuple[str, str]]:
-    issues = []
-    size = path.stat().st_size
-    if size > IMAGE_MAX_BYTES:
-        issues.append((f"image trop lourde : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
-                       "réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80"))
-    if path.suffix.lower() == ".svg":
-        return issues  # a vector image has no width to check
-    try:
-        with Image.open(path) as image:
-            width = image.width
-    except (OSError, Image.DecompressionBombError):
-        return issues + [("image illisible : format d'image non reconnu", "enregistrez-la en JPEG, PNG ou WebP")]
-    if width < IMAGE_MIN_WIDTH:
-        issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
-                       "utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"))
-    return issues
+def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
+                   files: dict[str, SourceFile]) -> list[ContentError]:
+    """Laureate images too heavy to download on a phone, or too narrow for a card (as displayed: EXIF-rotated)."""
+    problems = []
+    for laureate in site.laureates:
+        if not laureate.image or laureate.image not in images:
+            continue  # no image, or one the build could not read: that is an error, reported as such
+        issues = []
+        size = (root / "content" / laureate.image).stat().st_size
+        if size > IMAGE_MAX_BYTES:
+            issues.append((f"image trop lourde : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
+                           "réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80"))
+        width = images[laureate.image].full.width
+        if width < IMAGE_MIN_WIDTH:
+            issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
+                           "utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"))
+        problems += [_warning(files.get(laureate.source.path), laureate.source.path, "image", message, hint)
+                     for message, hint in issues]
+    return problems
 
 
 def _mega(size: int) -> str:
