@@ -192,15 +192,33 @@ def _strings(value: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:
 
 
 def confirm_markers(root: Path, loaded: LoadedContent) -> Iterator[ContentError]:
-    """Every « À confirmer » marker, located at its line and named after the field it precedes."""
+    """Every « À confirmer » marker, at its line, named after the field it precedes, its text on one line."""
     for f in loaded.files:
         lines = (root / f.path).read_text("utf-8-sig").splitlines()
         yaml_end = len(lines) if f.path.endswith(".yaml") else max(f.body_line - 1, 0)
         for number, text in enumerate(lines, start=1):
-            marker = _YAML_MARKER.search(text) if number <= yaml_end else _HTML_MARKER.search(text)
+            in_yaml = number <= yaml_end
+            marker = (_YAML_MARKER if in_yaml else _HTML_MARKER).search(text)
             if marker:
-                field = _next_field(f, number) if number <= yaml_end else "texte"
-                yield ContentError(f.path, number, field, marker.group(1).strip() or "à confirmer", warning=True)
+                said = " ".join([marker.group(1).strip()] + _continuation(lines[number:], in_yaml, text))
+                field = _next_field(f, number) if in_yaml else "texte"
+                yield ContentError(f.path, number, field, said.strip() or "à confirmer", warning=True)
+
+
+def _continuation(following: list[str], in_yaml: bool, first: str) -> list[str]:
+    """The rest of a marker written over several lines: further ``#`` lines, or up to the ``-->``."""
+    more = []
+    if in_yaml:
+        for text in following:
+            if not text.strip().startswith("#") or _YAML_MARKER.search(text):
+                break
+            more.append(text.strip().lstrip("#").strip())
+    elif "-->" not in first:
+        for text in following:
+            more.append(text.split("-->")[0].strip())
+            if "-->" in text:
+                break
+    return [m for m in more if m]
 
 
 def _next_field(source: SourceFile, line: int) -> str:
