@@ -35,6 +35,12 @@ class ContentErrors(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+def field_name(keys: Iterable[object]) -> str:
+    """How a key path reads in a message: ``contrats_de_ville[1].quartiers[2].slug`` (list positions from 1)."""
+    parts = [f"[{k + 1}]" if isinstance(k, int) else f".{k}" for k in keys]
+    return "".join(parts).lstrip(".") or "fichier"
+
+
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """A French « did you mean » hint, or an empty string when nothing is close."""
     close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)

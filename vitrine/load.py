@@ -9,18 +9,22 @@ Files whose size and modification time did not change are taken from the
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
-from .errors import ContentError
+from .errors import ContentError, field_name
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; libyaml crashes on thousands
 KeyPath = tuple[Any, ...]
 
 # Which files make up the content, and what kind of record each is.
@@ -29,25 +33,36 @@ FOLDERS = {"editions": "edition", "laureates": "laureate", "pages": "page"}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# PyYAML's problems, in the words an editor can act on, keyed by how the problem starts. Both parsers are
-# listed: LibYAML's (the C loader, used when available) and PyYAML's own words differ.
-_TAB = ("tabulation dans le YAML", "indentez avec des espaces, jamais avec la touche Tab")
-_INDENT = ("indentation incohérente", "alignez les champs d'un même groupe sur la même colonne")
-YAML_PROBLEMS = {
-    "found character '\\t' that cannot start any token": _TAB,
-    "found a tab character": _TAB,
-    "mapping values are not allowed": (
-        "deux-points inattendu", "mettez la valeur entre guillemets si elle contient « : »"),
-    "could not find expected ':'": (
-        "il manque « : » après le nom d'un champ", "écrivez « nom: valeur », une paire par ligne"),
-    "found unexpected end of stream": (
-        "texte non terminé", "un guillemet ouvert n'est-il pas refermé ?"),
-    "found undefined alias": (
-        "alias YAML inconnu", "n'utilisez pas « * » en début de valeur, ou mettez la valeur entre guillemets"),
-    "expected <block end>": _INDENT,
-    "did not find expected key": _INDENT,
-    "did not find expected '-' indicator": _INDENT,
-}
+# YAML's problems, in the words an editor can act on, keyed by how the problem starts. Both parsers are
+# listed: LibYAML's (the C loader, used when available) and PyYAML's own words differ. The last item says
+# whether the problem is best located where the construct opens (an unclosed quote or bracket) rather
+# than where the parser gave up (often the end of the file).
+_QUOTE_HINT = "mettez la valeur entre guillemets"
+_INDENT = ("indentation incohérente", "alignez les champs d'un même groupe sur la même colonne", False)
+YAML_PROBLEMS = (
+    ("mapping values are not allowed", "deux-points inattendu",
+     "mettez la valeur entre guillemets si elle contient « : »", False),
+    ("could not find expected ':'", "il manque « : » après le nom d'un champ",
+     "écrivez « nom: valeur », une paire par ligne", False),
+    ("found unexpected end of stream", "texte non terminé", "un guillemet ouvert n'est-il pas refermé ?", True),
+    ("did not find expected ',' or ']'", "crochet « [ » non refermé",
+     "refermez la liste par « ] », ou mettez la valeur entre guillemets", True),
+    ("did not find expected ',' or '}'", "accolade « { » non refermée",
+     "refermez par « } », ou mettez la valeur entre guillemets", True),
+    ("expected <block end>", *_INDENT),
+    ("did not find expected key", *_INDENT),
+    ("did not find expected '-' indicator", *_INDENT),
+    ("expected a single document", "plusieurs documents YAML dans un seul fichier",
+     "retirez la ligne --- du milieu du fichier", False),
+    ("found undefined alias", "« * » en début de valeur a un sens spécial en YAML (alias)", _QUOTE_HINT, False),
+    ("did not find expected alphabetic or numeric character",
+     "« * » ou « & » en début de valeur a un sens spécial en YAML (ancre ou alias)", _QUOTE_HINT, False),
+)
+# Explicit tags an editor may write (``!!str 2021``); anything else (``!!binary``, ``!!python/…``) is refused.
+_ALLOWED_TAGS = {None, "!"} | {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+# Characters no editor can see and no page may contain: C0/C1 controls (except tab and line ends), non-characters.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SAVE_AS_UTF8 = "enregistrez-le en UTF-8 (Enregistrer sous… › Encodage : UTF-8)"
 
 
 @dataclass(frozen=True)
@@ -174,13 +189,18 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
     slug = path.stem
     name_error = check_file_name(rel, kind, slug)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return (ContentError(rel, 1, "fichier", "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)",
+                                 "remplacez-le par un fichier texte .md"),)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
+        if len(raw) > MAX_FILE_BYTES:
+            size = max(st.st_size, len(raw))
             return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, 1 Mo au plus)",
                                  "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/"),)
-        raw = path.read_bytes()
     except OSError as exc:
-        return (ContentError(rel, 1, "fichier", f"lecture impossible ({exc.strerror})"),)
+        return (ContentError(rel, 1, "fichier", f"lecture impossible ({exc.strerror})", "vérifiez les droits du fichier"),)
     text, problem_line, problem = decode(raw)
     if problem:
         return tuple(filter(None, [name_error, ContentError(rel, problem_line, "fichier", *problem)]))
@@ -222,22 +242,46 @@ def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
 
 
 def decode(raw: bytes) -> tuple[str, int, tuple[str, str] | None]:
-    """UTF-8 (with or without BOM, any line endings) → text with ``\\n`` line endings."""
+    """UTF-8 (with or without BOM, any line endings) → text with ``\\n`` line endings.
+
+    Anything else is refused with the line of the first bad character: another
+    encoding (Windows-1252, Latin-1, UTF-16), binary data, invisible control characters.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw[:512]):
+        return "", 1, ("le fichier est enregistré en UTF-16 (« Unicode » sous Windows), pas en UTF-8", _SAVE_AS_UTF8)
     if b"\x00" in raw[:8192] or _looks_binary(raw[:8192]):
         return "", 1, ("ce fichier n'est pas du texte (contenu binaire)",
                        "un fichier de contenu s'écrit dans un éditeur de texte ; une image va dans content/media/")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return "", line, (f"caractère non UTF-8 (octet 0x{raw[exc.start]:02X}) : le fichier n'est pas enregistré en UTF-8",
-                          "enregistrez-le en UTF-8 (Enregistrer sous… › Encodage : UTF-8)")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), 1, None
+        byte = raw[exc.start]
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        seen_as = f", « {guess} » en Windows-1252" if guess.isprintable() and guess != "\ufffd" else ""
+        return "", _line_of_byte(raw, exc.start), (
+            f"caractère non UTF-8 (octet 0x{byte:02X}{seen_as}) : le fichier n'est pas enregistré en UTF-8", _SAVE_AS_UTF8)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        return "", text.count("\n", 0, invisible.start()) + 1, (
+            f"caractère invisible interdit (U+{ord(invisible.group()):04X})",
+            "supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte ou un PDF")
+    return text, 1, None
+
+
+def _line_of_byte(raw: bytes, index: int) -> int:
+    return len(re.split(rb"\r\n|\r|\n", raw[:index]))
 
 
 def _looks_binary(chunk: bytes) -> bool:
     controls = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13))
     return bool(chunk) and controls / len(chunk) > 0.05
+
+
+def _looks_utf16(chunk: bytes) -> bool:
+    """UTF-16 without a BOM: one byte in two is zero (text that is mostly ASCII)."""
+    halves = (chunk[0::2], chunk[1::2])
+    return len(chunk) >= 8 and any(half.count(0) > 0.7 * len(half) for half in halves)
 
 
 def split_front_matter(text: str, rel: str) -> tuple[Any, dict, str, int, list[ContentError]]:
@@ -261,21 +305,63 @@ def split_front_matter(text: str, rel: str) -> tuple[Any, dict, str, int, list[C
 
 
 def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[ContentError]]:
-    """Parse YAML keeping the 1-based file line of every key; duplicate keys are errors."""
-    loader = _Loader(text)
+    """Parse YAML keeping the 1-based file line of every key; duplicate keys are errors.
+
+    A first pass over the parser's events refuses what content never needs and
+    what could exhaust the machine: aliases (« billion laughs »), anchors, unusual
+    tags and deep nesting (libyaml's composer recurses in C and would crash).
+    """
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}, []
-        lines: dict[KeyPath, int] = {}
-        errors: list[ContentError] = []
-        data = _construct(loader, node, (), lines, errors, rel, line_offset)
-        return data, lines, errors
+        refused = _refused_construct(text, rel, line_offset)
+        if refused:
+            return None, {}, [refused]
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}, []
+            lines: dict[KeyPath, int] = {}
+            errors: list[ContentError] = []
+            data = _construct(loader, node, (), lines, errors, rel, line_offset)
+            return data, lines, errors
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        return None, {}, [_yaml_error(exc, rel, line_offset)]
+        return None, {}, [_yaml_error(exc, text, rel, line_offset)]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        return None, {}, [ContentError(rel, line, "yaml", f"YAML invalide : caractère interdit (U+{exc.character:04X})"
+                                       if isinstance(exc.character, int) else "YAML invalide : caractère interdit",
+                                       "supprimez ce caractère invisible")]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         return None, {}, [ContentError(rel, line_offset + 1, "yaml", f"YAML illisible ({type(exc).__name__})",
                                        "vérifiez la syntaxe « nom: valeur » des champs")]
+
+
+def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 + offset
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                return ContentError(rel, line, "yaml", f"YAML invalide : « {sign} » en début de valeur a un sens spécial "
+                                    "en YAML (ancre ou alias)", _QUOTE_HINT)
+            tag = getattr(event, "tag", None)
+            if tag not in _ALLOWED_TAGS:
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                return ContentError(rel, line, "yaml", f"YAML invalide : étiquette « {shown} » non prise en charge",
+                                    "retirez-la, ou mettez la valeur entre guillemets si elle commence par « ! »")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return ContentError(rel, line, "yaml", "YAML invalide : listes ou groupes imbriqués trop profondément",
+                                        "un champ contient au plus quelques niveaux de listes ; vérifiez les « [ » et « { »")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return None
     finally:
         loader.dispose()
 
@@ -283,15 +369,14 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
 def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors: list, rel: str, offset: int) -> Any:
     lines[keys] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key_node.tag == "tag:yaml.org,2002:merge":
-                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            key = str(key) if not isinstance(key, str) else key
+            # A key is the text the editor typed: ``null``, ``1`` or ``<<`` are unknown field names, not values.
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             key_line = key_node.start_mark.line + 1 + offset
             if key in result:
-                errors.append(ContentError(rel, key_line, str(key), f"champ en double (déjà défini ligne {lines[keys + (key,)]})",
+                errors.append(ContentError(rel, key_line, field_name(keys + (key,)),
+                                           f"champ en double (déjà défini ligne {lines[keys + (key,)]})",
                                            "gardez une seule ligne pour ce champ"))
                 continue
             lines[keys + (key,)] = key_line
@@ -300,20 +385,41 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, keys + (i,), lines, errors, rel, offset) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
+        shown = str(node.value)[:40]
+        errors.append(ContentError(rel, lines[keys], field_name(keys), f"valeur illisible « {shown} »",
+                                   "une date s'écrit AAAA-MM-JJ et doit exister ; mettez entre guillemets un texte "
+                                   "qui ressemble à une date ou à un nombre"))
+        return None
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, offset: int) -> ContentError:
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
-    if "quoted scalar" in (exc.context or "") and exc.context_mark:
-        mark = exc.context_mark  # an unclosed quote: where it opens, not the end of the file
     line = (mark.line + 1 if mark else 1) + offset
     problem = (exc.problem or "").strip()
-    for known, (message, hint) in YAML_PROBLEMS.items():
+    if "cannot start any token" in problem or "tab character" in problem:
+        return _bad_character(text, mark, rel, line)
+    for known, message, hint, at_opening in YAML_PROBLEMS:
         if problem.startswith(known):
+            if at_opening and exc.context_mark is not None:
+                line = exc.context_mark.line + 1 + offset
             return ContentError(rel, line, "yaml", f"YAML invalide : {message}", hint)
     return ContentError(rel, line, "yaml", f"YAML invalide ({problem})",
                         "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
+
+
+def _bad_character(text: str, mark: Any, rel: str, line: int) -> ContentError:
+    """A tab, or a value starting with a character YAML reserves (``@``, `````, ``%``)."""
+    source_lines = text.split("\n")
+    source = source_lines[mark.line] if mark is not None and mark.line < len(source_lines) else ""
+    if "\t" in source:
+        return ContentError(rel, line, "yaml", "YAML invalide : tabulation dans le YAML",
+                            "indentez avec des espaces, jamais avec la touche Tab")
+    char = source[mark.column] if mark is not None and mark.column < len(source) else ""
+    shown = f"« {char} » " if char.strip() else ""
+    return ContentError(rel, line, "yaml", f"YAML invalide : caractère {shown}réservé en début de valeur", _QUOTE_HINT)
 
 
 def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[MediaFile]:
@@ -323,6 +429,13 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
     found = []
     for dirpath, dirnames, filenames in os.walk(media_dir):
         dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+        for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            dirnames.remove(name)  # os.walk would not enter it: say so rather than lose its files silently
+            path = Path(dirpath) / name
+            outside = _unsafe_path(root, path) is not None
+            problem = (f"ce dossier est un lien {'vers l’extérieur du dépôt, refusé' if outside else 'symbolique : son contenu n’est pas publié'}",
+                       "copiez les fichiers dans content/media/ au lieu d'un lien")
+            errors.append(ContentError(_rel(root, path), 1, "fichier", *problem))
         for name in sorted(filenames):
             if _ignored(name):
                 continue

@@ -9,6 +9,7 @@ these definitions, so adding a field is a change in this file only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,10 @@ KIND_LABELS = {
 # Table Schema types for the open-data exports; lists are joined with « ; » in CSV.
 TABLE_TYPES = {"int": "integer", "date": "date", "bool": "boolean"}
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Addresses go into href attributes: no quote, angle bracket, backslash or space may break out of them.
+EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:?&=#/]+@[^@\s\"'<>()\[\]\\,;:?&=#/`]+\.[^@\s\"'<>()\[\]\\,;:?&=#/`]+$")
+URL_RE = re.compile(r"^https?://[^\s/\"'<>\\^`{|}]+\.[^\s\"<>\\^`{|}]+$")
+URL_UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
 
 # Image formats a laureate's ``image`` may use: the ones Vitrine can resize and strip of their metadata.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -97,7 +101,10 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
             return None, "ce champ est vide"
         if f.max_length and len(text) > f.max_length:
             return None, f"{len(text)} caractères, {f.max_length} au plus"
-        if f.kind == "url" and not re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
+        unsafe = URL_UNSAFE.search(text) if f.kind == "url" and text.startswith(("http://", "https://")) else None
+        if unsafe:
+            return None, f"adresse refusée « {text} » : caractère « {unsafe.group()} » interdit dans une adresse web"
+        if f.kind == "url" and not URL_RE.match(text):
             return None, f"adresse refusée « {text} » : seules les adresses http:// ou https:// complètes sont acceptées"
         if f.kind == "email" and not EMAIL_RE.match(text):
             return None, f"adresse e-mail invalide « {text} »"
@@ -118,15 +125,14 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
         return value, ""
     if f.kind in ("text_list", "slug_list"):
         if not isinstance(value, list):
-            hint = f" (écrivez [{value}] ou une liste à tirets)" if isinstance(value, str) else ""
-            return None, f"{expected}, trouvé {describe(value)}{hint}"
+            return None, f"{expected}, trouvé {describe(value)}"
         bad = [v for v in value if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip()]
         if bad:
             return None, f"{expected} : élément invalide {describe(bad[0])}"
         return [str(v).strip() for v in value], ""
     if f.kind == "number_pair":
         ok = isinstance(value, list) and len(value) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
         return (tuple(float(v) for v in value), "") if ok else (None, f"{expected}, trouvé {describe(value)}")
     if f.kind == "mapping":
         return (value, "") if isinstance(value, dict) else (None, f"{expected}, trouvé {describe(value)}")
@@ -153,7 +159,7 @@ def describe(value: Any) -> str:
         return "un groupe de champs"
     if isinstance(value, dt.date):
         return f"la date {value.isoformat()}"
-    return type(value).__name__
+    return "une valeur d'un type non pris en charge"
 
 
 CONTACT = Schema("contact", "content/territory.yaml, champ contact d'un contrat de ville", "Le contact à joindre avant de candidater", (

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import schema as S
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, field_name
 from .load import LoadedContent, SourceFile, check_file_name
 from .model import (Contact, ContratDeVille, Edition, FreePage, Laureate, Quartier, Site, SiteConfig, Source,
                     Theme, make_site)
@@ -84,17 +84,18 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector,
         value = data.get(f.name)
         if value is None:
             if f.required:
-                example = f" (par exemple « {f.name}: {f.example} »)" if f.example is not None and f.kind not in ("list", "mapping") else ""
+                example = f" ({_example(f)})" if f.example is not None and f.kind not in ("list", "mapping") else ""
                 out.add(keys if keys else (), _name(keys, f.name), "champ obligatoire manquant", f"ajoutez-le{example}")
                 ok = False
             clean[f.name] = f.default
             continue
-        value, problem = S.check_kind(f, value)
+        checked, problem = S.check_kind(f, value)
         if problem:
-            out.add(keys + (f.name,), _name(keys, f.name), problem)
+            out.add(keys + (f.name,), _name(keys, f.name), problem, _kind_hint(f, value))
             ok = False
             clean[f.name] = None
             continue
+        value = checked
         if f.prose:
             value = [french(v) for v in value] if isinstance(value, list) else french(value)
         clean[f.name] = value
@@ -102,8 +103,34 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector,
 
 
 def _name(keys: tuple, field: str) -> str:
-    parts = [str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in keys] + [field]
-    return ".".join(parts).replace(".[", "[")
+    return field_name(keys + (field,))
+
+
+def _example(f: S.Field) -> str:
+    return f"par exemple « {f.name}: {_inline_yaml(f.example)} »"
+
+
+def _inline_yaml(value: Any) -> str:
+    """A value as an editor would type it on one line: ``[culture, emploi]``, ``true``."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_inline_yaml(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _kind_hint(f: S.Field, value: Any) -> str:
+    """What to type instead of a value of the wrong kind."""
+    if f.kind == "text" and isinstance(value, str):  # the right kind, but empty or too long
+        if f.max_length and len(value.strip()) > f.max_length:
+            return "raccourcissez le texte"
+        return "écrivez une valeur" + ("" if f.required else " ou retirez la ligne")
+    if f.kind in ("text_list", "slug_list") and isinstance(value, str):
+        return f"écrivez « {f.name}: [{value}] » ou une liste à tirets"
+    if f.example is None or f.kind in ("list", "mapping"):
+        return ""
+    quoted = f.kind == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit()
+    return _example(f) + (" (un nombre s'écrit sans guillemets)" if quoted else "")
 
 
 def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
@@ -298,7 +325,7 @@ def _themes(files: list[SourceFile], errors: list[ContentError]) -> tuple[list[T
     errors.extend(out.errors)
     known = {t.slug: t for t in themes}
     raw = source.data if isinstance(source.data, list) else []
-    return themes, _References(known, _slugs_of(raw) - set(known), readable=isinstance(source.data, list))
+    return themes, _References(known, _slugs_of(raw) - set(known), readable=bool(raw))  # an empty list is reported once
 
 
 def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
