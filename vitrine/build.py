@@ -30,7 +30,7 @@ from .model import Site
 from .pages import Page, plan_pages
 from .render import Renderer, code_digest
 from .validate import validate
-from .write import Output, Product, write_site
+from .write import Output, Product, publication_lock, recover, write_site
 
 CACHE_DIR = ".vitrine-cache"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +95,12 @@ class BuildState:
 
 def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport:
     """Build the site into ``options.out``; on any content error, leave it untouched."""
+    with publication_lock(options.out):  # a concurrent build waits: each one sees the other's record and output
+        recover(options.out)  # put back a site an interrupted build left aside, before deciding anything
+        return _build(options, state)
+
+
+def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     state = state or BuildState.open(options)
     reads_before, conversions_before = state.load_cache.reads, state.markdown.conversions
     processed_before = state.images.processed

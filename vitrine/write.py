@@ -6,17 +6,27 @@ modification time, nothing rewritten), the others are written. The staging
 folder is then swapped with ``site/`` in one atomic ``renameat2`` exchange
 (two renames where the kernel lacks it), so a failed or interrupted build
 leaves the previous site whole. When nothing differs, nothing is touched.
+
+Crash windows, and what closes them:
+- killed while staging: ``site/`` is untouched; the next build removes the staging folder (``recover``);
+- killed between the two renames of the fallback swap: ``site.old/`` is put back by ``recover``;
+  Ctrl-C and SIGTERM are held back during the swap, so only SIGKILL or a power cut can land there;
+- two builds at once: ``publication_lock`` makes the second wait, so neither swaps in the other's half-made staging folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import ctypes.util
+import fcntl
+import functools
 import os
 import shutil
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
@@ -48,9 +58,41 @@ class WriteReport:
     swapped: bool = False
 
 
+_held = threading.local()  # the publication locks this thread holds: folder → [fd, depth]
+
+
+@contextlib.contextmanager
+def publication_lock(out: Path) -> Iterator[None]:
+    """One build at a time publishes into ``out``'s folder: other processes and threads wait; nesting is fine."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    key = os.fspath(out.parent.resolve())
+    held = _held.__dict__.setdefault("locks", {})
+    if key in held:
+        held[key][1] += 1
+    else:
+        fd = os.open(key, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if the process dies
+        except BaseException:
+            os.close(fd)
+            raise
+        held[key] = [fd, 1]
+    try:
+        yield
+    finally:
+        held[key][1] -= 1
+        if held[key][1] == 0:
+            os.close(held.pop(key)[0])
+
+
 def write_site(out: Path, outputs: list[Output]) -> WriteReport:
     """Publish ``outputs`` as the complete content of ``out``, atomically."""
-    recover(out)
+    with publication_lock(out):
+        return _write_site(out, outputs)
+
+
+def _write_site(out: Path, outputs: list[Output]) -> WriteReport:
+    _recover(out)
     report = WriteReport()
     previous = _existing_files(out)
     wanted = {o.path for o in outputs}
@@ -60,15 +102,26 @@ def write_site(out: Path, outputs: list[Output]) -> WriteReport:
         report.kept = len(outputs)
         return report
     staging = out.with_name(out.name + STAGING_SUFFIX)
-    if staging.exists():
-        shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    changed = {o.path for o in changes}
+    try:
+        _stage(out, staging, outputs, {o.path for o in changes}, report)
+    except BaseException:  # a full disk, Ctrl-C…: site/ is untouched, leave no half-made folder behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    with _signals_held():
+        previous_site = _swap(staging, out)
+    report.swapped = True
+    if previous_site is not None:
+        shutil.rmtree(previous_site)
+    return report
+
+
+def _stage(out: Path, staging: Path, outputs: list[Output], changed: set[str], report: WriteReport) -> None:
     for o in sorted(outputs, key=lambda o: o.path):
         target = staging / o.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if o.path not in changed:
-            os.link(out / o.path, target)
+            _link_or_copy(out / o.path, target)
             report.kept += 1
         elif o.data is not None:
             target.write_bytes(o.data)
@@ -77,9 +130,14 @@ def write_site(out: Path, outputs: list[Output]) -> WriteReport:
             assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
             shutil.copyfile(o.copy_from, target)
             report.written.append(o.path)
-    _swap(staging, out)
-    report.swapped = True
-    return report
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Keep the previous file: a hard link, or a copy with its modification time where links are refused."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _same_as_previous(out: Path, o: Output, previous: set[str]) -> bool:
@@ -119,6 +177,11 @@ def _existing_files(out: Path) -> set[str]:
 
 def recover(out: Path) -> None:
     """Finish or undo what an interrupted build left: a staging folder, or a site moved aside."""
+    with publication_lock(out):
+        _recover(out)
+
+
+def _recover(out: Path) -> None:
     old = out.with_name(out.name + OLD_SUFFIX)
     staging = out.with_name(out.name + STAGING_SUFFIX)
     if old.exists() and not out.exists():
@@ -128,31 +191,49 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def _swap(staging: Path, out: Path) -> None:
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM arriving during the swap take effect once it is done."""
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, OSError, ValueError):  # no POSIX signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _swap(staging: Path, out: Path) -> Path | None:
+    """Put ``staging`` in place of ``out``; return where the previous site now is, if there was one."""
     if not out.exists():
         os.rename(staging, out)
-        return
+        return None
     if _rename_exchange(staging, out):
-        shutil.rmtree(staging)  # it now holds the previous site
-        return
+        return staging
     old = out.with_name(out.name + OLD_SUFFIX)
     os.rename(out, old)
-    os.rename(staging, out)
-    shutil.rmtree(old)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    return old
 
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+@functools.cache
+def _renameat2():
+    return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)  # libc is loaded in every CPython
+
+
 def _rename_exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
