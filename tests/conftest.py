@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -76,3 +77,17 @@ def cli(capsys: pytest.CaptureFixture):
         captured = capsys.readouterr()
         return CliResult(code, captured.out, captured.err)
     return run
+
+
+def tree_digest(path: Path) -> str:
+    """One hash for a whole folder: every file's relative path and bytes, every folder (a missing tree hashes too)."""
+    h = hashlib.blake2b(digest_size=16)
+    if not path.exists():
+        return "missing"
+    for item in sorted(path.rglob("*")):
+        rel = item.relative_to(path).as_posix()
+        if item.is_dir() and not item.is_symlink():
+            h.update(b"D" + rel.encode() + b"\0")
+        else:
+            h.update(b"F" + rel.encode() + b"\0" + item.read_bytes() + b"\0")
+    return h.hexdigest()

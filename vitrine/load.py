@@ -279,9 +279,10 @@ def _looks_binary(chunk: bytes) -> bool:
 
 
 def _looks_utf16(chunk: bytes) -> bool:
-    """UTF-16 without a BOM: one byte in two is zero (text that is mostly ASCII)."""
-    halves = (chunk[0::2], chunk[1::2])
-    return len(chunk) >= 8 and any(half.count(0) > 0.7 * len(half) for half in halves)
+    """UTF-16 without a BOM: one byte in two is zero, the others are not (text that is mostly ASCII)."""
+    even, odd = chunk[0::2], chunk[1::2]
+    return len(chunk) >= 8 and any(a.count(0) > 0.7 * len(a) and b.count(0) < 0.1 * len(b)
+                                   for a, b in ((even, odd), (odd, even)))
 
 
 def split_front_matter(text: str, rel: str) -> tuple[Any, dict, str, int, list[ContentError]]:
