@@ -387,13 +387,20 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, keys + (i,), lines, errors, rel, offset) for i, item in enumerate(node.value)]
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
         shown = str(node.value)[:40]
         errors.append(ContentError(rel, lines[keys], field_name(keys), f"valeur illisible « {shown} »",
                                    "une date s'écrit AAAA-MM-JJ et doit exister ; mettez entre guillemets un texte "
                                    "qui ressemble à une date ou à un nombre"))
         return None
+    invisible = _INVISIBLE.search(value) if isinstance(value, str) else None
+    if invisible:  # written as an escape ("\x07", "\0") in a quoted value
+        errors.append(ContentError(rel, lines[keys], field_name(keys),
+                                   f"caractère invisible interdit (U+{ord(invisible.group()):04X})",
+                                   "retirez la séquence « \\… » qui le produit dans le texte entre guillemets"))
+        return None
+    return value
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> ContentError:
