@@ -31,7 +31,7 @@ from vitrine.schema import LAUREATE
 from vitrine.validate import validate
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="vitrine-hypothesis-"))  # never .hypothesis/ in the working tree
-FUZZ = settings(max_examples=50, deadline=None, database=None, derandomize=True,
+FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 BASE = load_content(FIXTURES / "small")  # read only
 assert not BASE.errors

@@ -216,7 +216,7 @@ def kernel_wait_channel(pid: int) -> str:
 
 # --- Random interruptions of a real build process -------------------------------------------------
 
-LAUREATES = 30
+LAUREATES = 20
 
 
 def big_repo(base: Path) -> Path:

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from .errors import ContentError, field_name
+from .errors import ContentError, did_you_mean, field_name
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -30,6 +30,7 @@ KeyPath = tuple[Any, ...]
 # Which files make up the content, and what kind of record each is.
 SINGLE_FILES = {"site.yaml": "site", "territory.yaml": "territory", "themes.yaml": "themes"}
 FOLDERS = {"editions": "edition", "laureates": "laureate", "pages": "page"}
+MEDIA = "media"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -137,6 +138,12 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
                                    "lancez la commande depuis la racine du dépôt"))
         return []
     paths = []
+    known = {*SINGLE_FILES, *FOLDERS, MEDIA}
+    for path in sorted(content.iterdir()):
+        if not _ignored(path.name) and path.name not in known:  # content/laureats/ would never be published
+            what = "dossier" if path.is_dir() else "fichier"
+            errors.append(ContentError(_rel(root, path), 1, "fichier", f"{what} inconnu « {path.name} » : il ne serait pas publié",
+                                       did_you_mean(path.name, known) or f"le contenu se range dans {', '.join(sorted(known))}"))
     for name, kind in SINGLE_FILES.items():
         path = content / name
         if path.exists() or path.is_symlink():
@@ -431,7 +438,7 @@ def _bad_character(text: str, mark: Any, rel: str, line: int) -> ContentError:
 
 
 def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[MediaFile]:
-    media_dir = content / "media"
+    media_dir = content / MEDIA
     if not media_dir.is_dir():
         return []
     found = []
