@@ -27,7 +27,7 @@ def add_locale_sensitive_content(root: Path) -> None:
         write(root / f"content/laureates/{slug}.md",
               f"---\ntitle: {title}\nporteur: Collectif {title}\nedition: 2022\nquartiers: [le-moulin]\n"
               f"themes: [culture]\nsummary: {title} en quelques mots.\n---\n{title}.\n")
-    for name in ["Été.jpg", "ete.jpg", "Zèbre.png", "a b.png"]:
+    for name in ["Été.pdf", "ete.pdf", "Zèbre.txt", "a b.txt"]:
         write(root / f"content/media/{name}", name)
 
 

@@ -70,7 +70,7 @@ def run(root: Path, data: bytes, kind: str = "laureate", name: str = "content/la
         loaded = LoadedContent(files, BASE.media, ())
     else:
         assert result and all(isinstance(e, ContentError) for e in result)
-        loaded = LoadedContent(tuple(f for f in BASE.files if f.path != name), BASE.media, tuple(result), (name,))
+        loaded = LoadedContent(tuple(f for f in BASE.files if f.path != name), BASE.media, tuple(result))
     validated = validate(loaded)
     lines = data.count(b"\n") + data.count(b"\r") + 2
     for error in validated.errors + validated.warnings:

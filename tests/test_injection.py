@@ -8,6 +8,7 @@ the standard library's HTML parser and audited: no script without ``src``, no ev
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -19,6 +20,7 @@ import yaml
 import markdown
 
 from conftest import build_in_process, write
+from photos import photo
 from vitrine.markup import markdown_to_html
 
 PAYLOADS = [
@@ -47,6 +49,8 @@ PAYLOADS = [
     "' onmouseover='alert(1)",
     "\"><script>alert(1)</script>",
     "</title><script>alert(1)</script>",
+    "</script><script>alert(1)</script>",
+    "<!--<script>",
     "</textarea><script>alert(1)</script>",
     "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
     "<scr<script>ipt>alert(1)</script>",
@@ -77,6 +81,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "back
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "style", "form", "input", "button",
                       "textarea", "select", "svg", "math", "template", "noscript", "portal", "xmp", "plaintext"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
+DATA_SCRIPTS = {"application/ld+json", "application/json"}  # inline data blocks browsers never execute
 
 
 def text(i: int) -> str:
@@ -102,7 +107,10 @@ def payload_repo(root: Path) -> Path:
          "quartiers": [{"slug": f"q{i}", "name": text(i), "commune": text(i), "code": text(i)}]}
         for i in range(len(PAYLOADS))]}, allow_unicode=True))
     write(content / "editions/2021.md", front_matter({"number": 1}, "\n\n".join(PAYLOADS)))
-    write(content / "media/photo.jpg", "not really a jpeg")
+    (content / "media").mkdir(parents=True)
+    (content / "media/photo.jpg").write_bytes(photo((64, 48)))
+    for slug in ("accessibilite", "mentions-legales"):  # the footer links them: required
+        write(content / f"pages/{slug}.md", front_matter({"title": everything}, everything))
     for i in range(len(PAYLOADS)):
         write(content / f"laureates/l{i}.md", front_matter({
             "title": text(i), "porteur": text(i), "edition": 2021, "quartiers": [f"q{i}"], "themes": [f"t{i}"],
@@ -120,13 +128,16 @@ class Audit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.in_script = False
+        self.data_script: list[str] | None = None  # the text of an inline JSON block being read
         self.csp: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag in FORBIDDEN_ELEMENTS:
             self.problems.append(f"<{tag}> element")
-        if tag == "script":
+        if tag == "script" and values.get("type", "").lower() in DATA_SCRIPTS and "src" not in values:
+            self.data_script = []
+        elif tag == "script":
             self.in_script = True
             if "src" not in values:
                 self.problems.append("inline <script> (no src)")
@@ -153,11 +164,19 @@ class Audit(HTMLParser):
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
+        if tag == "script" and self.data_script is not None:
+            try:  # a payload that closed the block early leaves broken JSON behind it
+                json.loads("".join(self.data_script))
+            except ValueError as exc:
+                self.problems.append(f"inline JSON cut short ({exc})")
+            self.data_script = None
+        elif tag == "script":
             self.in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_script and data.strip():
+        if self.data_script is not None:
+            self.data_script.append(data)
+        elif self.in_script and data.strip():
             self.problems.append(f"script content {data[:60]!r}")
 
 

@@ -49,17 +49,18 @@ LAUREATE_CASES = {
     "wrong type: text for a number": (
         "edition: 2021", "edition: deux mille vingt et un",
         ["content/laureates/atelier-code.md:4: edition: attendu : un nombre entier, "
-         "trouvé le texte « deux mille vingt et un »"]),
+         "trouvé le texte « deux mille vingt et un » — par exemple « edition: 2019 »"]),
     "wrong type: one text for a list": (
         "themes: [numerique]", "themes: numerique",
         ["content/laureates/atelier-code.md:6: themes: attendu : une liste d'identifiants (slugs), "
-         "trouvé le texte « numerique » (écrivez [numerique] ou une liste à tirets)"]),
+         "trouvé le texte « numerique » — écrivez « themes: [numerique] » ou une liste à tirets"]),
     "wrong type: not a boolean": (
         "partners:", "draft: oui peut-être\npartners:",
-        ["content/laureates/atelier-code.md:9: draft: attendu : true ou false, trouvé le texte « oui peut-être »"]),
+        ["content/laureates/atelier-code.md:9: draft: attendu : true ou false, trouvé le texte « oui peut-être » "
+         "— par exemple « draft: false »"]),
     "empty value": (
         "porteur: Association Alpha", "porteur: ''",
-        ["content/laureates/atelier-code.md:3: porteur: ce champ est vide"]),
+        ["content/laureates/atelier-code.md:3: porteur: ce champ est vide — écrivez une valeur"]),
     "unknown quartier, with a suggestion": (
         "[les-tilleuls]", "[les-tilleul]",
         ["content/laureates/atelier-code.md:5: quartiers: quartier inconnu « les-tilleul » "
@@ -87,15 +88,15 @@ LAUREATE_CASES = {
          "— créez content/editions/2019.md ou corrigez l'année"]),
     "summary longer than 280 characters": (
         "summary: Le projet Atelier code, porté par Association Alpha.", "summary: " + "a" * 281,
-        ["content/laureates/atelier-code.md:7: summary: 281 caractères, 280 au plus"]),
+        ["content/laureates/atelier-code.md:7: summary: 281 caractères, 280 au plus — raccourcissez le texte"]),
     "website that is not http(s)": (
         "https://alpha.exemple.test/", "ftp://alpha.exemple.test/",
         ["content/laureates/atelier-code.md:8: website: adresse refusée « ftp://alpha.exemple.test/ » : "
-         "seules les adresses http:// ou https:// complètes sont acceptées"]),
+         "seules les adresses http:// ou https:// complètes sont acceptées — par exemple « website: https://www.exemple.fr »"]),
     "website with a script scheme": (
         "https://alpha.exemple.test/", "javascript:alert(1)",
         ["content/laureates/atelier-code.md:8: website: adresse refusée « javascript:alert(1) » : "
-         "seules les adresses http:// ou https:// complètes sont acceptées"]),
+         "seules les adresses http:// ou https:// complètes sont acceptées — par exemple « website: https://www.exemple.fr »"]),
     "image that does not exist": (
         "partners:", "image: media/atelier.jpg\nimage_alt: Des enfants devant un écran\npartners:",
         ["content/laureates/atelier-code.md:9: image: fichier introuvable « media/atelier.jpg » "
@@ -156,9 +157,9 @@ def test_every_problem_of_a_file_is_reported_in_one_run(repo: Path) -> None:
         "content/laureates/Mon Projet.md:4: quartiers: quartier inconnu « le-moulinn » "
         "— vouliez-vous dire « le-moulin » ?",
         "content/laureates/Mon Projet.md:5: themes: attendu : une liste d'identifiants (slugs), trouvé le texte "
-        "« numerique » (écrivez [numerique] ou une liste à tirets)",
+        "« numerique » — écrivez « themes: [numerique] » ou une liste à tirets",
         "content/laureates/Mon Projet.md:7: website: adresse refusée « www.exemple.fr » : seules les adresses http:// "
-        "ou https:// complètes sont acceptées",
+        "ou https:// complètes sont acceptées — par exemple « website: https://www.exemple.fr »",
     ]
 
 
@@ -210,7 +211,8 @@ EDITION_CASES = {
         ["content/editions/2022.md:4: call_closes: la date de clôture précède la date d'ouverture"]),
     "a date that is not a date": (
         "call_closes: 2022-06-05", "call_closes: début juin",
-        ["content/editions/2022.md:4: call_closes: attendu : une date (AAAA-MM-JJ), trouvé le texte « début juin »"]),
+        ["content/editions/2022.md:4: call_closes: attendu : une date (AAAA-MM-JJ), trouvé le texte « début juin » "
+         "— par exemple « call_closes: 2020-06-05 »"]),
     "an edition number below 1": (
         "number: 2", "number: 0",
         ["content/editions/2022.md:2: number: le numéro d'édition commence à 1"]),
@@ -244,11 +246,12 @@ TERRITORY_CASES = {
          "— champs possibles : slug, name, commune, code, current, coordinates"]),
     "contact e-mail that is not one": (
         "email: nord@exemple.test", "email: nord(at)exemple.test",
-        ["content/territory.yaml:6: contrats_de_ville[1].contact.email: adresse e-mail invalide « nord(at)exemple.test »"]),
+        ["content/territory.yaml:6: contrats_de_ville[1].contact.email: adresse e-mail invalide « nord(at)exemple.test » "
+         "— par exemple « email: prenom.nom@exemple.fr »"]),
     "coordinates that are not a pair": (
         "        code: QP000001", "        code: QP000001\n        coordinates: 48.7",
         ["content/territory.yaml:13: contrats_de_ville[1].quartiers[1].coordinates: attendu : deux nombres "
-         "[latitude, longitude], trouvé le nombre 48.7"]),
+         "[latitude, longitude], trouvé le nombre 48.7 — par exemple « coordinates: [48.7, 2.39] »"]),
     "contrat without quartiers": (
         "    quartiers:\n      - slug: le-moulin\n        name: Le Moulin\n        commune: Sainte-Rive\n",
         "    quartiers: []\n",
@@ -276,7 +279,7 @@ SITE_CASES = {
     "base_url that is not absolute": (
         "base_url: https://exemple.test/label/", "base_url: /label/",
         ["content/site.yaml:5: base_url: adresse refusée « /label/ » : seules les adresses http:// ou https:// "
-         "complètes sont acceptées"]),
+         "complètes sont acceptées — par exemple « base_url: https://www.exemple.fr/label/ »"]),
     "missing contact e-mail": (
         "contact_email: contact@exemple.test\n", "",
         ["content/site.yaml:1: contact_email: champ obligatoire manquant "
@@ -312,7 +315,7 @@ CASES |= {
         ["content/territory.yaml:2: yaml: YAML invalide : texte non terminé — un guillemet ouvert n'est-il pas refermé ?"]),
     "once: a broken edition": (
         "content/editions/2021.md", "number: 1", "number: un",
-        ["content/editions/2021.md:2: number: attendu : un nombre entier, trouvé le texte « un »"]),
+        ["content/editions/2021.md:2: number: attendu : un nombre entier, trouvé le texte « un » — par exemple « number: 3 »"]),
 }
 
 
@@ -358,9 +361,9 @@ def test_a_broken_draft_only_warns_and_is_not_published(repo: Path) -> None:
         "content/laureates/en-cours.md:1: edition: brouillon non publié : champ obligatoire manquant "
         "— ajoutez-le (par exemple « edition: 2019 »)",
         "content/laureates/en-cours.md:1: quartiers: brouillon non publié : champ obligatoire manquant "
-        "— ajoutez-le (par exemple « quartiers: ['noyer-renard'] »)",
+        "— ajoutez-le (par exemple « quartiers: [noyer-renard] »)",
         "content/laureates/en-cours.md:1: themes: brouillon non publié : champ obligatoire manquant "
-        "— ajoutez-le (par exemple « themes: ['culture'] »)",
+        "— ajoutez-le (par exemple « themes: [culture] »)",
         "content/laureates/en-cours.md:1: summary: brouillon non publié : champ obligatoire manquant "
         "— ajoutez-le (par exemple « summary: Une exposition participative qui ouvre les coulisses des lieux "
         "culturels aux habitants. »)",

@@ -158,7 +158,8 @@ def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
     pages: list[FreePage] = []
     for source in by_kind.get("page", []):
         _keep(_page(source), source, include_drafts, pages, errors, warnings)
-    errors += _missing_pages(by_kind.get("page", []), pages, errors)
+    if loaded.files:  # no content at all (no content/ folder): its one error says so, not one per missing page
+        errors += _missing_pages(by_kind.get("page", []), pages, errors)
 
     if errors or config is None:
         return Validated(None, tuple(sorted(set(errors))), tuple(warnings))
