@@ -4,15 +4,13 @@ Each case edits a copy of a fixture repository whose site/ is already built, run
 and checks the message (file, line, field, words, a hint), the absence of a traceback and that site/
 is byte-identical to before. Content that is odd but fine (a BOM, Windows line endings) builds normally.
 
-Every case goes through ``vitrine.cli.main``, the function ``build.py`` runs, in this process (a new
-interpreter per case would cost half a second each); a sample of one case per family also runs
-``build.py`` as a separate process, as an editor would.
+Every case goes through ``vitrine.cli.main``, the function ``build.py`` runs, in this process (the ``cli``
+fixture: a new interpreter per case would cost half a second each); a sample of one case per family also
+runs ``build.py`` as a separate process, as an editor would.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import subprocess
@@ -22,8 +20,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import build_in_process, make_repo, run_cli, tree_digest, write
-from vitrine import cli
+from conftest import CliResult, build_in_process, make_repo, run_cli, tree_digest, write
 from vitrine.render import Renderer
 
 LAUREATE = "content/laureates/atelier-code.md"
@@ -257,14 +254,6 @@ AS_A_PROCESS = {"edition-as-words", "free-page-named-laureats", "windows-1252", 
                 "yaml-nested-too-deep", "symlink-outside-the-repository"}
 
 
-def run_main(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """``python build.py --root ROOT ARGS`` without starting a new interpreter."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = cli.main(["--root", str(root), *args])
-    return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fixture repository with its site/ built once; each case works on a copy."""
@@ -281,8 +270,9 @@ def copy_of(built: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_broken_content_is_refused_with_one_located_line_and_site_untouched(case: Case, built: Path, tmp_path: Path) -> None:
-    assert_refused(case, built, tmp_path, run_main)
+def test_broken_content_is_refused_with_one_located_line_and_site_untouched(case: Case, built: Path, tmp_path: Path,
+                                                                          cli: Callable[..., CliResult]) -> None:
+    assert_refused(case, built, tmp_path, cli)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in AS_A_PROCESS], ids=sorted(AS_A_PROCESS, key=[c.id for c in CASES].index))
@@ -290,7 +280,7 @@ def test_broken_content_is_refused_by_the_build_command(case: Case, built: Path,
     assert_refused(case, built, tmp_path, run_cli)
 
 
-def assert_refused(case: Case, built: Path, tmp_path: Path, run: Callable[..., subprocess.CompletedProcess]) -> None:
+def assert_refused(case: Case, built: Path, tmp_path: Path, run: Callable[..., CliResult | subprocess.CompletedProcess]) -> None:
     root = copy_of(built, tmp_path)
     before = tree_digest(root / "site")
     case.mutate(root)
@@ -324,14 +314,14 @@ def test_nothing_is_rendered_while_any_content_is_invalid(repo: Path, monkeypatc
     assert not (repo / "site").exists() and list(repo.iterdir()) == [repo / "content"]
 
 
-def test_every_problem_of_every_file_is_reported_at_once(built: Path, tmp_path: Path) -> None:
+def test_every_problem_of_every_file_is_reported_at_once(built: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
     root = copy_of(built, tmp_path)
     edit(root, LAUREATE, "[les-tilleuls]", "[les-tilleul]")
     edit(root, "content/laureates/cafe-culture.md", "edition: 2021", "edition: deux mille")
     write(root / "content/pages/Contact.md", "---\ntitle: Contact\n---\n")
     edit(root, "content/themes.yaml", "name: Emploi", "nom: Emploi")
 
-    result = run_main(root, "build")
+    result = cli(root, "build")
 
     assert result.returncode == 1
     problems = [line for line in result.stderr.splitlines() if line.startswith("content")]
@@ -341,11 +331,11 @@ def test_every_problem_of_every_file_is_reported_at_once(built: Path, tmp_path: 
     assert "5 erreur(s)" in result.stderr
 
 
-def test_a_broken_edition_does_not_make_its_laureates_unknown(built: Path, tmp_path: Path) -> None:
+def test_a_broken_edition_does_not_make_its_laureates_unknown(built: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
     root = copy_of(built, tmp_path)
     write(root / "content/editions/2021.md", "---\nnumber: [1\n---\n")
 
-    result = run_main(root, "build")
+    result = cli(root, "build")
 
     problems = [line for line in result.stderr.splitlines() if line.startswith("content")]
     assert problems == ["content/editions/2021.md:2: yaml: YAML invalide : crochet « [ » non refermé "
@@ -356,25 +346,26 @@ def test_a_broken_edition_does_not_make_its_laureates_unknown(built: Path, tmp_p
     pytest.param(lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), id="bom-and-crlf"),
     pytest.param(lambda text: text.replace("\n", "\r").encode(), id="old-mac-cr"),
 ])
-def test_windows_conventions_are_ordinary_content(encode: Callable[[str], bytes], built: Path, tmp_path: Path) -> None:
+def test_windows_conventions_are_ordinary_content(encode: Callable[[str], bytes], built: Path, tmp_path: Path,
+                                                 cli: Callable[..., CliResult]) -> None:
     root = copy_of(built, tmp_path)
     before = tree_digest(root / "site")
     for rel in (LAUREATE, "content/site.yaml", "content/territory.yaml", "content/editions/2022.md"):
         path = root / rel
         path.write_bytes(encode(path.read_text("utf-8")))
 
-    result = run_main(root, "build", "--date", "2022-04-01")
+    result = cli(root, "build", "--date", "2022-04-01")
 
     assert result.returncode == 0, result.stderr
     assert tree_digest(root / "site") == before  # the very same site: nothing of the encoding shows
 
 
-def test_lines_are_right_in_a_file_with_bom_and_crlf(built: Path, tmp_path: Path) -> None:
+def test_lines_are_right_in_a_file_with_bom_and_crlf(built: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
     root = copy_of(built, tmp_path)
     text = GOOD_LAUREATE.replace("edition: 2021\n", "edition: 2021\nsumary: x\n")
     laureate(root, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
 
-    result = run_main(root, "build")
+    result = cli(root, "build")
 
     assert result.returncode == 1
     assert f"{LAUREATE}:5: sumary: champ inconnu « sumary »" in result.stderr

@@ -79,11 +79,16 @@ def test_the_build_date_changes_only_what_depends_on_it(repo: Path, tmp_path: Pa
         assert (repo / "site" / page).read_bytes() == (before_call / "site" / page).read_bytes(), page
 
 
-def test_the_engine_reads_the_clock_only_for_the_default_build_date() -> None:
+def test_the_build_reads_the_clock_only_for_the_default_build_date() -> None:
+    """Every module a build runs (not the preview server's log lines) takes the date from --date or the epoch."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, vitrine.cli; print(*sorted(sys.modules))"],
+                            capture_output=True, text=True, cwd=REPO, check=True).stdout.split()
+    modules = [REPO / (name.replace(".", "/") + ".py") for name in loaded if name.startswith("vitrine.")]
+    assert REPO / "vitrine/build.py" in modules and REPO / "vitrine/render.py" in modules
     clock = re.compile(r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today|time\.time|time\.localtime|"
                        r"time\.gmtime|time\.strftime|time\.ctime)\s*\(")
     readers = {}
-    for path in sorted((REPO / "vitrine").glob("*.py")):
+    for path in modules:
         for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
             if clock.search(line):
                 readers[f"{path.name}:{number}"] = line.strip()
