@@ -262,27 +262,34 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def built_digest(built: Path) -> str:
+    return tree_digest(built / "site")
+
+
 def copy_of(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built repository; site/ is hard-linked (a build never writes a published file in place)."""
     root = tmp_path / "repo"
     shutil.copytree(built / "content", root / "content", symlinks=True)
-    shutil.copytree(built / "site", root / "site")
+    shutil.copytree(built / "site", root / "site", copy_function=os.link)
     return root
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_broken_content_is_refused_with_one_located_line_and_site_untouched(case: Case, built: Path, tmp_path: Path,
-                                                                          cli: Callable[..., CliResult]) -> None:
-    assert_refused(case, built, tmp_path, cli)
+def test_broken_content_is_refused_with_one_located_line_and_site_untouched(
+        case: Case, built: Path, built_digest: str, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    assert_refused(case, built, built_digest, tmp_path, cli)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in AS_A_PROCESS], ids=sorted(AS_A_PROCESS, key=[c.id for c in CASES].index))
-def test_broken_content_is_refused_by_the_build_command(case: Case, built: Path, tmp_path: Path) -> None:
-    assert_refused(case, built, tmp_path, run_cli)
+def test_broken_content_is_refused_by_the_build_command(case: Case, built: Path, built_digest: str,
+                                                       tmp_path: Path) -> None:
+    assert_refused(case, built, built_digest, tmp_path, run_cli)
 
 
-def assert_refused(case: Case, built: Path, tmp_path: Path, run: Callable[..., CliResult | subprocess.CompletedProcess]) -> None:
+def assert_refused(case: Case, built: Path, before: str, tmp_path: Path,
+                   run: Callable[..., CliResult | subprocess.CompletedProcess]) -> None:
     root = copy_of(built, tmp_path)
-    before = tree_digest(root / "site")
     case.mutate(root)
 
     result = run(root, "build")
@@ -346,10 +353,9 @@ def test_a_broken_edition_does_not_make_its_laureates_unknown(built: Path, tmp_p
     pytest.param(lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), id="bom-and-crlf"),
     pytest.param(lambda text: text.replace("\n", "\r").encode(), id="old-mac-cr"),
 ])
-def test_windows_conventions_are_ordinary_content(encode: Callable[[str], bytes], built: Path, tmp_path: Path,
-                                                 cli: Callable[..., CliResult]) -> None:
+def test_windows_conventions_are_ordinary_content(encode: Callable[[str], bytes], built: Path, built_digest: str,
+                                                 tmp_path: Path, cli: Callable[..., CliResult]) -> None:
     root = copy_of(built, tmp_path)
-    before = tree_digest(root / "site")
     for rel in (LAUREATE, "content/site.yaml", "content/territory.yaml", "content/editions/2022.md"):
         path = root / rel
         path.write_bytes(encode(path.read_text("utf-8")))
@@ -357,7 +363,7 @@ def test_windows_conventions_are_ordinary_content(encode: Callable[[str], bytes]
     result = cli(root, "build", "--date", "2022-04-01")
 
     assert result.returncode == 0, result.stderr
-    assert tree_digest(root / "site") == before  # the very same site: nothing of the encoding shows
+    assert tree_digest(root / "site") == built_digest  # the very same site: nothing of the encoding shows
 
 
 def test_lines_are_right_in_a_file_with_bom_and_crlf(built: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
