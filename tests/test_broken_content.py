@@ -232,7 +232,7 @@ CASES = [
     Case("media-symlink-outside", symlink("content/media/photo.jpg", "/etc/hostname"),
          "content/media/photo.jpg", 1, "fichier", "lien vers l'extérieur du dépôt"),
     Case("media-folder-symlink-outside", symlink("content/media/photos", "/etc"),
-         "content/media/photos", 1, "fichier", "ce dossier est un lien vers l’extérieur du dépôt"),
+         "content/media/photos", 1, "fichier", "ce dossier est un lien vers l'extérieur du dépôt"),
     Case("territory-missing", lambda r: (r / "content/territory.yaml").unlink(),
          "content/territory.yaml", 1, "fichier", "fichier obligatoire absent : content/territory.yaml"),
     Case("territory-yaml-error", lambda r: edit(r, "content/territory.yaml", "name: La Gare", "name: [La Gare"),

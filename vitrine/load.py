@@ -447,10 +447,10 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
         for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
             dirnames.remove(name)  # os.walk would not enter it: say so rather than lose its files silently
             path = Path(dirpath) / name
-            outside = _unsafe_path(root, path) is not None
-            problem = (f"ce dossier est un lien {'vers l’extérieur du dépôt, refusé' if outside else 'symbolique : son contenu n’est pas publié'}",
-                       "copiez les fichiers dans content/media/ au lieu d'un lien")
-            errors.append(ContentError(_rel(root, path), 1, "fichier", *problem))
+            message = ("ce dossier est un lien vers l'extérieur du dépôt, refusé" if _unsafe_path(root, path)
+                       else "ce dossier est un lien symbolique : son contenu n'est pas publié")
+            errors.append(ContentError(_rel(root, path), 1, "fichier", message,
+                                       "copiez les fichiers dans content/media/ au lieu d'un lien"))
         for name in sorted(filenames):
             if _ignored(name):
                 continue
