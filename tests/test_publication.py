@@ -269,3 +269,12 @@ def test_a_build_interrupted_at_a_random_moment_leaves_a_complete_site(
     assert process.returncode in (0, 130, -sig, 128 + sig), err  # done before the signal, or stopped by it
     assert tree_digest(root / "site") in (old, new)
     assert_next_build_publishes(root, new)
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(repo, monkeypatch, capsys) -> None:
+    from vitrine.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "demain")
+    assert main(["--root", str(repo), "build"]) == 2
+    assert "SOURCE_DATE_EPOCH invalide « demain »" in capsys.readouterr().err
+    assert not (repo / "site").exists()

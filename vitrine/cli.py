@@ -79,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = argv[:2] + ["build"] + argv[2:]
     args = parser().parse_args(argv)
     command = args.command or "build"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and not epoch.isdigit():
+        print(f"SOURCE_DATE_EPOCH invalide « {epoch} » : attendu un nombre de secondes depuis 1970.", file=sys.stderr)
+        return 2
     try:
         if command == "build":
             return run_build(args)
@@ -89,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "new":
             return run_new(args)
     except KeyboardInterrupt:
-        print("Interrompu : site/ n'a pas été modifié.", file=sys.stderr)
+        print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
+              file=sys.stderr)
         return 130
     except Exception:  # a bug of ours, not the editor's: say so in one line
         if os.environ.get("VITRINE_DEBUG"):
