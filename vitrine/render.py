@@ -155,10 +155,15 @@ def navigation(site: Site) -> tuple[tuple[str, str], ...]:
 
 @jinja2.pass_context
 def href(context: Any, target: str) -> str:
-    """A link from the page being rendered to ``target`` (a site-root-relative URL), as a relative path."""
+    """A link from the page being rendered to ``target`` (a site-root-relative URL), as a relative path.
+
+    The 404 page is served at any address, so its links start from ``base_url``'s path instead (a
+    ``<base>`` element would also redirect its in-page links, such as the skip link, to the home page).
+    """
     current = context["page_url"]
-    depth = 0 if current == "404.html" else current.count("/")
-    return ("../" * depth + target) or "./"
+    if current == "404.html":
+        return context["base_path"] + target
+    return ("../" * current.count("/") + target) or "./"
 
 
 def relative_links(html: str, page_url: str) -> str:
