@@ -1,0 +1,1 @@
+"""The browser layer: the built sites, served from a sub-folder, driven in headless Chromium."""
