@@ -1,10 +1,13 @@
-"""Drive a page with the Tab key only, as a keyboard user does, and report what they would miss.
+"""Drive a page with the keyboard only, as a keyboard user does, and report what they would miss.
 
 - The first Tab stop is the skip link; Enter on it moves focus to ``<main>``, and the next Tab
   lands inside the main content.
 - Tabbing reaches every visible interactive element of the page.
 - Each element shows a visible focus: its computed outline (or box-shadow) when focused differs
-  from the one it has unfocused, and it is on screen.
+  from the one it has unfocused, and it lies inside the page (not pushed off its edges).
+
+The page records each focus change itself (a ``focusin`` listener), so a walk costs one key
+press per element and one read at the end.
 """
 
 from __future__ import annotations
@@ -16,32 +19,30 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-_DESCRIBE = """const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-    + [...el.classList].map(c => '.' + c).join('') + ' « ' + (el.textContent || el.value || '').trim().slice(0, 40) + ' »';
-const look = el => { const s = getComputedStyle(el);
-    return {outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), shadow: s.boxShadow}; };"""
-
 PREPARE_JS = """() => {
-  %s
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + [...el.classList].map(c => '.' + c).join('') + ' « ' + (el.textContent || el.value || '').trim().slice(0, 40) + ' »';
+  const look = el => { const s = getComputedStyle(el);
+      return {outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), shadow: s.boxShadow}; };
   const selector = 'a[href], area[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), '
-    + 'select:not([disabled]), textarea:not([disabled]), summary, iframe, [tabindex]:not([tabindex="-1"]), '
-    + '[contenteditable=""], [contenteditable="true"]';
+      + 'select:not([disabled]), textarea:not([disabled]), summary, iframe, [tabindex]:not([tabindex="-1"]), '
+      + '[contenteditable=""], [contenteditable="true"]';
   const shown = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('[inert]'); };
-  window.__tabbables = [...document.querySelectorAll(selector)].filter(shown);
-  return window.__tabbables.map(el => ({name: describe(el), look: look(el)}));
-}""" % _DESCRIBE
-
-FOCUSED_JS = """() => {
-  %s
-  const el = document.activeElement, r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('[inert]'); };
+  const tabbables = window.__tabbables = [...document.querySelectorAll(selector)].filter(shown);
   const main = document.querySelector('main');
-  return {index: (window.__tabbables || []).indexOf(el), name: describe(el), look: look(el),
-          body: el === document.body || el === document.documentElement,
-          onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
-          isMain: el === main, inMain: !!main && main.contains(el) && el !== main,
-          skipTarget: el.tagName === 'A' && !!el.hash && document.getElementById(el.hash.slice(1)) === main};
-}""" % _DESCRIBE
+  window.__focusLog = [];
+  document.addEventListener('focusin', event => {
+    const el = event.target, r = el.getBoundingClientRect(), root = document.documentElement;
+    const left = r.left + scrollX, top = r.top + scrollY;
+    window.__focusLog.push({index: tabbables.indexOf(el), name: describe(el), look: look(el),
+        inPage: r.width > 0 && r.height > 0 && left >= 0 && top >= 0
+                && left + r.width <= root.scrollWidth && top + r.height <= root.scrollHeight,
+        isMain: el === main, inMain: !!main && main.contains(el) && el !== main,
+        skipTarget: el.tagName === 'A' && !!el.hash && !!main && document.getElementById(el.hash.slice(1)) === main});
+  }, true);
+  return tabbables.map(el => ({name: describe(el), look: look(el)}));
+}"""
 
 
 @dataclass(frozen=True)
@@ -65,46 +66,50 @@ def visible_focus(unfocused: Look, focused: Look) -> bool:
             or (focused.shadow not in ("none", "") and focused.shadow != unfocused.shadow))
 
 
-def check_skip_link(page: Page, url: str, name: str) -> list[str]:
-    """The skip link is the first Tab stop and moves focus into the main content."""
-    page.goto(url)
-    page.keyboard.press("Tab")
-    first = page.evaluate(FOCUSED_JS)
-    if not first["skipTarget"]:
-        return [f"{name}: the first Tab stop is {first['name']}, not a skip link to <main>"]
-    problems = [] if first["onScreen"] else [f"{name}: the skip link stays off screen when focused"]
-    page.keyboard.press("Enter")
-    if not page.evaluate(FOCUSED_JS)["isMain"]:
-        problems.append(f"{name}: Enter on the skip link does not move focus to <main>")
-    page.keyboard.press("Tab")
-    after = page.evaluate(FOCUSED_JS)
-    if not after["inMain"]:
-        problems.append(f"{name}: after the skip link, Tab goes to {after['name']}, outside <main>")
-    return problems
-
-
-def check_tab_order(page: Page, url: str, name: str) -> list[str]:
-    """Tab through the whole page: every interactive element is reached and shows a visible focus."""
+def check_keyboard(page: Page, url: str, name: str) -> list[str]:
+    """Tab through the whole page from its top, then use its skip link; return the problems found."""
     page.goto(url)
     elements = page.evaluate(PREPARE_JS)
-    problems, reached = [], set()
-    for _ in range(len(elements) + 3):
+    for _ in range(len(elements) + 2):  # past the last stop, focus leaves the page, then comes back
         page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED_JS)
-        if focused["body"] or focused["index"] in reached:
-            break  # past the last stop: focus left the document or came back to the first one
-        if focused["index"] < 0:
-            problems.append(f"{name}: Tab stops on {focused['name']}, which is not a visible interactive element")
-            continue
-        reached.add(focused["index"])
-        if not focused["onScreen"]:
-            problems.append(f"{name}: {focused['name']} is focused off screen")
-        if not visible_focus(Look(**elements[focused["index"]]["look"]), Look(**focused["look"])):
-            problems.append(f"{name}: {focused['name']} shows no visible focus "
-                            f"(outline {focused['look']['outline']}, box-shadow {focused['look']['shadow']})")
-    problems += [f"{name}: {elements[i]['name']} cannot be reached with Tab"
-                 for i in range(len(elements)) if i not in reached]
+    stops = page.evaluate("window.__focusLog")
+    problems = _check_skip_link_is_first(stops, name) + _check_stops(elements, stops, name)
+    if stops and stops[0]["skipTarget"]:
+        page.evaluate(f"window.__tabbables[{stops[0]['index']}].focus(); window.__focusLog = []")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        after = page.evaluate("window.__focusLog")
+        if not any(stop["isMain"] for stop in after):
+            problems.append(f"{name}: Enter on the skip link does not move focus to <main>")
+        elif not after[-1]["inMain"]:
+            problems.append(f"{name}: after the skip link, Tab goes to {after[-1]['name']}, outside <main>")
     return problems
+
+
+def _check_skip_link_is_first(stops: list[dict], name: str) -> list[str]:
+    if not stops:
+        return [f"{name}: Tab focuses nothing"]
+    if not stops[0]["skipTarget"]:
+        return [f"{name}: the first Tab stop is {stops[0]['name']}, not a skip link to <main>"]
+    return []
+
+
+def _check_stops(elements: list[dict], stops: list[dict], name: str) -> list[str]:
+    problems, reached = [], set()
+    for stop in stops:
+        if stop["index"] in reached:
+            break  # focus came back to the top of the page: the walk is complete
+        if stop["index"] < 0:
+            problems.append(f"{name}: Tab stops on {stop['name']}, which is not a visible interactive element")
+            continue
+        reached.add(stop["index"])
+        if not stop["inPage"]:
+            problems.append(f"{name}: {stop['name']} is focused outside the page, where nobody sees it")
+        if not visible_focus(Look(**elements[stop["index"]]["look"]), Look(**stop["look"])):
+            problems.append(f"{name}: {stop['name']} shows no visible focus "
+                            f"(outline {stop['look']['outline']}, box-shadow {stop['look']['shadow']})")
+    return problems + [f"{name}: {element['name']} cannot be reached with Tab"
+                       for i, element in enumerate(elements) if i not in reached]
 
 
 def page_kinds(urls: list[str]) -> list[str]:

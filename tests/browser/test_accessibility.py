@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import SITES
 from .crawler import NOT_FOUND_PROBE, report
-from .keyboard import check_skip_link, check_tab_order, page_kinds
+from .keyboard import check_keyboard, page_kinds
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -29,9 +29,7 @@ def test_keyboard_users_reach_everything_with_a_visible_focus(crawls, chromium, 
     problems: list[str] = []
     try:
         for url in kinds:
-            name = url or "(accueil)"
-            problems += check_skip_link(page, crawl.base_url + url, name)
-            problems += check_tab_order(page, crawl.base_url + url, name)
+            problems += check_keyboard(page, crawl.base_url + url, url or "(accueil)")
     finally:
         page.close()
     assert problems == [], report(problems)

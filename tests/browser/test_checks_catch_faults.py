@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .crawler import crawl_site
-from .keyboard import check_skip_link, check_tab_order
+from .keyboard import check_keyboard
 from .server import SiteServer
 
 HEAD = """<!doctype html>
@@ -106,11 +106,10 @@ def test_csp_violations_axe_violations_and_overflow_are_reported(faulty_crawl) -
 def test_keyboard_faults_are_reported(chromium, faulty_site: SiteServer) -> None:
     page = chromium.new_page()
     try:
-        no_skip_link = check_skip_link(page, faulty_site.base_url, "(accueil)")
-        no_focus = check_tab_order(page, faulty_site.base_url, "(accueil)")
-        clean = check_skip_link(page, faulty_site.base_url + "propre/", "propre/")
+        faulty = check_keyboard(page, faulty_site.base_url, "(accueil)")
+        clean = check_keyboard(page, faulty_site.base_url + "propre/", "propre/")
     finally:
         page.close()
-    assert lines_about(no_skip_link, "(accueil)", "first Tab stop", "not a skip link"), no_skip_link
-    assert lines_about(no_focus, "(accueil)", "a.sans-focus", "no visible focus"), no_focus
+    assert lines_about(faulty, "(accueil)", "first Tab stop", "not a skip link"), faulty
+    assert lines_about(faulty, "(accueil)", "a.sans-focus", "no visible focus"), faulty
     assert clean == []
