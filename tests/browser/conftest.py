@@ -51,7 +51,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, BuiltS
     """The shipped content and the large fixture, built with the base URL they are served at."""
     roots = {"shipped": tmp_path_factory.mktemp("shipped"), "large": tmp_path_factory.mktemp("large") / "repo"}
     shutil.copytree(REPO / "content", roots["shipped"] / "content")
-    write_large_site(roots["large"], REPO / "content")
+    write_large_site(roots["large"])
     built: dict[str, BuiltSite] = {}
     try:
         for name, root in roots.items():

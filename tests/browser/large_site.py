@@ -5,13 +5,12 @@ contrats de ville with eight quartiers in five communes (one no longer
 current), five themes, 60 laureates (some with an image, a website, partners,
 several quartiers or themes) and ``page_size: 5``, so that the laureates list,
 every edition, every quartier and every theme has several pages. The free pages
-are the shipped ones plus one that uses every Markdown construct editors may
-write, so that the browser layer sees all of them.
+are the ones the templates link to, plus one that uses every Markdown construct
+editors may write, so that the browser layer sees all of them.
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -56,10 +55,9 @@ PORTEURS = ("Association Les Ateliers du Lien", "Compagnie Théâtre en Pied d'I
 LONG_URL = "https://www.exemple-tres-long-nom-de-domaine-pour-tester-les-petits-ecrans.fr/projets/2021/un-chemin-sans-espace"
 
 
-def write_large_site(root: Path, shipped_content: Path) -> Path:
-    """Write the content repository into ``root`` (which must not exist) and return it."""
+def write_large_site(root: Path) -> Path:
+    """Write the content repository into ``root`` and return it."""
     content = root / "content"
-    shutil.copytree(shipped_content / "pages", content / "pages")
     _write(content / "site.yaml", _site_yaml())
     _write(content / "territory.yaml", _territory_yaml())
     _write(content / "themes.yaml", "".join(
@@ -71,7 +69,8 @@ def write_large_site(root: Path, shipped_content: Path) -> Path:
             (content / "media").mkdir(parents=True, exist_ok=True)
             (content / "media" / f"projet-{index:02d}.png").write_bytes(_png(320, 180, index))
         _write(content / "laureates" / f"projet-{index:02d}.md", _laureate(index))
-    _write(content / "pages" / "guide-de-redaction.md", RICH_PAGE)
+    for slug, text in PAGES.items():
+        _write(content / "pages" / f"{slug}.md", text)
     return root
 
 
@@ -142,7 +141,15 @@ def _laureate(index: int) -> str:
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
 
-RICH_PAGE = """---
+PAGES = {
+    "le-label": "---\ntitle: Le label\nmenu: 1\n---\nLe label distingue chaque année des projets innovants. "
+                "Voir les [éditions](/editions/) et les [lauréats](/laureats/).\n",
+    "candidater": "---\ntitle: Candidater\nmenu: 2\n---\nLe calendrier de l'appel à projets figure sur la page de "
+                  "chaque [édition](/editions/).\n",
+    "accessibilite": "---\ntitle: Accessibilité\n---\n**Accessibilité : non conforme.** Aucun audit n'a été réalisé.\n",
+    "mentions-legales": "---\ntitle: Mentions légales\n---\n## Éditeur du site\n\nUn établissement de démonstration.\n",
+}
+PAGES["guide-de-redaction"] = """---
 title: Guide de rédaction
 menu: 3
 ---
