@@ -19,7 +19,7 @@ BLOCKS = {"p", "div", "li", "ul", "ol", "dt", "dd", "dl", "td", "th", "tr", "br"
 class ScannedPage:
     path: str  # relative to the site folder, e.g. "laureats/index.html"
     lang: str | None = None
-    base: str | None = None
+    root: str | None = None  # the 404 page's links start from the site's public path, e.g. "/label/"
     title: str = ""
     links: list[str] = field(default_factory=list)  # <a href>
     main_links: list[str] = field(default_factory=list)  # <a href> inside <main>
@@ -35,15 +35,17 @@ class ScannedPage:
         return [text for level, text in self.headings if level == 1]
 
     def resolve(self, url: str) -> str | None:
-        """The site file a local URL points to (relative to the page's folder, or to <base>), None if external."""
+        """The site file a local URL points to (relative to the page's folder, or to ``root``), None if external."""
         parts = urlsplit(url)
         if parts.scheme or parts.netloc:
             return None
         if not parts.path:
             return self.path  # a fragment of this page
-        folder = "" if self.base is not None else posixpath.dirname(self.path)  # the 404 page's <base> is the root
-        target = posixpath.join(folder, parts.path)
-        if target.endswith("/") or posixpath.basename(target) in (".", ".."):
+        if self.root and parts.path.startswith(self.root):
+            target = parts.path[len(self.root):]  # served at any address, the 404 page links from the public root
+        else:
+            target = posixpath.join(posixpath.dirname(self.path), parts.path)
+        if not target or target.endswith("/") or posixpath.basename(target) in (".", ".."):
             target = posixpath.join(target, "index.html")
         return posixpath.normpath(target)
 
@@ -65,8 +67,6 @@ class _Scanner(HTMLParser):
             self.page.ids.add(a["id"])
         if tag == "html":
             self.page.lang = a.get("lang")
-        elif tag == "base":
-            self.page.base = a.get("href")
         elif tag == "title":
             self.in_title = True
         elif tag == "a" and "href" in a:
@@ -122,6 +122,9 @@ def squash(text: str) -> str:
 
 def scan(site: Path, rel: str) -> ScannedPage:
     page = ScannedPage(rel)
+    if rel == "404.html":  # its canonical address is <public path>404.html
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', (site / rel).read_text("utf-8"))
+        page.root = urlsplit(canonical.group(1)).path.removesuffix("404.html") if canonical else None
     scanner = _Scanner(page)
     scanner.feed((site / rel).read_text("utf-8"))
     scanner.close()

@@ -52,7 +52,7 @@ def test_the_feed_does_not_depend_on_the_build_date(repo: Path, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("page, href", [("index.html", "feed.xml"), ("laureats/atelier-code/index.html", "../../feed.xml"),
-                                        ("donnees/index.html", "../feed.xml"), ("404.html", "feed.xml")])
+                                        ("donnees/index.html", "../feed.xml"), ("404.html", "/label/feed.xml")])
 def test_every_page_announces_the_feed(site: Path, page: str, href: str) -> None:
     html = (site / page).read_text("utf-8")
     assert re.search(rf'<link rel="alternate" type="application/atom\+xml" href="{re.escape(href)}" title="[^"]+">', html)
