@@ -67,7 +67,7 @@ def write_large_site(root: Path) -> Path:
     for index in range(LAUREATES):
         if index % 7 == 0:
             (content / "media").mkdir(parents=True, exist_ok=True)
-            (content / "media" / f"projet-{index:02d}.png").write_bytes(_png(320, 180, index))
+            (content / "media" / f"projet-{index:02d}.png").write_bytes(_png(640, 360, index))
         _write(content / "laureates" / f"projet-{index:02d}.md", _laureate(index))
     for slug, text in PAGES.items():
         _write(content / "pages" / f"{slug}.md", text)
@@ -193,7 +193,7 @@ Une commande : `python build.py`.
 def _png(width: int, height: int, seed: int) -> bytes:
     """A small opaque PNG: a diagonal gradient tinted by ``seed`` (no imaging library needed)."""
     rows = b"".join(
-        b"\0" + bytes(c for x in range(width) for c in ((x * 2 + seed * 9) % 256, (y * 4 + 60) % 256, 140))
+        b"\0" + bytes(c for x in range(width) for c in (x * 255 // width, y * 200 // height + 40, (seed * 37) % 256))
         for y in range(height))
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
