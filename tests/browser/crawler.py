@@ -53,7 +53,8 @@ LINKS_JS = """() => {
   return {links: out, ids};
 }""".replace("RESOURCE_RELS", repr(sorted(RESOURCE_RELS)))
 
-AXE_JS = "axe.run({runOnly: {type: 'tag', values: %r}, resultTypes: ['violations']}).then(r => r.violations)" % WCAG_TAGS
+START_AXE_JS = """() => { window.__axeViolations = axe.run({runOnly: {type: 'tag', values: %r}, resultTypes: ['violations']})
+    .then(results => results.violations); }""" % WCAG_TAGS
 OVERFLOW_JS = """() => {
   const root = document.documentElement, width = root.clientWidth;
   if (root.scrollWidth <= width) return null;
@@ -101,8 +102,21 @@ def report(problems: list[str]) -> str:
     return f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
 
-def crawl_site(browser: Browser, base_url: str) -> Crawl:
-    """Crawl from ``base_url`` (the home page) and from an unknown address, which must answer 404."""
+@dataclass
+class _Tab:
+    """One browser tab of the crawl: what it shows, so that its events are put on the right page."""
+
+    page: Page
+    url: str = ""  # relative to the site's root
+    axe_running: bool = False
+
+
+def crawl_site(browser: Browser, base_url: str, tabs: int = 2) -> Crawl:
+    """Crawl from ``base_url`` (the home page) and from an unknown address, which must answer 404.
+
+    Two tabs take turns: while axe-core works on one page, the other tab loads and checks the next,
+    so both processor cores are busy.
+    """
     from axe_playwright_python.sync_playwright import Axe  # only for its axe.min.js
 
     crawl = Crawl(base_url)
@@ -110,58 +124,72 @@ def crawl_site(browser: Browser, base_url: str) -> Crawl:
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR", service_workers="block")
     context.add_init_script(script=Axe().axe_script)  # once per context, not once per page
     context.route(lambda url: not url.startswith(origin + "/"), lambda route: route.abort())
-    page = context.new_page()
-    current = {"url": ""}
-    page.on("request", lambda request: _check_request(crawl, origin, current["url"], request))
-    page.on("response", lambda response: _check_response(crawl, current["url"], response))
-    page.on("requestfailed", lambda request: crawl.broken.append(
-        f"{current['url'] or '(accueil)'}: {crawl.relative(request.url)} failed ({request.failure})"))
-    page.on("console", lambda message: _check_console(crawl, current["url"], message))
-    page.on("pageerror", lambda error: crawl.console.append(f"{current['url'] or '(accueil)'}: uncaught {error}"))
     queue: deque[tuple[str, str, int]] = deque([(base_url, "(départ)", 200),
                                                  (base_url + NOT_FOUND_PROBE, "(adresse inconnue)", 404)])
     fragments: list[tuple[str, str, str]] = []
-    while queue and len(crawl.visits) < MAX_PAGES:
-        url, referrer, expected = queue.popleft()
-        relative = crawl.relative(url)
-        if relative in crawl.visits:
-            continue
-        current["url"] = relative
-        found = _visit(crawl, page, url, referrer, expected)
-        for kind, target, text in found:
-            _follow(crawl, context, origin, relative, kind, target, text, queue, fragments)
+    open_tabs = [_open_tab(crawl, context, origin) for _ in range(tabs)]
+    while any(tab.axe_running for tab in open_tabs) or queue:
+        for tab in open_tabs:
+            if tab.axe_running:
+                _collect_axe(crawl, tab)
+            while queue and crawl.relative(queue[0][0]) in crawl.visits:
+                queue.popleft()
+            if queue and len(crawl.visits) < MAX_PAGES:
+                url, referrer, expected = queue.popleft()
+                for kind, target, text in _visit(crawl, tab, url, referrer, expected):
+                    _follow(crawl, context, origin, tab.url, kind, target, text, queue, fragments)
+        if len(crawl.visits) >= MAX_PAGES and queue:
+            crawl.broken.append(f"more than {MAX_PAGES} pages: the crawl stopped")
+            queue.clear()
     for referrer, target, fragment in fragments:
         visit = crawl.visits.get(crawl.relative(target))
         if visit and fragment not in visit.ids:
             crawl.broken.append(f"{referrer or '(accueil)'}: link to {crawl.relative(target)}#{fragment}: "
                                 f"no element has id « {fragment} »")
-    if queue:
-        crawl.broken.append(f"more than {MAX_PAGES} pages: the crawl stopped")
     context.close()
     return crawl
 
 
-def _visit(crawl: Crawl, page: Page, url: str, referrer: str, expected: int) -> list[tuple[str, str, str]]:
-    """Load one page, check it, and return what it links to."""
-    name = crawl.relative(url) or "(accueil)"
+def _open_tab(crawl: Crawl, context: BrowserContext, origin: str) -> _Tab:
+    tab = _Tab(context.new_page())
+    tab.page.on("request", lambda request: _check_request(crawl, origin, tab.url, request))
+    tab.page.on("response", lambda response: _check_response(crawl, tab.url, response))
+    tab.page.on("requestfailed", lambda request: crawl.broken.append(
+        f"{tab.url or '(accueil)'}: {crawl.relative(request.url)} failed ({request.failure})"))
+    tab.page.on("console", lambda message: _check_console(crawl, tab.url, message))
+    tab.page.on("pageerror", lambda error: crawl.console.append(f"{tab.url or '(accueil)'}: uncaught {error}"))
+    return tab
+
+
+def _visit(crawl: Crawl, tab: _Tab, url: str, referrer: str, expected: int) -> list[tuple[str, str, str]]:
+    """Load one page, check it, start axe-core on it, and return what it links to."""
+    page, tab.url = tab.page, crawl.relative(url)
+    name = tab.url or "(accueil)"
     response = page.goto(url, wait_until="load")
     status = response.status if response else 0
-    crawl.visits[crawl.relative(url)] = visit = Visit(crawl.relative(url), status, referrer)
+    crawl.visits[tab.url] = visit = Visit(tab.url, status, referrer)
     if status != expected:
         crawl.broken.append(f"{name} (linked from {referrer or '(accueil)'}): answered {status}, expected {expected}")
     found = page.evaluate(LINKS_JS)
     visit.ids = set(found["ids"])
-    for violation in page.evaluate(AXE_JS):
-        targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:3])
-        more = f" (+{len(violation['nodes']) - 3})" if len(violation["nodes"]) > 3 else ""
-        crawl.axe.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} — {targets}{more}")
     for label, viewport in NARROW.items():
         page.set_viewport_size(viewport)
         problem = page.evaluate(OVERFLOW_JS)
         if problem:
             crawl.overflow.append(f"{name}: horizontal scrolling at {label}, the page is {problem}")
     page.set_viewport_size(DESKTOP)
+    page.evaluate(START_AXE_JS)  # returns at once; _collect_axe waits for the result
+    tab.axe_running = True
     return found["links"]
+
+
+def _collect_axe(crawl: Crawl, tab: _Tab) -> None:
+    name = tab.url or "(accueil)"
+    for violation in tab.page.evaluate("window.__axeViolations"):
+        targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:3])
+        more = f" (+{len(violation['nodes']) - 3})" if len(violation["nodes"]) > 3 else ""
+        crawl.axe.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} — {targets}{more}")
+    tab.axe_running = False
 
 
 def _follow(crawl: Crawl, context: BrowserContext, origin: str, page: str, kind: str, target: str, text: str,
