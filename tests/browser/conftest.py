@@ -1,7 +1,10 @@
 """The browser layer's shared state: two built sites, each served from a sub-folder, one Chromium.
 
-Everything here is session-scoped, so the sites are built once, the browser is
-launched once and each site is crawled once, whatever tests ask for them.
+Everything here is package-scoped, so the sites are built once, the browser is
+launched once and each site is crawled once, whatever tests ask for them. Not
+session-scoped: Playwright's synchronous API keeps an asyncio loop running in
+the main thread while it is started, so it must stop before the other tests
+(which call ``asyncio.run``) run.
 
 Without Chromium (``/usr/bin/chromium`` or ``$VITRINE_CHROMIUM``) or Java, the
 tests that need them are skipped with a message saying how to install them,
@@ -46,7 +49,7 @@ def missing(what: str, how: str) -> None:
     pytest.skip(f"{what}: {how} (the browser layer is skipped)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, BuiltSite]]:
     """The shipped content and the large fixture, built with the base URL they are served at."""
     roots = {"shipped": tmp_path_factory.mktemp("shipped"), "large": tmp_path_factory.mktemp("large") / "repo"}
@@ -66,7 +69,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, BuiltS
             site.server.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator:
     """One headless Chromium from the distribution, for the whole session."""
     executable = os.environ.get("VITRINE_CHROMIUM", "/usr/bin/chromium")
@@ -84,7 +87,7 @@ def chromium() -> Iterator:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def crawls(chromium, sites: dict[str, BuiltSite]) -> Callable:
     """``crawls(name)``: the crawl of one site, done once however many tests read it."""
     from .crawler import crawl_site
