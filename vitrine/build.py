@@ -29,6 +29,7 @@ from .markup import MarkdownCache
 from .model import Site
 from .pages import Page, plan_pages
 from .render import Renderer, code_digest
+from .search import BUNDLE, BundleCache, Document, SearchIndexError, build_index, index_key
 from .validate import validate
 from .write import Output, Product, publication_lock, recover, write_site
 
@@ -79,6 +80,7 @@ class BuildState:
     images: ImageCache
     record: dict[str, list]  # output path → [fingerprint, size, mtime_ns]
     record_path: Path | None
+    bundles: BundleCache  # search indexes already made
 
     @classmethod
     def open(cls, options: BuildOptions) -> "BuildState":
@@ -90,7 +92,8 @@ class BuildState:
                 record = json.loads(record_path.read_text("utf-8"))
             except (OSError, ValueError):
                 record = {}
-        return cls(LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir), record, record_path)
+        return cls(LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir), record, record_path,
+                   BundleCache(cache_dir))
 
 
 def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport:
@@ -123,9 +126,14 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
         outputs = make_changed(products, state.record, options.out)
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
-    outputs += asset_outputs(options.root, site, images.sets)
+    try:
+        search_key, bundle = search_outputs(plan.pages, outputs, renderer, state, options.out)
+    except SearchIndexError as exc:
+        return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=validated.warnings)
+    outputs += bundle + asset_outputs(options.root, site, images.sets)
     written = write_site(options.out, outputs)
-    state.record = _new_record(options.out, products)
+    state.record = _new_record(options.out, [(p.path, p.fingerprint) for p in products]
+                               + [(o.path, search_key) for o in bundle])
     _save_record(state)
     return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=renderer.rendered,
                        written=tuple(written.written), removed=tuple(written.removed),
@@ -177,6 +185,29 @@ def _unchanged_on_disk(path: Path, previous: list) -> bool:
     return [st.st_size, st.st_mtime_ns] == previous[1:]
 
 
+def search_outputs(pages: tuple[Page, ...], outputs: list[Output], renderer: Renderer, state: BuildState,
+                   out: Path) -> tuple[str, list[Output]]:
+    """The search index of the searchable pages, and its key: kept from the previous site, taken from the
+    cache, or made anew (only when a searchable page changed)."""
+    searchable = [page for page in pages if page.searchable]
+    key = index_key((page.url, renderer.fingerprint(page)) for page in searchable)
+    previous = {path: entry for path, entry in state.record.items() if path.startswith(BUNDLE + "/")}
+    if previous and all(entry[0] == key and _unchanged_on_disk(out / path, entry) for path, entry in previous.items()):
+        return key, [Output(path) for path in sorted(previous)]
+    cached = state.bundles.get(key)
+    if cached is not None:
+        return key, [Output(path, copy_from=file) for path, file in sorted(cached.items())]
+    made = {output.path: output for output in outputs}
+    files = build_index(Document(page.url, _page_html(made[page.output], out)) for page in searchable)
+    state.bundles.put(key, files)
+    return key, [Output(path, data) for path, data in sorted(files.items())]
+
+
+def _page_html(output: Output, out: Path) -> str:
+    """A page just rendered, or kept unchanged from the previous site."""
+    return (output.data if output.data is not None else (out / output.path).read_bytes()).decode("utf-8")
+
+
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
     """The design's files (static/) and the editors' media (content/media/) other than images, copied as they are."""
     outputs = []
@@ -190,11 +221,12 @@ def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> lis
     return outputs
 
 
-def _new_record(out: Path, products: list[Product]) -> dict[str, list]:
+def _new_record(out: Path, made: list[tuple[str, str]]) -> dict[str, list]:
+    """Each output's fingerprint, with its size and time as written (to notice a file changed by hand)."""
     record = {}
-    for product in products:
-        st = (out / product.path).stat()
-        record[product.path] = [product.fingerprint, st.st_size, st.st_mtime_ns]
+    for path, fingerprint in made:
+        st = (out / path).stat()
+        record[path] = [fingerprint, st.st_size, st.st_mtime_ns]
     return record
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .slugs import fold
+from .slugs import fold, slugify
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ class Quartier:
     coordinates: tuple[float, float] | None
     contrat_slug: str
     contrat_name: str
+
+    @property
+    def commune_slug(self) -> str:
+        return slugify(self.commune)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 from . import opendata
 from .errors import ContentError
 from .feeds import FEED_PATH
-from .model import Edition, Laureate, Site
+from .model import Edition, Laureate, Quartier, Site, sort_key
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
@@ -65,10 +65,21 @@ class Page:
     context: Mapping[str, Any]
     origin: str = ""  # who claimed the URL, for collision messages
     in_sitemap: bool = True
+    searchable: bool = False  # indexed by the full-text search (its template marks data-pagefind-body)
 
     @property
     def output(self) -> str:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the search and listing filters offer, each as (value, label); quartiers grouped by commune."""
+
+    quartiers: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    communes: tuple[tuple[str, str], ...]
+    themes: tuple[tuple[str, str], ...]
+    editions: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -94,9 +105,12 @@ def call_state(edition: Edition, today: dt.date) -> CallState:
 def plan_pages(site: Site, today: dt.date) -> Plan:
     """Every page of the site, in a stable order; URL collisions reported as content errors."""
     pages: list[Page] = []
+    choices = filter_choices(site)
     pages += _home(site, today)
     pages += _listing(site, "laureats/", "Lauréats", site.laureates, "laureates.html",
-                      [Crumb("Accueil", "")], {}, origin="la liste des lauréats")
+                      [Crumb("Accueil", "")], {"choices": choices}, origin="la liste des lauréats")
+    pages.append(Page("laureats/filtres.json", "filters.json", "", {"index": filter_index(site)},
+                      "le moteur", in_sitemap=False))
     for laureate in site.laureates:
         pages.append(_laureate(site, laureate))
     pages.append(Page("editions/", "editions.html", "Éditions", {
@@ -126,8 +140,10 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         if free.slug == APPLY_PAGE:
             context["contrats"] = site.contrats
         pages.append(Page(f"{free.slug}/", "apply.html" if free.slug == APPLY_PAGE else "page.html", free.title,
-                          context, origin=free.source.path))
+                          context, origin=free.source.path, searchable=True))
     pages.append(_open_data(site))
+    pages.append(Page("recherche/", "search.html", "Recherche", {
+        "choices": choices, "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la page de recherche"))
     pages.append(Page("404.html", "404.html", "Page introuvable", {"breadcrumbs": ()}, "le moteur", in_sitemap=False))
     urls = tuple(p.url for p in pages if p.in_sitemap)
     pages.append(Page("sitemap.xml", "sitemap.xml", "", {"urls": urls}, "le moteur", in_sitemap=False))
@@ -175,7 +191,34 @@ def _laureate(site: Site, laureate: Laureate) -> Page:
         "edition": edition,
         "related": related_laureates(site, laureate),
         "breadcrumbs": (Crumb("Accueil", ""), Crumb("Lauréats", "laureats/")),
-    }, origin=laureate.source.path)
+    }, origin=laureate.source.path, searchable=True)
+
+
+def filter_choices(site: Site) -> Choices:
+    """The values of the quartier, commune, theme and edition filters, in the order people look for them."""
+    communes: dict[str, list[Quartier]] = {}
+    for q in sorted(site.quartiers.values(), key=lambda q: sort_key(q.name)):
+        communes.setdefault(q.commune, []).append(q)
+    by_name = sorted(communes.items(), key=lambda item: sort_key(item[0]))
+    return Choices(
+        quartiers=tuple((commune, tuple((q.slug, q.name) for q in qs)) for commune, qs in by_name),
+        communes=tuple((qs[0].commune_slug, commune) for commune, qs in by_name),
+        themes=tuple((t.slug, t.name) for t in sorted(site.themes.values(), key=lambda t: sort_key(t.name))),
+        editions=tuple((str(e.year), f"Édition {e.year}") for e in site.editions),
+    )
+
+
+def filter_index(site: Site) -> dict[str, Any]:
+    """``laureats/filtres.json``: every published laureate's card and filter values, as compact as it reads.
+
+    ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers``.
+    """
+    return {
+        "fields": ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft"],
+        "quartiers": {q.slug: [q.name, q.commune] for q in site.quartiers.values()},
+        "laureats": [[l.slug, l.title, l.porteur, l.summary, l.edition, [q.slug for q in l.quartiers],
+                      [t.slug for t in l.themes], l.draft] for l in site.laureates],
+    }
 
 
 def _open_data(site: Site) -> Page:

@@ -57,6 +57,7 @@ class Renderer:
         self.config = site.config
         self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, markdown=self._markdown_filter(),
                                 json_ld=json_script, french=french)
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
         self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
                                 base_path=urlsplit(site.config.base_url).path or "/",
                                 image_set=self.images.__getitem__, share_image=self.share_image,
@@ -65,6 +66,7 @@ class Renderer:
         self.markdown = markdown
         self.templates = templates
         self._digests: dict[str, str] = {}
+        self._fingerprints: dict[str, str] = {}  # by output path: asked for by rendering, search and the record
         self.base_digest = hashlib.blake2b(
             repr((code_digest(), site.shared_digest, site.config.base_url, navigation(site), preview)).encode(),
             digest_size=16).hexdigest()
@@ -77,6 +79,12 @@ class Renderer:
 
     def fingerprint(self, page: Page) -> str:
         """What the page is made from; equal fingerprints mean equal output."""
+        known = self._fingerprints.get(page.output)
+        if known is None:
+            known = self._fingerprints[page.output] = self._fingerprint(page)
+        return known
+
+    def _fingerprint(self, page: Page) -> str:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{self.base_digest}\0{self.template_digest(page.template)}\0{page.url}\0{page.title}".encode())
         for key in sorted(page.context):
@@ -147,10 +155,11 @@ def card_digest(laureate: Laureate) -> str:
 
 
 def navigation(site: Site) -> tuple[tuple[str, str], ...]:
-    """The main menu: the engine's sections, then free pages that ask for a menu position."""
+    """The main menu: the engine's sections, free pages that ask for a menu position, then the search."""
     sections = (("Lauréats", "laureats/"), ("Éditions", "editions/"), ("Quartiers", "quartiers/"),
                 ("Thématiques", "thematiques/"))
-    return sections + tuple((p.title, f"{p.slug}/") for p in site.pages if p.menu is not None)
+    free = tuple((p.title, f"{p.slug}/") for p in site.pages if p.menu is not None)
+    return sections + free + (("Recherche", "recherche/"),)
 
 
 @jinja2.pass_context

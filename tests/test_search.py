@@ -1,0 +1,111 @@
+"""Full-text search: the Pagefind index built with the site, queried for real with Pagefind's JavaScript."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_in_process, make_repo, write
+from web import search_index
+import vitrine.build
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture, built once for the tests that only read it."""
+    root = make_repo(tmp_path_factory.mktemp("search"))
+    write(root / "content" / "laureates" / "atelier-code.md",
+          (root / "content" / "laureates" / "atelier-code.md").read_text("utf-8")
+          + "\nDes ateliers où l’habitant découvre la programmation.\n")
+    assert build_in_process(root).ok
+    return root / "site"
+
+
+def test_searching_expo_finds_the_expo_bavarde_with_its_porteur_and_summary(shipped_repo: Path) -> None:
+    assert build_in_process(shipped_repo).ok
+    [found] = search_index(shipped_repo / "site", "expo")
+    first = found["results"][0]
+    assert first["url"] == "/laureats/l-expo-bavarde/"
+    assert first["meta"]["title"] == "L'expo bavarde\u00a0: l'envers du décor"
+    assert first["meta"]["porteur"] == "Cultures du Cœur 94"
+    assert first["meta"]["summary"].startswith("«\u00a0L'expo bavarde")
+
+
+def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site: Path) -> None:
+    answers = search_index(small_site, "habitants", "programmer", "l’habitant")
+    assert [[r["url"] for r in a["results"]] for a in answers] == [["/laureats/atelier-code/"]] * 3
+
+
+def test_search_filters_narrow_the_results(small_site: Path) -> None:
+    filters = [{"quartier": "les-tilleuls"}, {"commune": "sainte-rive"}, {"theme": "culture", "edition": "2022"}]
+    answers = search_index(small_site, *[("projet", f) for f in filters], (None, {"quartier": "le-moulin"}))
+    assert [{r["url"].split("/")[2] for r in a["results"]} for a in answers] == [
+        {"atelier-code", "cafe-culture", "radio-quartier"},
+        {"emploi-jeunes", "jardin-partage"},
+        {"jardin-partage", "radio-quartier"},
+        {"emploi-jeunes", "jardin-partage"},
+    ]
+
+
+def test_only_laureates_and_free_pages_are_indexed(small_site: Path) -> None:
+    entry = json.loads((small_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["fr"]
+    assert entry["languages"]["fr"]["page_count"] == 5 + 4  # laureates + free pages
+    [found] = search_index(small_site, "culture")
+    urls = {r["url"] for r in found["results"]}
+    assert "/laureats/cafe-culture/" in urls
+    assert not urls & {"/thematiques/culture/", "/laureats/", "/"}
+    assert not list(small_site.glob("pagefind/pagefind-ui*")), "Pagefind's own interface is not published"
+
+
+def test_search_page_says_what_to_do_without_javascript(small_site: Path) -> None:
+    html = (small_site / "recherche" / "index.html").read_text("utf-8")
+    assert '<script type="module" src="../static/search.js"></script>' in html
+    assert '<form class="search-form" role="search" action="" method="get" hidden>' in html
+    assert "La recherche a besoin de JavaScript" in html
+    for link in ('href="../laureats/"', 'href="../quartiers/"', 'href="../thematiques/"', 'href="../editions/"'):
+        assert link in html
+    home = (small_site / "index.html").read_text("utf-8")
+    assert '<li><a href="recherche/">Recherche</a></li>' in home
+
+
+def test_a_search_index_is_not_rebuilt_when_no_searchable_page_changed(repo: Path, monkeypatch) -> None:
+    shutil.copytree(REPO / "templates", repo / "templates")
+    assert build_in_process(repo).ok
+    monkeypatch.setattr(vitrine.build, "build_index", _must_not_index)
+    again = build_in_process(repo)
+    assert again.ok and again.written == ()
+    themes = repo / "templates" / "themes.html"
+    themes.write_text(themes.read_text("utf-8").replace("grand domaine", "domaine"), "utf-8")
+    listing_only = build_in_process(repo)
+    assert listing_only.ok and listing_only.written == ("thematiques/index.html",)
+    shutil.rmtree(repo / "site")  # the cached index serves a fresh output folder too
+    fresh = build_in_process(repo)
+    assert fresh.ok and any(path.startswith("pagefind/pagefind-entry") for path in fresh.written)
+
+
+def test_editing_a_laureate_updates_the_search_index(repo: Path) -> None:
+    assert build_in_process(repo).ok
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    assert build_in_process(repo).ok
+    [found] = search_index(repo / "site", "zythologie")
+    assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
+
+
+def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, monkeypatch) -> None:
+    assert build_in_process(repo, use_cache=False).ok
+    before = (repo / "site" / "index.html").read_bytes()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(repo / "no-pagefind-here"))
+    report = build_in_process(repo, use_cache=False)
+    assert not report.ok
+    assert str(report.errors[0]).startswith("pagefind:1: recherche: Pagefind est introuvable")
+    assert "pip install 'pagefind[bin]'" in str(report.errors[0])
+    assert (repo / "site" / "index.html").read_bytes() == before
+
+
+def _must_not_index(documents) -> dict:
+    raise AssertionError("the search index was rebuilt")
