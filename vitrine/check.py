@@ -48,6 +48,7 @@ CARD_SUMMARY_MAX = 200
 IMAGE_MAX_BYTES = 2_000_000  # 2 Mo
 IMAGE_MIN_WIDTH = 640
 
+MEDIA_FIELDS = {"laureate": "image", "territory": "outlines"}  # fields that name a file of content/media/
 _MEDIA_LINK = re.compile(r"(?<![\w.-])(media/[^\s)\"'<>#?\]]+)")
 _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
 _HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)\s*(?:-->|$)")
@@ -133,12 +134,14 @@ def _mega(size: int) -> str:
 
 
 def media_references(loaded: LoadedContent) -> set[str]:
-    """``media/…`` names used by a laureate's image or linked from any Markdown body (drafts included)."""
+    """``media/…`` names used by a laureate's image, the quartiers' outlines, or linked from any Markdown body
+    (drafts included)."""
     used = set()
     for f in loaded.files:
-        image = f.data.get("image") if f.kind == "laureate" and isinstance(f.data, dict) else None
-        if isinstance(image, str) and image.strip():
-            name = PurePosixPath(image.strip().replace("\\", "/")).as_posix()
+        field = MEDIA_FIELDS.get(f.kind)
+        value = f.data.get(field) if field and isinstance(f.data, dict) else None
+        if isinstance(value, str) and value.strip():
+            name = PurePosixPath(value.strip().replace("\\", "/")).as_posix()
             used.add(name if name.startswith("media/") else "media/" + name)
         used.update(unquote(m) for m in _MEDIA_LINK.findall(f.body))
     return used

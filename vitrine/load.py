@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import os
 import re
 import stat
@@ -25,12 +26,15 @@ from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; libyaml crashes on thousands
+MAX_DATA_BYTES = 20 * 1024 * 1024  # a GeoJSON of outlines (content/media/*.geojson) may be larger
 KeyPath = tuple[Any, ...]
 
 # Which files make up the content, and what kind of record each is.
 SINGLE_FILES = {"site.yaml": "site", "territory.yaml": "territory", "themes.yaml": "themes"}
 FOLDERS = {"editions": "edition", "laureates": "laureate", "pages": "page"}
 MEDIA = "media"
+# Media that are also data (read as records of this kind, and still published as media).
+DATA_MEDIA = {".geojson": "geojson"}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -126,9 +130,18 @@ def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
             files.append(result)
         else:
             errors.extend(result)
+    media = tuple(_media_files(root, content, errors))
+    for m in media:
+        kind = DATA_MEDIA.get(m.path.suffix.lower())
+        if kind:
+            seen.add(_rel(root, m.path))
+            result = _cached_read(root, m.path, kind, cache)
+            if isinstance(result, SourceFile):
+                files.append(result)
+            else:
+                errors.extend(result)
     for stale in set(cache.entries) - seen:
         del cache.entries[stale]
-    media = tuple(_media_files(root, content, errors))
     return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
 
 
@@ -200,12 +213,15 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
         if not stat.S_ISREG(st.st_mode):
             return (ContentError(rel, 1, "fichier", "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)",
                                  "remplacez-le par un fichier texte .md"),)
+        limit = MAX_DATA_BYTES if kind in DATA_MEDIA.values() else MAX_FILE_BYTES
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
-        if len(raw) > MAX_FILE_BYTES:
+            raw = handle.read(limit + 1)  # never more, even if the file grows meanwhile
+        if len(raw) > limit:
             size = max(st.st_size, len(raw))
-            return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, 1 Mo au plus)",
-                                 "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/"),)
+            hint = ("gardez seulement les quartiers du territoire, et simplifiez les contours" if limit == MAX_DATA_BYTES
+                    else "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/")
+            return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, {limit >> 20} Mo au plus)",
+                                 hint),)
     except OSError as exc:
         return (ContentError(rel, 1, "fichier", f"lecture impossible ({exc.strerror})", "vérifiez les droits du fichier"),)
     text, problem_line, problem = decode(raw)
@@ -214,6 +230,9 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     if kind in ("site", "territory", "themes"):
         data, lines, errors = parse_yaml(text, rel, 0)
+        body, body_line = "", 1
+    elif kind == "geojson":
+        data, lines, errors = parse_json(text, rel)
         body, body_line = "", 1
     else:
         data, lines, body, body_line, errors = split_front_matter(text, rel)
@@ -372,6 +391,17 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
         return None
     finally:
         loader.dispose()
+
+
+def parse_json(text: str, rel: str) -> tuple[Any, dict, list[ContentError]]:
+    """Parse a JSON data file (GeoJSON); a syntax error is located to its line."""
+    try:
+        return json.loads(text), {}, []
+    except json.JSONDecodeError as exc:
+        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide ({exc.msg}, colonne {exc.colno})",
+                                       "exportez le fichier à nouveau au format GeoJSON")]
+    except RecursionError:
+        return None, {}, [ContentError(rel, 1, "json", "JSON illisible (imbrication trop profonde)")]
 
 
 def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors: list, rel: str, offset: int) -> Any:

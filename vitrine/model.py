@@ -50,6 +50,8 @@ class Quartier:
     coordinates: tuple[float, float] | None
     contrat_slug: str
     contrat_name: str
+    # Rings of (longitude, latitude) from the territory's GeoJSON outlines; only the map shows them.
+    outline: tuple[tuple[tuple[float, float], ...], ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def commune_slug(self) -> str:

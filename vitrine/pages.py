@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 from . import opendata
 from .errors import ContentError
 from .feeds import FEED_PATH
+from .maps import quartier_map
 from .model import Edition, Laureate, Quartier, Site, sort_key
 
 # Top-level folders the engine owns: a free page may not take these addresses.
@@ -123,6 +124,7 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
                           origin=edition.source.path)
     pages.append(Page("quartiers/", "quartiers.html", "Quartiers", {
         "contrats": tuple((c, _by_commune(site, c.quartiers)) for c in site.contrats),
+        "map": quartier_map(tuple(site.quartiers.values()), {slug: len(ls) for slug, ls in site.by_quartier.items()}),
         "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la liste des quartiers"))
     for quartier in site.quartiers.values():
         crumbs = [Crumb("Accueil", ""), Crumb("Quartiers", "quartiers/")]

@@ -186,6 +186,7 @@ CONTRAT = Schema("contrat de ville", "content/territory.yaml, liste contrats_de_
 
 TERRITORY = Schema("territoire", "content/territory.yaml", "Les contrats de ville du territoire et leurs quartiers prioritaires", (
     Field("contrats_de_ville", "list", "Les contrats de ville (au moins un)", required=True, schema=CONTRAT),
+    Field("outlines", "path", "Contours des quartiers pour la carte : un fichier GeoJSON (WGS 84) dans content/media/, extrait du référentiel national des quartiers prioritaires publié en données ouvertes ; chaque contour va au quartier dont le code officiel (« code ») est la valeur de sa propriété code_qp", example="media/quartiers.geojson"),
 ))
 
 THEME = Schema("thématique", "content/themes.yaml", "Une thématique des projets lauréats (le fichier est une liste)", (

@@ -141,10 +141,11 @@ def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
     for f in loaded.files:
         by_kind.setdefault(f.kind, []).append(f)
 
-    config = _site_config(by_kind.get("site", []), errors)
-    contrats, quartiers = _territory(by_kind.get("territory", []), errors)
-    themes, theme_refs = _themes(by_kind.get("themes", []), errors)
     media = {m.name for m in loaded.media}
+    config = _site_config(by_kind.get("site", []), errors)
+    geojson = {f.path: f for f in by_kind.get("geojson", [])}
+    contrats, quartiers = _territory(by_kind.get("territory", []), geojson, media, errors, warnings)
+    themes, theme_refs = _themes(by_kind.get("themes", []), errors)
 
     editions: list[Edition] = []
     for source in by_kind.get("edition", []):
@@ -246,12 +247,14 @@ def _site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteCon
                       clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source))
 
 
-def _territory(files: list[SourceFile], errors: list[ContentError]) -> tuple[list[ContratDeVille], _References]:
+def _territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: set[str],
+               errors: list[ContentError], warnings: list[ContentError]) -> tuple[list[ContratDeVille], _References]:
     source = _single(files)
     if source is None:
         return [], _References({}, readable=False)
     out = _Collector(source)
     clean = check_fields(S.TERRITORY, source.data, (), out)
+    outlines = _outlines(clean["outlines"], geojson, media, out, errors) if clean and clean["outlines"] else None
     contrats: list[ContratDeVille] = []
     seen_contrats: dict[str, int] = {}
     seen_quartiers: dict[str, int] = {}
@@ -273,8 +276,16 @@ def _territory(files: list[SourceFile], errors: list[ContentError]) -> tuple[lis
             if q is None:
                 continue
             _unique(q["slug"], keys + ("quartiers", j, "slug"), seen_quartiers, "quartier", out)
+            if q["coordinates"] and not (-90 <= q["coordinates"][0] <= 90 and -180 <= q["coordinates"][1] <= 180):
+                out.add(keys + ("quartiers", j, "coordinates"), _name(keys + ("quartiers", j), "coordinates"),
+                        "coordonnées hors limites", "écrivez [latitude, longitude] en degrés, par exemple [48.7, 2.39]")
+            outline = None
+            if outlines is not None:
+                outline = outlines.get(("code", q["code"])) or outlines.get(("slug", q["slug"]))
+                if outline is None:
+                    warnings.append(_missing_outline(out, keys + ("quartiers", j), q, clean["outlines"]))
             quartiers.append(Quartier(q["slug"], q["name"], q["commune"], q["code"], q["current"], q["coordinates"],
-                                      c["slug"], c["name"]))
+                                      c["slug"], c["name"], outline))
         contrats.append(ContratDeVille(c["slug"], c["name"], contact, tuple(quartiers)))
     errors.extend(out.errors)
     known = {q.slug: q for c in contrats for q in c.quartiers}
@@ -287,6 +298,83 @@ def _territory(files: list[SourceFile], errors: list[ContentError]) -> tuple[lis
 def _slugs_of(records: list) -> frozenset:
     """The slugs written in raw records, valid or not."""
     return frozenset(str(r["slug"]) for r in records if isinstance(r, dict) and isinstance(r.get("slug"), (str, int)))
+
+
+def _outlines(value: str, geojson: dict[str, SourceFile], media: set[str], out: _Collector,
+              errors: list[ContentError]) -> dict[tuple[str, str], tuple] | None:
+    """The outlines of ``territory.yaml``'s GeoJSON file, by ("code", code_qp) and ("slug", slug)."""
+    known = len(out.errors)
+    name = _check_media(value, media, ("outlines",), "outlines", out)
+    if len(out.errors) > known:
+        return None
+    source = geojson.get("content/" + name)
+    if source is None and PurePosixPath(name).suffix.lower() == ".geojson":
+        return None  # present, but unreadable: its own errors say why
+    if source is None:
+        out.add(("outlines",), "outlines", f"« {value} » n'est pas un fichier GeoJSON",
+                "donnez un fichier .geojson (contours des quartiers en WGS 84)")
+        return None
+    problems = _Collector(source)
+    found = read_outlines(source.data, problems)
+    errors.extend(problems.errors)
+    return None if problems.errors else found
+
+
+def read_outlines(data: Any, out: _Collector) -> dict[tuple[str, str], tuple]:
+    """A GeoJSON FeatureCollection of Polygons and MultiPolygons → rings of (lon, lat) by code and slug."""
+    hint = "le fichier doit être une FeatureCollection GeoJSON de polygones, en longitude et latitude (WGS 84)"
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        out.add((), "type", "attendu : une FeatureCollection GeoJSON", hint)
+        return {}
+    found: dict[tuple[str, str], tuple] = {}
+    for i, feature in enumerate(data["features"]):
+        label = f"features[{i + 1}]"
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict) or not isinstance(geometry, dict):
+            out.add((), label, "entité sans « properties » ou sans « geometry »", hint)
+            continue
+        keys = {str(k).lower(): v for k, v in properties.items()}
+        if not any(isinstance(keys.get(k), str) for k in ("code_qp", "slug")):
+            continue  # not a quartier we could name: ignored, like every quartier of other territories
+        rings = _rings(geometry, label, out, hint)
+        for key in ("code_qp", "slug"):
+            if rings and isinstance(keys.get(key), str):
+                at = (key.replace("code_qp", "code"), keys[key].strip())
+                found[at] = found.get(at, ()) + rings  # a quartier drawn in several features
+    return found
+
+
+def _rings(geometry: dict, label: str, out: _Collector, hint: str) -> tuple | None:
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else None
+    if not isinstance(polygons, list):
+        out.add((), f"{label}.geometry", f"géométrie « {kind} » : seuls Polygon et MultiPolygon sont acceptés", hint)
+        return None
+    rings = []
+    for polygon in polygons:
+        for ring in polygon if isinstance(polygon, list) else [None]:
+            points = [p for p in ring if _is_position(p)] if isinstance(ring, list) else []
+            if not isinstance(ring, list) or len(points) != len(ring) or len(points) < 3:
+                out.add((), f"{label}.geometry", "coordonnées invalides : chaque point s'écrit [longitude, latitude]", hint)
+                return None
+            rings.append(tuple((float(p[0]), float(p[1])) for p in points))
+    return tuple(rings)
+
+
+def _is_position(p: Any) -> bool:
+    return (isinstance(p, list) and len(p) >= 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                        for v in p[:2])
+            and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)
+
+
+def _missing_outline(out: _Collector, keys: tuple, q: dict, file: str) -> ContentError:
+    where = f"code_qp « {q['code']} »" if q["code"] else f"slug « {q['slug']} »"
+    hint = ("vérifiez le code officiel du quartier" if q["code"]
+            else "ajoutez « code: » (le code officiel du quartier) pour le rattacher à son contour")
+    return ContentError(out.source.path, out.source.line(*keys), _name(keys, "code"),
+                        f"aucun contour de {file} n'a la propriété {where} : le quartier n'aura pas de contour sur la carte",
+                        hint, True)
 
 
 def _unique(slug: str, keys: tuple, seen: dict[str, int], what: str, out: _Collector) -> None:
