@@ -110,8 +110,8 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
     pages += _home(site, today)
     pages += _listing(site, "laureats/", "Lauréats", site.laureates, "laureates.html",
                       [Crumb("Accueil", "")], {"choices": choices}, origin="la liste des lauréats")
-    pages.append(Page("laureats/filtres.json", "filters.json", "", {"index": filter_index(site)},
-                      "le moteur", in_sitemap=False))
+    pages.append(Page("laureats/filtres.json", "filters.json", "", {
+        "laureates": site.laureates, "quartiers": tuple(site.quartiers.values())}, "le moteur", in_sitemap=False))
     for laureate in site.laureates:
         pages.append(_laureate(site, laureate))
     pages.append(Page("editions/", "editions.html", "Éditions", {
@@ -210,16 +210,17 @@ def filter_choices(site: Site) -> Choices:
     )
 
 
-def filter_index(site: Site) -> dict[str, Any]:
+def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier]) -> dict[str, Any]:
     """``laureats/filtres.json``: every published laureate's card and filter values, as compact as it reads.
 
-    ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers``.
+    ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers``. Built when the
+    page is rendered: its fingerprint needs only the laureates' card digests.
     """
     return {
         "fields": ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft"],
-        "quartiers": {q.slug: [q.name, q.commune] for q in site.quartiers.values()},
+        "quartiers": {q.slug: [q.name, q.commune] for q in quartiers},
         "laureats": [[l.slug, l.title, l.porteur, l.summary, l.edition, [q.slug for q in l.quartiers],
-                      [t.slug for t in l.themes], l.draft] for l in site.laureates],
+                      [t.slug for t in l.themes], l.draft] for l in laureates],
     }
 
 

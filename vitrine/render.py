@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import re
 from urllib.parse import urlsplit
 from pathlib import Path
@@ -25,7 +26,7 @@ from .feeds import feed_title
 from .images import ImageSet
 from .markup import MarkdownCache
 from .model import Edition, FreePage, Laureate, Site
-from .pages import Page
+from .pages import Page, filter_index
 from .sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
 from .typography import french
 
@@ -56,13 +57,12 @@ class Renderer:
         self.images: Mapping[str, ImageSet] = images or {}
         self.config = site.config
         self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, markdown=self._markdown_filter(),
-                                json_ld=json_script, french=french)
-        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
+                                json_ld=json_script, french=french, json=json_text)
         self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
                                 base_path=urlsplit(site.config.base_url).path or "/",
                                 image_set=self.images.__getitem__, share_image=self.share_image,
                                 site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
-                                feed_title=feed_title(site))
+                                feed_title=feed_title(site), filter_index=filter_index)
         self.markdown = markdown
         self.templates = templates
         self._digests: dict[str, str] = {}
@@ -180,6 +180,11 @@ def relative_links(html: str, page_url: str) -> str:
     prefix = "../" * page_url.count("/")
     html = _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{prefix}', html)
     return _MEDIA_LINK.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}', html)
+
+
+def json_text(value: Any) -> Markup:
+    """Compact UTF-8 JSON for a ``.json`` output (inside HTML, use Jinja's ``tojson``, which escapes ``<``)."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
 
 
 def date_fr(value: dt.date) -> str:
