@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO, build_in_process, make_repo, write
 from web import search_index
 import vitrine.build
+from vitrine import search
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_only_laureates_and_free_pages_are_indexed(small_site: Path) -> None:
 def test_search_page_says_what_to_do_without_javascript(small_site: Path) -> None:
     html = (small_site / "recherche" / "index.html").read_text("utf-8")
     assert '<script type="module" src="../static/search.js"></script>' in html
-    assert '<form class="search-form" role="search" action="" method="get" hidden>' in html
+    assert '<form class="search-form" role="search" method="get" hidden>' in html
     assert "La recherche a besoin de JavaScript" in html
     for link in ('href="../laureats/"', 'href="../quartiers/"', 'href="../thematiques/"', 'href="../editions/"'):
         assert link in html
@@ -109,3 +110,18 @@ def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, mo
 
 def _must_not_index(documents) -> dict:
     raise AssertionError("the search index was rebuilt")
+
+
+def test_a_request_pagefind_cannot_read_is_an_error() -> None:
+    with pytest.raises(search.SearchIndexError, match="Pagefind a répondu une erreur : unknown variant `NoSuch"):
+        with search._Service(search.pagefind_executable()) as service:
+            service.call({"type": "NoSuchRequest"})
+
+
+def test_a_silent_pagefind_fails_the_build_instead_of_hanging_it(tmp_path: Path, monkeypatch) -> None:
+    mute = write(tmp_path / "mute-pagefind", "#!/bin/sh\nexec 3>&1 cat > /dev/null  # keeps its output open, says nothing\n")
+    mute.chmod(0o755)
+    monkeypatch.setattr(search, "SILENCE_LIMIT", 1)
+    with pytest.raises(search.SearchIndexError, match="Pagefind ne répond plus depuis 1 secondes"):
+        with search._Service(mute) as service:
+            service.call({"type": "NewIndex", "config": {}})

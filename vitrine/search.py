@@ -26,13 +26,14 @@ import base64
 import hashlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Iterable
+from typing import Iterable
 
 BUNDLE = "pagefind"
 # Bump when what we send to Pagefind changes in a way fingerprints do not show.
@@ -40,6 +41,7 @@ INDEX_VERSION = "1"
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 KEPT_BUNDLES = 3  # cached bundles kept, e.g. for site/ and a preview folder
+SILENCE_LIMIT = 600  # seconds without a word from Pagefind before giving up (indexing 10,000 pages takes less)
 
 
 class SearchIndexError(Exception):
@@ -85,8 +87,8 @@ def build_index(documents: Iterable[Document]) -> dict[str, bytes]:
     with _Service(pagefind_executable()) as service:
         index_id = service.call({"type": "NewIndex", "config": {}})["index_id"]
         docs = list(documents)
-        requests = ({"type": "AddFile", "index_id": index_id, "url": "/" + d.url, "file_contents": indexable(d.html),
-                     "file_path": None} for d in docs)
+        requests = [{"type": "AddFile", "index_id": index_id, "url": "/" + d.url, "file_contents": indexable(d.html),
+                     "file_path": None} for d in docs]
         for doc, response in zip(docs, service.call_all(requests)):
             if response.get("type") != "IndexedFile":
                 raise SearchIndexError(f"Pagefind a refusé la page /{doc.url} : {response.get('message', response)}")
@@ -134,48 +136,43 @@ class _Service:
             raise SearchIndexError(f"Pagefind a répondu une erreur : {response.get('message', response)}")
         return response
 
-    def call_all(self, payloads: Iterable[dict]) -> list[dict]:
-        """Send every request, then return the responses in request order."""
-        sent: list[int] = []
-        failure: list[BaseException] = []
+    def call_all(self, payloads: list[dict]) -> list[dict]:
+        """Send every request, from a thread so that neither pipe can fill up, and return one response each."""
+        first = self.next_id + 1
+        self.next_id += len(payloads)
+        messages = [_encode(first + i, payload) for i, payload in enumerate(payloads)]
         stdin = self.process.stdin
         assert stdin is not None
 
         def send() -> None:
             try:
-                for payload in payloads:
-                    self.next_id += 1
-                    sent.append(self.next_id)
-                    stdin.write(_encode(self.next_id, payload))
+                for message in messages:
+                    stdin.write(message)
                 stdin.flush()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by the reading thread
-                failure.append(exc)
-            finally:
-                sent.append(-1)
+            except OSError:
+                pass  # Pagefind stopped: reading its output says so
 
         writer = threading.Thread(target=send, daemon=True)
         writer.start()
         responses: dict[int, dict] = {}
-        received = 0
-        while not (sent and sent[-1] == -1 and received == len(sent) - 1):
-            if failure:
-                break
+        while len(responses) < len(payloads):
             message = self._read()
-            message_id = message.get("message_id")
-            if message_id is None:
-                raise SearchIndexError(f"Pagefind a répondu une erreur : {message.get('payload')}")
-            responses[message_id] = message["payload"]
-            received += 1
+            if message.get("message_id") is None:  # a request it could not read
+                problem = message.get("payload") or {}
+                raise SearchIndexError(f"Pagefind a répondu une erreur : {problem.get('message', problem)}")
+            responses[message["message_id"]] = message["payload"]
         writer.join()
-        if failure:
-            raise SearchIndexError(f"Pagefind s'est arrêté pendant l'indexation ({failure[0]!r}).")
-        return [responses[i] for i in sent[:-1]]
+        return [responses[first + i] for i in range(len(payloads))]
 
     def _read(self) -> dict:
-        stdout: IO[bytes] | None = self.process.stdout
+        """The next response; Pagefind silently drops a request it cannot read, hence the time limit."""
+        stdout = self.process.stdout
         assert stdout is not None
         while b"," not in self.buffer:
-            chunk = stdout.read1(1 << 20)
+            ready, _, _ = select.select([stdout], [], [], SILENCE_LIMIT)
+            if not ready:
+                raise SearchIndexError(f"Pagefind ne répond plus depuis {SILENCE_LIMIT} secondes.")
+            chunk = os.read(stdout.fileno(), 1 << 20)
             if not chunk:
                 raise SearchIndexError("Pagefind s'est arrêté avant d'avoir terminé l'index de recherche.")
             self.buffer += chunk
