@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_in_process, make_repo, write
+from conftest import REPO, TODAY, build_in_process, make_repo, write
 from web import search_index
 import vitrine.build
 from vitrine import search
+from vitrine.build import build
+from vitrine.serve import Preview
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +127,12 @@ def test_a_silent_pagefind_fails_the_build_instead_of_hanging_it(tmp_path: Path,
     with pytest.raises(search.SearchIndexError, match="Pagefind ne répond plus depuis 1 secondes"):
         with search._Service(mute) as service:
             service.call({"type": "NewIndex", "config": {}})
+
+
+def test_the_live_preview_goes_without_the_search_index(repo: Path, monkeypatch) -> None:
+    monkeypatch.setattr(vitrine.build, "build_index", _must_not_index)
+    options = Preview(repo, lambda: TODAY)._options()
+    assert build(options).ok
+    assert not (options.out / "pagefind").exists()
+    html = (options.out / "recherche" / "index.html").read_text("utf-8")
+    assert "Prévisualisation&nbsp;: la recherche n’y est pas disponible" in html

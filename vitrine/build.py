@@ -49,6 +49,7 @@ class BuildOptions:
     out: Path
     today: dt.date
     drafts: bool = False  # the preview shows drafts; a published build never does
+    search: bool = True  # the full-text index (seconds at thousands of pages: the live preview goes without)
     base_url: str | None = None  # overrides site.yaml, e.g. for a preview deployment
     use_cache: bool = True
 
@@ -127,7 +128,8 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
     try:
-        search_key, bundle = search_outputs(plan.pages, outputs, renderer, state, options.out)
+        search_key, bundle = (search_outputs(plan.pages, outputs, renderer, state, options.out) if options.search
+                              else ("", []))
     except SearchIndexError as exc:
         return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=validated.warnings)
     outputs += bundle + asset_outputs(options.root, site, images.sets)

@@ -53,7 +53,7 @@ class Preview:
         self.errors: tuple[ContentError, ...] = ()
 
     def _options(self) -> BuildOptions:
-        return BuildOptions(root=self.root, out=self.out, today=self.date(), drafts=True)
+        return BuildOptions(root=self.root, out=self.out, today=self.date(), drafts=True, search=False)
 
     def rebuild(self) -> BuildReport:
         """Build incrementally; remember the errors so pages can show them instead of a stale site."""
