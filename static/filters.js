@@ -12,17 +12,17 @@
   const results = document.querySelector("[data-filters-results]");
   const names = ["quartier", "theme", "edition"];
 
+  form.hidden = false; // at once, so the page does not change under the reader once loaded
   fetch(form.dataset.index)
     .then((response) => {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     })
     .then(start)
-    .catch(() => {}); // the static list stays, as without JavaScript
+    .catch(() => { form.hidden = true; }); // the static list stays, as without JavaScript
 
   function start(index) {
     const field = Object.fromEntries(index.fields.map((name, i) => [name, i]));
-    form.hidden = false;
     show(index, field, fromUrl());
     form.addEventListener("change", () => {
       const choice = fromForm();

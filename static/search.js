@@ -9,23 +9,27 @@ const FILTERS = ["quartier", "commune", "theme", "edition"];
 const box = document.querySelector("[data-search]");
 if (box) start(box);
 
-async function start(box) {
+function start(box) {
   const form = box.querySelector("form");
   const status = box.querySelector("[data-search-status]");
   const list = box.querySelector("[data-search-results]");
   const more = box.querySelector("[data-search-more]");
+  const fallback = box.querySelector("[data-search-fallback]");
   const root = new URL(box.dataset.root, document.baseURI);
-  let pagefind;
-  try {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
-    await pagefind.init();
-  } catch (error) {
-    status.textContent = "La recherche n’a pas pu être chargée. Parcourez les lauréats avec les liens ci-dessous.";
-    return;
-  }
-  box.querySelector("[data-search-fallback]").hidden = true;
+  // The form shows at once, so the page does not change under the reader once loaded; it goes away
+  // again if Pagefind cannot be loaded (e.g. the site opened from the disk, without a web server).
+  fallback.hidden = true;
   form.hidden = false;
+  const loading = import(new URL("pagefind/pagefind.js", root).href).then(async (module) => {
+    await module.options({ baseUrl: root.pathname, excerptLength: 24 });
+    await module.init();
+    return module;
+  });
+  loading.catch(() => {
+    form.hidden = true;
+    fallback.hidden = false;
+    status.textContent = "La recherche n’a pas pu être chargée. Parcourez les lauréats avec les liens ci-dessous.";
+  });
 
   let results = [];
   let shown = 0;
@@ -46,7 +50,7 @@ async function start(box) {
     typing = setTimeout(run, 250);
   });
   more.querySelector("button").addEventListener("click", () => showMore(true));
-  run();
+  run().catch(() => {}); // a failed load is said above
 
   async function run() {
     const term = form.elements.q.value.trim();
@@ -58,6 +62,7 @@ async function start(box) {
       show([], "");
       return;
     }
+    const pagefind = await loading;
     const search = await pagefind.search(term || null, { filters });
     if (ticket !== latest) return; // a newer search has started
     const found = search.results;
