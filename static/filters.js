@@ -2,40 +2,31 @@
 // over every laureate (laureats/filtres.json, made at build time). The choice lives in the URL query
 // (?quartier=…&theme=…&edition=…): shareable, and the back button works. Without JavaScript the form
 // stays hidden and the paginated list is the page.
-"use strict";
+import { FILTERS, card, loadLaureates, matches } from "./laureates.js";
 
-(function () {
-  const form = document.querySelector("[data-filters]");
-  if (!form || !window.fetch || !window.history.pushState) return;
+const form = document.querySelector("[data-filters]");
+if (form) start(form);
+
+function start(form) {
   const status = document.querySelector("[data-filters-status]");
   const all = document.querySelector("[data-filters-all]");
   const results = document.querySelector("[data-filters-results]");
-  const names = ["quartier", "theme", "edition"];
+  const names = FILTERS.filter((name) => form.elements[name]);
 
   form.hidden = false; // at once, so the page does not change under the reader once loaded
-  fetch(form.dataset.index)
-    .then((response) => {
-      if (!response.ok) throw new Error(response.status);
-      return response.json();
-    })
-    .then(start)
-    .catch(() => { form.hidden = true; }); // the static list stays, as without JavaScript
-
-  function start(index) {
-    const field = Object.fromEntries(index.fields.map((name, i) => [name, i]));
-    show(index, field, fromUrl());
+  loadLaureates(form.dataset.index).then((laureates) => {
+    show(laureates, fromUrl());
     form.addEventListener("change", () => {
       const choice = fromForm();
       history.pushState(choice, "", toUrl(choice));
-      show(index, field, choice);
+      show(laureates, choice);
     });
     form.addEventListener("reset", () => {
-      const choice = {};
-      history.pushState(choice, "", toUrl(choice));
-      show(index, field, choice);
+      history.pushState({}, "", toUrl({}));
+      show(laureates, {});
     });
-    window.addEventListener("popstate", () => show(index, field, fromUrl()));
-  }
+    window.addEventListener("popstate", () => show(laureates, fromUrl()));
+  }, () => { form.hidden = true; }); // the static list stays, as without JavaScript
 
   function fromUrl() {
     const query = new URLSearchParams(location.search);
@@ -51,7 +42,7 @@
     return location.pathname + (query ? "?" + query : "") + location.hash;
   }
 
-  function show(index, field, wanted) {
+  function show(laureates, wanted) {
     for (const name of names) form.elements[name].value = wanted[name] || "";
     const choice = fromForm(); // a value the selectors do not offer is dropped
     if (!Object.keys(choice).length) {
@@ -61,39 +52,12 @@
       status.textContent = "";
       return;
     }
-    const rows = index.laureats.filter((row) =>
-      (!choice.quartier || row[field.quartiers].includes(choice.quartier)) &&
-      (!choice.theme || row[field.themes].includes(choice.theme)) &&
-      (!choice.edition || String(row[field.edition]) === choice.edition));
-    results.replaceChildren(...rows.map((row) => card(index, field, row)));
+    const found = laureates.filter((laureate) => matches(laureate, choice));
+    results.replaceChildren(...found.map((laureate) => card(laureate, form.dataset.root)));
     results.hidden = false;
     all.hidden = true;
-    status.textContent = rows.length === 0 ? "Aucun lauréat ne correspond à ces critères."
-      : rows.length === 1 ? "1 lauréat correspond à ces critères."
-      : rows.length + " lauréats correspondent à ces critères.";
+    status.textContent = found.length === 0 ? "Aucun lauréat ne correspond à ces critères."
+      : found.length === 1 ? "1 lauréat correspond à ces critères."
+      : found.length + " lauréats correspondent à ces critères.";
   }
-
-  function card(index, field, row) {
-    const item = element("li");
-    const article = item.appendChild(element("article", "card"));
-    const title = article.appendChild(element("h2", "card-title"));
-    const link = title.appendChild(element("a", "", row[field.title]));
-    link.href = form.dataset.root + "laureats/" + row[field.slug] + "/";
-    if (row[field.draft]) article.appendChild(element("p", "badge badge-draft", "Brouillon"));
-    article.appendChild(element("p", "card-porteur", row[field.porteur]));
-    article.appendChild(element("p", "card-summary", row[field.summary]));
-    const places = row[field.quartiers].map((slug) => {
-      const [name, commune] = index.quartiers[slug];
-      return name + " (" + commune + ")";
-    });
-    article.appendChild(element("p", "card-meta", "Édition " + row[field.edition] + " · " + places.join(", ")));
-    return item;
-  }
-
-  function element(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-})();
+}

@@ -1,10 +1,12 @@
 // The search page: full-text search over the laureates and pages with Pagefind, whose index (pagefind/)
-// is made at build time; everything runs in the browser from the site's own files. The query and the
-// filters live in the URL (recherche/?q=…&quartier=…), so a search can be shared. Without JavaScript,
-// or when the index cannot be loaded, the page keeps its links to the browsing pages.
+// is made at build time; everything runs in the browser from the site's own files. The filters narrow
+// the laureates with laureats/filtres.json (Pagefind's own filters would make the index differ from one
+// build to the next), pagefind/vitrine-pages.json telling which page each Pagefind result is. The query
+// and the filters live in the URL (recherche/?q=…&quartier=…), so a search can be shared. Without
+// JavaScript, or when the index cannot be loaded, the page keeps its links to the browsing pages.
+import { FILTERS, card, element, loadLaureates, matches } from "./laureates.js";
 
 const PAGE_SIZE = 20;
-const FILTERS = ["quartier", "commune", "theme", "edition"];
 
 const box = document.querySelector("[data-search]");
 if (box) start(box);
@@ -15,23 +17,36 @@ function start(box) {
   const list = box.querySelector("[data-search-results]");
   const more = box.querySelector("[data-search-more]");
   const fallback = box.querySelector("[data-search-fallback]");
-  const root = new URL(box.dataset.root, document.baseURI);
+  const root = box.dataset.root;
+  const bundle = new URL(root + "pagefind/", document.baseURI);
   // The form shows at once, so the page does not change under the reader once loaded; it goes away
-  // again if Pagefind cannot be loaded (e.g. the site opened from the disk, without a web server).
+  // again if the index cannot be loaded (e.g. the site opened from the disk, without a web server).
   fallback.hidden = true;
   form.hidden = false;
-  const loading = import(new URL("pagefind/pagefind.js", root).href).then(async (module) => {
-    await module.options({ baseUrl: root.pathname, excerptLength: 24 });
-    await module.init();
-    return module;
-  });
+  const loading = Promise.all([
+    import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+      await pagefind.options({ baseUrl: new URL(root, document.baseURI).pathname, excerptLength: 24 });
+      await pagefind.init();
+      return pagefind;
+    }),
+    fetch(new URL("vitrine-pages.json", bundle)).then((response) => {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }),
+    loadLaureates(box.dataset.index),
+  ]).then(([pagefind, pages, laureates]) => ({
+    pagefind,
+    pages,
+    bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
+    laureates,
+  }));
   loading.catch(() => {
     form.hidden = true;
     fallback.hidden = false;
     status.textContent = "La recherche n’a pas pu être chargée. Parcourez les lauréats avec les liens ci-dessous.";
   });
 
-  let results = [];
+  let entries = []; // a laureate, or a Pagefind result for any other page
   let shown = 0;
   let latest = 0;
 
@@ -50,30 +65,47 @@ function start(box) {
     typing = setTimeout(run, 250);
   });
   more.querySelector("button").addEventListener("click", () => showMore(true));
-  run().catch(() => {}); // a failed load is said above
+  run();
 
   async function run() {
     const term = form.elements.q.value.trim();
-    const filters = {};
-    for (const name of FILTERS) if (form.elements[name].value) filters[name] = form.elements[name].value;
-    history.replaceState(null, "", toUrl(term, filters));
+    const choice = {};
+    for (const name of FILTERS) if (form.elements[name].value) choice[name] = form.elements[name].value;
+    const filtered = Object.keys(choice).length > 0;
+    history.replaceState(null, "", toUrl(term, choice));
     const ticket = ++latest;
-    if (!term && !Object.keys(filters).length) {
+    if (!term && !filtered) {
       show([], "");
       return;
     }
-    const pagefind = await loading;
-    const search = await pagefind.search(term || null, { filters });
+    let index;
+    try {
+      index = await loading;
+    } catch {
+      return; // said when loading failed
+    }
+    let found;
+    if (term) {
+      const search = await index.pagefind.search(term);
+      found = search.results.map((result) => laureateOf(index, result) || result)
+        .filter((entry) => !filtered || (entry.slug && matches(entry, choice)));
+    } else {
+      found = index.laureates.filter((laureate) => matches(laureate, choice));
+    }
     if (ticket !== latest) return; // a newer search has started
-    const found = search.results;
     const scope = term ? " pour «\u00a0" + term + "\u00a0»" : "";
     show(found, found.length === 0 ? "Aucun résultat" + scope + "."
       : found.length === 1 ? "1 résultat" + scope + "."
       : found.length + " résultats" + scope + ".");
   }
 
+  function laureateOf(index, result) {
+    const match = /^laureats\/([^/]+)\/$/.exec(index.pages[result.id] || "");
+    return match ? index.bySlug.get(match[1]) : undefined;
+  }
+
   function show(found, message) {
-    results = found;
+    entries = found;
     shown = 0;
     list.replaceChildren();
     status.textContent = message;
@@ -81,20 +113,31 @@ function start(box) {
   }
 
   async function showMore(focus) {
-    const current = results;
-    const batch = results.slice(shown, shown + PAGE_SIZE);
+    const current = entries;
+    const batch = entries.slice(shown, shown + PAGE_SIZE);
     shown += batch.length;
-    more.hidden = shown >= results.length;
-    const items = await Promise.all(batch.map(async (result) => item(await result.data())));
-    if (current !== results) return; // another search replaced these results meanwhile
+    more.hidden = shown >= entries.length;
+    const items = await Promise.all(batch.map(async (entry) =>
+      entry.slug ? card(entry, root) : pageItem(await entry.data())));
+    if (current !== entries) return; // another search replaced these results meanwhile
     list.append(...items);
     if (focus && items.length) items[0].querySelector("a").focus();
   }
 }
 
-function toUrl(term, filters) {
-  const query = new URLSearchParams(term ? { q: term, ...filters } : filters).toString();
+function toUrl(term, choice) {
+  const query = new URLSearchParams(term ? { q: term, ...choice } : choice).toString();
   return location.pathname + (query ? "?" + query : "");
+}
+
+// A page other than a laureate's: its title and the passage where the words were found.
+function pageItem(data) {
+  const item = element("li");
+  const article = item.appendChild(element("article", "card"));
+  const title = article.appendChild(element("h2", "card-title"));
+  title.appendChild(element("a", "", french(data.meta.title || data.url))).href = data.url;
+  article.appendChild(element("p", "card-summary")).append(excerpt(data.excerpt));
+  return item;
 }
 
 // Pages are indexed with ASCII apostrophes (so that « expo » finds « l’expo »): put the French ones back.
@@ -102,32 +145,12 @@ function french(text) {
   return text.replace(/'/g, "\u2019");
 }
 
-function item(data) {
-  const li = element("li", "search-result");
-  const title = li.appendChild(element("h2", "card-title"));
-  title.appendChild(element("a", "", french(data.meta.title || data.url))).href = data.url;
-  if (data.meta.porteur) li.appendChild(element("p", "card-porteur", french(data.meta.porteur)));
-  if (data.meta.summary) {
-    li.appendChild(element("p", "card-summary", french(data.meta.summary)));
-  } else {
-    li.appendChild(element("p", "card-summary")).append(excerpt(data.excerpt));
-  }
-  return li;
-}
-
 // Pagefind's excerpt marks the words found with <mark>: keep those, and only text otherwise.
 function excerpt(html) {
-  const parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
+  const parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
   const fragment = document.createDocumentFragment();
-  for (const node of parsed.querySelectorAll("p")[0].childNodes) {
+  for (const node of parsed.querySelector("p").childNodes) {
     fragment.append(node.nodeName === "MARK" ? element("mark", "", french(node.textContent)) : french(node.textContent));
   }
   return fragment;
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }

@@ -1,12 +1,11 @@
 // Query a built site's Pagefind index from Node, as the browser would, reading the files from disk.
-// Usage: node search_query.mjs SITE_DIR QUERIES_JSON, where QUERIES_JSON is [{"term": …, "filters": {…}}, …]
-// (a null term searches by filters only). Prints one {"count", "results": [{url, meta, filters, excerpt}]}
-// per query, as a JSON array.
+// Usage: node search_query.mjs SITE_DIR TERMS_JSON, where TERMS_JSON is ["expo", …].
+// Prints one {"count", "results": [{id, url, meta, excerpt}, …]} per term, as a JSON array.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [site, queries] = process.argv.slice(2);
+const [site, terms] = process.argv.slice(2);
 globalThis.fetch = async (url) => {
   const file = path.join(site, decodeURIComponent(new URL(String(url), "http://site.invalid/").pathname));
   try {
@@ -18,12 +17,12 @@ globalThis.fetch = async (url) => {
 const pagefind = await import(pathToFileURL(path.join(site, "pagefind", "pagefind.js")).href);
 await pagefind.options({ basePath: "/pagefind/", baseUrl: "/" });
 const answers = [];
-for (const { term, filters } of JSON.parse(queries)) {
-  const search = await pagefind.search(term, { filters: filters || {} });
-  const results = await Promise.all(search.results.map((result) => result.data()));
+for (const term of JSON.parse(terms)) {
+  const search = await pagefind.search(term);
+  const results = await Promise.all(search.results.map(async (result) => ({ id: result.id, ...await result.data() })));
   answers.push({
     count: results.length,
-    results: results.map(({ url, meta, filters, excerpt }) => ({ url, meta, filters, excerpt })),
+    results: results.map(({ id, url, meta, excerpt }) => ({ id, url, meta, excerpt })),
   });
 }
 console.log(JSON.stringify(answers));

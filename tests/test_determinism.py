@@ -109,10 +109,11 @@ def test_unchanged_files_keep_their_inode_and_modification_time(repo: Path) -> N
     assert build_in_process(repo).ok
 
     after = file_stats(repo / "site")
-    assert after.keys() == before.keys()
-    changed = {path for path in after if after[path][2] != before[path][2]}
+    named_by_content = {path for path in after.keys() ^ before.keys() if path.startswith("pagefind/")}
+    assert after.keys() - named_by_content == before.keys() - named_by_content  # the search index's chunks
+    changed = {path for path in after.keys() & before.keys() if after[path][2] != before[path][2]}
     assert "laureats/atelier-code/index.html" in changed
-    for path in after.keys() - changed:
+    for path in (after.keys() & before.keys()) - changed:
         assert after[path][:2] == before[path][:2], f"{path} was rewritten with the same bytes"
 
 

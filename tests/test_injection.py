@@ -80,6 +80,10 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "back
                   "longdesc", "ping", "manifest", "codebase", "lowsrc", "dynsrc"}
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "style", "form", "input", "button",
                       "textarea", "select", "svg", "math", "template", "noscript", "portal", "xmp", "plaintext"}
+# The engine's own forms (the laureates filters, the search box), written by templates: form controls are
+# expected inside them, and only there (content cannot make such an element, nor its data-* attribute).
+WIDGETS = {"data-filters", "data-search"}
+WIDGET_CONTROLS = {"form", "input", "button", "select"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 DATA_SCRIPTS = {"application/ld+json", "application/json"}  # inline data blocks browsers never execute
 
@@ -130,10 +134,15 @@ class Audit(HTMLParser):
         self.in_script = False
         self.data_script: list[str] | None = None  # the text of an inline JSON block being read
         self.csp: list[str] = []
+        self.widget: list = []  # [root tag, open elements of that tag] while inside one of the engine's forms
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        if tag in FORBIDDEN_ELEMENTS:
+        if self.widget and tag == self.widget[0]:
+            self.widget[1] += 1
+        elif not self.widget and WIDGETS & values.keys():
+            self.widget = [tag, 1]
+        if tag in FORBIDDEN_ELEMENTS and not (self.widget and tag in WIDGET_CONTROLS):
             self.problems.append(f"<{tag}> element")
         if tag == "script" and values.get("type", "").lower() in DATA_SCRIPTS and "src" not in values:
             self.data_script = []
@@ -164,6 +173,10 @@ class Audit(HTMLParser):
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
+        if self.widget and tag == self.widget[0]:
+            self.widget[1] -= 1
+            if not self.widget[1]:
+                self.widget = []
         if tag == "script" and self.data_script is not None:
             try:  # a payload that closed the block early leaves broken JSON behind it
                 json.loads("".join(self.data_script))

@@ -42,15 +42,24 @@ def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site
     assert [[r["url"] for r in a["results"]] for a in answers] == [["/laureats/atelier-code/"]] * 3
 
 
-def test_search_filters_narrow_the_results(small_site: Path) -> None:
-    filters = [{"quartier": "les-tilleuls"}, {"commune": "sainte-rive"}, {"theme": "culture", "edition": "2022"}]
-    answers = search_index(small_site, *[("projet", f) for f in filters], (None, {"quartier": "le-moulin"}))
-    assert [{r["url"].split("/")[2] for r in a["results"]} for a in answers] == [
-        {"atelier-code", "cafe-culture", "radio-quartier"},
-        {"emploi-jeunes", "jardin-partage"},
-        {"jardin-partage", "radio-quartier"},
-        {"emploi-jeunes", "jardin-partage"},
-    ]
+def test_the_search_page_knows_which_page_each_result_is(small_site: Path) -> None:
+    [found] = search_index(small_site, "projet")
+    pages = json.loads((small_site / "pagefind" / "vitrine-pages.json").read_text("utf-8"))
+    assert {pages[r["id"]] for r in found["results"]} == {r["url"].lstrip("/") for r in found["results"]}
+    assert sorted(pages.values()) == sorted(
+        [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "emploi-jeunes", "jardin-partage",
+                                          "radio-quartier")] + ["accessibilite/", "candidater/", "le-label/",
+                                                                "mentions-legales/"])
+
+
+def test_two_cold_builds_make_the_same_search_index(tmp_path: Path) -> None:
+    bundles = []
+    for name in ("one", "two"):
+        root = make_repo(tmp_path / name)
+        assert build_in_process(root, use_cache=False).ok
+        bundles.append({p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
+                        if p.is_file()})
+    assert bundles[0] == bundles[1]
 
 
 def test_only_laureates_and_free_pages_are_indexed(small_site: Path) -> None:

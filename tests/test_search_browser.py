@@ -97,10 +97,10 @@ def test_searching_expo_in_the_browser_finds_the_expo_bavarde(shipped_repo: Path
     box = page.get_by_label("Rechercher un projet, un porteur, un quartier…")
     box.fill("expo")
     page.get_by_role("button", name="Rechercher").click()
-    result = page.locator(".search-result").first
-    expect(result.locator("h2")).to_have_text("L’expo bavarde\u00a0: l’envers du décor")
-    expect(result.locator(".card-porteur")).to_have_text("Cultures du Cœur 94")
-    expect(result.locator(".card-summary")).to_have_text(re.compile("^«\u00a0L’expo bavarde"))
+    results = page.locator("[data-search-results] > li")
+    expect(results.first.locator("h2")).to_have_text("L’expo bavarde\u00a0: l’envers du décor")
+    expect(results.first.locator(".card-porteur")).to_have_text("Cultures du Cœur 94")
+    expect(results.first.locator(".card-summary")).to_have_text(re.compile("^«\u00a0L’expo bavarde"))
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^\d+ résultats? pour «\u00a0expo\u00a0»\.$"))
     expect(page).to_have_url(base + "recherche/?q=expo")
     expect(page.locator("[data-search-fallback]")).to_be_hidden()
@@ -109,12 +109,26 @@ def test_searching_expo_in_the_browser_finds_the_expo_bavarde(shipped_repo: Path
     expect(page.get_by_role("status")).to_have_text("Aucun résultat pour «\u00a0expo\u00a0».")
     box.fill("")
     page.get_by_role("button", name="Rechercher").click()
-    expect(page.locator(".search-result h2")).to_have_text([l.title for l in report.site.by_theme["numerique"]])
+    expect(results.locator("h2")).to_have_text([l.title for l in report.site.by_theme["numerique"]])
     expect(page).to_have_url(base + "recherche/?theme=numerique")
+    page.get_by_label("Thématique").select_option("")
+    page.get_by_label("Commune").select_option("athis-mons")
+    expect(results.locator("h2")).to_have_text([l.title for l in report.site.laureates])
 
     page.goto(base + "recherche/?q=expo&quartier=noyer-renard")
-    page.locator(".search-result a").first.click()
+    results.first.locator("a").click()
     expect(page).to_have_url(base + "laureats/l-expo-bavarde/")
+    assert page.problems == []
+
+
+def test_search_results_for_other_pages_show_where_the_words_are(repo: Path, serve, page) -> None:  # noqa: F811
+    assert build_in_process(repo).ok
+    page.goto(serve(repo / "site", "/") + "recherche/?q=accessibilit%C3%A9")
+    first = page.locator("[data-search-results] > li").first
+    expect(first.locator("h2 a")).to_have_attribute("href", "/accessibilite/")
+    expect(first.locator("mark").first).to_be_visible()
+    page.get_by_label("Quartier", exact=True).select_option("les-tilleuls")  # pages have no quartier: only laureates stay
+    expect(page.get_by_role("status")).to_have_text("Aucun résultat pour «\u00a0accessibilité\u00a0».")
     assert page.problems == []
 
 

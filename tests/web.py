@@ -27,16 +27,15 @@ def missing(what: str) -> None:
     pytest.skip(what)
 
 
-def search_index(site: Path, *queries: str | tuple[str | None, dict]) -> list[dict]:
+def search_index(site: Path, *terms: str) -> list[dict]:
     """Search the built site's Pagefind index with Pagefind's own JavaScript, run by Node.
 
-    Each query is a term, or (term or None, filters); each answer is {"count", "results": [{url, meta, …}]}.
+    One answer per term: {"count", "results": [{"id", "url", "meta", "excerpt"}, …]}, best first.
     """
     node = shutil.which("node")
     if node is None:
         missing("Node.js introuvable : la requête de l'index de recherche n'est pas testée")
-    wanted = [{"term": q, "filters": {}} if isinstance(q, str) else {"term": q[0], "filters": q[1]} for q in queries]
-    result = subprocess.run([node, str(QUERY_SCRIPT), str(site), json.dumps(wanted)],
+    result = subprocess.run([node, str(QUERY_SCRIPT), str(site), json.dumps(terms)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

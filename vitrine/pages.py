@@ -213,12 +213,13 @@ def filter_choices(site: Site) -> Choices:
 def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier]) -> dict[str, Any]:
     """``laureats/filtres.json``: every published laureate's card and filter values, as compact as it reads.
 
-    ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers``. Built when the
+    ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers`` (name, commune,
+    commune's slug). Read by the filters of the laureates list and of the search page. Built when the
     page is rendered: its fingerprint needs only the laureates' card digests.
     """
     return {
         "fields": ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft"],
-        "quartiers": {q.slug: [q.name, q.commune] for q in quartiers},
+        "quartiers": {q.slug: [q.name, q.commune, q.commune_slug] for q in quartiers},
         "laureats": [[l.slug, l.title, l.porteur, l.summary, l.edition, [q.slug for q in l.quartiers],
                       [t.slug for t in l.themes], l.draft] for l in laureates],
     }

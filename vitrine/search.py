@@ -23,6 +23,7 @@ fingerprints: a build whose searchable pages did not change reuses it.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
@@ -32,7 +33,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 BUNDLE = "pagefind"
@@ -40,6 +41,8 @@ BUNDLE = "pagefind"
 INDEX_VERSION = "1"
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
+FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
 KEPT_BUNDLES = 3  # cached bundles kept, e.g. for site/ and a preview folder
 SILENCE_LIMIT = 600  # seconds without a word from Pagefind before giving up (indexing 10,000 pages takes less)
 
@@ -92,9 +95,29 @@ def build_index(documents: Iterable[Document]) -> dict[str, bytes]:
         for doc, response in zip(docs, service.call_all(requests)):
             if response.get("type") != "IndexedFile":
                 raise SearchIndexError(f"Pagefind a refusé la page /{doc.url} : {response.get('message', response)}")
-        files = service.call({"type": "GetFiles", "index_id": index_id})["files"]
-    return {f"{BUNDLE}/{f['path']}": base64.b64decode(f["content"]) for f in files
-            if not f["path"].startswith(UNUSED_FILES)}
+        made = service.call({"type": "GetFiles", "index_id": index_id})["files"]
+    files = {f"{BUNDLE}/{f['path']}": base64.b64decode(f["content"]) for f in made
+             if not f["path"].startswith(UNUSED_FILES)}
+    files[PAGES] = json.dumps(page_ids(files), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def page_ids(files: dict[str, bytes]) -> dict[str, str]:
+    """Pagefind's id of each page (its fragment's name, what a search result carries) → its URL.
+
+    The search page filters laureates itself with this: Pagefind's own filters would make the bundle
+    differ from one build to the next (they are written in hash-map order).
+    """
+    ids = {}
+    for path, data in files.items():
+        if path.startswith(f"{BUNDLE}/fragment/"):
+            try:
+                fragment = json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))
+            except (OSError, ValueError) as exc:
+                raise SearchIndexError(f"Pagefind {pagefind_version()} écrit des fichiers que Vitrine ne sait pas lire "
+                                       f"({path}) : installez une version 1.x comprise entre 1.1 et 1.5.") from exc
+            ids[PurePosixPath(path).stem] = fragment["url"].lstrip("/")
+    return ids
 
 
 def indexable(html: str) -> str:
