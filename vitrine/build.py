@@ -4,7 +4,9 @@
 ``BuildState``, by the live preview: the state remembers what was read and
 what each page was made from, so a rebuild re-reads only changed files and
 re-renders only pages whose fingerprint changed. The same record, kept in
-``.vitrine-cache/``, makes a command-line rebuild of unchanged content cheap.
+``.vitrine-cache/`` with the parsed files, makes a command-line rebuild cheap:
+when no input changed since the recorded build (same files, templates, engine
+and options) and ``site/`` is as that build left it, nothing is even read.
 """
 
 from __future__ import annotations
@@ -12,29 +14,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
+import pickle
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import BinaryIO, Callable, Iterator, Mapping
 
 import jinja2
+import PIL
+import yaml
 
 from . import feeds, opendata
 from .errors import ContentError
 from .images import ImageCache, ImageSet, prepare_images
 from .load import LoadCache, load_content
-from .markup import MarkdownCache
+from .markup import MarkdownCache, options_key
 from .model import Site
 from .pages import Page, plan_pages
-from .render import Renderer, code_digest
-from .search import BUNDLE, BundleCache, Document, SearchIndexError, build_index, index_key
+from .render import Renderer, code_digest, render_pages, template_environment
+from .search import BUNDLE, INDEX_VERSION, BundleCache, Document, SearchIndexError, build_index, index_key
 from .validate import validate
-from .write import Output, Product, publication_lock, recover, write_site
+from .write import Output, Product, existing_files, publication_lock, recover, write_site
 
 CACHE_DIR = ".vitrine-cache"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
+RECORD_VERSION = 2
 
 
 def theme_dir(root: Path, name: str) -> Path:
@@ -52,6 +59,7 @@ class BuildOptions:
     search: bool = True  # the full-text index (seconds at thousands of pages: the live preview goes without)
     base_url: str | None = None  # overrides site.yaml, e.g. for a preview deployment
     use_cache: bool = True
+    jobs: int | None = None  # processes rendering may use; None: one per core, when there are enough pages
 
 
 @dataclass
@@ -65,7 +73,8 @@ class BuildReport:
     conversions: int = 0
     reads: int = 0
     images_processed: int = 0
-    site: Site | None = None
+    site: Site | None = None  # None when nothing changed since the recorded build (nothing was read)
+    rendered_paths: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -73,28 +82,42 @@ class BuildReport:
 
 
 @dataclass
+class Record:
+    """What the last good build into ``out`` read and wrote: kept in ``.vitrine-cache/record-<out>.json``."""
+
+    inputs: str = ""  # signature of everything the build read (see ``inputs_signature``)
+    outputs: dict[str, list] = field(default_factory=dict)  # file → [fingerprint or "", size, mtime_ns]
+    warnings: list[list] = field(default_factory=list)
+    pages: int = 0
+
+
+@dataclass
 class BuildState:
     """What survives between builds: read files, converted Markdown and images, and each output's fingerprint."""
 
-    load_cache: LoadCache
+    load_cache: LoadCache | None  # None until needed: read from .vitrine-cache/ only when something changed
     markdown: MarkdownCache
     images: ImageCache
-    record: dict[str, list]  # output path → [fingerprint, size, mtime_ns]
+    record: Record
+    cache_dir: Path | None
     record_path: Path | None
     bundles: BundleCache  # search indexes already made
+    environment: jinja2.Environment | None = None  # compiled templates, reused while the folder is the same
+    template_references: dict = field(default_factory=dict)  # parsed once per template source
+    validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
 
     @classmethod
     def open(cls, options: BuildOptions) -> "BuildState":
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         record_path = cache_dir / f"record-{options.out.name}.json" if cache_dir else None
-        record: dict[str, list] = {}
-        if record_path and record_path.exists():
-            try:
-                record = json.loads(record_path.read_text("utf-8"))
-            except (OSError, ValueError):
-                record = {}
-        return cls(LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir), record, record_path,
-                   BundleCache(cache_dir))
+        return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
+                   _read_record(record_path), cache_dir, record_path, BundleCache(cache_dir))
+
+    def templates(self, folder: Path) -> jinja2.Environment:
+        loader = self.environment.loader if self.environment else None
+        if not isinstance(loader, jinja2.FileSystemLoader) or loader.searchpath != [str(folder)]:
+            self.environment = template_environment(folder, self.cache_dir)
+        return self.environment
 
 
 def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport:
@@ -106,11 +129,15 @@ def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport
 
 def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     state = state or BuildState.open(options)
-    reads_before, conversions_before = state.load_cache.reads, state.markdown.conversions
+    inputs = inputs_signature(options)
+    if state.record.inputs == inputs and _outputs_as_recorded(options.out, state.record):
+        return BuildReport(warnings=tuple(ContentError(*w) for w in state.record.warnings), pages=state.record.pages)
+    load_cache = _open_load_cache(state)
+    reads_before, conversions_before = load_cache.reads, state.markdown.conversions
     processed_before = state.images.processed
 
-    loaded = load_content(options.root, state.load_cache)
-    validated = validate(loaded, include_drafts=options.drafts)
+    loaded = load_content(options.root, load_cache)
+    validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
     if validated.errors or validated.site is None:
         return BuildReport(errors=validated.errors, warnings=validated.warnings)
     site = _with_base_url(validated.site, options.base_url)
@@ -120,36 +147,83 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     images = prepare_images(options.root / "content", site, state.images)
     if images.errors:
         return BuildReport(errors=tuple(images.errors), warnings=validated.warnings)
+    templates = theme_dir(options.root, "templates")
+    renderer = Renderer(templates, state.markdown, site, preview=options.drafts, images=images.sets,
+                        env=state.templates(templates), references=state.template_references)
     try:
-        renderer = Renderer(theme_dir(options.root, "templates"), state.markdown, site, preview=options.drafts,
-                            images=images.sets)
-        products = page_products(plan.pages, renderer) + images.products(state.images) + data_products(site)
-        outputs = make_changed(products, state.record, options.out)
+        renderer.compile_templates(page.template for page in plan.pages)
+        products = images.products(state.images) + data_products(site)
+        fingerprints = {page.output: renderer.fingerprint(page) for page in plan.pages}
+        fingerprints.update((product.path, product.fingerprint) for product in products)
+        kept = {path for path, fingerprint in fingerprints.items()
+                if _up_to_date(options.out / path, state.record.outputs.get(path), fingerprint)}
+        stale = [page for page in plan.pages if page.output not in kept]
+        index = SearchIndex(plan.pages, fingerprints, state, options) if options.search else None
+        outputs = itertools.chain(
+            (Output(path) for path in sorted(kept)),
+            (product.make() for product in products if product.path not in kept),
+            (index.keep(output) if index else output for output in rendered_outputs(stale, renderer, options.jobs)),
+            index.outputs() if index else (),
+            asset_outputs(options.root, site, images.sets))
+        written = write_site(options.out, outputs)
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
-    try:
-        search_key, bundle = (search_outputs(plan.pages, outputs, renderer, state, options.out) if options.search
-                              else ("", []))
     except SearchIndexError as exc:
         return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=validated.warnings)
-    outputs += bundle + asset_outputs(options.root, site, images.sets)
-    written = write_site(options.out, outputs)
-    state.record = _new_record(options.out, [(p.path, p.fingerprint) for p in products]
-                               + [(o.path, search_key) for o in bundle])
-    _save_record(state)
-    return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=renderer.rendered,
+    if index:
+        fingerprints.update((path, index.key) for path in existing_files(options.out) if path.startswith(BUNDLE + "/"))
+    state.record = Record(inputs, _stat_outputs(options.out, fingerprints),
+                          [list(dataclasses.astuple(w)) for w in validated.warnings], len(plan.pages))
+    _save(state, load_cache)
+    return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=len(stale),
                        written=tuple(written.written), removed=tuple(written.removed),
                        conversions=state.markdown.conversions - conversions_before,
-                       reads=state.load_cache.reads - reads_before,
-                       images_processed=state.images.processed - processed_before, site=site)
+                       reads=load_cache.reads - reads_before,
+                       images_processed=state.images.processed - processed_before, site=site,
+                       rendered_paths=tuple(page.output for page in stale))
 
 
-def page_products(pages: tuple[Page, ...], renderer: Renderer) -> list[Product]:
-    return [Product(page.output, renderer.fingerprint(page), partial(_render, renderer, page)) for page in pages]
+def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) -> Iterator[Output]:
+    for page, data in render_pages(pages, renderer, jobs):
+        yield Output(page.output, data)
 
 
-def _render(renderer: Renderer, page: Page) -> Output:
-    return Output(page.output, renderer.render(page))
+class SearchIndex:
+    """The search bundle of the searchable pages: kept from the previous site, taken from the cache, or made
+    anew (only when a searchable page changed, from the pages as they are written)."""
+
+    def __init__(self, pages: tuple[Page, ...], fingerprints: dict[str, str], state: BuildState,
+                 options: BuildOptions):
+        self.searchable = [page for page in pages if page.searchable]
+        self.key = index_key((page.url, fingerprints[page.output]) for page in self.searchable)
+        self.previous = sorted(path for path, entry in state.record.outputs.items()
+                               if path.startswith(BUNDLE + "/") and entry[0] == self.key
+                               and _stat(options.out / path) == entry[1:])
+        self.cached = None if self.previous else state.bundles.get(self.key)
+        self.state, self.out = state, options.out
+        self.needed = not self.previous and self.cached is None
+        wanted = {page.output for page in self.searchable}
+        self.made: dict[str, bytes] = {}  # searchable pages rendered by this build, when the index is made anew
+        self._wanted = wanted if self.needed else set()
+
+    def keep(self, output: Output) -> Output:
+        if output.path in self._wanted and output.data is not None:
+            self.made[output.path] = output.data
+        return output
+
+    def outputs(self) -> Iterator[Output]:
+        """Runs once every page was handed to the writer: the pages it did not render are still in ``out``."""
+        if self.previous:
+            yield from (Output(path) for path in self.previous)
+            return
+        if self.cached is not None:
+            yield from (Output(path, copy_from=file) for path, file in sorted(self.cached.items()))
+            return
+        files = build_index(Document(page.url, (self.made.pop(page.output, None)
+                                                or (self.out / page.output).read_bytes()).decode("utf-8"))
+                            for page in self.searchable)
+        self.state.bundles.put(self.key, files)
+        yield from (Output(path, data) for path, data in sorted(files.items()))
 
 
 def data_products(site: Site) -> list[Product]:
@@ -167,47 +241,17 @@ def _made(path: str, make: Callable[[], bytes]) -> Output:
     return Output(path, make())
 
 
-def make_changed(products: list[Product], record: dict[str, list], out: Path) -> list[Output]:
-    """Make the outputs whose fingerprint changed; the others are kept from the previous site."""
-    outputs = []
-    for product in products:
-        previous = record.get(product.path)
-        if previous and previous[0] == product.fingerprint and _unchanged_on_disk(out / product.path, previous):
-            outputs.append(Output(product.path))
-        else:
-            outputs.append(product.make())
-    return outputs
+def _up_to_date(path: Path, previous: list | None, fingerprint: str) -> bool:
+    """The output was made from the same things and its file is still the one the last build wrote."""
+    return bool(previous) and previous[0] == fingerprint and _stat(path) == previous[1:]
 
 
-def _unchanged_on_disk(path: Path, previous: list) -> bool:
+def _stat(path: Path | str) -> list[int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
-        return False
-    return [st.st_size, st.st_mtime_ns] == previous[1:]
-
-
-def search_outputs(pages: tuple[Page, ...], outputs: list[Output], renderer: Renderer, state: BuildState,
-                   out: Path) -> tuple[str, list[Output]]:
-    """The search index of the searchable pages, and its key: kept from the previous site, taken from the
-    cache, or made anew (only when a searchable page changed)."""
-    searchable = [page for page in pages if page.searchable]
-    key = index_key((page.url, renderer.fingerprint(page)) for page in searchable)
-    previous = {path: entry for path, entry in state.record.items() if path.startswith(BUNDLE + "/")}
-    if previous and all(entry[0] == key and _unchanged_on_disk(out / path, entry) for path, entry in previous.items()):
-        return key, [Output(path) for path in sorted(previous)]
-    cached = state.bundles.get(key)
-    if cached is not None:
-        return key, [Output(path, copy_from=file) for path, file in sorted(cached.items())]
-    made = {output.path: output for output in outputs}
-    files = build_index(Document(page.url, _page_html(made[page.output], out)) for page in searchable)
-    state.bundles.put(key, files)
-    return key, [Output(path, data) for path, data in sorted(files.items())]
-
-
-def _page_html(output: Output, out: Path) -> str:
-    """A page just rendered, or kept unchanged from the previous site."""
-    return (output.data if output.data is not None else (out / output.path).read_bytes()).decode("utf-8")
+        return None
+    return [st.st_size, st.st_mtime_ns]
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
@@ -223,22 +267,95 @@ def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> lis
     return outputs
 
 
-def _new_record(out: Path, made: list[tuple[str, str]]) -> dict[str, list]:
-    """Each output's fingerprint, with its size and time as written (to notice a file changed by hand)."""
-    record = {}
-    for path, fingerprint in made:
-        st = (out / path).stat()
-        record[path] = [fingerprint, st.st_size, st.st_mtime_ns]
-    return record
+def inputs_signature(options: BuildOptions) -> str:
+    """Everything a build reads, by name, size, times and inode: equal signatures mean an identical site.
+
+    Content, templates and static files are only listed and stat()ed, never read,
+    so an unchanged site is recognised in a few milliseconds per thousand files.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((RECORD_VERSION, code_digest(), jinja2.__version__, yaml.__version__, PIL.__version__, options_key(),
+                   INDEX_VERSION, options.today, options.drafts, options.search, options.base_url,
+                   str(options.out))).encode())
+    for folder in (options.root / "content", theme_dir(options.root, "templates"), theme_dir(options.root, "static")):
+        h.update(f"\0{folder}\0".encode())
+        for path, signature in _tree_signatures(folder):
+            h.update(f"{path}\0{signature}\0".encode())
+    return h.hexdigest()
 
 
-def _save_record(state: BuildState) -> None:
-    if state.record_path is None:
+def _tree_signatures(folder: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """(path, stat signature) of every file under ``folder``, following links once (a link loop is not followed)."""
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+                yield path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            except OSError:
+                yield path, ()
+
+
+def _outputs_as_recorded(out: Path, record: Record) -> bool:
+    """``out`` holds exactly the files the recorded build wrote, untouched since."""
+    if not record.outputs or existing_files(out) != record.outputs.keys():
+        return False
+    return all(_stat(out / path) == entry[1:] for path, entry in record.outputs.items())
+
+
+def _stat_outputs(out: Path, fingerprints: dict[str, str]) -> dict[str, list]:
+    return {path: [fingerprints.get(path, "")] + (_stat(out / path) or []) for path in sorted(existing_files(out))}
+
+
+def _read_record(path: Path | None) -> Record:
+    try:
+        data = json.loads(path.read_text("utf-8")) if path else {}
+        return Record(**data) if data.pop("version", None) == RECORD_VERSION else Record()
+    except (OSError, ValueError, TypeError):
+        return Record()
+
+
+def _open_load_cache(state: BuildState) -> LoadCache:
+    """The parsed and validated files of the last build (``.vitrine-cache/load.pickle``), made by this very
+    engine, or none."""
+    if state.load_cache is None:
+        state.load_cache = LoadCache()
+        try:
+            with open(state.cache_dir / "load.pickle", "rb") as f:  # type: ignore[operator]
+                engine, cache, validated = pickle.load(f)
+            if engine == code_digest() and isinstance(cache, LoadCache) and isinstance(validated, dict):
+                state.load_cache, state.validated = cache, validated
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass  # no usable cache: every file is read
+    return state.load_cache
+
+
+def _save(state: BuildState, load_cache: LoadCache) -> None:
+    """Keep the record and the parsed files for the next build (written atomically; losing them costs only time)."""
+    if state.cache_dir is None or state.record_path is None:
         return
-    state.record_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = state.record_path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(state.record, sort_keys=True), "utf-8")
-    os.replace(tmp, state.record_path)
+    record = dict(dataclasses.asdict(state.record), version=RECORD_VERSION)
+    _replace(state.record_path, lambda f: f.write(json.dumps(record).encode()))
+    if load_cache.changed:
+        caches = (code_digest(), load_cache, state.validated)
+        _replace(state.cache_dir / "load.pickle", lambda f: pickle.dump(caches, f, protocol=pickle.HIGHEST_PROTOCOL))
+        load_cache.changed = False
+
+
+def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file through ``write`` (streamed, not built in memory first) and swap it in atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        write(f)
+    os.replace(tmp, path)
 
 
 def _with_base_url(site: Site, base_url: str | None) -> Site:

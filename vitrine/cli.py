@@ -37,6 +37,12 @@ def _date_arg(value: str) -> str:
     return value
 
 
+def _jobs_arg(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"nombre de processus invalide « {value} » : attendu un entier, 1 ou plus")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python build.py", description="Construit le site du label Actions innovantes.")
     p.add_argument("--root", type=Path, default=Path.cwd(), help="racine du dépôt (par défaut : le dossier courant)")
@@ -46,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut : site/)")
     b.add_argument("--base-url", default=None, help="remplace base_url de site.yaml (déploiement de prévisualisation)")
     b.add_argument("--no-cache", action="store_true", help="ignorer .vitrine-cache/ (construction à froid)")
+    b.add_argument("--jobs", type=_jobs_arg, default=None,
+                   help="nombre de processus de rendu (par défaut : un par cœur quand il y a beaucoup de pages)")
     c = sub.add_parser("check", help="vérifier le contenu sans rien publier")
     _common(c)
     c.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
@@ -115,7 +123,7 @@ def run_build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = (args.out or root / "site").resolve()
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
-                           use_cache=not args.no_cache)
+                           use_cache=not args.no_cache, jobs=args.jobs)
     report = build(options)
     print_problems(report.warnings)
     if not report.ok:

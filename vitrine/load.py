@@ -107,12 +107,19 @@ class LoadedContent:
     errors: tuple[ContentError, ...]
 
 
+Signature = tuple[int, int, int, int]
+
+
 @dataclass
 class LoadCache:
-    """What a previous load read, keyed by path, reused while (size, mtime) are unchanged."""
+    """What a previous load read, keyed by path, reused while the file's size, times and inode are unchanged.
 
-    entries: dict[str, tuple[tuple[int, int], SourceFile | tuple[ContentError, ...]]] = field(default_factory=dict)
+    It holds only values, so a build can keep it in ``.vitrine-cache/`` for the next one.
+    """
+
+    entries: dict[str, tuple[Signature, SourceFile | tuple[ContentError, ...]]] = field(default_factory=dict)
     reads: int = 0
+    changed: bool = False  # since it was last saved
 
 
 def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
@@ -125,7 +132,7 @@ def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
     for path, kind in _content_paths(root, content, errors):
         rel = _rel(root, path)
         seen.add(rel)
-        result = _cached_read(root, path, kind, cache)
+        result = _cached_read(root, path, rel, kind, cache)
         if isinstance(result, SourceFile):
             files.append(result)
         else:
@@ -135,13 +142,14 @@ def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
         kind = DATA_MEDIA.get(m.path.suffix.lower())
         if kind:
             seen.add(_rel(root, m.path))
-            result = _cached_read(root, m.path, kind, cache)
+            result = _cached_read(root, m.path, _rel(root, m.path), kind, cache)
             if isinstance(result, SourceFile):
                 files.append(result)
             else:
                 errors.extend(result)
     for stale in set(cache.entries) - seen:
         del cache.entries[stale]
+        cache.changed = True
     return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
 
 
@@ -184,17 +192,18 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
 
 
-def _cached_read(root: Path, path: Path, kind: str, cache: LoadCache) -> SourceFile | tuple[ContentError, ...]:
-    rel = _rel(root, path)
+def _cached_read(root: Path, path: Path, rel: str, kind: str,
+                 cache: LoadCache) -> SourceFile | tuple[ContentError, ...]:
     try:
-        st = path.stat()
-        signature = (st.st_size, st.st_mtime_ns)
+        st = os.stat(path)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     except OSError:
-        signature = (-1, -1)
+        signature = (-1, -1, -1, -1)
     hit = cache.entries.get(rel)
     if hit and hit[0] == signature:
         return hit[1]
     cache.reads += 1
+    cache.changed = True
     result = read_source(root, path, kind)
     cache.entries[rel] = (signature, result)
     return result
@@ -299,8 +308,11 @@ def _line_of_byte(raw: bytes, index: int) -> int:
     return len(re.split(rb"\r\n|\r|\n", raw[:index]))
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _looks_binary(chunk: bytes) -> bool:
-    controls = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(chunk) - len(chunk.translate(None, _CONTROL_BYTES))
     return bool(chunk) and controls / len(chunk) > 0.05
 
 

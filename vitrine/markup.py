@@ -34,9 +34,6 @@ CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "text
 
 # Bump when the pipeline below changes in a way that changes its output.
 PIPELINE_VERSION = "4"
-OPTIONS_KEY = hashlib.blake2b(repr((PIPELINE_VERSION, markdown.__version__, getattr(nh3, "__version__", ""),
-                                    EXTENSIONS, sorted(ALLOWED_TAGS), sorted(ALLOWED_ATTRIBUTES.items()),
-                                    sorted(URL_SCHEMES))).encode(), digest_size=8).hexdigest()
 
 _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right);?"')
 _H1 = re.compile(r"<(/?)h1\b")
@@ -54,21 +51,45 @@ def markdown_to_html(text: str, converter: markdown.Markdown | None = None) -> s
     return french_html(html)
 
 
+def options_key() -> str:
+    """What the HTML of a body depends on besides its text: versions, extensions and their settings, the allowlist.
+
+    The same in every process (sets are sorted: their order changes with Python's hash seed).
+    """
+    configs = {name: {k: _describe(v) for k, v in sorted(config.items())}
+               for name, config in sorted(EXTENSION_CONFIGS.items())}
+    return hashlib.blake2b(repr((PIPELINE_VERSION, markdown.__version__, getattr(nh3, "__version__", ""), EXTENSIONS,
+                                 configs, sorted(ALLOWED_TAGS), sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+                                 sorted(URL_SCHEMES), sorted(CONTENT_DROPPED), sorted(ALIGN_CLASSES))).encode(),
+                           digest_size=8).hexdigest()
+
+
+def _describe(value: object) -> object:
+    """A setting as it can be compared across runs: a function by its compiled code, anything else as it is."""
+    code = getattr(value, "__code__", None)
+    return (code.co_code, code.co_consts, code.co_names) if code else value
+
+
 def new_converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
 class MarkdownCache:
-    """Markdown → HTML with an on-disk cache in ``.vitrine-cache/markdown/``."""
+    """Markdown → HTML with an on-disk cache in ``.vitrine-cache/markdown/`` (in memory when there is none).
+
+    An entry's name is the hash of the body and of ``options_key()``: changing
+    the text, a setting or a library version can only miss, never serve old HTML.
+    """
 
     def __init__(self, cache_dir: Path | None):
         self.cache_dir = cache_dir / "markdown" if cache_dir else None
         self.memory: dict[str, str] = {}
         self.conversions = 0
+        self.options_key = options_key()
         self._converter: markdown.Markdown | None = None
 
     def html(self, text: str) -> str:
-        key = hashlib.blake2b((OPTIONS_KEY + "\0" + text).encode(), digest_size=16).hexdigest()
+        key = hashlib.blake2b((self.options_key + "\0" + text).encode(), digest_size=16).hexdigest()
         hit = self.memory.get(key)
         if hit is not None:
             return hit
@@ -84,7 +105,7 @@ class MarkdownCache:
             self.conversions += 1
             if path is not None:
                 _write_atomic(path, hit)
-        if len(self.memory) < 20000:
+        if path is None and len(self.memory) < 20000:  # the disk cache is enough; memory would grow with N
             self.memory[key] = hit
         return hit
 

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import schema as S
 from .model import Laureate, Site
@@ -109,19 +109,22 @@ def exports(site: Site) -> dict[str, Callable[[], bytes]]:
             FOLDER + PACKAGE_NAME: lambda: _json_bytes(data_package(site))}
 
 
-def rows(site: Site) -> list[dict[str, Any]]:
+def rows(site: Site) -> Iterator[dict[str, Any]]:
+    """One row per laureate, made as it is written: the files hold every body, so they grow with N."""
     cols = columns()
-    return [{c.name: c.value(site, laureate) for c in cols} for laureate in site.laureates]
+    return ({c.name: c.value(site, laureate) for c in cols} for laureate in site.laureates)
 
 
 def laureates_csv(site: Site) -> bytes:
     """UTF-8 (no byte order mark), comma-separated, one row per published laureate."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)  # encoded row by row
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([c.name for c in columns()])
     for row in rows(site):
         writer.writerow([_csv_cell(value) for value in row.values()])
-    return buffer.getvalue().encode("utf-8")
+    text.detach()
+    return buffer.getvalue()
 
 
 def _csv_cell(value: Any) -> str:
@@ -135,7 +138,13 @@ def _csv_cell(value: Any) -> str:
 
 
 def laureates_json(site: Site) -> bytes:
-    return _json_bytes(rows(site))
+    """One laureate per line: each line goes through json's C encoder (``indent`` would force the slow Python one)."""
+    buffer = io.BytesIO()
+    buffer.write(b"[")
+    for n, row in enumerate(rows(site)):
+        buffer.write((",\n" if n else "\n").encode() + json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    buffer.write(b"\n]\n")
+    return buffer.getvalue()
 
 
 def table_schema() -> dict[str, Any]:

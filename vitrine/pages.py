@@ -46,6 +46,20 @@ class Pagination:
     def next(self) -> str | None:
         return self.urls[self.number] if self.number < self.total else None
 
+    @property
+    def window(self) -> tuple[tuple[int, str] | None, ...]:
+        """The page links to show: first, last and two either side of this one; ``None`` marks a gap.
+
+        A listing of any length shows at most nine, so no page grows with the number of laureates.
+        """
+        shown = sorted({1, self.total} | set(range(max(1, self.number - 2), min(self.total, self.number + 2) + 1)))
+        window: list[tuple[int, str] | None] = []
+        for n in shown:
+            if window and window[-1] is not None and n > window[-1][0] + 1:
+                window.append(None)
+            window.append((n, self.urls[n - 1]))
+        return tuple(window)
+
 
 @dataclass(frozen=True)
 class CallState:

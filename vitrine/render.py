@@ -13,13 +13,14 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from .feeds import feed_title
@@ -36,6 +37,11 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 MAIN_KEYS = {"laureate", "edition", "page"}
 _ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
 _MEDIA_LINK = re.compile(r'(href|src)="(media/)')
+# A template naming another: ``{% extends "base.html" %}``, ``{% from "partials/card.html" import … %}``…
+_REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+(?:"([^"]+)"|'([^']+)'|(.))\s*(.?)""")
+# Below this many pages to render, forking workers costs more than it saves.
+PARALLEL_MIN_PAGES = 200
+CHUNK_PAGES = 32
 
 
 def code_digest() -> str:
@@ -46,14 +52,26 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+def template_environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment of ``templates``; compiled templates are kept in ``cache_dir/jinja`` when given.
+
+    A long-lived process (the preview) keeps one: Jinja2 reloads a template only when its file changed.
+    """
+    cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja")) if cache_dir else None
+    if cache_dir:
+        (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, bytecode_cache=cache)
+
+
 class Renderer:
     """A Jinja2 environment bound to one site, with the filters templates need."""
 
     def __init__(self, templates: Path, markdown: MarkdownCache, site: Site, preview: bool = False,
-                 images: Mapping[str, ImageSet] | None = None):
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                                      keep_trailing_newline=True)
+                 images: Mapping[str, ImageSet] | None = None, env: jinja2.Environment | None = None,
+                 references: dict[str, tuple[str, tuple[str, ...] | None]] | None = None):
+        self.env = env or template_environment(templates)
         self.images: Mapping[str, ImageSet] = images or {}
         self.config = site.config
         self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, markdown=self._markdown_filter(),
@@ -67,6 +85,9 @@ class Renderer:
         self.templates = templates
         self._digests: dict[str, str] = {}
         self._fingerprints: dict[str, str] = {}  # by output path: asked for by rendering, search and the record
+        # template → (its source, the templates it names); a long-lived caller passes one to keep across builds
+        self._references = references if references is not None else {}
+        self._cards: dict[int, bytes] = {}  # id(laureate) → card digest, for this build's records
         self.base_digest = hashlib.blake2b(
             repr((code_digest(), site.shared_digest, site.config.base_url, navigation(site), preview)).encode(),
             digest_size=16).hexdigest()
@@ -89,8 +110,13 @@ class Renderer:
         h.update(f"{self.base_digest}\0{self.template_digest(page.template)}\0{page.url}\0{page.title}".encode())
         for key in sorted(page.context):
             h.update(key.encode())
-            _feed(h, page.context[key], key in MAIN_KEYS, self.images)
+            self._feed(h, page.context[key], key in MAIN_KEYS)
         return h.hexdigest()
+
+    def compile_templates(self, names: Iterable[str]) -> None:
+        """Load every template now: syntax errors surface before any page is rendered, and forked workers share them."""
+        for name in sorted(set(names)):
+            self.env.get_template(name)
 
     def share_image(self, name: str | None, alt: str | None) -> ShareImage:
         """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's default."""
@@ -115,9 +141,15 @@ class Renderer:
             return seen
         seen.add(name)
         source = (self.templates / name).read_text("utf-8")
-        for child in jinja2.meta.find_referenced_templates(self.env.parse(source)):
-            if child:
-                self._closure(child, seen)
+        known = self._references.get(name)
+        if known is None or known[0] != source:
+            known = self._references[name] = (source, referenced_templates(source))
+        children = known[1]
+        if children is None:  # a name computed at render time: the page may use any template
+            children = tuple(sorted(p.relative_to(self.templates).as_posix()
+                                    for p in self.templates.rglob("*") if p.is_file()))
+        for child in children:
+            self._closure(child, seen)
         return seen
 
     def _markdown_filter(self) -> Any:
@@ -127,24 +159,43 @@ class Renderer:
         return markdown_filter
 
 
-def _feed(h: Any, value: Any, main: bool, images: Mapping[str, ImageSet]) -> None:
-    if isinstance(value, Laureate):
-        h.update((value.source.digest if main else card_digest(value)).encode())
-        if value.image:  # its published files are named after the image's content
-            h.update(images[value.image].key.encode())
-    elif isinstance(value, (Edition, FreePage)):
-        h.update(value.source.digest.encode())
-    elif isinstance(value, dict):
-        for key in sorted(value, key=repr):
-            h.update(repr(key).encode())
-            _feed(h, value[key], False, images)
-    elif isinstance(value, (list, tuple)):
-        h.update(b"[")
-        for item in value:
-            _feed(h, item, False, images)
-        h.update(b"]")
-    else:
-        h.update(repr(value).encode())
+    def _feed(self, h: Any, value: Any, main: bool) -> None:
+        if isinstance(value, Laureate):
+            h.update(value.source.digest.encode() if main else self._card(value))
+            if value.image:  # its published files are named after the image's content
+                h.update(self.images[value.image].key.encode())
+        elif isinstance(value, (Edition, FreePage)):
+            h.update(value.source.digest.encode())
+        elif isinstance(value, dict):
+            for key in sorted(value, key=repr):
+                h.update(repr(key).encode())
+                self._feed(h, value[key], False)
+        elif isinstance(value, (list, tuple)):
+            h.update(b"[")
+            for item in value:
+                self._feed(h, item, False)
+            h.update(b"]")
+        else:
+            h.update(repr(value).encode())
+
+    def _card(self, laureate: Laureate) -> bytes:
+        digest = self._cards.get(id(laureate))
+        if digest is None:
+            digest = self._cards[id(laureate)] = card_digest(laureate).encode()
+        return digest
+
+
+def referenced_templates(source: str) -> tuple[str, ...] | None:
+    """The templates ``source`` extends, includes or imports by name; None if one is named by an expression.
+
+    A text scan, much cheaper than parsing: this runs for every template on every build.
+    """
+    names = []
+    for match in _REFERENCE.finditer(source):
+        if match.group(3) is not None or match.group(4) in ("~", "+", "[", "(", ".", "|"):
+            return None
+        names.append(match.group(1) or match.group(2))
+    return tuple(dict.fromkeys(names))
 
 
 def card_digest(laureate: Laureate) -> str:
@@ -206,3 +257,49 @@ def ordinal(number: int) -> Markup:
 
 def render_all(pages: Iterable[Page], renderer: Renderer) -> dict[str, bytes]:
     return {page.output: renderer.render(page) for page in pages}
+
+
+def default_jobs() -> int:
+    """The processes rendering may use: the cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def render_pages(pages: Sequence[Page], renderer: Renderer, jobs: int | None = None) -> Iterator[tuple[Page, bytes]]:
+    """Render ``pages`` in order, spread over ``jobs`` forked processes (by default: one per core, when
+    there are at least ``PARALLEL_MIN_PAGES`` pages).
+
+    Workers inherit the renderer (compiled templates, site, Markdown cache) by
+    forking, receive page numbers and send back bytes; results are yielded as
+    they arrive, so the caller can write them without holding the whole site.
+    """
+    chunks = [(start, min(start + CHUNK_PAGES, len(pages))) for start in range(0, len(pages), CHUNK_PAGES)]
+    if jobs is None:
+        jobs = default_jobs() if len(pages) >= PARALLEL_MIN_PAGES else 1
+    workers = min(jobs, len(chunks))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for page in pages:
+            yield page, renderer.render(page)
+        return
+    global _forked_job
+    _forked_job = (renderer, pages)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for (start, _end), (data, conversions) in zip(chunks, pool.imap(_render_chunk, chunks)):
+                renderer.rendered += len(data)
+                renderer.markdown.conversions += conversions
+                yield from zip(pages[start:start + len(data)], data)
+    finally:
+        _forked_job = None
+
+
+# What forked rendering workers work on: set by ``render_pages`` just before it forks them.
+_forked_job: tuple[Renderer, Sequence[Page]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> tuple[list[bytes], int]:
+    """In a worker: render pages[start:end]; return their bytes and the Markdown conversions it made."""
+    assert _forked_job is not None
+    renderer, pages = _forked_job
+    before = renderer.markdown.conversions
+    data = [renderer.render(pages[i]) for i in range(*bounds)]
+    return data, renderer.markdown.conversions - before

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from . import schema as S
 from .errors import ContentError, did_you_mean, field_name
@@ -133,8 +133,12 @@ def _kind_hint(f: S.Field, value: Any) -> str:
     return _example(f) + (" (un nombre s'écrit sans guillemets)" if quoted else "")
 
 
-def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
-    """Turn loaded files into a ``Site``; return every error found, never only the first."""
+def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | None = None) -> Validated:
+    """Turn loaded files into a ``Site``; return every error found, never only the first.
+
+    ``memo``, kept by the caller between builds, remembers each laureate's result
+    while its file and everything it may refer to are unchanged.
+    """
     errors: list[ContentError] = list(loaded.errors)
     warnings: list[ContentError] = []
     by_kind: dict[str, list[SourceFile]] = {}
@@ -153,9 +157,16 @@ def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
     years = _References({e.year: e for e in editions}, frozenset(_failed_years(errors)))
     draft_years = {e.year for e in editions if e.draft} if include_drafts else _draft_years(by_kind.get("edition", []))
     laureates: list[Laureate] = []
+    orphan_drafts = draft_years - set(years.known)
+    context = repr(([f.digest for f in loaded.files if f.kind in ("territory", "themes")], sorted(years.known),
+                    sorted(years.broken), sorted(orphan_drafts), sorted(media), [e.path for e in loaded.errors]))
     for source in by_kind.get("laureate", []):
-        _keep(_laureate(source, quartiers, theme_refs, years, draft_years - set(years.known), media), source,
-              include_drafts, laureates, errors, warnings)
+        _keep(_remembered(memo, source, context,
+                          lambda s: _laureate(s, quartiers, theme_refs, years, orphan_drafts, media)),
+              source, include_drafts, laureates, errors, warnings)
+    if memo is not None:
+        for gone in memo.keys() - {s.path for s in by_kind.get("laureate", [])}:
+            del memo[gone]
     pages: list[FreePage] = []
     for source in by_kind.get("page", []):
         _keep(_page(source), source, include_drafts, pages, errors, warnings)
@@ -169,6 +180,18 @@ def validate(loaded: LoadedContent, include_drafts: bool = False) -> Validated:
     site = make_site(config, tuple(contrats), tuple(themes), editions, laureates, pages,
                      tuple(sorted(media)), shared)
     return Validated(site, (), tuple(warnings))
+
+
+def _remembered(memo: dict | None, source: SourceFile, context: str,
+                check: Callable[[SourceFile], tuple[Any, list[ContentError]]]) -> tuple[Any, list[ContentError]]:
+    """``check(source)``, or its remembered result for the same file bytes in the same ``context``."""
+    if memo is None:
+        return check(source)
+    key = (source.digest, context)
+    hit = memo.get(source.path)
+    if hit is None or hit[0] != key:
+        hit = memo[source.path] = (key, check(source))
+    return hit[1]
 
 
 def _failed_years(errors: list[ContentError]) -> set[int]:

@@ -26,7 +26,7 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
@@ -85,59 +85,90 @@ def publication_lock(out: Path) -> Iterator[None]:
             os.close(held.pop(key)[0])
 
 
-def write_site(out: Path, outputs: list[Output]) -> WriteReport:
-    """Publish ``outputs`` as the complete content of ``out``, atomically."""
+def write_site(out: Path, outputs: Iterable[Output]) -> WriteReport:
+    """Publish ``outputs`` as the complete content of ``out``, atomically.
+
+    Outputs are consumed as they come (pages can be rendered while earlier ones
+    are written); the staging folder is made at the first output that differs.
+    """
     with publication_lock(out):
         return _write_site(out, outputs)
 
 
-def _write_site(out: Path, outputs: list[Output]) -> WriteReport:
+def _write_site(out: Path, outputs: Iterable[Output]) -> WriteReport:
     _recover(out)
     report = WriteReport()
-    previous = _existing_files(out)
-    wanted = {o.path for o in outputs}
-    changes = [o for o in outputs if not _same_as_previous(out, o, previous)]
-    report.removed = sorted(previous - wanted)
-    if not changes and not report.removed and out.is_dir():
-        report.kept = len(outputs)
-        return report
-    staging = out.with_name(out.name + STAGING_SUFFIX)
-    staging.mkdir(parents=True)
+    previous = existing_files(out)
+    wanted: set[str] = set()
+    staging: _Staging | None = None
+    unchanged: list[str] = []  # kept before the staging folder existed
     try:
-        _stage(out, staging, outputs, {o.path for o in changes}, report)
+        for o in outputs:
+            wanted.add(o.path)
+            if _same_as_previous(out, o, previous):
+                report.kept += 1
+                if staging:
+                    staging.link(o.path)
+                else:
+                    unchanged.append(o.path)
+                continue
+            if staging is None:
+                staging = _Staging(out, unchanged)
+            staging.write(o)
+            report.written.append(o.path)
+        report.removed = sorted(previous - wanted)
+        if staging is None:
+            if not report.removed and out.is_dir():
+                return report
+            staging = _Staging(out, unchanged)
     except BaseException:  # a full disk, Ctrl-C…: site/ is untouched, leave no half-made folder behind
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging:
+            shutil.rmtree(staging.path, ignore_errors=True)
         raise
     with _signals_held():
-        previous_site = _swap(staging, out)
+        previous_site = _swap(staging.path, out)
     report.swapped = True
     if previous_site is not None:
         shutil.rmtree(previous_site)
     return report
 
 
-def _stage(out: Path, staging: Path, outputs: list[Output], changed: set[str], report: WriteReport) -> None:
-    for o in sorted(outputs, key=lambda o: o.path):
-        target = staging / o.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if o.path not in changed:
-            _link_or_copy(out / o.path, target)
-            report.kept += 1
-        elif o.data is not None:
-            target.write_bytes(o.data)
-            report.written.append(o.path)
+class _Staging:
+    """The folder the new site is assembled in, next to ``out``: unchanged files are hard links to the current ones."""
+
+    def __init__(self, out: Path, unchanged: list[str]):
+        self.out = out
+        self.path = out.with_name(out.name + STAGING_SUFFIX)
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True)
+        self._folders = {""}
+        for path in unchanged:
+            self.link(path)
+
+    def link(self, path: str) -> None:
+        """Keep the previous file: a hard link, or a copy with its modification time where links are refused."""
+        source, target = os.path.join(self.out, path), self._target(path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    def write(self, o: Output) -> None:
+        target = self._target(o.path)
+        if o.data is not None:
+            with open(target, "wb") as f:
+                f.write(o.data)
         else:
             assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
             shutil.copyfile(o.copy_from, target)
-            report.written.append(o.path)
 
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Keep the previous file: a hard link, or a copy with its modification time where links are refused."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    def _target(self, path: str) -> str:
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self.path, path)
 
 
 def _same_as_previous(out: Path, o: Output, previous: set[str]) -> bool:
@@ -164,14 +195,20 @@ def _same_file_content(a: Path, b: Path) -> bool:
                 return True
 
 
-def _existing_files(out: Path) -> set[str]:
+def existing_files(out: Path) -> set[str]:
+    """Every file under ``out``, as ``a/b/index.html`` paths."""
+    found: set[str] = set()
     if not out.is_dir():
-        return set()
-    found = set()
-    for dirpath, _dirs, files in os.walk(out):
-        base = Path(dirpath).relative_to(out)
-        for name in files:
-            found.add((base / name).as_posix())
+        return found
+    folders = [(str(out), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + "/"))
+                else:
+                    found.add(prefix + entry.name)
     return found
 
 

@@ -1,0 +1,201 @@
+"""Regression guard for speed: the work each kind of rebuild does, counted, never timed.
+
+A generated corpus (the benchmark's generator at a small N) is built cold, then
+edited the ways editors and designers edit it. Each rebuild must do exactly the
+work the edit calls for, and its output must equal a cold build's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from conftest import REPO, TODAY, build_in_process
+from vitrine import markup
+from vitrine.build import BuildOptions, BuildReport, BuildState, build
+from vitrine.load import load_content
+from vitrine.pages import Pagination
+from vitrine.render import referenced_templates
+from vitrine.slugs import slugify
+
+N = 50
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A generated repository with its own templates, so a test can edit them."""
+    root = generate(N, tmp_path / "repo", words=(40, 90))
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture(params=[1, 2], ids=["serial", "two-processes"])
+def jobs(request: pytest.FixtureRequest) -> int:
+    return request.param
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rebuild(root: Path, jobs: int = 1) -> BuildReport:
+    report = build_in_process(root, jobs=jobs)
+    assert report.ok, report.errors
+    return report
+
+
+def assert_same_as_cold_build(root: Path) -> None:
+    cold = build_in_process(root, out=root / "cold", use_cache=False)
+    assert cold.ok, cold.errors
+    incremental, expected = tree(root / "site"), tree(root / "cold")
+    assert incremental.keys() == expected.keys()
+    assert [path for path in expected if incremental[path] != expected[path]] == []
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {path for path in after if before.get(path) != after[path]}
+
+
+def pages(paths: set[str]) -> set[str]:
+    """The rendered pages among output files (the others are the feed, open data, images and static files)."""
+    return {p for p in paths if p.endswith(".html") or p in ("sitemap.xml", "robots.txt")}
+
+
+def laureate_file(root: Path, index: int = 0) -> Path:
+    return sorted((root / "content" / "laureates").iterdir())[index]
+
+
+def test_a_cold_build_converts_each_distinct_body_once_and_renders_every_page(corpus: Path, jobs: int) -> None:
+    bodies = {f.body for f in load_content(corpus).files if f.kind in ("laureate", "edition", "page")}
+    report = rebuild(corpus, jobs)
+    assert report.conversions == len(bodies)
+    assert report.rendered == report.pages == len(report.rendered_paths)
+    assert set(report.written) == set(tree(corpus / "site"))
+
+
+def test_a_rebuild_with_nothing_changed_renders_converts_and_writes_nothing(corpus: Path, jobs: int) -> None:
+    rebuild(corpus, jobs)
+    site = corpus / "site"
+    before = site.stat().st_ino, tree(site)
+    report = rebuild(corpus, jobs)
+    assert (report.rendered, report.conversions, report.written, report.removed) == (0, 0, (), ())
+    assert (site.stat().st_ino, tree(site)) == before
+
+
+def test_editing_one_laureate_body_rerenders_only_its_page(corpus: Path, jobs: int) -> None:
+    rebuild(corpus, jobs)
+    before = tree(corpus / "site")
+    path = laureate_file(corpus)
+    path.write_text(path.read_text("utf-8") + "\nUne phrase ajoutée au récit du projet.\n", "utf-8")
+    report = rebuild(corpus, jobs)
+    page = f"laureats/{path.stem}/index.html"
+    assert (report.rendered_paths, report.conversions) == ((page,), 1)
+    assert set(report.written) == changed(before, tree(corpus / "site"))  # the open data carry the body too
+    assert pages(set(report.written)) == {page}
+    assert "Une phrase ajoutée au récit du projet." in (corpus / "site" / page).read_text("utf-8")
+    assert_same_as_cold_build(corpus)
+
+
+def test_editing_a_title_rerenders_exactly_the_pages_that_show_it(corpus: Path, jobs: int) -> None:
+    rebuild(corpus, jobs)
+    before = tree(corpus / "site")
+    path = laureate_file(corpus, 3)
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('title: "', 'title: "Nouveau nom : ', 1), "utf-8")
+    report = rebuild(corpus, jobs)
+    shown = changed(before, tree(corpus / "site"))
+    assert set(report.rendered_paths) == pages(shown) and set(report.written) == shown
+    assert f"laureats/{path.stem}/index.html" in shown
+    for listing in ("editions/", "quartiers/", "thematiques/"):
+        assert any(p.startswith(listing) for p in shown), listing
+    assert any(p.startswith("laureats/") and path.stem not in p for p in shown)  # others' « related »
+    assert_same_as_cold_build(corpus)
+
+
+def test_editing_a_template_rerenders_the_pages_using_it(corpus: Path, jobs: int) -> None:
+    rebuild(corpus, jobs)
+    template = corpus / "templates" / "laureate.html"
+    template.write_text(template.read_text("utf-8").replace("<h2>En bref</h2>", "<h2>En résumé</h2>"), "utf-8")
+    report = rebuild(corpus, jobs)
+    laureate_pages = {f"laureats/{p.stem}/index.html" for p in (corpus / "content" / "laureates").iterdir()}
+    assert set(report.rendered_paths) == laureate_pages == set(report.written)
+    assert report.conversions == 0
+    assert_same_as_cold_build(corpus)
+
+
+def test_removing_a_laureate_removes_its_page_and_updates_the_pages_that_listed_it(corpus: Path, jobs: int) -> None:
+    rebuild(corpus, jobs)
+    path = laureate_file(corpus, 5)
+    path.unlink()
+    report = rebuild(corpus, jobs)
+    assert report.removed == (f"laureats/{path.stem}/index.html",)
+    assert 0 < report.rendered < report.pages and report.conversions == 0
+    assert_same_as_cold_build(corpus)
+
+
+def test_the_markdown_cache_serves_only_html_made_from_the_same_text_and_settings(corpus: Path, monkeypatch) -> None:
+    rebuild(corpus)
+    with_heading = next(p for p in sorted((corpus / "content" / "laureates").iterdir()) if "\n## " in p.read_text("utf-8"))
+    heading = re.search(r"^## (.+)$", with_heading.read_text("utf-8"), re.M).group(1)
+    anchor = f'<h2 id="{slugify(heading)}">'
+    page = corpus / "site" / f"laureats/{with_heading.stem}/index.html"
+    page.unlink()
+    report = rebuild(corpus)
+    assert (len(report.rendered_paths), report.conversions) == (1, 0)  # from .vitrine-cache/
+    assert anchor in page.read_text("utf-8")
+    monkeypatch.setattr(markup, "EXTENSIONS", [e for e in markup.EXTENSIONS if e != "toc"])
+    page.unlink()
+    report = rebuild(corpus)
+    assert (len(report.rendered_paths), report.conversions) == (1, 1)
+    assert anchor not in page.read_text("utf-8")
+
+
+def test_the_markdown_cache_key_is_the_same_in_every_process() -> None:
+    keys = {subprocess.run([sys.executable, "-c", "from vitrine.markup import options_key; print(options_key())"],
+                           cwd=REPO, env={"PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True).stdout
+            for seed in ("1", "2", "3")}
+    assert len(keys) == 1 and keys != {""}
+
+
+def test_renaming_a_quartier_updates_every_page_that_names_it(corpus: Path) -> None:
+    rebuild(corpus)
+    territory = corpus / "content" / "territory.yaml"
+    territory.write_text(territory.read_text("utf-8").replace("name: Quartier 1\n", "name: Les Aulnes\n"), "utf-8")
+    report = rebuild(corpus)
+    assert report.conversions == 0 and "quartiers/quartier-1/index.html" in report.rendered_paths
+    assert_same_as_cold_build(corpus)
+
+
+def test_a_long_lived_state_still_reports_a_reference_broken_by_another_file(corpus: Path) -> None:
+    options = BuildOptions(root=corpus, out=corpus / "preview", today=TODAY, drafts=True)
+    state = BuildState.open(options)
+    assert build(options, state).ok
+    edition = corpus / "content" / "editions" / "2019.md"
+    edition.unlink()
+    report = build(options, state)
+    assert not report.ok and all("édition 2019 inconnue" in e.message for e in report.errors)
+    assert len(report.errors) == sum("edition: 2019" in p.read_text("utf-8")
+                                     for p in (corpus / "content" / "laureates").iterdir())
+
+
+def test_a_listing_page_links_to_a_bounded_number_of_its_pages() -> None:
+    urls = tuple(f"laureats/page/{n}/" for n in range(1, 501))
+    for number in (1, 2, 3, 250, 499, 500):
+        window = Pagination(number, len(urls), urls).window
+        shown = [item[0] for item in window if item]
+        assert len(window) <= 9 and {1, 500, number} <= set(shown) and shown == sorted(shown)
+        assert all(urls[n - 1] == url for n, url in filter(None, window))
+
+
+def test_template_dependencies_are_named_templates_or_else_every_template() -> None:
+    source = '{% extends "base.html" %}{% from \'partials/card.html\' import card %}{%- include "partials/x.html" -%}'
+    assert referenced_templates(source) == ("base.html", "partials/card.html", "partials/x.html")
+    assert referenced_templates('{% extends "base.html" %}{% include "partials/" ~ kind ~ ".html" %}') is None
+    assert referenced_templates("{% include kind %}") is None
+    assert referenced_templates("{% include ['a.html', 'b.html'] %}") is None
