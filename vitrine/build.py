@@ -174,7 +174,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
         fingerprints.update((path, index.key) for path in existing_files(options.out) if path.startswith(BUNDLE + "/"))
     state.record = Record(inputs, _stat_outputs(options.out, fingerprints),
                           [list(dataclasses.astuple(w)) for w in validated.warnings], len(plan.pages))
-    _save(state, load_cache)
+    _save_record(state, load_cache)
     return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=len(stale),
                        written=tuple(written.written), removed=tuple(written.removed),
                        conversions=state.markdown.conversions - conversions_before,
@@ -337,7 +337,7 @@ def _open_load_cache(state: BuildState) -> LoadCache:
     return state.load_cache
 
 
-def _save(state: BuildState, load_cache: LoadCache) -> None:
+def _save_record(state: BuildState, load_cache: LoadCache) -> None:
     """Keep the record and the parsed files for the next build (written atomically; losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return

@@ -157,8 +157,7 @@ class _Staging:
     def write(self, o: Output) -> None:
         target = self._target(o.path)
         if o.data is not None:
-            with open(target, "wb") as f:
-                f.write(o.data)
+            Path(target).write_bytes(o.data)
         else:
             assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
             shutil.copyfile(o.copy_from, target)
