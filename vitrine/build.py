@@ -341,7 +341,7 @@ def _save_record(state: BuildState, load_cache: LoadCache) -> None:
     """Keep the record and the parsed files for the next build (written atomically; losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return
-    record = dict(dataclasses.asdict(state.record), version=RECORD_VERSION)
+    record = dict(vars(state.record), version=RECORD_VERSION)  # not asdict(): no deep copy of every output
     _replace(state.record_path, lambda f: f.write(json.dumps(record).encode()))
     if load_cache.changed:
         caches = (code_digest(), load_cache, state.validated)

@@ -118,11 +118,11 @@ def rows(site: Site) -> Iterator[dict[str, Any]]:
 def laureates_csv(site: Site) -> bytes:
     """UTF-8 (no byte order mark), comma-separated, one row per published laureate."""
     buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)  # encoded row by row
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")  # encoded as its buffer fills, not all at once
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([c.name for c in columns()])
-    for row in rows(site):
-        writer.writerow([_csv_cell(value) for value in row.values()])
+    writer.writerows([_csv_cell(value) for value in row.values()] for row in rows(site))
+    text.flush()
     text.detach()
     return buffer.getvalue()
 
