@@ -20,8 +20,9 @@ from conftest import REPO, TODAY, build_in_process
 from vitrine import markup
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import load_content
-from vitrine.pages import Pagination
+from vitrine.pages import Pagination, plan_pages
 from vitrine.render import referenced_templates
+from vitrine.search import BUNDLE
 from vitrine.slugs import slugify
 
 N = 50
@@ -62,9 +63,10 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     return {path for path in after if before.get(path) != after[path]}
 
 
-def pages(paths: set[str]) -> set[str]:
-    """The rendered pages among output files (the others are the feed, open data, images and static files)."""
-    return {p for p in paths if p.endswith(".html") or p in ("sitemap.xml", "robots.txt")}
+def pages(report: BuildReport, paths: set[str]) -> set[str]:
+    """The rendered pages among output files (the others are the feed, open data, images, search and static files)."""
+    assert report.site is not None
+    return paths & {page.output for page in plan_pages(report.site, TODAY).pages}
 
 
 def laureate_file(root: Path, index: int = 0) -> Path:
@@ -97,7 +99,7 @@ def test_editing_one_laureate_body_rerenders_only_its_page(corpus: Path, jobs: i
     page = f"laureats/{path.stem}/index.html"
     assert (report.rendered_paths, report.conversions) == ((page,), 1)
     assert set(report.written) == changed(before, tree(corpus / "site"))  # the open data carry the body too
-    assert pages(set(report.written)) == {page}
+    assert pages(report, set(report.written)) == {page}
     assert "Une phrase ajoutée au récit du projet." in (corpus / "site" / page).read_text("utf-8")
     assert_same_as_cold_build(corpus)
 
@@ -110,7 +112,7 @@ def test_editing_a_title_rerenders_exactly_the_pages_that_show_it(corpus: Path, 
     path.write_text(text.replace('title: "', 'title: "Nouveau nom : ', 1), "utf-8")
     report = rebuild(corpus, jobs)
     shown = changed(before, tree(corpus / "site"))
-    assert set(report.rendered_paths) == pages(shown) and set(report.written) == shown
+    assert set(report.rendered_paths) == pages(report, shown) and set(report.written) == shown
     assert f"laureats/{path.stem}/index.html" in shown
     for listing in ("editions/", "quartiers/", "thematiques/"):
         assert any(p.startswith(listing) for p in shown), listing
@@ -124,7 +126,7 @@ def test_editing_a_template_rerenders_the_pages_using_it(corpus: Path, jobs: int
     template.write_text(template.read_text("utf-8").replace("<h2>En bref</h2>", "<h2>En résumé</h2>"), "utf-8")
     report = rebuild(corpus, jobs)
     laureate_pages = {f"laureats/{p.stem}/index.html" for p in (corpus / "content" / "laureates").iterdir()}
-    assert set(report.rendered_paths) == laureate_pages == set(report.written)
+    assert set(report.rendered_paths) == laureate_pages == pages(report, set(report.written))
     assert report.conversions == 0
     assert_same_as_cold_build(corpus)
 
@@ -134,7 +136,7 @@ def test_removing_a_laureate_removes_its_page_and_updates_the_pages_that_listed_
     path = laureate_file(corpus, 5)
     path.unlink()
     report = rebuild(corpus, jobs)
-    assert report.removed == (f"laureats/{path.stem}/index.html",)
+    assert [p for p in report.removed if not p.startswith(BUNDLE + "/")] == [f"laureats/{path.stem}/index.html"]
     assert 0 < report.rendered < report.pages and report.conversions == 0
     assert_same_as_cold_build(corpus)
 
