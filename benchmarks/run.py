@@ -94,7 +94,8 @@ def serve_edits(root: Path, runs: int) -> list[float]:
     """Save-to-ready times as ``serve`` sees them: one long-lived ``BuildState``, one laureate saved each time."""
     from vitrine.build import BuildOptions, BuildState, build  # noqa: PLC0415 - the engine under test
 
-    options = BuildOptions(root=root, out=root / "preview", today=dt.date.fromisoformat(TODAY), drafts=True)
+    options = BuildOptions(root=root, out=root / "preview", today=dt.date.fromisoformat(TODAY), drafts=True,
+                           search=False)  # as vitrine/serve.py builds
     state = BuildState.open(options)
     report = build(options, state)  # what serve does when it starts
     assert report.ok, report.errors
