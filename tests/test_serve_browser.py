@@ -58,15 +58,16 @@ class Tab:
     async def call(self, method: str, **params) -> dict:
         return await self._call(self.ws, method, **params)
 
-    async def evaluate(self, expression: str) -> str:
-        return (await self.call("Runtime.evaluate", expression=expression))["result"].get("value")
+    async def evaluate(self, expression: str) -> str | None:
+        """The expression's value, or None while the page is between two documents (no context to evaluate in)."""
+        return (await self.call("Runtime.evaluate", expression=expression)).get("result", {}).get("value")
 
     async def reloaded_with(self, text: str, timeout: float = 20) -> None:
         """Wait until the page was reloaded (our marker is gone) and its title contains ``text``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = await self.evaluate("String(window.vitrineMarker) + '|' + document.title")
-            if state.startswith("undefined|") and text in state:
+            if state and state.startswith("undefined|") and text in state:
                 return
             await asyncio.sleep(0.05)
         pytest.fail(f"the tab did not reload to « {text} »: {state}")
