@@ -62,7 +62,15 @@ MARKDOWN = {
     "styles and frames are dropped": (
         '<p style="color:red">Texte</p>\n<iframe src="https://x.test"></iframe>', "<p>Texte</p>\n"),
     "images keep their alt text": (
-        "![Des habitants](media/photo.jpg)", '<p><img alt="Des habitants" src="media/photo.jpg"></p>'),
+        "![Des habitants](media/photo.jpg)", '<p><img src="media/photo.jpg" alt="Des habitants"></p>'),
+    "two headings with the same text get distinct anchors": (
+        "## Étapes\n\n## Étapes", '<h2 id="etapes">Étapes</h2>\n<h2 id="etapes_1">Étapes</h2>'),
+    "an anchor can be chosen without the colon": ("## Contacts {#contacts}", '<h2 id="contacts">Contacts</h2>'),
+    "the anchor of a heading with emphasis comes from its text": (
+        "## Le *jury*", '<h2 id="le-jury">Le <em>jury</em></h2>'),
+    "addresses typed as they are become links": (
+        "Voir https://exemple.fr/projet.", '<p>Voir <a href="https://exemple.fr/projet">https://exemple.fr/projet</a>.</p>'),
+    "strikethrough, as in the git host's preview": ("~~annulé~~ reporté", "<p><del>annulé</del> reporté</p>"),
 }
 
 

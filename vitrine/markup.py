@@ -1,5 +1,13 @@
 """Markdown bodies → safe, French-typographed HTML, converted once per distinct body.
 
+The dialect is GitHub Flavored Markdown (CommonMark with tables, autolinks and
+strikethrough), converted by cmark-gfm, GitHub's C implementation: what the
+editors see in their git host's preview is what the site publishes, and a
+body converts in about 0.1 ms instead of 5 ms with Python-Markdown (issue 7).
+Headings get anchors (``## Qui contacter`` → ``#qui-contacter``, or the one an
+editor chose with ``{: #contacts }``), as Python-Markdown's ``toc`` and
+``attr_list`` gave them before.
+
 The HTML is cached on disk keyed by the body's hash and this converter's
 version and options, so a cached entry can never be served for other settings.
 Raw HTML in Markdown goes through the nh3 allowlist: formatting survives,
@@ -9,22 +17,27 @@ scripts, event handlers, ``javascript:`` URLs, frames, styles and forms do not.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
+from importlib.metadata import version
 from pathlib import Path
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 from .slugs import slugify
 from .typography import french_html
 
-EXTENSIONS = ["tables", "attr_list", "sane_lists", "toc"]
-EXTENSION_CONFIGS = {"toc": {"slugify": lambda value, sep: slugify(value), "toc_depth": "1-4"}}
+EXTENSIONS = ["table", "autolink", "strikethrough"]
+# Raw HTML is let through by cmark because nh3 is the one sanitizer (below), with an allowlist we control.
+OPTIONS = Options.CMARK_OPT_UNSAFE
+ANCHORED_LEVELS = "1234"  # h1 (published as h2) to h4 get an anchor, as toc_depth "1-4" did
 
 ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "h5",
                 "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "code", "pre", "hr", "abbr", "sup", "sub",
-                "dl", "dt", "dd", "figure", "figcaption", "q", "cite", "small", "span"}
+                "dl", "dt", "dd", "figure", "figcaption", "q", "cite", "small", "span", "del"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "img": {"src", "alt", "title", "width", "height"},
                       "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"},
                       "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}}
@@ -33,45 +46,64 @@ URL_SCHEMES = {"http", "https", "mailto"}
 CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "textarea", "select", "template", "noscript"}
 
 # Bump when the pipeline below changes in a way that changes its output.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
-_TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right);?"')
-_H1 = re.compile(r"<(/?)h1\b")
+_TABLE_ALIGN = re.compile(r' align="(left|center|right)"')
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
+_TAGS = re.compile(r"<[^>]*>")
 
 
-def markdown_to_html(text: str, converter: markdown.Markdown | None = None) -> str:
+def markdown_to_html(text: str) -> str:
     """Convert, sanitize and typograph one Markdown body (no cache)."""
-    md = converter or new_converter()
-    html = md.reset().convert(text)
-    html = _H1.sub(r"<\1h2", html)  # the page's template owns its only h1; « ## » stays an h2
-    html = _TABLE_ALIGN.sub(r' class="align-\1"', html)
-    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     clean_content_tags=CONTENT_DROPPED, allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES},
-                     link_rel=None)
-    return french_html(html)
+    html_text = cmarkgfm.markdown_to_html_with_extensions(text, options=OPTIONS, extensions=EXTENSIONS).rstrip("\n")
+    html_text = _with_anchors(html_text)
+    html_text = _TABLE_ALIGN.sub(r' class="align-\1"', html_text)
+    html_text = nh3.clean(html_text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                          clean_content_tags=CONTENT_DROPPED,
+                          allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES}, link_rel=None)
+    return french_html(html_text)
+
+
+def _with_anchors(html_text: str) -> str:
+    """Headings demoted below the page's own h1, each with a unique anchor (chosen, or made from its text)."""
+    used: set[str] = set()
+
+    def anchored(match: re.Match[str]) -> str:
+        level, inner = match.group(1), match.group(2)
+        chosen = _CHOSEN_ANCHOR.search(inner)
+        if chosen:
+            inner = inner[:chosen.start()]
+        published = "2" if level == "1" else level
+        if level not in ANCHORED_LEVELS and not chosen:
+            return f"<h{published}>{inner}</h{published}>"
+        anchor = chosen.group(1) if chosen else slugify(html.unescape(_TAGS.sub("", inner))) or "section"
+        anchor = _unique(anchor, used)
+        return f'<h{published} id="{anchor}">{inner}</h{published}>'
+
+    return _HEADING.sub(anchored, html_text)
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    """``anchor``, or ``anchor_1``, ``anchor_2``… when an earlier heading of the body has it (as toc did)."""
+    candidate, n = anchor, 0
+    while candidate in used:
+        n += 1
+        candidate = f"{anchor}_{n}"
+    used.add(candidate)
+    return candidate
 
 
 def options_key() -> str:
-    """What the HTML of a body depends on besides its text: versions, extensions and their settings, the allowlist.
+    """What the HTML of a body depends on besides its text: versions, extensions and options, the allowlist.
 
     The same in every process (sets are sorted: their order changes with Python's hash seed).
     """
-    configs = {name: {k: _describe(v) for k, v in sorted(config.items())}
-               for name, config in sorted(EXTENSION_CONFIGS.items())}
-    return hashlib.blake2b(repr((PIPELINE_VERSION, markdown.__version__, getattr(nh3, "__version__", ""), EXTENSIONS,
-                                 configs, sorted(ALLOWED_TAGS), sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+    return hashlib.blake2b(repr((PIPELINE_VERSION, version("cmarkgfm"), version("nh3"), EXTENSIONS,
+                                 int(OPTIONS), ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
+                                 sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
                                  sorted(URL_SCHEMES), sorted(CONTENT_DROPPED), sorted(ALIGN_CLASSES))).encode(),
                            digest_size=8).hexdigest()
-
-
-def _describe(value: object) -> object:
-    """A setting as it can be compared across runs: a function by its compiled code, anything else as it is."""
-    code = getattr(value, "__code__", None)
-    return (code.co_code, code.co_consts, code.co_names) if code else value
-
-
-def new_converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
 class MarkdownCache:
@@ -86,7 +118,6 @@ class MarkdownCache:
         self.memory: dict[str, str] = {}
         self.conversions = 0
         self.options_key = options_key()
-        self._converter: markdown.Markdown | None = None
 
     def html(self, text: str) -> str:
         key = hashlib.blake2b((self.options_key + "\0" + text).encode(), digest_size=16).hexdigest()
@@ -100,8 +131,7 @@ class MarkdownCache:
             except OSError:
                 hit = None
         if hit is None:
-            self._converter = self._converter or new_converter()
-            hit = markdown_to_html(text, self._converter)
+            hit = markdown_to_html(text)
             self.conversions += 1
             if path is not None:
                 _write_atomic(path, hit)
