@@ -35,8 +35,8 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "novembre", "décembre")
 # Context keys holding the page's own record: a change anywhere in its file re-renders the page.
 MAIN_KEYS = {"laureate", "edition", "page"}
-_ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
-_MEDIA_LINK = re.compile(r'(href|src)="(media/)')
+# A link to the site's root (not ``//host``) or to content/media/: literal prefixes, found by a fast scan
+_SITE_LINKS = {attribute: re.compile(attribute + r'="(?:/(?!/)|(?=media/))') for attribute in ("href", "src")}
 # A template naming another: ``{% extends "base.html" %}``, ``{% from "partials/card.html" import … %}``…
 _REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+(?:"([^"]+)"|'([^']+)'|(.))\s*(.?)""")
 # Below this many pages to render, forking workers costs more than it saves.
@@ -229,8 +229,10 @@ def href(context: Any, target: str) -> str:
 def relative_links(html: str, page_url: str) -> str:
     """Root-relative links written in Markdown (``/candidater/``, ``media/x.pdf``) made relative."""
     prefix = "../" * page_url.count("/")
-    html = _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{prefix}', html)
-    return _MEDIA_LINK.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}', html)
+    for attribute, link in _SITE_LINKS.items():
+        if attribute + '="' in html:
+            html = link.sub(f'{attribute}="{prefix}', html)
+    return html
 
 
 def json_text(value: Any) -> Markup:

@@ -19,8 +19,8 @@ from .model import Laureate, Quartier, SiteConfig
 
 # The theme's default sharing image (static/og-default.png): the label's name, nothing else.
 DEFAULT_IMAGE = ("static/og-default.png", 1200, 630, "image/png")
-_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                               "\u2029": "\\u2029"})
+# str.replace, not str.translate: translate takes a slow path on non-ASCII text (0.5 ms per page here)
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,10 @@ def share_image(config: SiteConfig, image: ImageSet | None, alt: str | None) -> 
 
 def json_script(data: Any) -> Markup:
     """A ``<script type="application/ld+json">`` element; ``<``, ``>`` and ``&`` are escaped inside strings."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _JSON_ESCAPES:
+        if character in text:
+            text = text.replace(character, escaped)
     return Markup(f'<script type="application/ld+json">{text}</script>\n')
 
 
