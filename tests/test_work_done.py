@@ -131,6 +131,17 @@ def test_editing_a_template_rerenders_the_pages_using_it(corpus: Path, jobs: int
     assert_same_as_cold_build(corpus)
 
 
+def test_the_preview_sees_an_edited_template_without_restarting(corpus: Path) -> None:
+    options = BuildOptions(root=corpus, out=corpus / "preview", today=TODAY, drafts=True, search=False)
+    state = BuildState.open(options)  # one for the whole session, as serve keeps it
+    assert build(options, state).ok
+    template = corpus / "templates" / "laureate.html"
+    template.write_text(template.read_text("utf-8").replace("<h2>En bref</h2>", "<h2>En résumé</h2>"), "utf-8")
+    report = build(options, state)
+    page = corpus / "preview" / f"laureats/{laureate_file(corpus, 1).stem}/index.html"
+    assert report.ok and "<h2>En résumé</h2>" in page.read_text("utf-8")
+
+
 def test_removing_a_laureate_removes_its_page_and_updates_the_pages_that_listed_it(corpus: Path, jobs: int) -> None:
     rebuild(corpus, jobs)
     path = laureate_file(corpus, 5)

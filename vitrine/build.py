@@ -103,6 +103,7 @@ class BuildState:
     record_path: Path | None
     bundles: BundleCache  # search indexes already made
     environment: jinja2.Environment | None = None  # compiled templates, reused while the folder is the same
+    template_signature: tuple = ()  # of the templates' files when ``environment`` last loaded them
     template_references: dict = field(default_factory=dict)  # parsed once per template source
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
 
@@ -114,9 +115,15 @@ class BuildState:
                    _read_record(record_path), cache_dir, record_path, BundleCache(cache_dir))
 
     def templates(self, folder: Path) -> jinja2.Environment:
+        """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
+        (Jinja2's own check would stat every template at every page)."""
         loader = self.environment.loader if self.environment else None
+        signature = tuple(_tree_signatures(folder))
         if not isinstance(loader, jinja2.FileSystemLoader) or loader.searchpath != [str(folder)]:
             self.environment = template_environment(folder, self.cache_dir)
+        elif signature != self.template_signature and self.environment.cache is not None:
+            self.environment.cache.clear()
+        self.template_signature = signature
         return self.environment
 
 

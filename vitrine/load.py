@@ -10,6 +10,7 @@ Files whose size and modification time did not change are taken from the
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import json
 import os
@@ -254,6 +255,12 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
 
 def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
     """Content must live inside the repository: a symlink out of it is refused."""
+    try:  # the common case in two stat() calls: a plain file in a folder known to be inside the repository
+        folder = os.stat(path.parent)
+        if not os.path.islink(path) and _folder_inside(str(root), str(path.parent), folder.st_dev, folder.st_ino):
+            return None
+    except OSError:
+        pass
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -261,6 +268,13 @@ def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
     if not real.is_relative_to(root.resolve()):
         return ("ce fichier est un lien vers l'extérieur du dépôt, refusé", "copiez le fichier dans le dépôt au lieu d'un lien")
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_inside(root: str, folder: str, device: int, inode: int) -> bool:
+    """``folder`` resolves inside ``root``; keyed by the folder's inode too, so a folder replaced by a link is
+    looked at again."""
+    return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root))
 
 
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:

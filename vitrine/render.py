@@ -55,14 +55,15 @@ def code_digest() -> str:
 def template_environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja2 environment of ``templates``; compiled templates are kept in ``cache_dir/jinja`` when given.
 
-    A long-lived process (the preview) keeps one: Jinja2 reloads a template only when its file changed.
+    A long-lived process (the preview) keeps one, and empties its cache when a template changed
+    (``BuildState.templates``): Jinja2's own ``auto_reload`` would stat every template at every page.
     """
     cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja")) if cache_dir else None
     if cache_dir:
         (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, bytecode_cache=cache)
+                              keep_trailing_newline=True, bytecode_cache=cache, auto_reload=False)
 
 
 class Renderer:
