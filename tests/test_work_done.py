@@ -17,9 +17,9 @@ import pytest
 
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
-from vitrine import markup
+from vitrine import load, markup
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
-from vitrine.load import load_content
+from vitrine.load import LoadCache, load_content
 from vitrine.pages import Pagination, plan_pages
 from vitrine.render import referenced_templates
 from vitrine.search import BUNDLE
@@ -129,6 +129,15 @@ def test_editing_a_template_rerenders_the_pages_using_it(corpus: Path, jobs: int
     assert set(report.rendered_paths) == laureate_pages == pages(report, set(report.written))
     assert report.conversions == 0
     assert_same_as_cold_build(corpus)
+
+
+def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(load, "CHUNK_FILES", 8)  # several chunks, so that two processes share them
+    (corpus / "content" / "laureates" / "Mauvais Nom.md").write_text("pas de champs", "utf-8")  # errors come back too
+    serial, cache = load_content(corpus, jobs=1), LoadCache()
+    forked = load_content(corpus, cache, jobs=2)
+    assert forked == serial and len(forked.files) > N and forked.errors
+    assert cache.reads == len(cache.entries) > N
 
 
 def test_the_preview_sees_an_edited_template_without_restarting(corpus: Path) -> None:

@@ -143,7 +143,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     reads_before, conversions_before = load_cache.reads, state.markdown.conversions
     processed_before = state.images.processed
 
-    loaded = load_content(options.root, load_cache)
+    loaded = load_content(options.root, load_cache, options.jobs)
     validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
     if validated.errors or validated.site is None:
         return BuildReport(errors=validated.errors, warnings=validated.warnings)

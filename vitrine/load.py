@@ -23,9 +23,12 @@ from typing import Any, Mapping
 import yaml
 
 from .errors import ContentError, did_you_mean, field_name
+from .parallel import in_chunks
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
+PARALLEL_MIN_FILES = 400  # below this many files to read, forking costs more than it saves
+CHUNK_FILES = 64
 MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; libyaml crashes on thousands
 MAX_DATA_BYTES = 20 * 1024 * 1024  # a GeoJSON of outlines (content/media/*.geojson) may be larger
 KeyPath = tuple[Any, ...]
@@ -123,35 +126,57 @@ class LoadCache:
     changed: bool = False  # since it was last saved
 
 
-def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
-    """Read every content file under ``root/content``; collect problems instead of raising."""
+def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 1) -> LoadedContent:
+    """Read every content file under ``root/content``; collect problems instead of raising.
+
+    Files unchanged since ``cache`` last saw them are not read again; the others are read by ``jobs``
+    processes (``None``: one per core when there are hundreds).
+    """
     cache = cache if cache is not None else LoadCache()
     content = root / "content"
-    files: list[SourceFile] = []
     errors: list[ContentError] = []
-    seen: set[str] = set()
-    for path, kind in _content_paths(root, content, errors):
-        rel = _rel(root, path)
-        seen.add(rel)
-        result = _cached_read(root, path, rel, kind, cache)
-        if isinstance(result, SourceFile):
-            files.append(result)
-        else:
-            errors.extend(result)
+    sources = _content_paths(root, content, errors)
     media = tuple(_media_files(root, content, errors))
-    for m in media:
-        kind = DATA_MEDIA.get(m.path.suffix.lower())
-        if kind:
-            seen.add(_rel(root, m.path))
-            result = _cached_read(root, m.path, _rel(root, m.path), kind, cache)
-            if isinstance(result, SourceFile):
-                files.append(result)
-            else:
-                errors.extend(result)
-    for stale in set(cache.entries) - seen:
+    sources += [(m.path, DATA_MEDIA[m.path.suffix.lower()]) for m in media if m.path.suffix.lower() in DATA_MEDIA]
+    results = _read_all(root, [(path, _rel(root, path), kind) for path, kind in sources], cache, jobs)
+    files = [result for result in results if isinstance(result, SourceFile)]
+    errors.extend(error for result in results if not isinstance(result, SourceFile) for error in result)
+    for stale in set(cache.entries) - {_rel(root, path) for path, _kind in sources}:
         del cache.entries[stale]
         cache.changed = True
     return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
+
+
+def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache,
+              jobs: int | None) -> list[SourceFile | tuple[ContentError, ...]]:
+    """Each source's parsed file or problems: from ``cache`` while its signature is the same, else read."""
+    signatures = [_signature(path) for path, _rel_path, _kind in sources]
+    results: list[SourceFile | tuple[ContentError, ...] | None] = []
+    missed = []
+    for i, ((_path, rel, _kind), signature) in enumerate(zip(sources, signatures)):
+        hit = cache.entries.get(rel)
+        results.append(hit[1] if hit and hit[0] == signature else None)
+        if results[-1] is None:
+            missed.append(i)
+
+    def read(start: int, end: int) -> list[SourceFile | tuple[ContentError, ...]]:
+        return [read_source(root, sources[i][0], sources[i][2]) for i in missed[start:end]]
+
+    for start, _end, read_results in in_chunks(read, len(missed), jobs, PARALLEL_MIN_FILES, CHUNK_FILES):
+        for i, result in zip(missed[start:], read_results):
+            results[i] = result
+            cache.entries[sources[i][1]] = (signatures[i], result)
+    cache.reads += len(missed)
+    cache.changed = cache.changed or bool(missed)
+    return results  # type: ignore[return-value] - every None was replaced
+
+
+def _signature(path: Path) -> Signature:
+    try:
+        st = os.stat(path)
+        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    except OSError:
+        return (-1, -1, -1, -1)
 
 
 def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> list[tuple[Path, str]]:
@@ -191,23 +216,6 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
 def _ignored(name: str) -> bool:
     """Hidden files and editors' temporary files are not content."""
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
-
-
-def _cached_read(root: Path, path: Path, rel: str, kind: str,
-                 cache: LoadCache) -> SourceFile | tuple[ContentError, ...]:
-    try:
-        st = os.stat(path)
-        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    except OSError:
-        signature = (-1, -1, -1, -1)
-    hit = cache.entries.get(rel)
-    if hit and hit[0] == signature:
-        return hit[1]
-    cache.reads += 1
-    cache.changed = True
-    result = read_source(root, path, kind)
-    cache.entries[rel] = (signature, result)
-    return result
 
 
 def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[ContentError, ...]:

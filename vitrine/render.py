@@ -13,8 +13,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
-import os
 import re
 from urllib.parse import urlsplit
 from pathlib import Path
@@ -28,6 +26,7 @@ from .images import ImageSet
 from .markup import MarkdownCache
 from .model import Edition, FreePage, Laureate, Site
 from .pages import Page, filter_index
+from .parallel import in_chunks
 from .sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
 from .typography import french
 
@@ -262,47 +261,23 @@ def render_all(pages: Iterable[Page], renderer: Renderer) -> dict[str, bytes]:
     return {page.output: renderer.render(page) for page in pages}
 
 
-def default_jobs() -> int:
-    """The processes rendering may use: the cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def render_pages(pages: Sequence[Page], renderer: Renderer, jobs: int | None = None) -> Iterator[tuple[Page, bytes]]:
     """Render ``pages`` in order, spread over ``jobs`` forked processes (by default: one per core, when
     there are at least ``PARALLEL_MIN_PAGES`` pages).
 
     Workers inherit the renderer (compiled templates, site, Markdown cache) by
-    forking, receive page numbers and send back bytes; results are yielded as
-    they arrive, so the caller can write them without holding the whole site.
+    forking and send back bytes; results are yielded as they arrive, so the
+    caller can write them without holding the whole site.
     """
-    chunks = [(start, min(start + CHUNK_PAGES, len(pages))) for start in range(0, len(pages), CHUNK_PAGES)]
-    if jobs is None:
-        jobs = default_jobs() if len(pages) >= PARALLEL_MIN_PAGES else 1
-    workers = min(jobs, len(chunks))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for page in pages:
-            yield page, renderer.render(page)
-        return
-    global _forked_job
-    _forked_job = (renderer, pages)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (start, _end), (data, conversions) in zip(chunks, pool.imap(_render_chunk, chunks)):
-                renderer.rendered += len(data)
-                renderer.markdown.conversions += conversions
-                yield from zip(pages[start:start + len(data)], data)
-    finally:
-        _forked_job = None
+    def render_chunk(start: int, end: int) -> tuple[list[bytes], int, int]:
+        rendered, conversions = renderer.rendered, renderer.markdown.conversions
+        data = [renderer.render(pages[i]) for i in range(start, end)]
+        counts = renderer.rendered - rendered, renderer.markdown.conversions - conversions
+        renderer.rendered, renderer.markdown.conversions = rendered, conversions  # counted below, in the parent
+        return data, *counts
 
-
-# What forked rendering workers work on: set by ``render_pages`` just before it forks them.
-_forked_job: tuple[Renderer, Sequence[Page]] | None = None
-
-
-def _render_chunk(bounds: tuple[int, int]) -> tuple[list[bytes], int]:
-    """In a worker: render pages[start:end]; return their bytes and the Markdown conversions it made."""
-    assert _forked_job is not None
-    renderer, pages = _forked_job
-    before = renderer.markdown.conversions
-    data = [renderer.render(pages[i]) for i in range(*bounds)]
-    return data, renderer.markdown.conversions - before
+    for start, _end, (data, rendered, conversions) in in_chunks(render_chunk, len(pages), jobs, PARALLEL_MIN_PAGES,
+                                                                CHUNK_PAGES):
+        renderer.rendered += rendered
+        renderer.markdown.conversions += conversions
+        yield from zip(pages[start:start + len(data)], data)
