@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TODAY, build_in_process, make_repo, write
+from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
 from web import search_index
 import vitrine.build
 from vitrine import search
@@ -145,3 +145,10 @@ def test_the_live_preview_goes_without_the_search_index(repo: Path, monkeypatch)
     assert not (options.out / "pagefind").exists()
     html = (options.out / "recherche" / "index.html").read_text("utf-8")
     assert "Prévisualisation&nbsp;: la recherche n’y est pas disponible" in html
+
+
+def test_a_build_without_search_publishes_every_page_but_no_index(repo: Path) -> None:
+    result = run_cli(repo, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert (repo / "site" / "recherche" / "index.html").is_file()
+    assert (repo / "site" / "laureats").is_dir() and not (repo / "site" / search.BUNDLE).exists()

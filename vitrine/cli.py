@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut : site/)")
     b.add_argument("--base-url", default=None, help="remplace base_url de site.yaml (déploiement de prévisualisation)")
     b.add_argument("--no-cache", action="store_true", help="ignorer .vitrine-cache/ (construction à froid)")
+    b.add_argument("--no-search", action="store_true",
+                   help="sans l'index de recherche (vérification rapide ; la page Recherche ne trouvera rien)")
     b.add_argument("--jobs", type=_jobs_arg, default=None,
                    help="nombre de processus de rendu (par défaut : un par cœur quand il y a beaucoup de pages)")
     c = sub.add_parser("check", help="vérifier le contenu sans rien publier")
@@ -123,7 +125,7 @@ def run_build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = (args.out or root / "site").resolve()
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
-                           use_cache=not args.no_cache, jobs=args.jobs)
+                           use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search)
     report = build(options)
     print_problems(report.warnings)
     if not report.ok:
