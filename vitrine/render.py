@@ -80,7 +80,8 @@ class Renderer:
                                 base_path=urlsplit(site.config.base_url).path or "/",
                                 image_set=self.images.__getitem__, share_image=self.share_image,
                                 site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
-                                feed_title=feed_title(site), filter_index=filter_index)
+                                feed_title=feed_title(site), filter_index=filter_index,
+                                once_per_depth=self._once_per_depth)
         self.markdown = markdown
         self.templates = templates
         self._digests: dict[str, str] = {}
@@ -92,11 +93,23 @@ class Renderer:
             repr((code_digest(), site.shared_digest, site.config.base_url, navigation(site), preview)).encode(),
             digest_size=16).hexdigest()
         self.rendered = 0
+        self._made: dict[tuple, Markup] = {}  # see ``_once_per_depth``
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
         self.rendered += 1
         return template.render(page.context, page_url=page.url, title=page.title).encode("utf-8")
+
+    @jinja2.pass_context
+    def _once_per_depth(self, context: Any, macro: Any, *args: Any) -> Markup:
+        """``macro(*args)``, made once per build for pages at the same depth (a laureate's card appears on
+        every listing that shows it: about seven pages). Records are told apart by identity: they live as long
+        as the build."""
+        key = (macro.name, href(context, ""), *(a if isinstance(a, (str, int)) else id(a) for a in args))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = macro(*args)
+        return made
 
     def fingerprint(self, page: Page) -> str:
         """What the page is made from; equal fingerprints mean equal output."""
