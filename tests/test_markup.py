@@ -48,9 +48,8 @@ MARKDOWN = {
         "## Contacts {: #qui-contacter }", '<h2 id="qui-contacter">Contacts</h2>'),
     "tables, with their alignment": (
         "| Quartier | Lauréats |\n|:--|--:|\n| Noyer Renard | 2 |",
-        '<table>\n<thead>\n<tr>\n<th class="align-left">Quartier</th>\n<th class="align-right">Lauréats</th>\n'
-        '</tr>\n</thead>\n<tbody>\n<tr>\n<td class="align-left">Noyer Renard</td>\n<td class="align-right">2</td>\n'
-        '</tr>\n</tbody>\n</table>'),
+        '<table><thead><tr><th class="align-left">Quartier</th><th class="align-right">Lauréats</th></tr></thead>'
+        '<tbody>\n<tr><td class="align-left">Noyer Renard</td><td class="align-right">2</td></tr>\n</tbody></table>'),
     "typography in text": (
         "Il faut candidater : c'est ouvert !", f"<p>Il faut candidater{NBSP}: c’est ouvert{NNBSP}!</p>"),
     "root links are kept for the renderer to make relative": (
@@ -68,8 +67,8 @@ MARKDOWN = {
     "an anchor can be chosen without the colon": ("## Contacts {#contacts}", '<h2 id="contacts">Contacts</h2>'),
     "the anchor of a heading with emphasis comes from its text": (
         "## Le *jury*", '<h2 id="le-jury">Le <em>jury</em></h2>'),
-    "addresses typed as they are become links": (
-        "Voir https://exemple.fr/projet.", '<p>Voir <a href="https://exemple.fr/projet">https://exemple.fr/projet</a>.</p>'),
+    "addresses between angle brackets become links": (
+        "Voir <https://exemple.fr/projet>.", '<p>Voir <a href="https://exemple.fr/projet">https://exemple.fr/projet</a>.</p>'),
     "strikethrough, as in the git host's preview": ("~~annulé~~ reporté", "<p><del>annulé</del> reporté</p>"),
 }
 
