@@ -15,8 +15,8 @@ Hugo and Eleventy have no incremental ``build``: their rebuilds are a second
 full run of the same command, as their CLIs do. Pelican is measured twice:
 as configured by default, and with its content cache (``CACHE_CONTENT`` and
 ``LOAD_CONTENT_CACHE``; its cold build then fills the cache). Vitrine builds the
-same corpus in the same run (``run.measured``, search index included), unless
-``--no-vitrine``. Each peer's site is checked: a page per laureate and every
+same corpus in the same run (``run.measured``), twice: the pages alone
+(``--no-search``, what the peers make) and with its search index; unless ``--no-vitrine``. Each peer's site is checked: a page per laureate and every
 listing page, or the script stops.
 
 A peer whose program is not found is skipped. None is a dependency of Vitrine;
@@ -421,13 +421,17 @@ def bench_peer(peer: Peer, project: Path, n: int, listings: int, runs: int) -> R
                  lambda html, laureate_pages: check_pages(peer.name, n, listings, html, laureate_pages))
 
 
-def bench_vitrine(root: Path, runs: int) -> Row:
-    """Vitrine on the same corpus, as ``run.py`` measures it (search index included)."""
+def bench_vitrine(root: Path, runs: int, search: bool) -> Row:
+    """Vitrine on the same corpus, as ``run.py`` measures it: the pages alone (``--no-search``, what the peers
+    make), or with its full-text index."""
+    extra = () if search else ("--no-search",)
+
     def build() -> tuple[float, float, float]:
-        run = measured(root)
+        run = measured(root, *extra)
         return run.seconds, run.cpu, run.max_rss_mb
 
-    return bench("Vitrine", root, build, (".vitrine-cache", "site"), root / "site", runs)
+    name = "Vitrine, with its search index" if search else "Vitrine (`--no-search`)"
+    return bench(name, root, build, (".vitrine-cache", "site"), root / "site", runs)
 
 
 def peers(pelican: str | None, eleventy: str | None, hugo: str | None) -> list[Peer]:
@@ -500,7 +504,7 @@ def main() -> None:
             print(f"{peer.name}: {rows[-1].pages} HTML pages, {rows[-1].laureate_pages} laureates", file=sys.stderr,
                   flush=True)
         if not args.no_vitrine:
-            rows.append(bench_vitrine(root, args.runs))
+            rows += [bench_vitrine(root, args.runs, search=False), bench_vitrine(root, args.runs, search=True)]
         print(table(n, rows) + "\n", flush=True)
     print(f"Vitrine's builds are dated {TODAY}; each measured command ran in a fresh timer process.", file=sys.stderr)
 
