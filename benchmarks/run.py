@@ -2,6 +2,7 @@
 """Measure Vitrine on generated corpora of N laureates: what editors wait for, and what it costs.
 
     python benchmarks/run.py [--sizes 1000 4000 10000] [--runs 3] [--work /dev/shm/vitrine-bench] [--json FILE]
+                             [--no-search]
 
 For each N it reports (medians of ``--runs`` runs, wall clock of ``python build.py``
 as an editor runs it, output on tmpfs): cold build (no ``.vitrine-cache/``, no
@@ -137,21 +138,22 @@ def fresh(root: Path) -> None:
         shutil.rmtree(root / leftover, ignore_errors=True)
 
 
-def bench(n: int, work: Path, runs: int) -> dict[str, object]:
+def bench(n: int, work: Path, runs: int, *extra: str) -> dict[str, object]:
+    """Every measure for one N; ``extra`` goes to each ``build`` (e.g. ``--no-search``)."""
     root = prepare(n, work)
     cold = []
     for _ in range(runs):
         fresh(root)
-        cold.append(measured(root))
-    unchanged = [measured(root) for _ in range(runs)]
+        cold.append(measured(root, *extra))
+    unchanged = [measured(root, *extra) for _ in range(runs)]
     one = []
     for k in range(runs):
         edit_laureate(root, k)
-        one.append(measured(root))
+        one.append(measured(root, *extra))
     template = []
     for k in range(runs):
         edit_template(root, k)
-        template.append(measured(root))
+        template.append(measured(root, *extra))
     serve = serve_measured(root, runs)
     files, megabytes = site_size(root / "site")
     every = cold + unchanged + one + template
@@ -203,11 +205,12 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=Path("/dev/shm/vitrine-bench"))
     p.add_argument("--json", type=Path, help="also write the raw results there")
+    p.add_argument("--no-search", action="store_true", help="build without the search index (the pages alone)")
     args = p.parse_args()
     print(f"Machine: {machine()}\n", flush=True)
     results = []
     for n in args.sizes:
-        results.append(bench(n, args.work, args.runs))
+        results.append(bench(n, args.work, args.runs, *(["--no-search"] if args.no_search else [])))
         print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     print(table(results))
     if args.json:
