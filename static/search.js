@@ -1,7 +1,9 @@
-// The search page: full-text search over the laureates and pages with Pagefind, whose index (pagefind/)
-// is made at build time; everything runs in the browser from the site's own files. The filters narrow
-// the laureates with laureats/filtres.json (Pagefind's own filters would make the index differ from one
-// build to the next), pagefind/vitrine-pages.json telling which page each Pagefind result is. The query
+// The search page: full-text search over the laureates and pages with Pagefind, whose index is made at
+// build time, in chunks of pages: the first chunk's bundle (pagefind/) merges the others (pagefind/<chunk>/,
+// listed in pagefind/vitrine-pages.json); everything runs in the browser from the site's own files. The
+// filters narrow the laureates with laureats/filtres.json (Pagefind's own filters would make the index
+// differ from one build to the next), pagefind/vitrine-pages.json telling which page each Pagefind result
+// is. The query
 // and the filters live in the URL (recherche/?q=…&quartier=…), so a search can be shared. Without
 // JavaScript, or when the index cannot be loaded, the page keeps its links to the browsing pages.
 import { FILTERS, card, element, loadLaureates, matches } from "./laureates.js";
@@ -23,9 +25,10 @@ function start(box) {
   // again if the index cannot be loaded (e.g. the site opened from the disk, without a web server).
   fallback.hidden = true;
   form.hidden = false;
+  const settings = { baseUrl: new URL(root, document.baseURI).pathname, excerptLength: 24 };
   const loading = Promise.all([
     import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
-      await pagefind.options({ baseUrl: new URL(root, document.baseURI).pathname, excerptLength: 24 });
+      await pagefind.options(settings);
       await pagefind.init();
       return pagefind;
     }),
@@ -34,12 +37,15 @@ function start(box) {
       return response.json();
     }),
     loadLaureates(box.dataset.index),
-  ]).then(([pagefind, pages, laureates]) => ({
-    pagefind,
-    pages,
-    bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
-    laureates,
-  }));
+  ]).then(async ([pagefind, map, laureates]) => {
+    await Promise.all(map.bundles.map((chunk) => pagefind.mergeIndex(new URL(chunk, bundle).pathname, settings)));
+    return {
+      pagefind,
+      pages: map.pages,
+      bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
+      laureates,
+    };
+  });
   loading.catch(() => {
     form.hidden = true;
     fallback.hidden = false;

@@ -44,7 +44,7 @@ def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site
 
 def test_the_search_page_knows_which_page_each_result_is(small_site: Path) -> None:
     [found] = search_index(small_site, "projet")
-    pages = json.loads((small_site / "pagefind" / "vitrine-pages.json").read_text("utf-8"))
+    pages = json.loads((small_site / "pagefind" / "vitrine-pages.json").read_text("utf-8"))["pages"]
     assert {pages[r["id"]] for r in found["results"]} == {r["url"].lstrip("/") for r in found["results"]}
     assert sorted(pages.values()) == sorted(
         [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "emploi-jeunes", "jardin-partage",
@@ -106,6 +106,55 @@ def test_editing_a_laureate_updates_the_search_index(repo: Path) -> None:
     assert build_in_process(repo).ok
     [found] = search_index(repo / "site", "zythologie")
     assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
+
+
+SEARCHABLE = [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "emploi-jeunes", "jardin-partage",
+                                               "radio-quartier")] + ["accessibilite/", "candidater/", "le-label/",
+                                                                     "mentions-legales/"]
+
+
+def test_editing_a_laureate_re_indexes_only_its_chunk(repo: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+    assert build_in_process(repo).ok
+    indexed = []
+    index = vitrine.build.build_index
+    monkeypatch.setattr(vitrine.build, "build_index", lambda documents: index(indexed.append([d.url for d in documents])
+                                                                                or documents))
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    report = build_in_process(repo)
+    assert report.ok
+    [chunk] = [chunk for chunk in search.plan_chunks(SEARCHABLE) if "laureats/emploi-jeunes/" in chunk.urls]
+    assert indexed == [list(chunk.urls)] and len(chunk.urls) <= 3
+    written = {path for path in report.written if path.startswith("pagefind/")} - {"pagefind/vitrine-pages.json"}
+    assert written and all(path.startswith(chunk.folder) for path in written)
+    [found] = search_index(repo / "site", "zythologie")
+    assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
+
+
+def test_a_rebuild_after_edits_makes_the_search_index_of_a_cold_build(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok
+    for root in (edited, cold):
+        shutil.copy(root / "content" / "laureates" / "cafe-culture.md", root / "content" / "laureates" / "cafe-2.md")
+        (root / "content" / "laureates" / "radio-quartier.md").unlink()
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    bundles = [{p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
+                if p.is_file()} for root in (edited, cold)]
+    assert bundles[0] == bundles[1]
+    assert len(json.loads(bundles[0]["site/pagefind/vitrine-pages.json"])["bundles"]) >= 2
+
+
+def test_chunks_stay_small_and_a_new_page_changes_one_of_them() -> None:
+    urls = [f"laureats/projet-{i}/" for i in range(1000)]
+    chunks = search.plan_chunks(urls, 16)
+    assert sorted(url for chunk in chunks for url in chunk.urls) == sorted(urls)
+    assert max(len(chunk.urls) for chunk in chunks) <= 16 and len(chunks) < 1000 / 4
+    assert [chunk.folder for chunk in chunks[:2]] == ["pagefind/", f"pagefind/{chunks[1].name}/"]
+    for new in ("laureats/nouveau/", "laureats/projet-1000/", "le-label/"):
+        changed = set(search.plan_chunks(urls + [new], 16)) ^ set(chunks)
+        assert len(changed) <= 3  # one chunk replaced, or split in two
 
 
 def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, monkeypatch) -> None:

@@ -6,6 +6,7 @@ JavaScript error fails the test.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from conftest import build_in_process
 from web import browser, serve  # noqa: F401 - fixtures
+from vitrine import search
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -118,6 +120,21 @@ def test_searching_expo_in_the_browser_finds_the_expo_bavarde(shipped_repo: Path
     page.goto(base + "recherche/?q=expo&quartier=noyer-renard")
     results.first.locator("a").click()
     expect(page).to_have_url(base + "laureats/l-expo-bavarde/")
+    assert page.problems == []
+
+
+def test_a_search_finds_pages_of_three_chunks_of_the_index(repo: Path, serve, page, monkeypatch) -> None:  # noqa: F811
+    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+    assert build_in_process(repo).ok
+    found = {"laureats/cafe-culture/": "Café culture", "laureats/jardin-partage/": "Jardin partagé",
+             "laureats/radio-quartier/": "Radio de quartier"}
+    chunks = search.plan_chunks(json.loads((repo / "site" / "pagefind" / "vitrine-pages.json").read_text())["pages"]
+                                .values())
+    assert len({chunk.folder for chunk in chunks if set(chunk.urls) & found.keys()}) == 3  # the first one, two merged
+    page.goto(serve(repo / "site", "/label/") + "recherche/?q=culture")
+    results = page.locator("[data-search-results] > li h2")
+    expect(results).to_have_count(3)
+    assert sorted(results.all_inner_texts()) == sorted(found.values())
     assert page.problems == []
 
 

@@ -1,28 +1,42 @@
-"""Full-text search: the Pagefind index of the searchable pages, as ordinary outputs.
+"""Full-text search: Pagefind indexes of the searchable pages, as ordinary outputs.
 
-The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package
-ships, in its ``--service`` mode: pages go in as HTML from memory, the bundle's
-files come back as bytes, and ``write_site`` publishes them with the rest of
-the site (before the atomic swap, hard-linking what did not change).
+The searchable pages are split into chunks of at most ``CHUNK_PAGES`` pages
+(``plan_chunks``), each indexed on its own: one Pagefind bundle per chunk, so an
+edit re-indexes one chunk, not the site, and no Pagefind process grows with the
+site (indexing holds every word of its pages: ~150 kB each). The search page
+loads the first chunk's bundle, published at ``pagefind/`` with Pagefind's
+JavaScript and WebAssembly, and merges the others (``pagefind/<chunk>/``) with
+Pagefind's multisite API (``mergeIndex``); ``pagefind/vitrine-pages.json`` lists
+them, and which page each search result is.
 
+A chunk is a range of hashes of the pages' URLs: the pages whose hash starts
+with the same bits, split in two by the next bit while they are more than
+``CHUNK_PAGES``. Chunks are thus a function of the set of pages alone (a cold
+build and a rebuild make the same ones), and adding or removing a page changes
+one chunk, or splits one, or merges two.
+
+The indexes are made by the ``pagefind`` binary that the ``pagefind[bin]``
+package ships, in its ``--service`` mode: pages go in as HTML from memory, the
+bundle's files come back as bytes, and ``write_site`` publishes them with the
+rest of the site (before the atomic swap, hard-linking what did not change).
 We speak the service's protocol (base64 JSON messages ending with ``,``, the
 one the package's ``PagefindIndex`` speaks) instead of calling ``PagefindIndex``
-itself: that client waits 100 ms after every response, i.e. more than six
-minutes for 4,000 laureates. Here all pages are streamed at once.
+itself: that client waits 100 ms after every response. Here all the pages of a
+chunk are streamed at once.
 
 Pagefind splits words at the ASCII apostrophe but not at the typographic one
 French typography puts everywhere, so « l’expo » would not be found by
 « expo »: the pages are indexed with ASCII apostrophes (the search page puts
 the typographic ones back when it shows results).
 
-Indexing costs a few milliseconds per page, so the bundle is cached in
-``.vitrine-cache/pagefind/<key>/`` under a key made of the searchable pages'
-fingerprints: a build whose searchable pages did not change reuses it.
+Indexing costs a few milliseconds per page, so each chunk's bundle is cached in
+``.vitrine-cache/pagefind/<key>/`` under a key made of its pages' fingerprints.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import gzip
 import hashlib
 import json
@@ -34,16 +48,21 @@ import threading
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Iterable, Mapping
 
 BUNDLE = "pagefind"
-# Bump when what we send to Pagefind changes in a way fingerprints do not show.
-INDEX_VERSION = "1"
+# Bump when what we send to Pagefind, or how its bundles are laid out, changes in a way fingerprints do not show.
+INDEX_VERSION = "2"
+# The most pages in one chunk: what one edit re-indexes (about 5 ms of Pagefind per page), and what the
+# search page merges (one bundle per chunk, a few small requests each: ~45 bundles for 4,000 pages).
+CHUNK_PAGES = 128
+HASH_BITS = 64
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
+# Pagefind's JavaScript and WebAssembly: the same in every bundle, published once, with the first chunk.
+RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
+PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: the merged bundles, and which page each search result is
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
-KEPT_BUNDLES = 3  # cached bundles kept, e.g. for site/ and a preview folder
 SILENCE_LIMIT = 600  # seconds without a word from Pagefind before giving up (indexing 10,000 pages takes less)
 
 
@@ -57,8 +76,81 @@ class Document:
     html: str
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Searchable pages indexed together: those whose URL's hash starts with the bits ``name``."""
+
+    name: str  # "" when there is one chunk
+    folder: str  # where its bundle is published: "pagefind/" for the first chunk, else "pagefind/<name>/"
+    urls: tuple[str, ...]  # sorted
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What Pagefind made of a chunk: its files by name in the bundle, and the page of each result id."""
+
+    files: dict[str, bytes]
+    pages: dict[str, str]
+
+
+def plan_chunks(urls: Iterable[str], limit: int | None = None) -> list[Chunk]:
+    """The chunks of the searchable pages ``urls``: at most ``limit`` (``CHUNK_PAGES``) pages each, the first
+    one at ``pagefind/``. No page gives one chunk (an empty index: the search page loads, and finds nothing).
+    """
+    limit = limit or CHUNK_PAGES
+    hashed = sorted((_url_hash(url), url) for url in urls)
+    hashes = [h for h, _ in hashed]
+    ranges: list[tuple[str, int, int]] = []
+
+    def split(prefix: str, start: int, end: int) -> None:
+        if end - start <= limit or len(prefix) == HASH_BITS:
+            ranges.append((prefix, start, end))
+            return
+        bit = 1 << (HASH_BITS - len(prefix) - 1)
+        middle = bisect.bisect_left(hashes, (int(prefix, 2) << (HASH_BITS - len(prefix)) if prefix else 0) | bit,
+                                    start, end)
+        for half, (a, b) in (("0", (start, middle)), ("1", (middle, end))):
+            if b > a:
+                split(prefix + half, a, b)
+
+    split("", 0, len(hashed))
+    if not ranges:
+        ranges.append(("", 0, 0))
+    return [Chunk(name, f"{BUNDLE}/" if i == 0 else f"{BUNDLE}/{name}/",
+                  tuple(sorted(url for _, url in hashed[start:end])))
+            for i, (name, start, end) in enumerate(ranges)]
+
+
+def _url_hash(url: str) -> int:
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=HASH_BITS // 8).digest(), "big")
+
+
+def chunk_folder(path: str) -> str:
+    """The folder of the chunk that the bundle file ``path`` (``pagefind/…``) belongs to."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] and set(parts[1]) <= {"0", "1"}:
+        return f"{BUNDLE}/{parts[1]}/"
+    return f"{BUNDLE}/"
+
+
+def published(chunk: Chunk, names: Iterable[str]) -> list[str]:
+    """The names of a chunk's bundle files that are published: Pagefind's runtime only with the first chunk."""
+    first = chunk.folder == f"{BUNDLE}/"
+    return sorted(name for name in names if first or not name.startswith(RUNTIME_FILES))
+
+
+def search_map(chunks: list[Chunk], pages: Iterable[dict[str, str]]) -> bytes:
+    """``pagefind/vitrine-pages.json``: the bundles the search page merges into the first one, and the page
+    (site-root-relative URL) of each Pagefind result id."""
+    merged: dict[str, str] = {}
+    for chunk_pages in pages:
+        merged.update(chunk_pages)
+    bundles = [chunk.folder.removeprefix(f"{BUNDLE}/") for chunk in chunks[1:]]
+    return json.dumps({"bundles": bundles, "pages": merged}, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
 def index_key(entries: Iterable[tuple[str, str]]) -> str:
-    """The cache key of a bundle: (url, fingerprint) of every searchable page, and Pagefind's version."""
+    """The cache key of a chunk's bundle: (url, fingerprint) of its pages, and Pagefind's version."""
     h = hashlib.blake2b(f"{INDEX_VERSION}\0{pagefind_version()}".encode(), digest_size=16)
     for url, fingerprint in entries:
         h.update(f"\0{url}\0{fingerprint}".encode())
@@ -85,8 +177,8 @@ def pagefind_executable() -> Path:
     return Path(found)
 
 
-def build_index(documents: Iterable[Document]) -> dict[str, bytes]:
-    """Index ``documents`` with Pagefind; return the bundle's files by output path (``pagefind/…``)."""
+def build_index(documents: Iterable[Document]) -> Bundle:
+    """Index ``documents`` with Pagefind; return the bundle's files by name in the bundle, and its pages."""
     with _Service(pagefind_executable()) as service:
         index_id = service.call({"type": "NewIndex", "config": {}})["index_id"]
         docs = list(documents)
@@ -96,13 +188,11 @@ def build_index(documents: Iterable[Document]) -> dict[str, bytes]:
             if response.get("type") != "IndexedFile":
                 raise SearchIndexError(f"Pagefind a refusé la page /{doc.url} : {response.get('message', response)}")
         made = service.call({"type": "GetFiles", "index_id": index_id})["files"]
-    files = {f"{BUNDLE}/{f['path']}": base64.b64decode(f["content"]) for f in made
-             if not f["path"].startswith(UNUSED_FILES)}
-    files[PAGES] = json.dumps(page_ids(files), sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return files
+    files = {f["path"]: base64.b64decode(f["content"]) for f in made if not f["path"].startswith(UNUSED_FILES)}
+    return Bundle(files, page_ids(files))
 
 
-def page_ids(files: dict[str, bytes]) -> dict[str, str]:
+def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
     """Pagefind's id of each page (its fragment's name, what a search result carries) → its URL.
 
     The search page filters laureates itself with this: Pagefind's own filters would make the bundle
@@ -110,7 +200,7 @@ def page_ids(files: dict[str, bytes]) -> dict[str, str]:
     """
     ids = {}
     for path, data in files.items():
-        if path.startswith(f"{BUNDLE}/fragment/"):
+        if path.startswith("fragment/"):
             try:
                 fragment = json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))
             except (OSError, ValueError) as exc:
@@ -207,45 +297,55 @@ def _encode(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
 
 
+@dataclass(frozen=True)
+class CachedBundle:
+    files: dict[str, Path]  # by name in the bundle
+    pages: dict[str, str]
+
+
 class BundleCache:
-    """Finished bundles in ``.vitrine-cache/pagefind/<key>/``, the newest few kept."""
+    """Finished bundles in ``.vitrine-cache/pagefind/<key>/``: those of the last build, and as many others
+    (the previous versions of edited chunks, another output folder's), the most recently used."""
 
     def __init__(self, cache_dir: Path | None):
         self.root = cache_dir / BUNDLE if cache_dir else None
 
-    def get(self, key: str) -> dict[str, Path] | None:
-        """The cached files of ``key`` by output path, or None when absent or incomplete."""
+    def get(self, key: str) -> CachedBundle | None:
+        """The cached bundle of ``key``, or None when absent or incomplete."""
         if self.root is None:
             return None
         folder = self.root / key
         try:
-            names = json.loads((folder / "files.json").read_text("utf-8"))
-        except (OSError, ValueError):
+            manifest = json.loads((folder / "bundle.json").read_text("utf-8"))
+            files = {name: folder / "files" / name for name in manifest["files"]}
+            pages = dict(manifest["pages"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        files = {name: folder / name for name in names}
         if not all(path.is_file() for path in files.values()):
             return None
         os.utime(folder)  # most recently used
-        return files
+        return CachedBundle(files, pages)
 
-    def put(self, key: str, files: dict[str, bytes]) -> None:
+    def put(self, key: str, bundle: Bundle) -> None:
         if self.root is None:
             return
         folder = self.root / key
-        tmp = self.root / f".{key}.{os.getpid()}.tmp"
+        tmp = self.root / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        for name, data in files.items():
-            path = tmp / name
+        for name, data in bundle.files.items():
+            path = tmp / "files" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        (tmp / "files.json").write_text(json.dumps(sorted(files)), "utf-8")
+        (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
+                                                    sort_keys=True), "utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
-        self._prune()
 
-    def _prune(self) -> None:
-        assert self.root is not None
-        bundles = sorted((p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                         key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in bundles[KEPT_BUNDLES:]:
+    def prune(self, used: set[str]) -> None:
+        """Keep the bundles ``used`` by this build, and as many others, the most recently used."""
+        if self.root is None or not self.root.is_dir():
+            return
+        others = sorted((p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                         and p.name not in used), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in others[len(used):]:
             shutil.rmtree(old, ignore_errors=True)
