@@ -26,26 +26,23 @@ function start(box) {
   fallback.hidden = true;
   form.hidden = false;
   const settings = { baseUrl: new URL(root, document.baseURI).pathname, excerptLength: 24 };
-  const loading = Promise.all([
-    import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
-      await pagefind.options(settings);
-      await pagefind.init();
-      return pagefind;
-    }),
-    fetch(new URL("vitrine-pages.json", bundle)).then((response) => {
-      if (!response.ok) throw new Error(response.status);
-      return response.json();
-    }),
-    loadLaureates(box.dataset.index),
-  ]).then(async ([pagefind, map, laureates]) => {
-    await Promise.all(map.bundles.map((chunk) => pagefind.mergeIndex(new URL(chunk, bundle).pathname, settings)));
-    return {
-      pagefind,
-      pages: map.pages,
-      bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
-      laureates,
-    };
+  const chunks = fetch(new URL("vitrine-pages.json", bundle)).then((response) => {
+    if (!response.ok) throw new Error(response.status);
+    return response.json();
   });
+  const engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+    await pagefind.options(settings);
+    await pagefind.init();
+    const { bundles } = await chunks;
+    await Promise.all(bundles.map((chunk) => pagefind.mergeIndex(new URL(chunk, bundle).pathname, settings)));
+    return pagefind;
+  });
+  const loading = Promise.all([engine, chunks, loadLaureates(box.dataset.index)]).then(([pagefind, map, laureates]) => ({
+    pagefind,
+    pages: map.pages,
+    bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
+    laureates,
+  }));
   loading.catch(() => {
     form.hidden = true;
     fallback.hidden = false;
