@@ -87,7 +87,7 @@ def test_search_page_says_what_to_do_without_javascript(small_site: Path) -> Non
 def test_a_search_index_is_not_rebuilt_when_no_searchable_page_changed(repo: Path, monkeypatch) -> None:
     shutil.copytree(REPO / "templates", repo / "templates")
     assert build_in_process(repo).ok
-    monkeypatch.setattr(vitrine.build, "build_index", _must_not_index)
+    monkeypatch.setattr(search, "build_index", _must_not_index)
     again = build_in_process(repo)
     assert again.ok and again.written == ()
     themes = repo / "templates" / "themes.html"
@@ -117,8 +117,8 @@ def test_editing_a_laureate_re_indexes_only_its_chunk(repo: Path, monkeypatch) -
     monkeypatch.setattr(search, "CHUNK_PAGES", 3)
     assert build_in_process(repo).ok
     indexed = []
-    index = vitrine.build.build_index
-    monkeypatch.setattr(vitrine.build, "build_index", lambda documents: index(indexed.append([d.url for d in documents])
+    index = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda documents: index(indexed.append([d.url for d in documents])
                                                                                 or documents))
     laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
     laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
@@ -188,7 +188,7 @@ def test_a_silent_pagefind_fails_the_build_instead_of_hanging_it(tmp_path: Path,
 
 
 def test_the_live_preview_goes_without_the_search_index(repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr(vitrine.build, "build_index", _must_not_index)
+    monkeypatch.setattr(search, "build_index", _must_not_index)
     options = Preview(repo, lambda: TODAY)._options()
     assert build(options).ok
     assert not (options.out / "pagefind").exists()

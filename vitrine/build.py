@@ -18,7 +18,6 @@ import itertools
 import json
 import os
 import pickle
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -36,16 +35,13 @@ from .markup import MarkdownCache, options_key
 from .model import Site
 from .pages import Page, plan_pages
 from .render import Renderer, code_digest, render_pages, template_environment
-from .search import BUNDLE, INDEX_VERSION, Bundle, BundleCache, CachedBundle, Chunk, Document, SearchIndexError
-from .search import PAGES as SEARCH_MAP
-from .search import build_index, chunk_folder, index_key, page_ids, plan_chunks, published, search_map
+from .search import BUNDLE, INDEX_VERSION, BundleCache, SearchIndex, SearchIndexError
 from .validate import validate
 from .write import Output, Product, existing_files, publication_lock, recover, write_site
 
 CACHE_DIR = ".vitrine-cache"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
 RECORD_VERSION = 2
-INDEXERS = 2  # Pagefind processes at a time: one per core, with the bundles bounded in size
 
 
 def theme_dir(root: Path, name: str) -> Path:
@@ -170,12 +166,14 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
         kept = {path for path, fingerprint in fingerprints.items()
                 if _up_to_date(options.out / path, state.record.outputs.get(path), fingerprint)}
         stale = [page for page in plan.pages if page.output not in kept]
-        index = SearchIndex(plan.pages, fingerprints, state, options) if options.search else None
+        if options.search:
+            index = SearchIndex(plan.pages, fingerprints, _bundle_files_as_recorded(options.out, state.record),
+                                state.bundles, options.out)
         outputs = itertools.chain(
             (Output(path) for path in sorted(kept)),
-            (product.make() for product in products if product.path not in kept),
-            (index.keep(output) if index else output
+            (index.keep(output) if index else output  # pages first: search chunks are indexed meanwhile
              for output in rendered_outputs(index.order(stale) if index else stale, renderer, options.jobs)),
+            (product.make() for product in products if product.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, images.sets))
         written = write_site(options.out, outputs)
@@ -204,133 +202,6 @@ def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) ->
         yield Output(page.output, data)
 
 
-class SearchIndex:
-    """The search bundles, one per chunk of searchable pages (``search.plan_chunks``): each one kept from the
-    previous site, taken from the cache, or made anew when one of its pages changed. Pages of chunks to index
-    are rendered first, chunk after chunk, and a chunk is indexed as soon as its pages are, by up to
-    ``INDEXERS`` Pagefind processes at a time, while the other pages are rendered and written."""
-
-    def __init__(self, pages: tuple[Page, ...], fingerprints: dict[str, str], state: BuildState,
-                 options: BuildOptions):
-        searchable = {page.url: page for page in pages if page.searchable}
-        recorded: dict[str, dict[str, list]] = {}  # chunk folder → its files the last build wrote, as recorded
-        for path, entry in state.record.outputs.items():
-            if path.startswith(BUNDLE + "/") and path != SEARCH_MAP:
-                recorded.setdefault(chunk_folder(path), {})[path] = entry
-        self.state, self.out = state, options.out
-        self.chunks = [_ChunkIndex(chunk, [searchable[url] for url in chunk.urls], fingerprints,
-                                   recorded.get(chunk.folder, {}), state, options.out)
-                       for chunk in plan_chunks(searchable)]
-        self.map_key = index_key((chunk.chunk.folder, chunk.key) for chunk in self.chunks)
-        entry = state.record.outputs.get(SEARCH_MAP)
-        self.map_kept = bool(entry) and entry[0] == self.map_key and _stat(options.out / SEARCH_MAP) == entry[1:]
-        self.fingerprints: dict[str, str] = {}  # bundle file → key of what made it, for the record
-        self._waiting: dict[str, _ChunkIndex] = {}  # page output → its chunk, to index once rendered
-        self._indexers: ThreadPoolExecutor | None = None
-
-    def order(self, stale: list[Page]) -> list[Page]:
-        """``stale`` with the pages of chunks to index first, chunk after chunk."""
-        stale_outputs = {page.output for page in stale}
-        first = []
-        for chunk in self.chunks:
-            if chunk.needed:
-                rendered = [page for page in chunk.pages if page.output in stale_outputs]
-                chunk.waiting = {page.output for page in rendered}
-                self._waiting.update((page.output, chunk) for page in rendered)
-                first += rendered
-        taken = set(self._waiting)
-        return first + [page for page in stale if page.output not in taken]
-
-    def keep(self, output: Output) -> Output:
-        """Note a rendered page; once a chunk's pages are all rendered, start indexing it."""
-        chunk = self._waiting.pop(output.path, None)
-        if chunk is not None and output.data is not None:
-            chunk.made[output.path] = output.data
-            chunk.waiting.discard(output.path)
-            if not chunk.waiting:
-                self._start(chunk)
-        return output
-
-    def _start(self, chunk: "_ChunkIndex") -> None:
-        if self._indexers is None:
-            self._indexers = ThreadPoolExecutor(INDEXERS, thread_name_prefix="pagefind")
-        chunk.job = self._indexers.submit(chunk.index, self.out)
-
-    def outputs(self) -> Iterator[Output]:
-        """Runs once every page was handed to the writer: the pages it did not render are still in ``out``."""
-        for chunk in self.chunks:
-            if chunk.needed and chunk.job is None:  # none of its pages changed, but its bundle is gone
-                self._start(chunk)
-        for chunk in self.chunks:
-            for output in chunk.outputs(self.state.bundles):
-                self.fingerprints[output.path] = chunk.key
-                yield output
-        self.fingerprints[SEARCH_MAP] = self.map_key
-        if self.map_kept:
-            yield Output(SEARCH_MAP)
-        else:
-            yield Output(SEARCH_MAP, search_map([c.chunk for c in self.chunks],
-                                                (c.pages_map(self.state.bundles, self.out) for c in self.chunks)))
-        self.state.bundles.prune({chunk.key for chunk in self.chunks})
-
-    def close(self) -> None:
-        """Stop indexing (after an error elsewhere): chunks not started are dropped, running ones awaited."""
-        if self._indexers is not None:
-            self._indexers.shutdown(wait=True, cancel_futures=True)
-
-
-class _ChunkIndex:
-    """One chunk's bundle in this build: kept from the previous site, taken from the cache, or made."""
-
-    def __init__(self, chunk: Chunk, pages: list[Page], fingerprints: dict[str, str], recorded: dict[str, list],
-                 state: BuildState, out: Path):
-        self.chunk, self.pages = chunk, pages
-        self.key = index_key((page.url, fingerprints[page.output]) for page in pages)
-        kept = bool(recorded) and all(entry[0] == self.key and _stat(out / path) == entry[1:]
-                                      for path, entry in recorded.items())
-        self.previous = sorted(recorded) if kept else []  # its files in ``out``, as the last build left them
-        self.cached: CachedBundle | None = None if kept else state.bundles.get(self.key)
-        self.waiting: set[str] = set()  # its pages still to be rendered
-        self.made: dict[str, bytes] = {}  # its pages rendered by this build
-        self.job: Future[Bundle] | None = None
-        self.bundle: Bundle | None = None
-
-    @property
-    def needed(self) -> bool:
-        return not self.previous and self.cached is None
-
-    def index(self, out: Path) -> Bundle:
-        """Runs in an indexing thread: the pages rendered by this build, the others read from ``out``."""
-        documents = [Document(page.url, (self.made.pop(page.output, None) or (out / page.output).read_bytes())
-                              .decode("utf-8")) for page in self.pages]
-        return build_index(documents)
-
-    def outputs(self, bundles: BundleCache) -> Iterator[Output]:
-        folder = self.chunk.folder
-        if self.previous:
-            yield from (Output(path) for path in self.previous)
-        elif self.cached is not None:
-            files = self.cached.files
-            yield from (Output(folder + name, copy_from=files[name]) for name in published(self.chunk, files))
-        else:
-            assert self.job is not None
-            self.bundle = self.job.result()
-            bundles.put(self.key, self.bundle)
-            files = self.bundle.files
-            yield from (Output(folder + name, files[name]) for name in published(self.chunk, files))
-
-    def pages_map(self, bundles: BundleCache, out: Path) -> dict[str, str]:
-        """Which page each of its results is: from its bundle, else from its files in ``out``."""
-        if self.bundle is not None:
-            return self.bundle.pages
-        cached = self.cached or bundles.get(self.key)
-        if cached is not None:
-            return cached.pages
-        prefix = self.chunk.folder + "fragment/"
-        return page_ids({path.removeprefix(self.chunk.folder): (out / path).read_bytes()
-                         for path in self.previous if path.startswith(prefix)})
-
-
 def data_products(site: Site) -> list[Product]:
     """The feed and the open-data files: made from every published laureate and the shared settings."""
     h = hashlib.blake2b(digest_size=16)
@@ -344,6 +215,12 @@ def data_products(site: Site) -> list[Product]:
 
 def _made(path: str, make: Callable[[], bytes]) -> Output:
     return Output(path, make())
+
+
+def _bundle_files_as_recorded(out: Path, record: Record) -> dict[str, str]:
+    """The search bundles' files the last build wrote → what they were made from, or "" when no longer as written."""
+    return {path: entry[0] if _stat(f"{out}/{path}") == entry[1:] else ""
+            for path, entry in record.outputs.items() if path.startswith(BUNDLE + "/")}
 
 
 def _up_to_date(path: Path, previous: list | None, fingerprint: str) -> bool:

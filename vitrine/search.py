@@ -44,11 +44,16 @@ import os
 import select
 import shutil
 import subprocess
+import tempfile
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
+from typing import IO, Iterable, Iterator, Mapping, Sequence
+
+from .pages import Page
+from .write import Output
 
 BUNDLE = "pagefind"
 # Bump when what we send to Pagefind, or how its bundles are laid out, changes in a way fingerprints do not show.
@@ -63,6 +68,7 @@ UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui."
 RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: the merged bundles, and which page each search result is
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
+INDEXERS = 2  # Pagefind processes at a time (a chunk each)
 SILENCE_LIMIT = 600  # seconds without a word from Pagefind before giving up (indexing 10,000 pages takes less)
 
 
@@ -253,14 +259,13 @@ class _Service:
         """Send every request, from a thread so that neither pipe can fill up, and return one response each."""
         first = self.next_id + 1
         self.next_id += len(payloads)
-        messages = [_encode(first + i, payload) for i, payload in enumerate(payloads)]
         stdin = self.process.stdin
         assert stdin is not None
 
         def send() -> None:
             try:
-                for message in messages:
-                    stdin.write(message)
+                for i, payload in enumerate(payloads):  # encoded one by one: a page's message at a time in memory
+                    stdin.write(_encode(first + i, payload))
                 stdin.flush()
             except OSError:
                 pass  # Pagefind stopped: reading its output says so
@@ -312,19 +317,31 @@ class BundleCache:
 
     def get(self, key: str) -> CachedBundle | None:
         """The cached bundle of ``key``, or None when absent or incomplete."""
-        if self.root is None:
+        manifest = self._manifest(key)
+        if manifest is None:
             return None
-        folder = self.root / key
-        try:
-            manifest = json.loads((folder / "bundle.json").read_text("utf-8"))
-            files = {name: folder / "files" / name for name in manifest["files"]}
-            pages = dict(manifest["pages"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        folder = self.root / key  # type: ignore[operator]
+        files = {name: folder / "files" / name for name in manifest["files"]}
         if not all(path.is_file() for path in files.values()):
             return None
         os.utime(folder)  # most recently used
-        return CachedBundle(files, pages)
+        return CachedBundle(files, manifest["pages"])
+
+    def pages(self, key: str) -> dict[str, str] | None:
+        """Which page each result of the cached bundle ``key`` is (its files unchecked), or None."""
+        manifest = self._manifest(key)
+        return manifest["pages"] if manifest else None
+
+    def _manifest(self, key: str) -> dict | None:
+        if self.root is None:
+            return None
+        try:
+            manifest = json.loads((self.root / key / "bundle.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(manifest, dict) and isinstance(manifest.get("files"), list) \
+            and isinstance(manifest.get("pages"), dict)
+        return manifest if ok else None
 
     def put(self, key: str, bundle: Bundle) -> None:
         if self.root is None:
@@ -349,3 +366,148 @@ class BundleCache:
                          and p.name not in used), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in others[len(used):]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+class SearchIndex:
+    """The search bundles of a build, one per chunk of searchable pages: each one kept from the previous site,
+    taken from the cache, or made anew when one of its pages changed.
+
+    Pages of chunks to index are rendered first, chunk after chunk (``order``); a chunk is indexed as soon as
+    its pages are (``keep``), by up to ``INDEXERS`` Pagefind processes at a time, while the other pages are
+    rendered and written; ``outputs`` then hands the bundles to the writer. Rendered pages wait for their
+    chunk's turn in a temporary file, not in memory: a cold build renders faster than Pagefind indexes.
+    """
+
+    def __init__(self, pages: Sequence[Page], fingerprints: Mapping[str, str], recorded: Mapping[str, str],
+                 bundles: BundleCache, out: Path):
+        """``recorded``: the bundle files the last build wrote into ``out`` → their key ("" if changed since)."""
+        searchable = {page.url: page for page in pages if page.searchable}
+        by_folder: dict[str, dict[str, str]] = {}
+        for path, key in recorded.items():
+            if path != PAGES:
+                by_folder.setdefault(chunk_folder(path), {})[path] = key
+        self.bundles, self.out = bundles, out
+        self.chunks = [_ChunkIndex(chunk, [searchable[url] for url in chunk.urls], fingerprints,
+                                   by_folder.get(chunk.folder, {}), bundles)
+                       for chunk in plan_chunks(searchable)]
+        self.map_key = index_key((chunk.chunk.folder, chunk.key) for chunk in self.chunks)
+        self.map_kept = recorded.get(PAGES) == self.map_key
+        self.fingerprints: dict[str, str] = {}  # bundle file → key of what made it, for the build's record
+        self._waiting: dict[str, _ChunkIndex] = {}  # page output → its chunk, to index once rendered
+        self._indexers: ThreadPoolExecutor | None = None
+        self._spill: IO[bytes] | None = None
+        self._spilled = 0  # bytes written to the spill file
+
+    def order(self, stale: list[Page]) -> list[Page]:
+        """``stale`` with the pages of chunks to index first, chunk after chunk."""
+        stale_outputs = {page.output for page in stale}
+        first = []
+        for chunk in self.chunks:
+            if chunk.needed:
+                rendered = [page for page in chunk.pages if page.output in stale_outputs]
+                chunk.waiting = {page.output for page in rendered}
+                self._waiting.update((page.output, chunk) for page in rendered)
+                first += rendered
+        return first + [page for page in stale if page.output not in self._waiting]
+
+    def keep(self, output: Output) -> Output:
+        """Note a rendered page; once a chunk's pages are all rendered, start indexing it."""
+        chunk = self._waiting.pop(output.path, None)
+        if chunk is not None and output.data is not None:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryFile(dir=self.out.parent, prefix=f".{self.out.name}.search.")
+            chunk.spilled[output.path] = (self._spilled, len(output.data))
+            self._spill.write(output.data)
+            self._spilled += len(output.data)
+            chunk.waiting.discard(output.path)
+            if not chunk.waiting:
+                self._start(chunk)
+        return output
+
+    def _start(self, chunk: "_ChunkIndex") -> None:
+        if self._indexers is None:
+            self._indexers = ThreadPoolExecutor(INDEXERS, thread_name_prefix="pagefind")
+        if self._spill is not None:
+            self._spill.flush()
+        chunk.job = self._indexers.submit(chunk.index, self.out, self._spill)
+
+    def outputs(self) -> Iterator[Output]:
+        """Runs once every page was handed to the writer: the pages it did not render are still in ``out``."""
+        for chunk in self.chunks:
+            if chunk.needed and chunk.job is None:  # none of its pages changed, but its bundle is gone
+                self._start(chunk)
+        for chunk in self.chunks:
+            for output in chunk.outputs(self.bundles):
+                self.fingerprints[output.path] = chunk.key
+                yield output
+        self.fingerprints[PAGES] = self.map_key
+        if self.map_kept:
+            yield Output(PAGES)
+        else:
+            yield Output(PAGES, search_map([c.chunk for c in self.chunks],
+                                           (c.pages_map(self.bundles, self.out) for c in self.chunks)))
+        self.bundles.prune({chunk.key for chunk in self.chunks})
+
+    def close(self) -> None:
+        """After the build, or an error: chunks not started are dropped, running ones awaited."""
+        if self._indexers is not None:
+            self._indexers.shutdown(wait=True, cancel_futures=True)
+        if self._spill is not None:
+            self._spill.close()
+
+
+class _ChunkIndex:
+    """One chunk's bundle in this build: kept from the previous site, taken from the cache, or made."""
+
+    def __init__(self, chunk: Chunk, pages: list[Page], fingerprints: Mapping[str, str],
+                 recorded: dict[str, str], bundles: BundleCache):
+        self.chunk, self.pages = chunk, pages
+        self.key = index_key((page.url, fingerprints[page.output]) for page in pages)
+        kept = bool(recorded) and all(key == self.key for key in recorded.values())
+        self.previous = sorted(recorded) if kept else []  # its files in ``out``, as the last build left them
+        self.cached = None if kept else bundles.get(self.key)
+        self.waiting: set[str] = set()  # its pages still to be rendered
+        self.spilled: dict[str, tuple[int, int]] = {}  # its rendered pages: (offset, size) in the spill file
+        self.job: Future[Bundle] | None = None
+        self.bundle: Bundle | None = None
+
+    @property
+    def needed(self) -> bool:
+        return not self.previous and self.cached is None
+
+    def index(self, out: Path, spill: IO[bytes] | None) -> Bundle:
+        """Runs in an indexing thread: the pages rendered by this build, the others read from ``out``."""
+        documents = []
+        for page in self.pages:
+            if page.output in self.spilled:
+                offset, size = self.spilled[page.output]
+                data = os.pread(spill.fileno(), size, offset)  # type: ignore[union-attr]
+            else:
+                data = (out / page.output).read_bytes()
+            documents.append(Document(page.url, data.decode("utf-8")))
+        return build_index(documents)
+
+    def outputs(self, bundles: BundleCache) -> Iterator[Output]:
+        folder = self.chunk.folder
+        if self.previous:
+            yield from (Output(path) for path in self.previous)
+        elif self.cached is not None:
+            files = self.cached.files
+            yield from (Output(folder + name, copy_from=files[name]) for name in published(self.chunk, files))
+        else:
+            assert self.job is not None
+            self.bundle = self.job.result()
+            bundles.put(self.key, self.bundle)
+            made = self.bundle.files
+            yield from (Output(folder + name, made[name]) for name in published(self.chunk, made))
+
+    def pages_map(self, bundles: BundleCache, out: Path) -> dict[str, str]:
+        """Which page each of its results is: from its bundle, else from its files in ``out``."""
+        if self.bundle is not None:
+            return self.bundle.pages
+        pages = self.cached.pages if self.cached else bundles.pages(self.key)
+        if pages is not None:
+            return pages
+        prefix = self.chunk.folder + "fragment/"
+        return page_ids({path.removeprefix(self.chunk.folder): (out / path).read_bytes()
+                         for path in self.previous if path.startswith(prefix)})
