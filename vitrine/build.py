@@ -169,10 +169,11 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
         if options.search:
             index = SearchIndex(plan.pages, fingerprints, _bundle_files_as_recorded(options.out, state.record),
                                 state.bundles, options.out)
+        pages = (index.interleave(rendered_outputs(index.order(stale), renderer, options.jobs)) if index
+                 else rendered_outputs(stale, renderer, options.jobs))
         outputs = itertools.chain(
             (Output(path) for path in sorted(kept)),
-            (index.keep(output) if index else output  # pages first: search chunks are indexed meanwhile
-             for output in rendered_outputs(index.order(stale) if index else stale, renderer, options.jobs)),
+            pages,  # before the products, which are made while search chunks are indexed
             (product.make() for product in products if product.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, images.sets))

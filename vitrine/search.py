@@ -46,11 +46,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import IO, Iterable, Iterator, Mapping, Sequence
+from typing import IO
 
 from .pages import Page
 from .write import Output
@@ -183,16 +184,19 @@ def pagefind_executable() -> Path:
     return Path(found)
 
 
-def build_index(documents: Iterable[Document]) -> Bundle:
-    """Index ``documents`` with Pagefind; return the bundle's files by name in the bundle, and its pages."""
+def build_index(documents: Sequence[Document]) -> Bundle:
+    """Index ``documents`` with Pagefind; return the bundle's files by name in the bundle, and its pages.
+
+    Each document is taken from ``documents`` when it is sent, so a lazy sequence holds one at a time.
+    """
     with _Service(pagefind_executable()) as service:
         index_id = service.call({"type": "NewIndex", "config": {}})["index_id"]
-        docs = list(documents)
-        requests = [{"type": "AddFile", "index_id": index_id, "url": "/" + d.url, "file_contents": indexable(d.html),
-                     "file_path": None} for d in docs]
-        for doc, response in zip(docs, service.call_all(requests)):
+        requests = ({"type": "AddFile", "index_id": index_id, "url": "/" + d.url, "file_contents": indexable(d.html),
+                     "file_path": None} for d in documents)
+        for i, response in enumerate(service.call_all(requests, len(documents))):
             if response.get("type") != "IndexedFile":
-                raise SearchIndexError(f"Pagefind a refusé la page /{doc.url} : {response.get('message', response)}")
+                raise SearchIndexError(f"Pagefind a refusé la page /{documents[i].url} : "
+                                       f"{response.get('message', response)}")
         made = service.call({"type": "GetFiles", "index_id": index_id})["files"]
     files = {f["path"]: base64.b64decode(f["content"]) for f in made if not f["path"].startswith(UNUSED_FILES)}
     return Bundle(files, page_ids(files))
@@ -250,15 +254,15 @@ class _Service:
             self.process.wait()
 
     def call(self, payload: dict) -> dict:
-        response = self.call_all([payload])[0]
+        response = self.call_all([payload], 1)[0]
         if response.get("type") != payload["type"]:
             raise SearchIndexError(f"Pagefind a répondu une erreur : {response.get('message', response)}")
         return response
 
-    def call_all(self, payloads: list[dict]) -> list[dict]:
-        """Send every request, from a thread so that neither pipe can fill up, and return one response each."""
+    def call_all(self, payloads: Iterable[dict], count: int) -> list[dict]:
+        """Send the ``count`` requests, from a thread so that neither pipe can fill up; return one response each."""
         first = self.next_id + 1
-        self.next_id += len(payloads)
+        self.next_id += count
         stdin = self.process.stdin
         assert stdin is not None
 
@@ -273,14 +277,14 @@ class _Service:
         writer = threading.Thread(target=send, daemon=True)
         writer.start()
         responses: dict[int, dict] = {}
-        while len(responses) < len(payloads):
+        while len(responses) < count:
             message = self._read()
             if message.get("message_id") is None:  # a request it could not read
                 problem = message.get("payload") or {}
                 raise SearchIndexError(f"Pagefind a répondu une erreur : {problem.get('message', problem)}")
             responses[message["message_id"]] = message["payload"]
         writer.join()
-        return [responses[first + i] for i in range(len(payloads))]
+        return [responses[first + i] for i in range(count)]
 
     def _read(self) -> dict:
         """The next response; Pagefind silently drops a request it cannot read, hence the time limit."""
@@ -373,9 +377,10 @@ class SearchIndex:
     taken from the cache, or made anew when one of its pages changed.
 
     Pages of chunks to index are rendered first, chunk after chunk (``order``); a chunk is indexed as soon as
-    its pages are (``keep``), by up to ``INDEXERS`` Pagefind processes at a time, while the other pages are
-    rendered and written; ``outputs`` then hands the bundles to the writer. Rendered pages wait for their
-    chunk's turn in a temporary file, not in memory: a cold build renders faster than Pagefind indexes.
+    its pages are (``interleave``), by up to ``INDEXERS`` Pagefind processes at a time, while the other pages
+    are rendered and written; its bundle goes to the writer once made, the last ones with ``outputs``.
+    Rendered pages wait for their chunk's turn in a temporary file, not in memory: a cold build renders
+    faster than Pagefind indexes.
     """
 
     def __init__(self, pages: Sequence[Page], fingerprints: Mapping[str, str], recorded: Mapping[str, str],
@@ -410,8 +415,17 @@ class SearchIndex:
                 first += rendered
         return first + [page for page in stale if page.output not in self._waiting]
 
-    def keep(self, output: Output) -> Output:
-        """Note a rendered page; once a chunk's pages are all rendered, start indexing it."""
+    def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
+        """The rendered pages, each chunk started once its pages are all rendered, and its bundle handed to the
+        writer between two pages once made (so bundles are not all held until the last page)."""
+        for output in rendered:
+            self._keep(output)
+            yield output
+            for chunk in self.chunks:
+                if chunk.job is not None and chunk.job.done() and not chunk.handed:
+                    yield from self._hand(chunk)
+
+    def _keep(self, output: Output) -> None:
         chunk = self._waiting.pop(output.path, None)
         if chunk is not None and output.data is not None:
             if self._spill is None:
@@ -422,7 +436,6 @@ class SearchIndex:
             chunk.waiting.discard(output.path)
             if not chunk.waiting:
                 self._start(chunk)
-        return output
 
     def _start(self, chunk: "_ChunkIndex") -> None:
         if self._indexers is None:
@@ -437,9 +450,8 @@ class SearchIndex:
             if chunk.needed and chunk.job is None:  # none of its pages changed, but its bundle is gone
                 self._start(chunk)
         for chunk in self.chunks:
-            for output in chunk.outputs(self.bundles):
-                self.fingerprints[output.path] = chunk.key
-                yield output
+            if not chunk.handed:
+                yield from self._hand(chunk)
         self.fingerprints[PAGES] = self.map_key
         if self.map_kept:
             yield Output(PAGES)
@@ -447,6 +459,12 @@ class SearchIndex:
             yield Output(PAGES, search_map([c.chunk for c in self.chunks],
                                            (c.pages_map(self.bundles, self.out) for c in self.chunks)))
         self.bundles.prune({chunk.key for chunk in self.chunks})
+
+    def _hand(self, chunk: "_ChunkIndex") -> Iterator[Output]:
+        chunk.handed = True
+        for output in chunk.outputs(self.bundles):
+            self.fingerprints[output.path] = chunk.key
+            yield output
 
     def close(self) -> None:
         """After the build, or an error: chunks not started are dropped, running ones awaited."""
@@ -469,23 +487,16 @@ class _ChunkIndex:
         self.waiting: set[str] = set()  # its pages still to be rendered
         self.spilled: dict[str, tuple[int, int]] = {}  # its rendered pages: (offset, size) in the spill file
         self.job: Future[Bundle] | None = None
-        self.bundle: Bundle | None = None
+        self.handed = False  # its outputs were given to the writer
+        self.made_pages: dict[str, str] | None = None  # which page each result is, when made by this build
 
     @property
     def needed(self) -> bool:
         return not self.previous and self.cached is None
 
     def index(self, out: Path, spill: IO[bytes] | None) -> Bundle:
-        """Runs in an indexing thread: the pages rendered by this build, the others read from ``out``."""
-        documents = []
-        for page in self.pages:
-            if page.output in self.spilled:
-                offset, size = self.spilled[page.output]
-                data = os.pread(spill.fileno(), size, offset)  # type: ignore[union-attr]
-            else:
-                data = (out / page.output).read_bytes()
-            documents.append(Document(page.url, data.decode("utf-8")))
-        return build_index(documents)
+        """Runs in an indexing thread."""
+        return build_index(_PageDocuments(self.pages, self.spilled, out, spill))
 
     def outputs(self, bundles: BundleCache) -> Iterator[Output]:
         folder = self.chunk.folder
@@ -496,18 +507,40 @@ class _ChunkIndex:
             yield from (Output(folder + name, copy_from=files[name]) for name in published(self.chunk, files))
         else:
             assert self.job is not None
-            self.bundle = self.job.result()
-            bundles.put(self.key, self.bundle)
-            made = self.bundle.files
-            yield from (Output(folder + name, made[name]) for name in published(self.chunk, made))
+            bundle = self.job.result()
+            self.job = None  # which held the bundle's files
+            bundles.put(self.key, bundle)
+            self.made_pages = bundle.pages
+            yield from (Output(folder + name, bundle.files[name]) for name in published(self.chunk, bundle.files))
 
     def pages_map(self, bundles: BundleCache, out: Path) -> dict[str, str]:
         """Which page each of its results is: from its bundle, else from its files in ``out``."""
-        if self.bundle is not None:
-            return self.bundle.pages
+        if self.made_pages is not None:
+            return self.made_pages
         pages = self.cached.pages if self.cached else bundles.pages(self.key)
         if pages is not None:
             return pages
         prefix = self.chunk.folder + "fragment/"
         return page_ids({path.removeprefix(self.chunk.folder): (out / path).read_bytes()
                          for path in self.previous if path.startswith(prefix)})
+
+
+class _PageDocuments(Sequence[Document]):
+    """A chunk's pages as documents, each read when asked for: rendered by this build (from the spill file),
+    or as they are in ``out``."""
+
+    def __init__(self, pages: list[Page], spilled: dict[str, tuple[int, int]], out: Path, spill: IO[bytes] | None):
+        self.pages, self.spilled, self.out, self.spill = pages, spilled, out, spill
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def __getitem__(self, i: int) -> Document:  # type: ignore[override]
+        page = self.pages[i]
+        if page.output in self.spilled:
+            assert self.spill is not None
+            offset, size = self.spilled[page.output]
+            data = os.pread(self.spill.fileno(), size, offset)
+        else:
+            data = (self.out / page.output).read_bytes()
+        return Document(page.url, data.decode("utf-8"))
