@@ -132,6 +132,17 @@ def test_editing_a_laureate_re_indexes_only_its_chunk(repo: Path, monkeypatch) -
     assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
 
 
+def test_a_cold_build_indexes_each_page_once(repo: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "CHUNK_PAGES", 2)
+    monkeypatch.setattr(search, "INDEXERS", 1)
+    indexed = []
+    index = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda documents: index(indexed.extend(d.url for d in documents)
+                                                                       or documents))
+    assert build_in_process(repo, use_cache=False).ok
+    assert sorted(indexed) == sorted(SEARCHABLE)
+
+
 def test_a_rebuild_after_edits_makes_the_search_index_of_a_cold_build(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(search, "CHUNK_PAGES", 3)
     edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")

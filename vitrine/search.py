@@ -447,7 +447,7 @@ class SearchIndex:
     def outputs(self) -> Iterator[Output]:
         """Runs once every page was handed to the writer: the pages it did not render are still in ``out``."""
         for chunk in self.chunks:
-            if chunk.needed and chunk.job is None:  # none of its pages changed, but its bundle is gone
+            if chunk.needed and chunk.job is None and not chunk.handed:  # its pages are as they were, not its bundle
                 self._start(chunk)
         for chunk in self.chunks:
             if not chunk.handed:
