@@ -3,7 +3,7 @@
 The searchable pages are split into chunks of at most ``CHUNK_PAGES`` pages
 (``plan_chunks``), each indexed on its own: one Pagefind bundle per chunk, so an
 edit re-indexes one chunk, not the site, and no Pagefind process grows with the
-site (indexing holds every word of its pages: ~150 kB each). The search page
+site (indexing holds every word of its pages: ~170 kB each). The search page
 loads the first chunk's bundle, published at ``pagefind/`` with Pagefind's
 JavaScript and WebAssembly, and merges the others (``pagefind/<chunk>/``) with
 Pagefind's multisite API (``mergeIndex``); ``pagefind/vitrine-pages.json`` lists
