@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
-from vitrine import load, markup
+from vitrine import load, markup, opendata
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
 from vitrine.pages import Pagination, plan_pages
@@ -221,3 +221,109 @@ def test_template_dependencies_are_named_templates_or_else_every_template() -> N
     assert referenced_templates('{% extends "base.html" %}{% include "partials/" ~ kind ~ ".html" %}') is None
     assert referenced_templates("{% include kind %}") is None
     assert referenced_templates("{% include ['a.html', 'b.html'] %}") is None
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def edit_body(path: Path, sentence: str) -> None:
+    path.write_text(path.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
+
+
+def test_editing_one_laureate_writes_its_page_and_the_open_data_only(corpus: Path) -> None:
+    rebuild(corpus)
+    path = laureate_file(corpus, 2)
+    edit_body(path, "Une phrase de plus.")
+    report = rebuild(corpus)
+    written = {p for p in report.written if not p.startswith(BUNDLE + "/")}  # the search index: its own tests
+    data = {"donnees/laureats.csv", "donnees/laureats.json"}
+    assert data | {f"laureats/{path.stem}/index.html"} <= written <= data | {f"laureats/{path.stem}/index.html", "feed.xml"}
+
+
+def test_the_previous_site_becomes_the_next_builds_staging_tree(corpus: Path) -> None:
+    site, staging = corpus / "site", corpus / "site.staging"
+    rebuild(corpus)
+    before = tree(site)
+    edit_body(laureate_file(corpus, 1), "Première modification.")
+    report = rebuild(corpus)
+    assert tree(staging) == before  # the previous site, whole
+    published, spare = inodes(site), inodes(staging)
+    assert {p for p in published if spare.get(p) != published[p]} == set(report.written)  # the rest is shared
+    roots = site.stat().st_ino, staging.stat().st_ino
+    edit_body(laureate_file(corpus, 1), "Seconde modification.")
+    rebuild(corpus)
+    assert (staging.stat().st_ino, site.stat().st_ino) == roots  # the two trees swapped roles: nothing was remade
+    assert_same_as_cold_build(corpus)
+
+
+def test_a_damaged_or_missing_staging_tree_still_gives_the_site_of_a_cold_build(corpus: Path) -> None:
+    site, staging = corpus / "site", corpus / "site.staging"
+    rebuild(corpus)
+    edit_body(laureate_file(corpus, 1), "Première modification.")
+    rebuild(corpus)
+    (staging / "index.html").unlink()
+    (staging / "feed.xml").unlink()
+    (staging / "feed.xml").write_text("pas le flux")  # a new file in place of the shared one
+    (staging / "laureats" / "perdu").mkdir()
+    (staging / "laureats" / "perdu" / "index.html").write_text("une page en trop")
+    (staging / "sitemap.xml").unlink()
+    (staging / "sitemap.xml" / "dedans").mkdir(parents=True)  # a folder in place of a file
+    edit_body(laureate_file(corpus, 4), "Seconde modification.")
+    rebuild(corpus)
+    assert_same_as_cold_build(corpus)
+    assert not (site / "laureats" / "perdu").exists()
+    shutil.rmtree(staging)
+    edit_body(laureate_file(corpus, 4), "Troisième modification.")
+    rebuild(corpus)
+    assert_same_as_cold_build(corpus)
+
+
+def test_an_edit_re_encodes_one_open_data_row_and_rewrites_one_shard_of_the_cache(corpus: Path, monkeypatch) -> None:
+    rebuild(corpus)
+    shards = inodes(corpus / ".vitrine-cache" / "files")
+    encoded = []
+    original = opendata.encode_row
+    monkeypatch.setattr(opendata, "encode_row", lambda site, laureate, cols, which: encoded.append(laureate.slug)
+                        or original(site, laureate, cols, which))
+    path = laureate_file(corpus, 3)
+    edit_body(path, "Une phrase de plus.")
+    rebuild(corpus)  # a new state, as a new process has: the other rows are taken from the published files
+    assert encoded == [path.stem, path.stem]  # its CSV line and its JSON object
+    after = inodes(corpus / ".vitrine-cache" / "files")
+    assert after.keys() == shards.keys() and len([p for p in after if after[p] != shards[p]]) == 1
+    assert_same_as_cold_build(corpus)
+
+
+def test_open_data_files_changed_by_hand_are_made_again_from_every_laureate(corpus: Path, monkeypatch) -> None:
+    rebuild(corpus)
+    data = corpus / "site" / "donnees" / "laureats.csv"
+    data.write_bytes(data.read_bytes().replace(b"\r\n", b"\n"))
+    encoded = []
+    original = opendata.encode_row
+    monkeypatch.setattr(opendata, "encode_row", lambda site, laureate, cols, which: encoded.append(laureate.slug)
+                        or original(site, laureate, cols, which))
+    edit_body(laureate_file(corpus, 3), "Une phrase de plus.")
+    rebuild(corpus)
+    assert len(encoded) == N + 1  # every CSV line, the edited laureate's JSON object
+    assert_same_as_cold_build(corpus)
+
+
+def test_after_a_failed_build_a_long_lived_state_still_makes_the_open_data_of_a_cold_build(corpus: Path) -> None:
+    options = BuildOptions(root=corpus, out=corpus / "preview", today=TODAY, drafts=True, search=False)
+    state = BuildState.open(options)
+    assert build(options, state).ok
+    template = corpus / "templates" / "laureate.html"
+    good = template.read_text("utf-8")
+    template.write_text(good.replace("<h2>En bref</h2>", "<h2>{{ oups.inexistant }}</h2>"), "utf-8")
+    path = laureate_file(corpus, 0)
+    text = path.read_text("utf-8")
+    last = text.rindex("e")  # a change of the same length: its rows keep their places, with other bytes
+    path.write_text(text[:last] + "a" + text[last + 1:], "utf-8")
+    assert not build(options, state).ok  # the open data were made, then a page failed: nothing was published
+    template.write_text(good, "utf-8")
+    edit_body(laureate_file(corpus, 7), "Une autre phrase.")
+    assert build(options, state).ok
+    cold = build_in_process(corpus, out=corpus / "cold", use_cache=False, drafts=True, search=False)
+    assert cold.ok, cold.errors
+    assert tree(corpus / "preview" / "donnees") == tree(corpus / "cold" / "donnees")

@@ -17,11 +17,10 @@ import hashlib
 import itertools
 import json
 import os
-import pickle
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import jinja2
 import PIL
@@ -29,19 +28,20 @@ import yaml
 
 from . import feeds, opendata
 from .errors import ContentError
-from .images import ImageCache, ImageSet, prepare_images
+from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
 from .markup import MarkdownCache, options_key
 from .model import Site
 from .pages import Page, plan_pages
 from .render import Renderer, code_digest, render_pages, template_environment
 from .search import BUNDLE, INDEX_VERSION, BundleCache, SearchIndex, SearchIndexError
+from .store import ShardedStore, replace_file
 from .validate import validate
-from .write import Output, Product, existing_files, publication_lock, recover, write_site
+from .write import Output, Product, WriteReport, existing_files, publication_lock, recover, write_site
 
 CACHE_DIR = ".vitrine-cache"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 
 
 def theme_dir(root: Path, name: str) -> Path:
@@ -89,6 +89,7 @@ class Record:
     outputs: dict[str, list] = field(default_factory=dict)  # file → [fingerprint or "", size, mtime_ns]
     warnings: list[list] = field(default_factory=list)
     pages: int = 0
+    rows: opendata.RowPlaces = field(default_factory=dict)  # where each laureate's rows are in the open data
 
 
 @dataclass
@@ -106,13 +107,15 @@ class BuildState:
     template_signature: tuple = ()  # of the templates' files when ``environment`` last loaded them
     template_references: dict = field(default_factory=dict)  # parsed once per template source
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
+    store: ShardedStore | None = None  # where the files read (and validated) are kept
 
     @classmethod
     def open(cls, options: BuildOptions) -> "BuildState":
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         record_path = cache_dir / f"record-{options.out.name}.json" if cache_dir else None
+        store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
-                   _read_record(record_path), cache_dir, record_path, BundleCache(cache_dir))
+                   _read_record(record_path), cache_dir, record_path, BundleCache(cache_dir), store=store)
 
     def templates(self, folder: Path) -> jinja2.Environment:
         """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
@@ -139,7 +142,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     inputs = inputs_signature(options)
     if state.record.inputs == inputs and _outputs_as_recorded(options.out, state.record):
         return BuildReport(warnings=tuple(ContentError(*w) for w in state.record.warnings), pages=state.record.pages)
-    load_cache = _open_load_cache(state)
+    load_cache = _open_caches(state)
     reads_before, conversions_before = load_cache.reads, state.markdown.conversions
     processed_before = state.images.processed
 
@@ -157,38 +160,14 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     templates = theme_dir(options.root, "templates")
     renderer = Renderer(templates, state.markdown, site, preview=options.drafts, images=images.sets,
                         env=state.templates(templates), references=state.template_references)
-    index: SearchIndex | None = None
     try:
-        renderer.compile_templates(page.template for page in plan.pages)
-        products = images.products(state.images) + data_products(site)
-        fingerprints = {page.output: renderer.fingerprint(page) for page in plan.pages}
-        fingerprints.update((product.path, product.fingerprint) for product in products)
-        kept = {path for path, fingerprint in fingerprints.items()
-                if _up_to_date(options.out / path, state.record.outputs.get(path), fingerprint)}
-        stale = [page for page in plan.pages if page.output not in kept]
-        if options.search:
-            index = SearchIndex(plan.pages, fingerprints, _bundle_files_as_recorded(options.out, state.record),
-                                state.bundles, options.out)
-        pages = (index.interleave(rendered_outputs(index.order(stale), renderer, options.jobs)) if index
-                 else rendered_outputs(stale, renderer, options.jobs))
-        outputs = itertools.chain(
-            (Output(path) for path in sorted(kept)),
-            pages,  # before the products, which are made while search chunks are indexed
-            (product.make() for product in products if product.path not in kept),
-            index.outputs() if index else (),
-            asset_outputs(options.root, site, images.sets))
-        written = write_site(options.out, outputs)
+        stale, written, outputs, rows = publish(options, state, site, plan.pages, renderer, images)
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
     except SearchIndexError as exc:
         return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=validated.warnings)
-    finally:
-        if index:
-            index.close()
-    if index:
-        fingerprints.update(index.fingerprints)
-    state.record = Record(inputs, _stat_outputs(options.out, fingerprints),
-                          [list(dataclasses.astuple(w)) for w in validated.warnings], len(plan.pages))
+    state.record = Record(inputs, outputs, [list(dataclasses.astuple(w)) for w in validated.warnings], len(plan.pages),
+                          rows)
     _save_record(state, load_cache)
     return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=len(stale),
                        written=tuple(written.written), removed=tuple(written.removed),
@@ -198,19 +177,62 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
                        rendered_paths=tuple(page.output for page in stale))
 
 
+def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[Page, ...], renderer: Renderer,
+            images: PreparedImages) -> tuple[list[Page], WriteReport, dict[str, list], opendata.RowPlaces]:
+    """Render what changed and write the site: (pages rendered, what was written, the record of every output,
+    where the open data hold each laureate's rows)."""
+    out, previous = options.out, state.record.outputs
+    renderer.compile_templates(page.template for page in pages)
+    # The rows' places are copied: the record describes the published files until this build has replaced them.
+    rows = opendata.Rows(dict(state.record.rows), partial(_published, out, previous), code_digest())
+    products = images.products(state.images) + data_products(site, rows)
+    fingerprints = {page.output: renderer.fingerprint(page) for page in pages}
+    fingerprints.update((product.path, product.fingerprint) for product in products)
+    kept = {path for path, fingerprint in fingerprints.items()
+            if _up_to_date(out, path, previous.get(path), fingerprint)}
+    stale = [page for page in pages if page.output not in kept]
+    index = (SearchIndex(pages, fingerprints, _bundle_files_as_recorded(out, state.record), state.bundles, out)
+             if options.search else None)
+    try:
+        rendered = (index.interleave(rendered_outputs(index.order(stale), renderer, options.jobs)) if index
+                    else rendered_outputs(stale, renderer, options.jobs))
+        outputs = itertools.chain(
+            (Output(path) for path in sorted(kept)),
+            rendered,  # before the products, which are made while search chunks are indexed
+            (product.make() for product in products if product.path not in kept),
+            index.outputs() if index else (),
+            asset_outputs(options.root, site, images.sets))
+        written = write_site(out, outputs)
+    finally:
+        if index:
+            index.close()
+    if index:
+        fingerprints.update(index.fingerprints)
+    return stale, written, _recorded_outputs(out, written, fingerprints, previous, kept), rows.places
+
+
+def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str, str], previous: Mapping[str, list],
+                      kept: set[str]) -> dict[str, list]:
+    """Each published file's fingerprint and stat; those kept as recorded (and not rewritten) are not stat()ed again."""
+    checked = kept.difference(written.written)
+    return {path: [fingerprints.get(path, "")] + (previous[path][1:] if path in checked
+                                                  else _stat(os.path.join(out, path)) or [])
+            for path in sorted(written.files)}
+
+
 def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) -> Iterator[Output]:
     for page, data in render_pages(pages, renderer, jobs):
         yield Output(page.output, data)
 
 
-def data_products(site: Site) -> list[Product]:
+def data_products(site: Site, rows: opendata.Rows) -> list[Product]:
     """The feed and the open-data files: made from every published laureate and the shared settings."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{code_digest()}\0{site.config!r}\0{site.shared_digest}".encode())
     for record in site.laureates + site.editions:
         h.update(record.source.digest.encode())
     fingerprint = h.hexdigest()
-    makers: Mapping[str, Callable[[], bytes]] = {**feeds.exports(site), **opendata.exports(site)}
+    makers: Mapping[str, Callable[[], bytes]] = {**feeds.exports(site), **opendata.exports(site, rows)}
     return [Product(path, fingerprint, partial(_made, path, make)) for path, make in makers.items()]
 
 
@@ -224,9 +246,21 @@ def _bundle_files_as_recorded(out: Path, record: Record) -> dict[str, str]:
             for path, entry in record.outputs.items() if path.startswith(BUNDLE + "/")}
 
 
-def _up_to_date(path: Path, previous: list | None, fingerprint: str) -> bool:
+def _published(out: Path, recorded: Mapping[str, list], path: str) -> bytes | None:
+    """A published file's bytes, while it is the one the last build recorded."""
+    full = os.path.join(out, path)
+    if path not in recorded or _stat(full) != recorded[path][1:]:
+        return None
+    try:
+        with open(full, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _up_to_date(out: Path, path: str, previous: list | None, fingerprint: str) -> bool:
     """The output was made from the same things and its file is still the one the last build wrote."""
-    return bool(previous) and previous[0] == fingerprint and _stat(path) == previous[1:]
+    return bool(previous) and previous[0] == fingerprint and _stat(os.path.join(out, path)) == previous[1:]
 
 
 def _stat(path: Path | str) -> list[int] | None:
@@ -290,11 +324,7 @@ def _outputs_as_recorded(out: Path, record: Record) -> bool:
     """``out`` holds exactly the files the recorded build wrote, untouched since."""
     if not record.outputs or existing_files(out) != record.outputs.keys():
         return False
-    return all(_stat(out / path) == entry[1:] for path, entry in record.outputs.items())
-
-
-def _stat_outputs(out: Path, fingerprints: dict[str, str]) -> dict[str, list]:
-    return {path: [fingerprints.get(path, "")] + (_stat(out / path) or []) for path in sorted(existing_files(out))}
+    return all(_stat(os.path.join(out, path)) == entry[1:] for path, entry in record.outputs.items())
 
 
 def _read_record(path: Path | None) -> Record:
@@ -305,40 +335,25 @@ def _read_record(path: Path | None) -> Record:
         return Record()
 
 
-def _open_load_cache(state: BuildState) -> LoadCache:
-    """The parsed and validated files of the last build (``.vitrine-cache/load.pickle``), made by this very
-    engine, or none."""
+def _open_caches(state: BuildState) -> LoadCache:
+    """The parsed and validated files of the last builds, as this very engine kept them in ``.vitrine-cache/files/``
+    (read only when something changed), or none."""
     if state.load_cache is None:
-        state.load_cache = LoadCache()
-        try:
-            with open(state.cache_dir / "load.pickle", "rb") as f:  # type: ignore[operator]
-                engine, cache, validated = pickle.load(f)
-            if engine == code_digest() and isinstance(cache, LoadCache) and isinstance(validated, dict):
-                state.load_cache, state.validated = cache, validated
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            pass  # no usable cache: every file is read
+        files = state.store.load() if state.store else {}
+        state.load_cache = LoadCache({path: entry for path, (entry, _) in files.items() if entry is not None})
+        state.validated = {path: memo for path, (_, memo) in files.items() if memo is not None}
     return state.load_cache
 
 
 def _save_record(state: BuildState, load_cache: LoadCache) -> None:
-    """Keep the record and the parsed files for the next build (written atomically; losing them costs only time)."""
+    """Keep the record and the files read for the next build (losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return
     record = dict(vars(state.record), version=RECORD_VERSION)  # not asdict(): no deep copy of every output
-    _replace(state.record_path, lambda f: f.write(json.dumps(record).encode()))
-    if load_cache.changed:
-        caches = (code_digest(), load_cache, state.validated)
-        _replace(state.cache_dir / "load.pickle", lambda f: pickle.dump(caches, f, protocol=pickle.HIGHEST_PROTOCOL))
-        load_cache.changed = False
-
-
-def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write a file through ``write`` (streamed, not built in memory first) and swap it in atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        write(f)
-    os.replace(tmp, path)
+    replace_file(state.record_path, lambda f: f.write(json.dumps(record).encode()))
+    if state.store:
+        state.store.save({path: (load_cache.entries.get(path), state.validated.get(path))
+                          for path in load_cache.entries.keys() | state.validated.keys()})
 
 
 def _with_base_url(site: Site, base_url: str | None) -> Site:

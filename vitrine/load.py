@@ -137,11 +137,12 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     errors: list[ContentError] = []
     sources = _content_paths(root, content, errors)
     media = tuple(_media_files(root, content, errors))
-    sources += [(m.path, DATA_MEDIA[m.path.suffix.lower()]) for m in media if m.path.suffix.lower() in DATA_MEDIA]
-    results = _read_all(root, [(path, _rel(root, path), kind) for path, kind in sources], cache, jobs)
+    sources += [(m.path, _rel(root, m.path), DATA_MEDIA[m.path.suffix.lower()])
+                for m in media if m.path.suffix.lower() in DATA_MEDIA]
+    results = _read_all(root, sources, cache, jobs)
     files = [result for result in results if isinstance(result, SourceFile)]
     errors.extend(error for result in results if not isinstance(result, SourceFile) for error in result)
-    for stale in set(cache.entries) - {_rel(root, path) for path, _kind in sources}:
+    for stale in set(cache.entries) - {rel for _path, rel, _kind in sources}:
         del cache.entries[stale]
         cache.changed = True
     return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
@@ -179,7 +180,8 @@ def _signature(path: Path) -> Signature:
         return (-1, -1, -1, -1)
 
 
-def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> list[tuple[Path, str]]:
+def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> list[tuple[Path, str, str]]:
+    """Every content file: its path, its name relative to ``root`` and its kind (thousands: ``scandir``, strings)."""
     if not content.is_dir():
         errors.append(ContentError("content", 1, "dossier", "le dossier content/ est introuvable",
                                    "lancez la commande depuis la racine du dépôt"))
@@ -194,7 +196,7 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
     for name, kind in SINGLE_FILES.items():
         path = content / name
         if path.exists() or path.is_symlink():
-            paths.append((path, kind))
+            paths.append((path, _rel(root, path), kind))
         else:
             errors.append(ContentError(_rel(root, path), 1, "fichier", f"fichier obligatoire absent : content/{name}",
                                        "restaurez-le depuis git (git checkout -- content/" + name + ")"))
@@ -202,14 +204,17 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
         directory = content / folder
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
-            if _ignored(path.name):
-                continue
-            if path.suffix != ".md" or path.is_dir():
-                errors.append(ContentError(_rel(root, path), 1, "fichier", "fichier ignoré : seuls les fichiers .md sont lus ici",
-                                           f"renommez-le en {slugify(path.stem) or 'nom'}.md ou déplacez-le dans content/media/"))
-                continue
-            paths.append((path, kind))
+        prefix = _rel(root, directory) + "/"
+        with os.scandir(directory) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if _ignored(entry.name):
+                    continue
+                path = directory / entry.name
+                if not entry.name.endswith(".md") or entry.is_dir():
+                    errors.append(ContentError(prefix + entry.name, 1, "fichier", "fichier ignoré : seuls les fichiers .md sont lus ici",
+                                               f"renommez-le en {slugify(path.stem) or 'nom'}.md ou déplacez-le dans content/media/"))
+                    continue
+                paths.append((path, prefix + entry.name, kind))
     return paths
 
 
@@ -384,7 +389,7 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
             lines: dict[KeyPath, int] = {}
             errors: list[ContentError] = []
             data = _construct(loader, node, (), lines, errors, rel, line_offset)
-            return data, lines, errors
+            return data, _shared_keys(lines), errors
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -397,6 +402,18 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         return None, {}, [ContentError(rel, line_offset + 1, "yaml", f"YAML illisible ({type(exc).__name__})",
                                        "vérifiez la syntaxe « nom: valeur » des champs")]
+
+
+_KEY_PATHS: dict[KeyPath, KeyPath] = {}
+_MAX_KEY_PATHS = 10_000
+
+
+def _shared_keys(lines: dict[KeyPath, int]) -> dict[KeyPath, int]:
+    """The same key paths (``("title",)``…) as one object across files: kept in ``.vitrine-cache/``, thousands of
+    files then store and load each one once instead of once per file."""
+    if len(_KEY_PATHS) > _MAX_KEY_PATHS:
+        return lines
+    return {_KEY_PATHS.setdefault(keys, keys): line for keys, line in lines.items()}
 
 
 def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:

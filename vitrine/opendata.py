@@ -12,10 +12,11 @@ Schema and on the « Données ouvertes » page.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from . import schema as S
 from .model import Laureate, Site
@@ -103,28 +104,90 @@ def page_url(site: Site, laureate: Laureate) -> str:
     return f"{site.config.base_url}laureats/{laureate.slug}/"
 
 
-def exports(site: Site) -> dict[str, Callable[[], bytes]]:
-    """The files of ``/donnees/``, each made on demand."""
-    return {FOLDER + CSV_NAME: lambda: laureates_csv(site), FOLDER + JSON_NAME: lambda: laureates_json(site),
+def exports(site: Site, rows: Rows | None = None) -> dict[str, Callable[[], bytes]]:
+    """The files of ``/donnees/``, each made on demand; ``rows`` reuses the unchanged rows of the published ones."""
+    rows = rows if rows is not None else Rows()
+    return {FOLDER + CSV_NAME: lambda: laureates_csv(site, rows), FOLDER + JSON_NAME: lambda: laureates_json(site, rows),
             FOLDER + PACKAGE_NAME: lambda: _json_bytes(data_package(site))}
 
 
-def rows(site: Site) -> Iterator[dict[str, Any]]:
-    """One row per laureate, made as it is written: the files hold every body, so they grow with N."""
-    cols = columns()
-    return ({c.name: c.value(site, laureate) for c in cols} for laureate in site.laureates)
+RowPlaces = dict[str, dict]  # published file → {"context": key, "rows": {slug: [file digest, offset, length]}}
 
 
-def laureates_csv(site: Site) -> bytes:
-    """UTF-8 (no byte order mark), comma-separated, one row per published laureate."""
-    buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")  # encoded as its buffer fills, not all at once
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns()])
-    writer.writerows([_csv_cell(value) for value in row.values()] for row in rows(site))
-    text.flush()
-    text.detach()
-    return buffer.getvalue()
+@dataclass
+class Rows:
+    """Each laureate's CSV line and JSON object, re-encoded only when its file or what it refers to changed.
+
+    The files hold every body, so they grow with N: an edit re-encodes one row and copies the others out of the
+    published file, where ``places`` (kept in the build's record) says they are. ``published`` gives a published
+    file's bytes only while it is the one the record describes (else every row is encoded). A row is copied when
+    its laureate's file and the context (the engine, the settings, the shared files) are those it was made from.
+    """
+
+    places: RowPlaces = field(default_factory=dict)  # updated as each file is made
+    published: Callable[[str], bytes | None] = lambda path: None
+    engine: str = ""  # the engine's code digest: another version may encode rows otherwise
+
+    def parts(self, site: Site, name: str, start: bytes, between: bytes) -> list:
+        """The rows of ``FOLDER + name`` (the CSV or the JSON file): bytes, or views of the published file."""
+        which, path = (0 if name == CSV_NAME else 1), FOLDER + name
+        context = hashlib.blake2b(f"{self.engine}\0{site.config!r}\0{site.shared_digest}".encode(),
+                                  digest_size=16).hexdigest()
+        before = self.places.get(path, {})
+        old = self.published(path) if before.get("context") == context else None
+        view, rows = (memoryview(old), before.get("rows", {})) if old is not None else (None, {})
+        parts, placed, at, cols = [], {}, len(start), columns()
+        for laureate in site.laureates:
+            digest, hit = laureate.source.digest, rows.get(laureate.slug)
+            part = _row_at(view, hit, which) if view is not None and hit and hit[0] == digest else None
+            if part is None:
+                part = encode_row(site, laureate, cols, which)
+            placed[laureate.slug] = [digest, at, len(part)]
+            parts.append(part)
+            at += len(part) + len(between)
+        self.places[path] = {"context": context, "rows": placed}
+        return parts
+
+
+def _row_at(view: memoryview, place: list, which: int) -> memoryview | None:
+    """The row the published file holds at ``place``, if it looks like one (the file is the recorded one)."""
+    _digest, at, length = place
+    part = view[at:at + length]
+    if len(part) != length or (part[-2:] != b"\r\n" if which == 0 else part[:1] != b"{" or part[-1:] != b"}"):
+        return None
+    return part
+
+
+_JSON_START, _JSON_BETWEEN, _JSON_END = b"[\n", b",\n", b"\n]\n"
+
+
+def row(site: Site, laureate: Laureate, cols: tuple[Column, ...]) -> dict[str, Any]:
+    return {c.name: c.value(site, laureate) for c in cols}
+
+
+def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], which: int) -> bytes:
+    """One laureate's CSV line (``which`` 0: UTF-8, no byte order mark, CRLF) or JSON object (1: json's C encoder).
+
+    Each file encodes its own rows: keeping the other file's until it is made would hold all of them at once.
+    """
+    values = row(site, laureate, cols)
+    if which == 1:
+        return json.dumps(values, ensure_ascii=False).encode("utf-8")
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerow([_csv_cell(value) for value in values.values()])
+    return text.getvalue().encode("utf-8")
+
+
+def laureates_csv(site: Site, rows: Rows) -> bytes:
+    """Comma-separated, a header then one line per published laureate."""
+    header = _csv_header()
+    return b"".join([header, *rows.parts(site, CSV_NAME, header, b"")])  # one join: the file is copied once
+
+
+def _csv_header() -> bytes:
+    header = io.StringIO(newline="")
+    csv.writer(header, lineterminator="\r\n").writerow([c.name for c in columns()])
+    return header.getvalue().encode("utf-8")
 
 
 def _csv_cell(value: Any) -> str:
@@ -137,14 +200,16 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def laureates_json(site: Site) -> bytes:
-    """One laureate per line: each line goes through json's C encoder (``indent`` would force the slow Python one)."""
-    buffer = io.BytesIO()
-    buffer.write(b"[")
-    for n, row in enumerate(rows(site)):
-        buffer.write((",\n" if n else "\n").encode() + json.dumps(row, ensure_ascii=False).encode("utf-8"))
-    buffer.write(b"\n]\n")
-    return buffer.getvalue()
+def laureates_json(site: Site, rows: Rows) -> bytes:
+    """One laureate per line, the whole an array (``indent`` would force json's slow Python encoder)."""
+    objects = rows.parts(site, JSON_NAME, _JSON_START, _JSON_BETWEEN)
+    if not objects:
+        return _JSON_START + b"]\n"
+    pieces = [_JSON_START]
+    for obj in objects:
+        pieces += (obj, _JSON_BETWEEN)
+    pieces[-1] = _JSON_END
+    return b"".join(pieces)  # one join: the file is copied once
 
 
 def table_schema() -> dict[str, Any]:
