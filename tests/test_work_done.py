@@ -131,6 +131,17 @@ def test_editing_a_template_rerenders_the_pages_using_it(corpus: Path, jobs: int
     assert_same_as_cold_build(corpus)
 
 
+def test_an_unchanged_site_is_recognised_without_loading_the_stages(corpus: Path) -> None:
+    """The commonest build (nothing changed) costs listing and stat()ing files: not even the stages' imports."""
+    code = ("import sys, vitrine.cli; status = vitrine.cli.main(['--root', sys.argv[1], 'build', '--date', '2024-01-15']); "
+            "print(status, sorted(m for m in sys.modules if m in ('vitrine.build', 'vitrine.render', 'jinja2', 'PIL')))")
+    runs = [subprocess.run([sys.executable, "-c", code, str(corpus)], cwd=REPO, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert runs[0].stdout.split("\n")[-2] == "0 ['PIL', 'jinja2', 'vitrine.build', 'vitrine.render']"
+    assert runs[1].stdout.split("\n")[-2] == "0 []"
+    assert "0 rendues, 0 fichiers écrits" in runs[1].stdout
+
+
 def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, monkeypatch) -> None:
     monkeypatch.setattr(load, "CHUNK_FILES", 8)  # several chunks, so that two processes share them
     (corpus / "content" / "laureates" / "Mauvais Nom.md").write_text("pas de champs", "utf-8")  # errors come back too

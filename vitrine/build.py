@@ -12,7 +12,6 @@ and options) and ``site/`` is as that build left it, nothing is even read.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import itertools
 import json
@@ -23,74 +22,21 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 import jinja2
-import PIL
-import yaml
 
 from . import feeds, opendata
 from .errors import ContentError
 from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
-from .markup import MarkdownCache, options_key
+from .markup import MarkdownCache
 from .model import Site
 from .pages import Page, plan_pages
-from .render import Renderer, code_digest, render_pages, template_environment
-from .search import BUNDLE, INDEX_VERSION, BundleCache, SearchIndex, SearchIndexError
+from .record import (CACHE_DIR, ENGINE_ROOT, RECORD_VERSION, BuildOptions, BuildReport, Record, code_digest,
+                     inputs_signature, read_record, record_path, stat, theme_dir, tree_signatures, unchanged)
+from .render import Renderer, render_pages, template_environment
+from .search import BUNDLE, BundleCache, SearchIndex, SearchIndexError
 from .store import ShardedStore, replace_file
 from .validate import validate
-from .write import Output, Product, WriteReport, existing_files, publication_lock, recover, write_site
-
-CACHE_DIR = ".vitrine-cache"
-ENGINE_ROOT = Path(__file__).resolve().parent.parent
-RECORD_VERSION = 3
-
-
-def theme_dir(root: Path, name: str) -> Path:
-    """``templates/`` or ``static/`` of the site, else Vitrine's own (a content-only repository)."""
-    own = root / name
-    return own if own.is_dir() else ENGINE_ROOT / name
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    root: Path
-    out: Path
-    today: dt.date
-    drafts: bool = False  # the preview shows drafts; a published build never does
-    search: bool = True  # the full-text index (seconds at thousands of pages: the live preview goes without)
-    base_url: str | None = None  # overrides site.yaml, e.g. for a preview deployment
-    use_cache: bool = True
-    jobs: int | None = None  # processes rendering may use; None: one per core, when there are enough pages
-
-
-@dataclass
-class BuildReport:
-    errors: tuple[ContentError, ...] = ()
-    warnings: tuple[ContentError, ...] = ()
-    pages: int = 0
-    rendered: int = 0
-    written: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    conversions: int = 0
-    reads: int = 0
-    images_processed: int = 0
-    site: Site | None = None  # None when nothing changed since the recorded build (nothing was read)
-    rendered_paths: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class Record:
-    """What the last good build into ``out`` read and wrote: kept in ``.vitrine-cache/record-<out>.json``."""
-
-    inputs: str = ""  # signature of everything the build read (see ``inputs_signature``)
-    outputs: dict[str, list] = field(default_factory=dict)  # file → [fingerprint or "", size, mtime_ns]
-    warnings: list[list] = field(default_factory=list)
-    pages: int = 0
-    rows: opendata.RowPlaces = field(default_factory=dict)  # where each laureate's rows are in the open data
-
+from .write import Output, Product, WriteReport, publication_lock, recover, write_site
 
 @dataclass
 class BuildState:
@@ -112,16 +58,16 @@ class BuildState:
     @classmethod
     def open(cls, options: BuildOptions) -> "BuildState":
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
-        record_path = cache_dir / f"record-{options.out.name}.json" if cache_dir else None
+        path = record_path(options)
         store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
-                   _read_record(record_path), cache_dir, record_path, BundleCache(cache_dir), store=store)
+                   read_record(path), cache_dir, path, BundleCache(cache_dir), store=store)
 
     def templates(self, folder: Path) -> jinja2.Environment:
         """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
         (Jinja2's own check would stat every template at every page)."""
         loader = self.environment.loader if self.environment else None
-        signature = tuple(_tree_signatures(folder))
+        signature = tuple(tree_signatures(folder))
         if not isinstance(loader, jinja2.FileSystemLoader) or loader.searchpath != [str(folder)]:
             self.environment = template_environment(folder, self.cache_dir)
         elif signature != self.template_signature and self.environment.cache is not None:
@@ -140,8 +86,9 @@ def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport
 def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
     state = state or BuildState.open(options)
     inputs = inputs_signature(options)
-    if state.record.inputs == inputs and _outputs_as_recorded(options.out, state.record):
-        return BuildReport(warnings=tuple(ContentError(*w) for w in state.record.warnings), pages=state.record.pages)
+    nothing_changed = unchanged(options, state.record, inputs)
+    if nothing_changed:
+        return nothing_changed
     load_cache = _open_caches(state)
     reads_before, conversions_before = load_cache.reads, state.markdown.conversions
     processed_before = state.images.processed
@@ -216,7 +163,7 @@ def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str
     """Each published file's fingerprint and stat; those kept as recorded (and not rewritten) are not stat()ed again."""
     checked = kept.difference(written.written)
     return {path: [fingerprints.get(path, "")] + (previous[path][1:] if path in checked
-                                                  else _stat(os.path.join(out, path)) or [])
+                                                  else stat(os.path.join(out, path)) or [])
             for path in sorted(written.files)}
 
 
@@ -242,14 +189,14 @@ def _made(path: str, make: Callable[[], bytes]) -> Output:
 
 def _bundle_files_as_recorded(out: Path, record: Record) -> dict[str, str]:
     """The search bundles' files the last build wrote → what they were made from, or "" when no longer as written."""
-    return {path: entry[0] if _stat(f"{out}/{path}") == entry[1:] else ""
+    return {path: entry[0] if stat(f"{out}/{path}") == entry[1:] else ""
             for path, entry in record.outputs.items() if path.startswith(BUNDLE + "/")}
 
 
 def _published(out: Path, recorded: Mapping[str, list], path: str) -> bytes | None:
     """A published file's bytes, while it is the one the last build recorded."""
     full = os.path.join(out, path)
-    if path not in recorded or _stat(full) != recorded[path][1:]:
+    if path not in recorded or stat(full) != recorded[path][1:]:
         return None
     try:
         with open(full, "rb") as f:
@@ -260,15 +207,7 @@ def _published(out: Path, recorded: Mapping[str, list], path: str) -> bytes | No
 
 def _up_to_date(out: Path, path: str, previous: list | None, fingerprint: str) -> bool:
     """The output was made from the same things and its file is still the one the last build wrote."""
-    return bool(previous) and previous[0] == fingerprint and _stat(os.path.join(out, path)) == previous[1:]
-
-
-def _stat(path: Path | str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
+    return bool(previous) and previous[0] == fingerprint and stat(os.path.join(out, path)) == previous[1:]
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
@@ -282,57 +221,6 @@ def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> lis
         if name not in images:
             outputs.append(Output(name, copy_from=root / "content" / name))
     return outputs
-
-
-def inputs_signature(options: BuildOptions) -> str:
-    """Everything a build reads, by name, size, times and inode: equal signatures mean an identical site.
-
-    Content, templates and static files are only listed and stat()ed, never read,
-    so an unchanged site is recognised in a few milliseconds per thousand files.
-    """
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr((RECORD_VERSION, code_digest(), jinja2.__version__, yaml.__version__, PIL.__version__, options_key(),
-                   INDEX_VERSION, options.today, options.drafts, options.search, options.base_url,
-                   str(options.out))).encode())
-    for folder in (options.root / "content", theme_dir(options.root, "templates"), theme_dir(options.root, "static")):
-        h.update(f"\0{folder}\0".encode())
-        for path, signature in _tree_signatures(folder):
-            h.update(f"{path}\0{signature}\0".encode())
-    return h.hexdigest()
-
-
-def _tree_signatures(folder: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
-    """(path, stat signature) of every file under ``folder``, following links once (a link loop is not followed)."""
-    seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        st = os.stat(dirpath)
-        if (st.st_dev, st.st_ino) in seen:
-            dirnames[:] = []
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-                yield path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            except OSError:
-                yield path, ()
-
-
-def _outputs_as_recorded(out: Path, record: Record) -> bool:
-    """``out`` holds exactly the files the recorded build wrote, untouched since."""
-    if not record.outputs or existing_files(out) != record.outputs.keys():
-        return False
-    return all(_stat(os.path.join(out, path)) == entry[1:] for path, entry in record.outputs.items())
-
-
-def _read_record(path: Path | None) -> Record:
-    try:
-        data = json.loads(path.read_text("utf-8")) if path else {}
-        return Record(**data) if data.pop("version", None) == RECORD_VERSION else Record()
-    except (OSError, ValueError, TypeError):
-        return Record()
 
 
 def _open_caches(state: BuildState) -> LoadCache:

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from .build import BuildOptions, build
+from .record import BuildOptions, nothing_to_build
 from .errors import ContentError
 
 
@@ -126,7 +126,11 @@ def run_build(args: argparse.Namespace) -> int:
     out = (args.out or root / "site").resolve()
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search)
-    report = build(options)
+    report = nothing_to_build(options)
+    if report is None:
+        from .build import build  # noqa: PLC0415 - importing the stages costs more than finding nothing changed
+
+        report = build(options)
     print_problems(report.warnings)
     if not report.ok:
         print_problems(report.errors)

@@ -9,7 +9,6 @@ whose fingerprint is unchanged since the last build need not be rendered again.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -26,6 +25,7 @@ from .images import ImageSet
 from .markup import MarkdownCache
 from .model import Edition, FreePage, Laureate, Site
 from .pages import Page, filter_index
+from .record import code_digest
 from .parallel import in_chunks
 from .sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
 from .typography import french
@@ -41,14 +41,6 @@ _REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+(?:"([^"]+)
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 200
 CHUNK_PAGES = 32
-
-
-def code_digest() -> str:
-    """The engine's own source: upgrading Vitrine re-renders everything."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def template_environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
