@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import schema as S
 from .model import Laureate, Site
@@ -128,25 +128,25 @@ class Rows:
     published: Callable[[str], bytes | None] = lambda path: None
     engine: str = ""  # the engine's code digest: another version may encode rows otherwise
 
-    def parts(self, site: Site, name: str, start: bytes, between: bytes) -> list:
-        """The rows of ``FOLDER + name`` (the CSV or the JSON file): bytes, or views of the published file."""
+    def parts(self, site: Site, name: str, start: bytes, between: bytes) -> Iterator[bytes | memoryview]:
+        """The rows of ``FOLDER + name`` (the CSV or the JSON file), one at a time: bytes, or views of the
+        published file (never all held: the files carry every body)."""
         which, path = (0 if name == CSV_NAME else 1), FOLDER + name
         context = hashlib.blake2b(f"{self.engine}\0{site.config!r}\0{site.shared_digest}".encode(),
                                   digest_size=16).hexdigest()
         before = self.places.get(path, {})
         old = self.published(path) if before.get("context") == context else None
         view, rows = (memoryview(old), before.get("rows", {})) if old is not None else (None, {})
-        parts, placed, at, cols = [], {}, len(start), columns()
+        placed, at, cols = {}, len(start), columns()
         for laureate in site.laureates:
             digest, hit = laureate.source.digest, rows.get(laureate.slug)
             part = _row_at(view, hit, which) if view is not None and hit and hit[0] == digest else None
             if part is None:
                 part = encode_row(site, laureate, cols, which)
             placed[laureate.slug] = [digest, at, len(part)]
-            parts.append(part)
+            yield part
             at += len(part) + len(between)
         self.places[path] = {"context": context, "rows": placed}
-        return parts
 
 
 def _row_at(view: memoryview, place: list, which: int) -> memoryview | None:
@@ -181,7 +181,10 @@ def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], which: 
 def laureates_csv(site: Site, rows: Rows) -> bytes:
     """Comma-separated, a header then one line per published laureate."""
     header = _csv_header()
-    return b"".join([header, *rows.parts(site, CSV_NAME, header, b"")])  # one join: the file is copied once
+    data = bytearray(header)  # grown row by row: a list of rows joined at the end would hold the file twice
+    for part in rows.parts(site, CSV_NAME, header, b""):
+        data += part
+    return data
 
 
 def _csv_header() -> bytes:
@@ -202,14 +205,14 @@ def _csv_cell(value: Any) -> str:
 
 def laureates_json(site: Site, rows: Rows) -> bytes:
     """One laureate per line, the whole an array (``indent`` would force json's slow Python encoder)."""
-    objects = rows.parts(site, JSON_NAME, _JSON_START, _JSON_BETWEEN)
-    if not objects:
+    data = bytearray(_JSON_START)  # grown object by object, as the CSV file
+    for obj in rows.parts(site, JSON_NAME, _JSON_START, _JSON_BETWEEN):
+        data += obj
+        data += _JSON_BETWEEN
+    if len(data) == len(_JSON_START):
         return _JSON_START + b"]\n"
-    pieces = [_JSON_START]
-    for obj in objects:
-        pieces += (obj, _JSON_BETWEEN)
-    pieces[-1] = _JSON_END
-    return b"".join(pieces)  # one join: the file is copied once
+    data[-len(_JSON_BETWEEN):] = _JSON_END
+    return data
 
 
 def table_schema() -> dict[str, Any]:
