@@ -55,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true",
                    help="sans l'index de recherche (vérification rapide ; la page Recherche ne trouvera rien)")
     b.add_argument("--jobs", type=_jobs_arg, default=None,
-                   help="nombre de processus de rendu (par défaut : un par cœur quand il y a beaucoup de pages)")
+                   help="nombre de processus de lecture et de rendu (par défaut : un par cœur quand il y a beaucoup de fichiers)")
     c = sub.add_parser("check", help="vérifier le contenu sans rien publier")
     _common(c)
     c.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
