@@ -10,7 +10,6 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
 from web import search_index
-import vitrine.build
 from vitrine import search
 from vitrine.build import build
 from vitrine.serve import Preview

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TODAY, build_in_process, make_repo, write
+from conftest import REPO, build_in_process, make_repo, write
 from html_scan import html_pages, listing_pages, scan
 from vitrine.cli import build_date
 from vitrine.load import load_content

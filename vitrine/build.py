@@ -38,6 +38,7 @@ from .store import ShardedStore, replace_file
 from .validate import validate
 from .write import Output, Product, WriteReport, publication_lock, recover, write_site
 
+
 @dataclass
 class BuildState:
     """What survives between builds: read files, converted Markdown and images, and each output's fingerprint."""

@@ -179,7 +179,7 @@ def prepare_images(content: Path, site: Site, cache: ImageCache) -> PreparedImag
         if meta is None:
             try:
                 meta, files = process(path.read_bytes(), _suffix_format(name), variants=name in wanted)
-            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                 prepared.errors.append(ContentError(f"content/{name}", 1, "fichier", "image illisible ou abîmée",
                                                     "ouvrez-la dans un logiciel d'images et enregistrez-la de nouveau "
                                                     "en JPEG, PNG ou WebP"))

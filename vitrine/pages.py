@@ -8,7 +8,7 @@ exactly the context built here and compute nothing the model could.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from . import opendata

@@ -262,10 +262,6 @@ def ordinal(number: int) -> Markup:
     return Markup(f"{int(number)}<sup>{'re' if number == 1 else 'e'}</sup>")
 
 
-def render_all(pages: Iterable[Page], renderer: Renderer) -> dict[str, bytes]:
-    return {page.output: renderer.render(page) for page in pages}
-
-
 def render_pages(pages: Sequence[Page], renderer: Renderer, jobs: int | None = None) -> Iterator[tuple[Page, bytes]]:
     """Render ``pages`` in order, spread over ``jobs`` forked processes (by default: one per core, when
     there are at least ``PARALLEL_MIN_PAGES`` pages).

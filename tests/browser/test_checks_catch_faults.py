@@ -5,7 +5,6 @@ Without this, a crawl that silently checked nothing would pass every other test 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
