@@ -57,12 +57,14 @@ class BuildState:
     store: ShardedStore | None = None  # where the files read (and validated) are kept
 
     @classmethod
-    def open(cls, options: BuildOptions) -> "BuildState":
+    def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
+        """The state of the last build into ``options.out`` (``record``: its record, when already read)."""
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         path = record_path(options)
         store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
-                   read_record(path), cache_dir, path, BundleCache(cache_dir), store=store)
+                   record if record is not None else read_record(path), cache_dir, path, BundleCache(cache_dir),
+                   store=store)
 
     def templates(self, folder: Path) -> jinja2.Environment:
         """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
@@ -77,16 +79,19 @@ class BuildState:
         return self.environment
 
 
-def build(options: BuildOptions, state: BuildState | None = None) -> BuildReport:
-    """Build the site into ``options.out``; on any content error, leave it untouched."""
+def build(options: BuildOptions, state: BuildState | None = None, inputs: str | None = None) -> BuildReport:
+    """Build the site into ``options.out``; on any content error, leave it untouched.
+
+    ``inputs``: the inputs' signature, when the caller has just computed it (``record.check``).
+    """
     with publication_lock(options.out):  # a concurrent build waits: each one sees the other's record and output
         recover(options.out)  # put back a site an interrupted build left aside, before deciding anything
-        return _build(options, state)
+        return _build(options, state, inputs)
 
 
-def _build(options: BuildOptions, state: BuildState | None) -> BuildReport:
+def _build(options: BuildOptions, state: BuildState | None, inputs: str | None) -> BuildReport:
     state = state or BuildState.open(options)
-    inputs = inputs_signature(options)
+    inputs = inputs or inputs_signature(options)
     nothing_changed = unchanged(options, state.record, inputs)
     if nothing_changed:
         return nothing_changed

@@ -15,7 +15,8 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from .record import BuildOptions, nothing_to_build
+from .record import BuildOptions, check
+from .write import publication_lock
 from .errors import ContentError
 
 
@@ -126,11 +127,12 @@ def run_build(args: argparse.Namespace) -> int:
     out = (args.out or root / "site").resolve()
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search)
-    report = nothing_to_build(options)
-    if report is None:
-        from .build import build  # noqa: PLC0415 - importing the stages costs more than finding nothing changed
+    with publication_lock(out):  # from the check to the publication: no other build can change the record
+        record, inputs, report = check(options)
+        if report is None:
+            from .build import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
 
-        report = build(options)
+            report = build(options, BuildState.open(options, record), inputs)
     print_problems(report.warnings)
     if not report.ok:
         print_problems(report.errors)

@@ -92,11 +92,13 @@ def read_record(path: Path | None) -> Record:
         return Record()
 
 
-def nothing_to_build(options: BuildOptions) -> BuildReport | None:
-    """The report of the recorded build when nothing changed since it, else None (then ``build`` must run)."""
+def check(options: BuildOptions) -> tuple[Record, str, BuildReport | None]:
+    """The recorded build, the inputs' signature now, and that build's report when nothing changed since it
+    (else None: ``build`` must run, and can start from the record and signature read here)."""
     with publication_lock(options.out):
         recover(options.out)  # as ``build`` does: a site an interrupted build left aside is put back first
-        return unchanged(options, read_record(record_path(options)))
+        record, inputs = read_record(record_path(options)), inputs_signature(options)
+        return record, inputs, unchanged(options, record, inputs)
 
 
 def unchanged(options: BuildOptions, record: Record, inputs: str | None = None) -> BuildReport | None:
