@@ -105,7 +105,7 @@ WINDOWS = {
     "before-swap": (write_module, "_swap", "before", 1, False),
     "after-exchange": (write_module, "_rename_exchange", "after", 1, False),
     "repairing-the-staging-tree": (os, "link", "after", 3, False),
-    "before-record-saved": (build_module, "_save_record", "before", 1, False),
+    "before-record-saved": (build_module, "_save", "before", 1, False),
     "fallback-between-renames": (os, "rename", "after", 1, True),
 }
 

@@ -6,7 +6,9 @@ what each page was made from, so a rebuild re-reads only changed files and
 re-renders only pages whose fingerprint changed. The same record, kept in
 ``.vitrine-cache/`` with the parsed files, makes a command-line rebuild cheap:
 when no input changed since the recorded build (same files, templates, engine
-and options) and ``site/`` is as that build left it, nothing is even read.
+and options) and ``site/`` is as that build left it, nothing is even read; when
+only laureates were edited in place, the last build's model is patched instead
+of made again (``delta``).
 """
 
 from __future__ import annotations
@@ -23,19 +25,19 @@ from typing import Callable, Iterator, Mapping
 
 import jinja2
 
-from . import feeds, opendata
+from . import delta, feeds, opendata
 from .errors import ContentError
 from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
 from .markup import MarkdownCache
 from .model import Site
 from .pages import Page, plan_pages
-from .record import (CACHE_DIR, ENGINE_ROOT, RECORD_VERSION, BuildOptions, BuildReport, Record, code_digest,
-                     inputs_signature, read_record, record_path, stat, theme_dir, tree_signatures, unchanged)
+from .record import (CACHE_DIR, ENGINE_ROOT, RECORD_VERSION, BuildOptions, BuildReport, Inputs, Record, code_digest,
+                     read_record, record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged)
 from .render import Renderer, render_pages, template_environment
 from .search import BUNDLE, BundleCache, SearchIndex, SearchIndexError
 from .store import ShardedStore, replace_file
-from .validate import validate
+from .validate import LaureateRules, validate
 from .write import Output, Product, WriteReport, publication_lock, recover, write_site
 
 
@@ -55,6 +57,8 @@ class BuildState:
     template_references: dict = field(default_factory=dict)  # parsed once per template source
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
     store: ShardedStore | None = None  # where the files read (and validated) are kept
+    snapshot: delta.Snapshot | None = None  # the last good build's model (see ``delta``), once read
+    snapshot_file: delta.SnapshotFile | None = None
 
     @classmethod
     def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
@@ -64,7 +68,15 @@ class BuildState:
         store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path, BundleCache(cache_dir),
-                   store=store)
+                   store=store,
+                   snapshot_file=delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None)
+
+    def last_snapshot(self, inputs: Inputs, root: Path) -> delta.Snapshot | None:
+        """The last good build's model: in memory, else as it kept it in ``.vitrine-cache/`` (if it may serve
+        with ``inputs``)."""
+        if self.snapshot is None and self.record.inputs and self.snapshot_file:
+            self.snapshot = self.snapshot_file.load(inputs, root)
+        return self.snapshot
 
     def templates(self, folder: Path) -> jinja2.Environment:
         """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
@@ -79,29 +91,92 @@ class BuildState:
         return self.environment
 
 
-def build(options: BuildOptions, state: BuildState | None = None, inputs: str | None = None) -> BuildReport:
+def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs | None = None) -> BuildReport:
     """Build the site into ``options.out``; on any content error, leave it untouched.
 
-    ``inputs``: the inputs' signature, when the caller has just computed it (``record.check``).
+    ``inputs``: the inputs as scanned, when the caller has just done it (``record.check``).
     """
     with publication_lock(options.out):  # a concurrent build waits: each one sees the other's record and output
         recover(options.out)  # put back a site an interrupted build left aside, before deciding anything
         return _build(options, state, inputs)
 
 
-def _build(options: BuildOptions, state: BuildState | None, inputs: str | None) -> BuildReport:
+def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | None) -> BuildReport:
     state = state or BuildState.open(options)
-    inputs = inputs or inputs_signature(options)
+    inputs = inputs or scan_inputs(options)
     nothing_changed = unchanged(options, state.record, inputs)
     if nothing_changed:
         return nothing_changed
-    load_cache = _open_caches(state)
-    reads_before, conversions_before = load_cache.reads, state.markdown.conversions
-    processed_before = state.images.processed
+    conversions_before, processed_before = state.markdown.conversions, state.images.processed
+    model = _patched(options, state, inputs) or _made_anew(options, state)
+    if isinstance(model, BuildReport):
+        return model  # content errors
+    site, pages, images, warnings = model.site, model.pages, model.images, model.warnings
+    templates = theme_dir(options.root, "templates")
+    renderer = Renderer(templates, state.markdown, site, preview=options.drafts, images=images.sets,
+                        env=state.templates(templates), references=state.template_references)
+    try:
+        stale, written, outputs, rows = publish(options, state, site, pages, renderer, images, model.known)
+    except jinja2.TemplateError as exc:
+        return BuildReport(errors=(template_error(options.root, exc),), warnings=warnings)
+    except SearchIndexError as exc:
+        return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=warnings)
+    state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows)
+    shown_on, main_on = model.shown_on or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
+    state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
+                                    shown_on, main_on)
+    _save(state, model.edit)
+    return BuildReport(warnings=warnings, pages=len(pages), rendered=len(stale),
+                       written=tuple(written.written), removed=tuple(written.removed),
+                       conversions=state.markdown.conversions - conversions_before, reads=model.reads,
+                       images_processed=state.images.processed - processed_before, site=site,
+                       rendered_paths=tuple(page.output for page in stale),
+                       fingerprinted=sum(page.output not in model.known for page in pages))
 
+
+@dataclass(frozen=True)
+class _Model:
+    """The site to publish and its pages, patched or made anew."""
+
+    site: Site
+    pages: tuple[Page, ...]
+    images: PreparedImages
+    rules: LaureateRules
+    warnings: tuple[ContentError, ...]
+    reads: int  # content files read
+    known: Mapping[str, str] = field(default_factory=dict)  # outputs' fingerprints known not to have changed
+    # The snapshot's ``shown_on`` and ``main_on``, still true (else the renderer's, once every page is fingerprinted)
+    shown_on: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
+    edit: delta.Edit | None = None  # how the snapshot was patched
+
+
+def _patched(options: BuildOptions, state: BuildState, inputs: Inputs) -> _Model | None:
+    """The last build's model with the laureates edited since swapped in, when that is all that changed."""
+    patched = delta.patch(state.last_snapshot(inputs, options.root), inputs, options.root, options.drafts,
+                          state.record.inputs)
+    if patched is None:
+        state.snapshot = None  # the full path makes another: the memory is better spent there
+        return None
+    snapshot = state.snapshot
+    assert snapshot is not None
+    delta.update_cache(state.load_cache, patched)
+    known = {path: entry[0] for path, entry in state.record.outputs.items() if path not in patched.candidates}
+    return _Model(patched.site, patched.pages, snapshot.images, snapshot.rules,
+                  tuple(ContentError(*w) for w in state.record.warnings), len(patched.read), known,
+                  (snapshot.shown_on, snapshot.main_on), patched.edit)
+
+
+def _frozen(index: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {path: tuple(outputs) for path, outputs in index.items()}
+
+
+def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport:
+    """Load, validate and plan the whole site, and prepare its images; or the report of what stops it."""
+    load_cache = _open_caches(state)
+    reads_before = load_cache.reads
     loaded = load_content(options.root, load_cache, options.jobs)
     validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
-    if validated.errors or validated.site is None:
+    if validated.errors or validated.site is None or validated.rules is None:
         return BuildReport(errors=validated.errors, warnings=validated.warnings)
     site = _with_base_url(validated.site, options.base_url)
     plan = plan_pages(site, options.today)
@@ -110,40 +185,26 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: str | None) 
     images = prepare_images(options.root / "content", site, state.images)
     if images.errors:
         return BuildReport(errors=tuple(images.errors), warnings=validated.warnings)
-    templates = theme_dir(options.root, "templates")
-    renderer = Renderer(templates, state.markdown, site, preview=options.drafts, images=images.sets,
-                        env=state.templates(templates), references=state.template_references)
-    try:
-        stale, written, outputs, rows = publish(options, state, site, plan.pages, renderer, images)
-    except jinja2.TemplateError as exc:
-        return BuildReport(errors=(template_error(options.root, exc),), warnings=validated.warnings)
-    except SearchIndexError as exc:
-        return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=validated.warnings)
-    state.record = Record(inputs, outputs, [list(dataclasses.astuple(w)) for w in validated.warnings], len(plan.pages),
-                          rows)
-    _save_record(state, load_cache)
-    return BuildReport(warnings=validated.warnings, pages=len(plan.pages), rendered=len(stale),
-                       written=tuple(written.written), removed=tuple(written.removed),
-                       conversions=state.markdown.conversions - conversions_before,
-                       reads=load_cache.reads - reads_before,
-                       images_processed=state.images.processed - processed_before, site=site,
-                       rendered_paths=tuple(page.output for page in stale))
+    return _Model(site, plan.pages, images, validated.rules, validated.warnings, load_cache.reads - reads_before)
 
 
 def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[Page, ...], renderer: Renderer,
-            images: PreparedImages) -> tuple[list[Page], WriteReport, dict[str, list], opendata.RowPlaces]:
+            images: PreparedImages, known: Mapping[str, str] | None = None
+            ) -> tuple[list[Page], WriteReport, dict[str, list], opendata.RowPlaces]:
     """Render what changed and write the site: (pages rendered, what was written, the record of every output,
-    where the open data hold each laureate's rows)."""
+    where the open data hold each laureate's rows). ``known``: fingerprints of pages that did not change since the
+    recorded build (the others are computed)."""
     out, previous = options.out, state.record.outputs
-    renderer.compile_templates(page.template for page in pages)
+    known = known or {}
     # The rows' places are copied: the record describes the published files until this build has replaced them.
     rows = opendata.Rows(dict(state.record.rows), partial(_published, out, previous), code_digest())
     products = images.products(state.images) + data_products(site, rows)
-    fingerprints = {page.output: renderer.fingerprint(page) for page in pages}
+    fingerprints = {page.output: known.get(page.output) or renderer.fingerprint(page) for page in pages}
     fingerprints.update((product.path, product.fingerprint) for product in products)
     kept = {path for path, fingerprint in fingerprints.items()
             if _up_to_date(out, path, previous.get(path), fingerprint)}
     stale = [page for page in pages if page.output not in kept]
+    renderer.compile_templates(page.template for page in stale)
     index = (SearchIndex(pages, fingerprints, _bundle_files_as_recorded(out, state.record), state.bundles, out)
              if options.search else None)
     try:
@@ -239,13 +300,16 @@ def _open_caches(state: BuildState) -> LoadCache:
     return state.load_cache
 
 
-def _save_record(state: BuildState, load_cache: LoadCache) -> None:
-    """Keep the record and the files read for the next build (losing them costs only time)."""
+def _save(state: BuildState, edit: delta.Edit | None) -> None:
+    """Keep the record, the snapshot and the files read for the next build (losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return
     record = dict(vars(state.record), version=RECORD_VERSION)  # not asdict(): no deep copy of every output
     replace_file(state.record_path, lambda f: f.write(json.dumps(record).encode()))
-    if state.store:
+    if state.snapshot is not None and state.snapshot_file:
+        state.snapshot_file.save(state.snapshot, edit)
+    if state.store and state.load_cache is not None:
+        load_cache = state.load_cache
         state.store.save({path: (load_cache.entries.get(path), state.validated.get(path))
                           for path in load_cache.entries.keys() | state.validated.keys()})
 

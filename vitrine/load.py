@@ -189,7 +189,7 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
     paths = []
     known = {*SINGLE_FILES, *FOLDERS, MEDIA}
     for path in sorted(content.iterdir()):
-        if not _ignored(path.name) and path.name not in known:  # content/laureats/ would never be published
+        if not ignored(path.name) and path.name not in known:  # content/laureats/ would never be published
             what = "dossier" if path.is_dir() else "fichier"
             errors.append(ContentError(_rel(root, path), 1, "fichier", f"{what} inconnu « {path.name} » : il ne serait pas publié",
                                        did_you_mean(path.name, known) or f"le contenu se range dans {', '.join(sorted(known))}"))
@@ -207,7 +207,7 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
         prefix = _rel(root, directory) + "/"
         with os.scandir(directory) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
-                if _ignored(entry.name):
+                if ignored(entry.name):
                     continue
                 path = directory / entry.name
                 if not entry.name.endswith(".md") or entry.is_dir():
@@ -218,7 +218,7 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
     return paths
 
 
-def _ignored(name: str) -> bool:
+def ignored(name: str) -> bool:
     """Hidden files and editors' temporary files are not content."""
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
 
@@ -524,7 +524,7 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(media_dir):
-        dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+        dirnames[:] = sorted(d for d in dirnames if not ignored(d))
         for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
             dirnames.remove(name)  # os.walk would not enter it: say so rather than lose its files silently
             path = Path(dirpath) / name
@@ -533,7 +533,7 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
             errors.append(ContentError(_rel(root, path), 1, "fichier", message,
                                        "copiez les fichiers dans content/media/ au lieu d'un lien"))
         for name in sorted(filenames):
-            if _ignored(name):
+            if ignored(name):
                 continue
             path = Path(dirpath) / name
             problem = _unsafe_path(root, path)

@@ -41,6 +41,9 @@ class Column:
     format: str = "default"
     value: Value = field(default=lambda site, laureate: None, repr=False, compare=False)
 
+    def __reduce__(self) -> tuple:  # its value is code: a kept column (the open data page's) is found again by name
+        return column, (self.name,)
+
 
 def _names(attribute: str, unique: bool = False) -> Value:
     def value(site: Site, laureate: Laureate) -> list[str | None]:
@@ -89,6 +92,10 @@ def columns() -> tuple[Column, ...]:
     return tuple(result)
 
 
+def column(name: str) -> Column:
+    return next(c for c in columns() if c.name == name)
+
+
 def _field_value(f: S.Field) -> Value:
     def value(site: Site, laureate: Laureate) -> Any:
         raw = getattr(laureate, f.name)
@@ -129,33 +136,47 @@ class Rows:
     engine: str = ""  # the engine's code digest: another version may encode rows otherwise
 
     def parts(self, site: Site, name: str, start: bytes, between: bytes) -> Iterator[bytes | memoryview]:
-        """The rows of ``FOLDER + name`` (the CSV or the JSON file), one at a time: bytes, or views of the
-        published file (never all held: the files carry every body)."""
+        """The rows of ``FOLDER + name`` (the CSV or the JSON file), to be joined by ``between``: bytes, or views of
+        the published file, each holding one row or a run of rows copied as they were (never all held: the files
+        carry every body)."""
         which, path = (0 if name == CSV_NAME else 1), FOLDER + name
         context = hashlib.blake2b(f"{self.engine}\0{site.config!r}\0{site.shared_digest}".encode(),
                                   digest_size=16).hexdigest()
         before = self.places.get(path, {})
         old = self.published(path) if before.get("context") == context else None
         view, rows = (memoryview(old), before.get("rows", {})) if old is not None else (None, {})
-        placed, at, cols = {}, len(start), columns()
+        placed, at, cols, gap = {}, len(start), columns(), len(between)
+        run: list[int] = []  # start and end of the published rows being copied in one piece
         for laureate in site.laureates:
             digest, hit = laureate.source.digest, rows.get(laureate.slug)
-            part = _row_at(view, hit, which) if view is not None and hit and hit[0] == digest else None
-            if part is None:
+            if view is not None and hit and hit[0] == digest and _is_row(view, hit[1], hit[2], which):
+                length = hit[2]
+                if run and hit[1] == run[1] + gap:
+                    run[1] = hit[1] + length
+                else:
+                    if run:
+                        yield view[run[0]:run[1]]
+                    run = [hit[1], hit[1] + length]
+            else:
+                if run and view is not None:
+                    yield view[run[0]:run[1]]
+                run = []
                 part = encode_row(site, laureate, cols, which)
-            placed[laureate.slug] = [digest, at, len(part)]
-            yield part
-            at += len(part) + len(between)
+                length = len(part)
+                yield part
+            placed[laureate.slug] = [digest, at, length]
+            at += length + gap
+        if run and view is not None:
+            yield view[run[0]:run[1]]
         self.places[path] = {"context": context, "rows": placed}
 
 
-def _row_at(view: memoryview, place: list, which: int) -> memoryview | None:
-    """The row the published file holds at ``place``, if it looks like one (the file is the recorded one)."""
-    _digest, at, length = place
-    part = view[at:at + length]
-    if len(part) != length or (part[-2:] != b"\r\n" if which == 0 else part[:1] != b"{" or part[-1:] != b"}"):
-        return None
-    return part
+def _is_row(view: memoryview, at: int, length: int, which: int) -> bool:
+    """Whether the published file holds a row at ``at`` (it is the recorded file: this only guards its ends)."""
+    end = at + length
+    if at < 0 or length < 2 or end > len(view):
+        return False
+    return view[end - 2] == 13 and view[end - 1] == 10 if which == 0 else view[at] == 123 and view[end - 1] == 125
 
 
 _JSON_START, _JSON_BETWEEN, _JSON_END = b"[\n", b",\n", b"\n]\n"

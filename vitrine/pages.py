@@ -8,6 +8,7 @@ exactly the context built here and compute nothing the model could.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -82,7 +83,7 @@ class Page:
     in_sitemap: bool = True
     searchable: bool = False  # indexed by the full-text search (its template marks data-pagefind-body)
 
-    @property
+    @functools.cached_property  # asked for by every stage, thousands of times
     def output(self) -> str:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 

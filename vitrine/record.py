@@ -63,6 +63,7 @@ class BuildReport:
     images_processed: int = 0
     site: Site | None = None  # None when nothing changed since the recorded build (nothing was read)
     rendered_paths: tuple[str, ...] = ()
+    fingerprinted: int = 0  # pages whose fingerprint was computed (the others were known not to have changed)
 
     @property
     def ok(self) -> bool:
@@ -73,7 +74,7 @@ class BuildReport:
 class Record:
     """What the last good build into ``out`` read and wrote: kept in ``.vitrine-cache/record-<out>.json``."""
 
-    inputs: str = ""  # signature of everything the build read (see ``inputs_signature``)
+    inputs: str = ""  # signature of everything the build read (see ``scan_inputs``)
     outputs: dict[str, list] = field(default_factory=dict)  # file → [fingerprint or "", size, mtime_ns]
     warnings: list[list] = field(default_factory=list)
     pages: int = 0
@@ -92,19 +93,19 @@ def read_record(path: Path | None) -> Record:
         return Record()
 
 
-def check(options: BuildOptions) -> tuple[Record, str, BuildReport | None]:
-    """The recorded build, the inputs' signature now, and that build's report when nothing changed since it
-    (else None: ``build`` must run, and can start from the record and signature read here)."""
+def check(options: BuildOptions) -> tuple[Record, Inputs, BuildReport | None]:
+    """The recorded build, the inputs now, and that build's report when nothing changed since it
+    (else None: ``build`` must run, and can start from the record and inputs read here)."""
     with publication_lock(options.out):
         recover(options.out)  # as ``build`` does: a site an interrupted build left aside is put back first
-        record, inputs = read_record(record_path(options)), inputs_signature(options)
+        record, inputs = read_record(record_path(options)), scan_inputs(options)
         return record, inputs, unchanged(options, record, inputs)
 
 
-def unchanged(options: BuildOptions, record: Record, inputs: str | None = None) -> BuildReport | None:
-    """The recorded build's report if no input changed since (``inputs``: their signature, when known) and
-    ``out`` is as that build left it."""
-    if record.inputs != (inputs or inputs_signature(options)) or not outputs_as_recorded(options.out, record):
+def unchanged(options: BuildOptions, record: Record, inputs: Inputs) -> BuildReport | None:
+    """The recorded build's report if no input changed since (``inputs``: as scanned now) and ``out`` is as that
+    build left it."""
+    if record.inputs != inputs.digest or not outputs_as_recorded(options.out, record):
         return None
     return BuildReport(warnings=tuple(ContentError(*w) for w in record.warnings), pages=record.pages)
 
@@ -133,21 +134,33 @@ def library_versions() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def inputs_signature(options: BuildOptions) -> str:
-    """Everything a build reads, by name, size, times and inode: equal signatures mean an identical site.
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads, as listed and stat()ed (never read) before it starts."""
 
-    Content, templates and static files are only listed and stat()ed, never read,
-    so an unchanged site is recognised in a few milliseconds per thousand files.
+    digest: str  # equal digests mean an identical site
+    settings: str  # the engine, its libraries and the build's options: all but the files
+    files: dict[str, tuple[int, ...]]  # every content, template and static file → its stat signature
+
+
+def scan_inputs(options: BuildOptions) -> Inputs:
+    """List and stat every input: content, templates, static files, the engine and the options.
+
+    Files are only listed and stat()ed, by name, size, times and inode, so an
+    unchanged site is recognised in a few milliseconds per thousand files.
     The engine's settings (Markdown, sanitizer, search) are in its hashed source.
     """
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr((RECORD_VERSION, code_digest(), library_versions(), options.today, options.drafts, options.search,
-                   options.base_url, str(options.out))).encode())
+    settings = hashlib.blake2b(repr((RECORD_VERSION, code_digest(), library_versions(), options.today, options.drafts,
+                                     options.search, options.base_url, str(options.out))).encode(),
+                               digest_size=16).hexdigest()
+    h = hashlib.blake2b(settings.encode(), digest_size=16)
+    files: dict[str, tuple[int, ...]] = {}
     for folder in (options.root / "content", theme_dir(options.root, "templates"), theme_dir(options.root, "static")):
         h.update(f"\0{folder}\0".encode())
         for path, signature in tree_signatures(folder):
             h.update(f"{path}\0{signature}\0".encode())
-    return h.hexdigest()
+            files[path] = signature
+    return Inputs(h.hexdigest(), settings, files)
 
 
 def tree_signatures(folder: Path) -> Iterator[tuple[str, tuple[int, ...]]]:

@@ -78,6 +78,9 @@ class Renderer:
         self.templates = templates
         self._digests: dict[str, str] = {}
         self._fingerprints: dict[str, str] = {}  # by output path: asked for by rendering, search and the record
+        # laureate file → the outputs fingerprinted so far that show its card, or the whole record
+        self.shown_on: dict[str, list[str]] = {}
+        self.main_on: dict[str, list[str]] = {}
         # template → (its source, the templates it names); a long-lived caller passes one to keep across builds
         self._references = references if references is not None else {}
         self._cards: dict[int, bytes] = {}  # id(laureate) → card digest, for this build's records
@@ -113,9 +116,12 @@ class Renderer:
     def _fingerprint(self, page: Page) -> str:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{self.base_digest}\0{self.template_digest(page.template)}\0{page.url}\0{page.title}".encode())
+        shown: list[tuple[str, bool]] = []
         for key in sorted(page.context):
             h.update(key.encode())
-            self._feed(h, page.context[key], key in MAIN_KEYS)
+            self._feed(h, page.context[key], key in MAIN_KEYS, shown)
+        for path, main in set(shown):
+            (self.main_on if main else self.shown_on).setdefault(path, []).append(page.output)
         return h.hexdigest()
 
     def compile_templates(self, names: Iterable[str]) -> None:
@@ -164,8 +170,9 @@ class Renderer:
         return markdown_filter
 
 
-    def _feed(self, h: Any, value: Any, main: bool) -> None:
+    def _feed(self, h: Any, value: Any, main: bool, shown: list[tuple[str, bool]]) -> None:
         if isinstance(value, Laureate):
+            shown.append((value.source.path, main))
             h.update(value.source.digest.encode() if main else self._card(value))
             if value.image:  # its published files are named after the image's content
                 h.update(self.images[value.image].key.encode())
@@ -174,11 +181,11 @@ class Renderer:
         elif isinstance(value, dict):
             for key in sorted(value, key=repr):
                 h.update(repr(key).encode())
-                self._feed(h, value[key], False)
+                self._feed(h, value[key], False, shown)
         elif isinstance(value, (list, tuple)):
             h.update(b"[")
             for item in value:
-                self._feed(h, item, False)
+                self._feed(h, item, False, shown)
             h.update(b"]")
         else:
             h.update(repr(value).encode())

@@ -30,6 +30,7 @@ class Validated:
     site: Site | None
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
+    rules: LaureateRules | None = None  # what the laureates were checked against
 
 
 class _Collector:
@@ -58,6 +59,24 @@ class _References:
     known: dict[str, Any]
     broken: frozenset = frozenset()
     readable: bool = True
+
+
+@dataclass(frozen=True)
+class LaureateRules:
+    """What a laureate file is checked against: the rest of the content, as one build saw it.
+
+    ``context`` sums it up: a laureate's result is valid while its file and ``context`` are the same.
+    """
+
+    quartiers: _References
+    themes: _References
+    years: _References
+    orphan_drafts: frozenset
+    media: frozenset
+    context: str
+
+    def check(self, source: SourceFile) -> tuple[Laureate | None, list[ContentError]]:
+        return _laureate(source, self.quartiers, self.themes, self.years, self.orphan_drafts, self.media)
 
 
 def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector,
@@ -160,10 +179,9 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
     orphan_drafts = draft_years - set(years.known)
     context = repr(([f.digest for f in loaded.files if f.kind in ("territory", "themes")], sorted(years.known),
                     sorted(years.broken), sorted(orphan_drafts), sorted(media), [e.path for e in loaded.errors]))
+    rules = LaureateRules(quartiers, theme_refs, years, frozenset(orphan_drafts), frozenset(media), context)
     for source in by_kind.get("laureate", []):
-        _keep(_remembered(memo, source, context,
-                          lambda s: _laureate(s, quartiers, theme_refs, years, orphan_drafts, media)),
-              source, include_drafts, laureates, errors, warnings)
+        _keep(_remembered(memo, source, context, rules.check), source, include_drafts, laureates, errors, warnings)
     if memo is not None:
         for gone in memo.keys() - {s.path for s in by_kind.get("laureate", [])}:
             del memo[gone]
@@ -179,7 +197,19 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
                              digest_size=16).hexdigest()
     site = make_site(config, tuple(contrats), tuple(themes), editions, laureates, pages,
                      tuple(sorted(media)), shared)
-    return Validated(site, (), tuple(warnings))
+    return Validated(site, (), tuple(warnings), rules)
+
+
+def revalidate_laureates(rules: LaureateRules, sources: list[SourceFile], include_drafts: bool
+                         ) -> tuple[list[Laureate], list[ContentError], list[ContentError]]:
+    """Check edited laureate files alone, against the rest of the content as ``rules`` captured it:
+    (the laureates published, errors, warnings), as ``validate`` would route them."""
+    laureates: list[Laureate] = []
+    errors: list[ContentError] = []
+    warnings: list[ContentError] = []
+    for source in sources:
+        _keep(rules.check(source), source, include_drafts, laureates, errors, warnings)
+    return laureates, errors, warnings
 
 
 def _remembered(memo: dict | None, source: SourceFile, context: str,

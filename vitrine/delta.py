@@ -1,0 +1,281 @@
+"""The edit fast path: when only laureates' files changed since the last build, patch that build's site.
+
+An editor's commonest save changes one laureate's text. Loading, validating and
+planning the whole site again, then fingerprinting each of its pages to find the
+two that changed, costs time in proportion to the site. Instead, every good
+build leaves a ``Snapshot``: its site, its planned pages, what a laureate file is
+checked against, and for each laureate the pages that show it. When the files
+changed since are laureates that keep their place (same address, edition,
+quartiers, themes, title, publication and image: the same pages, in the same
+order, with the same counts), the edited files are read and checked alone,
+their records swapped into the site, and only the pages that show them are
+fingerprinted again. Anything else (a file added or removed, a shared file, a
+template, an error to report) takes the full path, which makes the same site.
+
+The preview keeps its snapshot in memory; the command line keeps it in
+``.vitrine-cache/`` (a pickle written by the engine for this very engine, tied to
+the build record it was made with: a snapshot that does not match the record is
+ignored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Mapping
+
+from .images import PreparedImages
+from .load import LoadCache, SourceFile, ignored, read_source
+from .model import Laureate, Quartier, Site, Theme
+from .pages import Page
+from .render import card_digest
+from .record import Inputs
+from .store import replace_file
+from .validate import LaureateRules, revalidate_laureates
+
+LOG_LIMIT = 64  # edits appended to a kept snapshot before it is written whole again
+
+
+@dataclass
+class Snapshot:
+    """What a good build made, to patch the next one."""
+
+    inputs: str  # the digest of the inputs it was made from (the build record's ``inputs``)
+    settings: str  # the engine, libraries and options it was made with (``Inputs.settings``)
+    files: dict[str, tuple[int, ...]]  # every input file → its stat signature, as scanned before that build
+    site: Site
+    pages: tuple[Page, ...]
+    images: PreparedImages
+    rules: LaureateRules
+    shown_on: dict[str, tuple[str, ...]]  # laureate file (content/…) → outputs that show its card
+    main_on: dict[str, tuple[str, ...]]  # laureate file → outputs that show it whole (its own page)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a patched build changed in the snapshot: enough to patch the kept snapshot the same way."""
+
+    before: str  # the inputs' digest of the snapshot it applies to
+    after: str
+    files: dict[str, tuple[int, ...]]  # the changed files' new signatures
+    laureates: tuple[Laureate, ...]
+
+
+@dataclass(frozen=True)
+class Patch:
+    """The site and pages with edited laureates swapped in, and the pages that may show a difference."""
+
+    site: Site
+    pages: tuple[Page, ...]
+    candidates: frozenset[str]  # outputs to fingerprint again: every other page is as the last build made it
+    read: dict[str, tuple[tuple[int, ...], SourceFile]]  # files read, by name (content/…), with their signature
+    edit: Edit
+
+
+def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts: bool,
+          recorded_inputs: str) -> Patch | None:
+    """The last build's site with the laureates edited since swapped in, or None when the full path must run."""
+    if snapshot is None or snapshot.inputs != recorded_inputs or snapshot.settings != inputs.settings:
+        return None
+    changed = _changed_laureates(snapshot.files, inputs.files, root)
+    if not changed:
+        return None
+    published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
+    read: dict[str, tuple[tuple[int, ...], SourceFile]] = {}
+    for path, name in changed:
+        source = read_source(root, Path(path), "laureate")
+        if not isinstance(source, SourceFile) or name not in published:
+            return None  # an error to report, or a laureate that was not published: the full path says it all
+        read[name] = (inputs.files[path], source)
+    laureates, errors, warnings = revalidate_laureates(snapshot.rules, [s for _, s in read.values()], include_drafts)
+    if errors or warnings or len(laureates) != len(read):
+        return None
+    if any(placement(new) != placement(published[new.source.path]) for new in laureates):
+        return None
+    site, pages, candidates = swapped_in(snapshot, laureates)
+    edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
+    return Patch(site, pages, candidates, read, edit)
+
+
+def swapped_in(snapshot: Snapshot, laureates: list[Laureate]) -> tuple[Site, tuple[Page, ...], frozenset[str]]:
+    """The snapshot's site and pages with ``laureates`` in place of their previous records (same placement),
+    and the outputs that may show a difference."""
+    published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
+    swap: dict[int, Laureate] = {}
+    holding: set[str] = set()
+    candidates: set[str] = set()
+    for new in laureates:
+        old, path = published[new.source.path], new.source.path
+        swap[id(old)] = new
+        holding.update(snapshot.main_on.get(path, ()), snapshot.shown_on.get(path, ()))
+        candidates.update(snapshot.main_on.get(path, ()))
+        if card_digest(new) != card_digest(old):  # elsewhere, pages show only its card
+            candidates.update(snapshot.shown_on.get(path, ()))
+    site = _swapped_site(snapshot.site, swap)
+    pages = tuple(dataclasses.replace(page, context=_swapped(page.context, swap)) if page.output in holding
+                  else page for page in snapshot.pages)
+    return site, pages, frozenset(candidates)
+
+
+def placement(laureate: Laureate) -> tuple:
+    """What decides which pages exist and where a laureate appears on them (and the one image it brings)."""
+    return (laureate.slug, laureate.title, laureate.edition, [q.slug for q in laureate.quartiers],
+            [t.slug for t in laureate.themes], laureate.draft, laureate.image)
+
+
+def _changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, tuple[int, ...]],
+                       root: Path) -> list[tuple[str, str]] | None:
+    """(path, name) of each laureate file changed since; None if any other input changed, or a file came or went."""
+    folder = os.path.join(root, "content", "laureates") + os.sep
+    changed = []
+    if len(before) != len(now):
+        return None
+    for path, signature in now.items():
+        if before.get(path) == signature:
+            continue
+        head, name = os.path.split(path)
+        if path not in before or head + os.sep != folder or ignored(name) or not name.endswith(".md"):
+            return None
+        changed.append((path, "content/laureates/" + name))
+    return changed
+
+
+def _swapped_site(site: Site, swap: dict[int, Laureate]) -> Site:
+    """``site`` with the swapped records replaced in its lists (only the lists that hold them are copied)."""
+    def each(records: tuple[Laureate, ...]) -> tuple[Laureate, ...]:
+        return tuple(swap.get(id(r), r) for r in records)
+
+    def index(lists: Mapping[Any, tuple[Laureate, ...]], keys: set) -> dict[Any, tuple[Laureate, ...]]:
+        return {key: each(records) if key in keys else records for key, records in lists.items()}
+
+    new = swap.values()  # same placement as the records they replace: in the same lists
+    return dataclasses.replace(site, laureates=each(site.laureates),
+                               by_quartier=index(site.by_quartier, {q.slug for n in new for q in n.quartiers}),
+                               by_theme=index(site.by_theme, {t.slug for n in new for t in n.themes}),
+                               by_edition=index(site.by_edition, {n.edition for n in new}))
+
+
+def _swapped(value: Any, swap: dict[int, Laureate]) -> Any:
+    """``value`` (a page's context) with the swapped records replaced, at any depth."""
+    if isinstance(value, Laureate):
+        return swap.get(id(value), value)
+    if isinstance(value, dict):
+        return {key: _swapped(item, swap) for key, item in value.items()}
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_swapped(item, swap) for item in value)
+    if isinstance(value, list):
+        return [_swapped(item, swap) for item in value]
+    return value
+
+
+def update_cache(cache: LoadCache | None, patched: Patch) -> None:
+    """Keep the files the patch read in the load cache, as a full load would have."""
+    if cache is not None:
+        for name, entry in patched.read.items():
+            cache.entries[name] = entry
+        cache.changed = cache.changed or bool(patched.read)
+
+
+class SnapshotFile:
+    """A snapshot kept in ``.vitrine-cache/``: written whole by a full build, then each edit patched in since
+    appended to a log beside it (writing the whole site's model again would cost more than the edit itself).
+    The log is replayed on load, up to the first entry that does not follow (a build killed while appending)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.log = path.with_name(path.name + ".log")
+        self.inputs = ""  # where the snapshot on disk stands (its inputs' digest), as far as this process knows
+        self.edits = 0  # entries in the log
+
+    def load(self, inputs: Inputs, root: Path) -> Snapshot | None:
+        """The snapshot on disk with its log replayed; None if there is none this engine can read, or if more than
+        laureates changed since (then it is not read beyond its heading: the full path needs the memory)."""
+        gc.disable()  # hundreds of thousands of objects, none of them garbage: collecting would only cost time
+        try:
+            with open(self.path, "rb") as f:
+                settings, files = pickle.load(f)
+                if settings != inputs.settings or not _changed_laureates(files, inputs.files, root):
+                    return None
+                snapshot = pickle.load(f)
+            if not isinstance(snapshot, Snapshot):
+                return None
+            snapshot.files = files
+            self.inputs, self.edits = snapshot.inputs, 0
+            snapshot = self._replay(snapshot)
+        except _UNREADABLE:
+            return None
+        finally:
+            gc.enable()
+        # Nor should every later collection walk them all again: they live as long as the build, or are freed by
+        # reference counting, which still applies to frozen objects.
+        gc.freeze()
+        return snapshot
+
+    def _replay(self, snapshot: Snapshot) -> Snapshot:
+        try:
+            f = open(self.log, "rb")
+        except OSError:
+            return snapshot
+        with f:
+            while True:
+                try:
+                    edit = _LogUnpickler(f, snapshot.site).load()  # one per entry, as each was pickled alone
+                except _UNREADABLE:
+                    return snapshot
+                if not isinstance(edit, Edit) or edit.before != snapshot.inputs:
+                    return snapshot
+                site, pages, _ = swapped_in(snapshot, list(edit.laureates))
+                snapshot = dataclasses.replace(snapshot, inputs=edit.after, files={**snapshot.files, **edit.files},
+                                               site=site, pages=pages)
+                self.inputs, self.edits = snapshot.inputs, self.edits + 1
+
+    def save(self, snapshot: Snapshot, edit: Edit | None) -> None:
+        """Keep ``snapshot``: by appending ``edit`` when it follows the snapshot on disk, else whole."""
+        if edit is not None and edit.before == self.inputs and self.edits < LOG_LIMIT:
+            with open(self.log, "ab") as f:
+                _LogPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(edit)
+            self.edits += 1
+        else:
+            replace_file(self.path, lambda f: self._write(f, snapshot))
+            try:
+                os.unlink(self.log)
+            except FileNotFoundError:
+                pass
+            self.edits = 0
+        self.inputs = snapshot.inputs
+
+
+    @staticmethod
+    def _write(f: BinaryIO, snapshot: Snapshot) -> None:
+        """A heading (what ``load`` checks first), then the snapshot."""
+        pickle.dump((snapshot.settings, snapshot.files), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(dataclasses.replace(snapshot, files={}), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+               IndexError, KeyError)
+
+
+class _LogPickler(pickle.Pickler):
+    """Quartiers and themes are named, not copied: they are the snapshot's own (only laureates change)."""
+
+    def persistent_id(self, obj: Any) -> tuple[str, str] | None:
+        if isinstance(obj, Quartier):
+            return ("quartier", obj.slug)
+        if isinstance(obj, Theme):
+            return ("theme", obj.slug)
+        return None
+
+
+class _LogUnpickler(pickle.Unpickler):
+    def __init__(self, f: Any, site: Site):
+        super().__init__(f)
+        self.site = site
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, slug = pid
+        return (self.site.quartiers if kind == "quartier" else self.site.themes)[slug]
