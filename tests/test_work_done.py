@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
-from vitrine import load, markup, opendata
+from vitrine import delta, load, markup, opendata
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
 from vitrine.pages import Pagination, plan_pages
@@ -441,4 +441,22 @@ def test_a_long_lived_state_patches_edit_after_edit_and_reports_errors_on_the_wa
     assert fixed.ok and fixed.fingerprinted == 1
     summary_edited(laureate_file(corpus, 11), "Encore un résumé.")
     assert build(options, state).ok
+    assert_same_as_cold_build(corpus)
+
+
+def test_after_so_many_edits_the_snapshot_is_written_whole_again_and_its_log_emptied(corpus: Path,
+                                                                                     monkeypatch) -> None:
+    monkeypatch.setattr(delta, "LOG_LIMIT", 2)
+    rebuild(corpus)
+    snapshot = corpus / ".vitrine-cache" / "snapshot-site.pickle"
+    log = snapshot.with_name(snapshot.name + ".log")
+    written = []
+    for k in range(3):
+        edit_body(laureate_file(corpus, k), f"Modification {k}.")
+        assert rebuild(corpus).fingerprinted == 1
+        written.append((snapshot.stat().st_ino, log.exists()))
+    assert written[0][0] == written[1][0] != written[2][0]  # the third edit writes it whole
+    assert (written[1][1], written[2][1]) == (True, False)
+    edit_body(laureate_file(corpus, 3), "Une de plus.")
+    assert rebuild(corpus).fingerprinted == 1
     assert_same_as_cold_build(corpus)

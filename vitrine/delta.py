@@ -216,22 +216,28 @@ class SnapshotFile:
         return snapshot
 
     def _replay(self, snapshot: Snapshot) -> Snapshot:
+        """``snapshot`` with the log's edits patched in, all at once: each laureate's last version replaces it."""
         try:
             f = open(self.log, "rb")
         except OSError:
             return snapshot
+        inputs, files, laureates = snapshot.inputs, dict(snapshot.files), {}
         with f:
             while True:
                 try:
                     edit = _LogUnpickler(f, snapshot.site).load()  # one per entry, as each was pickled alone
                 except _UNREADABLE:
-                    return snapshot
-                if not isinstance(edit, Edit) or edit.before != snapshot.inputs:
-                    return snapshot
-                site, pages, _ = swapped_in(snapshot, list(edit.laureates))
-                snapshot = dataclasses.replace(snapshot, inputs=edit.after, files={**snapshot.files, **edit.files},
-                                               site=site, pages=pages)
-                self.inputs, self.edits = snapshot.inputs, self.edits + 1
+                    break
+                if not isinstance(edit, Edit) or edit.before != inputs:
+                    break
+                inputs = edit.after
+                files.update(edit.files)
+                laureates.update((laureate.source.path, laureate) for laureate in edit.laureates)
+                self.inputs, self.edits = inputs, self.edits + 1
+        if not laureates:
+            return snapshot
+        site, pages, _ = swapped_in(snapshot, list(laureates.values()))
+        return dataclasses.replace(snapshot, inputs=inputs, files=files, site=site, pages=pages)
 
     def save(self, snapshot: Snapshot, edit: Edit | None) -> None:
         """Keep ``snapshot``: by appending ``edit`` when it follows the snapshot on disk, else whole."""
