@@ -159,7 +159,6 @@ def _patched(options: BuildOptions, state: BuildState, inputs: Inputs) -> _Model
         return None
     snapshot = state.snapshot
     assert snapshot is not None
-    delta.update_cache(state.load_cache, patched)
     known = {path: entry[0] for path, entry in state.record.outputs.items() if path not in patched.candidates}
     return _Model(patched.site, patched.pages, snapshot.images, snapshot.rules,
                   tuple(ContentError(*w) for w in state.record.warnings), len(patched.read), known,
@@ -308,7 +307,7 @@ def _save(state: BuildState, edit: delta.Edit | None) -> None:
     replace_file(state.record_path, lambda f: f.write(json.dumps(record).encode()))
     if state.snapshot is not None and state.snapshot_file:
         state.snapshot_file.save(state.snapshot, edit)
-    if state.store and state.load_cache is not None:
+    if state.store and state.load_cache is not None and edit is None:  # a patched build read no file through it
         load_cache = state.load_cache
         state.store.save({path: (load_cache.entries.get(path), state.validated.get(path))
                           for path in load_cache.entries.keys() | state.validated.keys()})

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Mapping
 
 from .images import PreparedImages
-from .load import LoadCache, SourceFile, ignored, read_source
+from .load import SourceFile, ignored, read_source
 from .model import Laureate, Quartier, Site, Theme
 from .pages import Page
 from .render import card_digest
@@ -170,14 +170,6 @@ def _swapped(value: Any, swap: dict[int, Laureate]) -> Any:
     if isinstance(value, list):
         return [_swapped(item, swap) for item in value]
     return value
-
-
-def update_cache(cache: LoadCache | None, patched: Patch) -> None:
-    """Keep the files the patch read in the load cache, as a full load would have."""
-    if cache is not None:
-        for name, entry in patched.read.items():
-            cache.entries[name] = entry
-        cache.changed = cache.changed or bool(patched.read)
 
 
 class SnapshotFile:
