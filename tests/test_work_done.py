@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
-from vitrine import delta, load, markup, opendata
+from vitrine import delta, feeds, load, markup, opendata
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
 from vitrine.pages import Pagination, plan_pages
@@ -460,3 +460,20 @@ def test_after_so_many_edits_the_snapshot_is_written_whole_again_and_its_log_emp
     edit_body(laureate_file(corpus, 3), "Une de plus.")
     assert rebuild(corpus).fingerprinted == 1
     assert_same_as_cold_build(corpus)
+
+
+def test_the_feed_is_made_again_only_when_one_of_its_laureates_changed(corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(feeds, "FEED_SIZE", 3)
+    made = []
+    original = feeds.atom_feed
+    monkeypatch.setattr(feeds, "atom_feed", lambda site: made.append(1) or original(site))
+    report = rebuild(corpus)
+    assert report.site is not None
+    newest = [f"content/laureates/{l.slug}.md" for l in report.site.laureates[:3]]
+    others = sorted(p for p in (corpus / "content" / "laureates").iterdir()
+                    if f"content/laureates/{p.name}" not in newest)
+    summary_edited(others[0], "Hors du flux.")
+    assert "feed.xml" not in rebuild(corpus).written and made == [1]
+    summary_edited(corpus / newest[1], "Dans le flux.")
+    assert "feed.xml" in rebuild(corpus).written and made == [1, 1]
+    assert "Dans le flux." in (corpus / "site" / "feed.xml").read_text("utf-8")

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 import jinja2
 
@@ -30,7 +30,7 @@ from .errors import ContentError
 from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
 from .markup import MarkdownCache
-from .model import Site
+from .model import Edition, Laureate, Site
 from .pages import Page, plan_pages
 from .record import (CACHE_DIR, ENGINE_ROOT, RECORD_VERSION, BuildOptions, BuildReport, Inputs, Record, code_digest,
                      read_record, record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged)
@@ -239,14 +239,20 @@ def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) ->
 
 
 def data_products(site: Site, rows: opendata.Rows) -> list[Product]:
-    """The feed and the open-data files: made from every published laureate and the shared settings."""
+    """The feed (made from the newest laureates) and the open-data files (from every published one)."""
+    feed = _records_digest(site, site.laureates[:feeds.FEED_SIZE] + site.editions)
+    data = _records_digest(site, site.laureates + site.editions)
+    return ([Product(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
+            [Product(path, data, partial(_made, path, make)) for path, make in opendata.exports(site, rows).items()])
+
+
+def _records_digest(site: Site, records: Iterable[Laureate | Edition]) -> str:
+    """What an output made from ``records`` and the shared settings is made from."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{code_digest()}\0{site.config!r}\0{site.shared_digest}".encode())
-    for record in site.laureates + site.editions:
+    for record in records:
         h.update(record.source.digest.encode())
-    fingerprint = h.hexdigest()
-    makers: Mapping[str, Callable[[], bytes]] = {**feeds.exports(site), **opendata.exports(site, rows)}
-    return [Product(path, fingerprint, partial(_made, path, make)) for path, make in makers.items()]
+    return h.hexdigest()
 
 
 def _made(path: str, make: Callable[[], bytes]) -> Output:
