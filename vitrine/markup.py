@@ -21,7 +21,6 @@ import hashlib
 import html
 import os
 import re
-from importlib.metadata import version
 from pathlib import Path
 
 import nh3
@@ -98,7 +97,8 @@ def options_key() -> str:
 
     The same in every process (sets are sorted: their order changes with Python's hash seed).
     """
-    return hashlib.blake2b(repr((PIPELINE_VERSION, version("pyromark"), version("nh3"), int(OPTIONS), ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
+    return hashlib.blake2b(repr((PIPELINE_VERSION, pyromark.__version__, nh3.__version__, int(OPTIONS),
+                                 ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
                                  sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
                                  sorted(URL_SCHEMES), sorted(CONTENT_DROPPED), sorted(ALIGN_CLASSES))).encode(),
                            digest_size=8).hexdigest()

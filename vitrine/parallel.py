@@ -9,7 +9,6 @@ parent: forking costs more than it saves on small sites (and in tests).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Callable, Iterator, TypeVar
 
@@ -34,10 +33,12 @@ def in_chunks(work: Callable[[int, int], R], count: int, jobs: int | None, min_i
     if jobs is None:
         jobs = default_jobs() if count >= min_items else 1
     workers = min(jobs, len(bounds))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or not hasattr(os, "fork"):
         for start, end in bounds:
             yield start, end, work(start, end)
         return
+    import multiprocessing  # noqa: PLC0415 - 8 ms to import: a build with little to do never forks
+
     global _forked_work
     _forked_work = work
     try:

@@ -47,14 +47,16 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .pages import Page
 from .write import Output
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 BUNDLE = "pagefind"
 # Bump when what we send to Pagefind, or how its bundles are laid out, changes in a way fingerprints do not show.
@@ -164,7 +166,10 @@ def index_key(entries: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def pagefind_version() -> str:
+    from importlib import metadata  # noqa: PLC0415 - 15 ms to import: only builds with search need it
+
     try:
         return metadata.version("pagefind_bin")
     except metadata.PackageNotFoundError:
@@ -439,6 +444,8 @@ class SearchIndex:
 
     def _start(self, chunk: "_ChunkIndex") -> None:
         if self._indexers is None:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only a build that indexes needs it
+
             self._indexers = ThreadPoolExecutor(INDEXERS, thread_name_prefix="pagefind")
         if self._spill is not None:
             self._spill.flush()
