@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
+from photos import add_image, photo
 from vitrine import delta, feeds, load, markup, opendata
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
@@ -140,6 +141,24 @@ def test_an_unchanged_site_is_recognised_without_loading_the_stages(corpus: Path
     assert runs[0].stdout.split("\n")[-2] == "0 ['PIL', 'jinja2', 'vitrine.build', 'vitrine.render']"
     assert runs[1].stdout.split("\n")[-2] == "0 []"
     assert "0 rendues, 0 fichiers écrits" in runs[1].stdout
+
+
+def test_a_build_imports_the_costly_libraries_only_for_the_work_that_needs_them(repo: Path) -> None:
+    """Pillow only to process an image, multiprocessing only to fork, ``importlib.metadata`` and thread pools only
+    to index: a small edit's build (no image to process, search off) pays for none of them (60 ms together)."""
+    add_image(repo, "atelier-code", "atelier.jpg", photo((900, 450)))
+    costly = ("PIL.Image", "multiprocessing", "importlib.metadata", "concurrent.futures")
+    code = ("import sys, vitrine.cli; status = vitrine.cli.main(['--root', sys.argv[1], 'build', '--no-search', "
+            f"'--date', '2022-04-01']); print(status, [m for m in {costly!r} if m in sys.modules])")
+
+    def imported() -> str:
+        run = subprocess.run([sys.executable, "-c", code, str(repo)], cwd=REPO, capture_output=True, text=True,
+                             check=True)
+        return run.stdout.split("\n")[-2]
+
+    assert imported() == "0 ['PIL.Image']"  # a cold build: the image is processed
+    edit_body(repo / "content" / "laureates" / "atelier-code.md", "Une phrase de plus.")
+    assert imported() == "0 []"
 
 
 def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, monkeypatch) -> None:
