@@ -161,6 +161,16 @@ def test_a_build_imports_the_costly_libraries_only_for_the_work_that_needs_them(
     assert imported() == "0 []"
 
 
+def test_a_damaged_record_costs_a_full_rebuild_never_a_wrong_site(corpus: Path) -> None:
+    rebuild(corpus)
+    [record] = (corpus / ".vitrine-cache").glob("record-site.*")
+    record.write_bytes(record.read_bytes()[:len(record.read_bytes()) // 2])  # a build killed while writing it
+    edit_body(laureate_file(corpus), "Une phrase ajoutée.")
+    report = rebuild(corpus)
+    assert report.rendered == report.pages
+    assert_same_as_cold_build(corpus)
+
+
 def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, monkeypatch) -> None:
     monkeypatch.setattr(load, "CHUNK_FILES", 8)  # several chunks, so that two processes share them
     (corpus / "content" / "laureates" / "Mauvais Nom.md").write_text("pas de champs", "utf-8")  # errors come back too

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-import json
 import os
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,11 +31,11 @@ from .load import LoadCache, load_content
 from .markup import MarkdownCache
 from .model import Edition, Laureate, Site
 from .pages import Page, plan_pages
-from .record import (CACHE_DIR, ENGINE_ROOT, RECORD_VERSION, BuildOptions, BuildReport, Inputs, Record, code_digest,
-                     read_record, record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged)
+from .record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
+                     record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
 from .render import Renderer, render_pages, template_environment
 from .search import BUNDLE, BundleCache, SearchIndex, SearchIndexError
-from .store import ShardedStore, replace_file
+from .store import ShardedStore
 from .validate import LaureateRules, validate
 from .write import Output, Product, WriteReport, publication_lock, recover, write_site
 
@@ -309,8 +308,7 @@ def _save(state: BuildState, edit: delta.Edit | None) -> None:
     """Keep the record, the snapshot and the files read for the next build (losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return
-    record = dict(vars(state.record), version=RECORD_VERSION)  # not asdict(): no deep copy of every output
-    replace_file(state.record_path, lambda f: f.write(json.dumps(record).encode()))
+    write_record(state.record_path, state.record)
     if state.snapshot is not None and state.snapshot_file:
         state.snapshot_file.save(state.snapshot, edit)
     if state.store and state.load_cache is not None and edit is None:  # a patched build read no file through it
