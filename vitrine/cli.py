@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -109,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:  # a bug of ours, not the editor's: say so in one line
         if os.environ.get("VITRINE_DEBUG"):
+            import traceback  # noqa: PLC0415 - for a bug's report only
+
             traceback.print_exc()
         print(f"Erreur interne de Vitrine ({sys.exc_info()[1]!r}) : site/ n'a pas été modifié. "
               "Relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -43,5 +42,7 @@ def field_name(keys: Iterable[object]) -> str:
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """A French « did you mean » hint, or an empty string when nothing is close."""
+    import difflib  # noqa: PLC0415 - only a content error needs it, and every build imports this module
+
     close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)
     return f"vouliez-vous dire « {close[0]} » ?" if close else ""

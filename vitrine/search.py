@@ -43,7 +43,6 @@ import json
 import os
 import select
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -239,6 +238,8 @@ class _Service:
         self.buffer = b""
 
     def __enter__(self) -> "_Service":
+        import subprocess  # noqa: PLC0415 - 9 ms to import (with locale, selectors): only indexing needs it
+
         try:
             self.process = subprocess.Popen([str(self.executable), "--service"], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -247,6 +248,8 @@ class _Service:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        import subprocess  # noqa: PLC0415 - see __enter__
+
         assert self.process.stdin is not None
         try:
             self.process.stdin.close()
