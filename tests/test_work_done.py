@@ -22,6 +22,7 @@ from vitrine import delta, feeds, load, markup, opendata
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
 from vitrine.pages import Pagination, plan_pages
+from vitrine.record import tree_signatures
 from vitrine.render import referenced_templates
 from vitrine.search import BUNDLE
 from vitrine.slugs import slugify
@@ -159,6 +160,18 @@ def test_a_build_imports_the_costly_libraries_only_for_the_work_that_needs_them(
     assert imported() == "0 ['PIL.Image']"  # a cold build: the image is processed
     edit_body(repo / "content" / "laureates" / "atelier-code.md", "Une phrase de plus.")
     assert imported() == "0 []"
+
+
+def test_the_quick_check_lists_every_input_once_through_links_and_names_broken_ones(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("m.txt", "a/z.txt", "a/b/c.txt"):
+        (tmp_path / name).write_text(name, "utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a")  # already listed as a/
+    (tmp_path / "a" / "b" / "loop").symlink_to(tmp_path)
+    (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
+    listed = [(Path(path).relative_to(tmp_path).as_posix(), len(signature))
+              for path, signature in tree_signatures(tmp_path)]
+    assert listed == [("broken", 0), ("m.txt", 4), ("a/z.txt", 4), ("a/b/c.txt", 4)]
 
 
 def test_a_damaged_record_costs_a_full_rebuild_never_a_wrong_site(corpus: Path) -> None:
