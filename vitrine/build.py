@@ -37,7 +37,7 @@ from .render import Renderer, render_pages, template_environment
 from .search import BUNDLE, BundleCache, SearchIndex, SearchIndexError
 from .store import ShardedStore
 from .validate import LaureateRules, validate
-from .write import Output, Product, WriteReport, publication_lock, recover, write_site
+from .write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
 
 
 @dataclass
@@ -58,6 +58,8 @@ class BuildState:
     store: ShardedStore | None = None  # where the files read (and validated) are kept
     snapshot: delta.Snapshot | None = None  # the last good build's model (see ``delta``), once read
     snapshot_file: delta.SnapshotFile | None = None
+    trees: Trees = field(default_factory=Trees)  # what the last write left in the output and staging folders
+    trees_file: Path | None = None
 
     @classmethod
     def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
@@ -65,10 +67,12 @@ class BuildState:
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         path = record_path(options)
         store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
+        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path, BundleCache(cache_dir),
                    store=store,
-                   snapshot_file=delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None)
+                   snapshot_file=delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None,
+                   trees=Trees.load(trees_file) if trees_file else Trees(), trees_file=trees_file)
 
     def last_snapshot(self, inputs: Inputs, root: Path) -> delta.Snapshot | None:
         """The last good build's model: in memory, else as it kept it in ``.vitrine-cache/`` (if it may serve
@@ -214,7 +218,7 @@ def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[P
             (product.make() for product in products if product.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, images.sets))
-        written = write_site(out, outputs)
+        written = write_site(out, outputs, state.trees)
     finally:
         if index:
             index.close()
@@ -311,6 +315,8 @@ def _save(state: BuildState, edit: delta.Edit | None) -> None:
     write_record(state.record_path, state.record)
     if state.snapshot is not None and state.snapshot_file:
         state.snapshot_file.save(state.snapshot, edit)
+    if state.trees_file:
+        state.trees.save(state.trees_file)
     if state.store and state.load_cache is not None and edit is None:  # a patched build read no file through it
         load_cache = state.load_cache
         state.store.save({path: (load_cache.entries.get(path), state.validated.get(path))

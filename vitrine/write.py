@@ -19,6 +19,26 @@ left the staging tree in, it is repaired, not trusted; a missing one is made
 from scratch (every file linked). Cost per build: listing both trees, plus one
 link per file changed by this build or the previous one.
 
+What a writer knows between writes (``Trees``): after its swap, a write leaves
+in the caller's ``Trees`` both listings (the new site's, and the previous site's,
+now the staging tree) and the identity and times of the two top folders. The
+next write starts from them instead of listing (an edit then costs the files it
+changes and nothing per page), whenever nothing says they are out of date:
+- every write stamps the staging folder (sets its modification time to the clock's nanoseconds) before it
+  changes anything in it, so a write by another process or another state, finished, failed or killed, changes
+  the top folders' (device, inode, mtime, ctime), which must be as recorded; ``out`` or the staging folder
+  missing or replaced, ``site.old/`` put back, a write of this state that stopped halfway (``Trees`` is emptied
+  when a write starts, filled again when it ends) all mean listing again;
+- knowledge kept in memory by the long-lived caller that made it (``serve``'s state, whose trees live in
+  ``.vitrine-cache/preview``) is trusted on these two folders alone: a hand change deep inside the trees while
+  the process runs is not seen until the process restarts (if it makes a link or an unlink fail, the write
+  fails, its knowledge is dropped and the next write lists);
+- knowledge restored from a pickle (the command line: ``.vitrine-cache/trees-<out>.pickle``, written by another
+  process at another time) is also checked folder by folder: each folder's ctime, which every entry added,
+  removed or replaced in it changes and which cannot be set by hand, must be as recorded. A ``stat`` per folder
+  costs a third of a ``scandir`` and sees what the listing sees (files changed in place keep their inode: the
+  build finds them by their size and time, not the writer); a tree that fails the check is listed, the other not.
+
 Crash windows, and what closes them:
 - killed while staging: ``site/`` is untouched; the next build repairs the staging folder as above;
 - killed between the two renames of the fallback swap: ``site.old/`` is put back by ``recover``;
@@ -33,15 +53,20 @@ import ctypes
 import fcntl
 import functools
 import os
+import pickle
 import shutil
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+from .store import replace_file
+
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
+TREES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,7 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     swapped: bool = False
     files: set[str] = field(default_factory=set)  # every file of the site as published (or kept) by this write
+    listings: int = 0  # trees listed whole (0 when the caller's ``Trees`` were current; at most 2)
 
 
 _held = threading.local()  # the publication locks this thread holds: folder → [fd, depth]
@@ -98,20 +124,22 @@ def publication_lock(out: Path) -> Iterator[None]:
             os.close(held.pop(key)[0])
 
 
-def write_site(out: Path, outputs: Iterable[Output]) -> WriteReport:
+def write_site(out: Path, outputs: Iterable[Output], trees: Trees | None = None) -> WriteReport:
     """Publish ``outputs`` as the complete content of ``out``, atomically.
 
     Outputs are consumed as they come (pages can be rendered while earlier ones
     are written); the staging folder is brought up to date at the first output that differs.
+    ``trees``: what the caller's last write into ``out`` left there (see the module), updated by this write.
     """
     with publication_lock(out):
-        return _write_site(out, outputs)
+        return _write_site(out, outputs, trees)
 
 
-def _write_site(out: Path, outputs: Iterable[Output]) -> WriteReport:
+def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None) -> WriteReport:
     _recover(out)
     report = WriteReport()
-    previous = _listing(out)
+    known = _recall(trees, out)
+    previous = known.published or _listing(out, report)
     wanted: set[str] = set()
     staging: _Staging | None = None
     for o in outputs:  # an exception (a full disk, Ctrl-C…) leaves site/ untouched, the staging tree to repair
@@ -119,79 +147,198 @@ def _write_site(out: Path, outputs: Iterable[Output]) -> WriteReport:
         if _same_as_previous(out, o, previous.files):
             report.kept += 1
         else:
-            staging = staging or _Staging(out, previous)
+            staging = staging or _Staging(out, previous, known, report)
             staging.write(o)
             report.written.append(o.path)
         del o  # its bytes can go before the next output is made (the open data: 16 MB each at 4,000 laureates)
     report.removed = sorted(previous.files.keys() - wanted)
     report.files = wanted
     if staging is None and not report.removed and out.is_dir():
+        if trees is not None:
+            trees.remember(out, previous, known.spare, known.differ)
         return report
-    staging = staging or _Staging(out, previous)
+    staging = staging or _Staging(out, previous, known, report)
     for path in report.removed:
         staging.remove(path)
+    published = staging.listing()
     with _signals_held():
         previous_site = _swap(staging.path, out)
     report.swapped = True
     if previous_site is not None and previous_site != staging.path:  # the fallback swap put it in site.old/
         os.replace(previous_site, staging.path)
+    if trees is not None:
+        trees.remember(out, published, previous if previous_site is not None else None, staging.changed)
     return report
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Listing:
     files: dict[str, int]  # a/b/index.html → inode
-    folders: set[str]  # a, a/b
+    folders: dict[str, int]  # a, a/b → ctime (st_ctime_ns: changes with every entry added, removed or replaced)
 
 
-def _listing(top: Path) -> _Listing:
-    """Every file under ``top`` with its inode, and every folder (inodes come with the listing: no ``stat``)."""
-    listing = _Listing({}, set())
+def _listing(top: Path, report: WriteReport) -> _Listing:
+    """Every file under ``top`` with its inode (which comes with the listing: no ``stat``), every folder with its
+    ctime (a ``stat`` each)."""
+    listing = _Listing({}, {})
     if not top.is_dir():
         return listing
+    report.listings += 1
     folders = [(os.fspath(top), "")]
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    listing.folders.add(prefix + entry.name)
+                    listing.folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_ctime_ns
                     folders.append((entry.path, prefix + entry.name + "/"))
                 else:
                     listing.files[prefix + entry.name] = entry.inode()
     return listing
 
 
-class _Staging:
-    """The tree the new site is assembled in, beside ``out``: the previous site, brought to the published one."""
+_Root = tuple[int, int, int, int] | None  # a tree's top folder: device, inode, mtime, ctime; None when missing
 
-    def __init__(self, out: Path, published: _Listing):
+
+@dataclass
+class Trees:
+    """What the last write into ``out`` left in it and in its staging folder, for the next write (see the module).
+
+    A long-lived caller keeps one per output folder and hands it to every ``write_site``; an empty one costs the
+    next write a listing of both trees. Restored from a pickle, its folders are all checked before it is trusted.
+    """
+
+    out: str = ""
+    published: _Listing | None = None  # None: nothing known
+    spare: _Listing | None = None  # the staging tree; None when there was none, or when not known
+    differ: set[str] | None = None  # the only paths (files, folders) where the two may differ; None: anywhere
+    roots: tuple[_Root, _Root] = (None, None)  # of ``out`` and of the staging folder
+    check_folders: bool = False  # True when restored from a pickle: made by another process, maybe long ago
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, check_folders=True)
+
+    def remember(self, out: Path, published: _Listing, spare: _Listing | None, differ: set[str] | None) -> None:
+        """What a write that just ended left: both trees, and their top folders as they are now."""
+        self.out, self.published, self.spare, self.differ = os.fspath(out), published, spare, differ
+        self.roots, self.check_folders = _roots(out), False
+
+    def save(self, path: Path) -> None:
+        replace_file(path, lambda f: pickle.dump((TREES_VERSION, self), f, protocol=pickle.HIGHEST_PROTOCOL))
+
+    @classmethod
+    def load(cls, path: Path) -> Trees:
+        """The trees saved in ``path``; none known when missing or unreadable (that costs a listing, no more)."""
+        try:
+            with open(path, "rb") as f:
+                version, trees = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return cls()
+        return trees if version == TREES_VERSION and isinstance(trees, cls) else cls()
+
+
+def _recall(trees: Trees | None, out: Path) -> Trees:
+    """What ``trees`` knows of ``out`` and of its staging tree, but what may be out of date (left None).
+
+    ``trees`` itself is emptied: a write that stops halfway must leave no knowledge behind."""
+    if trees is None or trees.published is None:
+        return Trees()
+    known = Trees(trees.out, trees.published, trees.spare, trees.differ)
+    current = trees.out == os.fspath(out) and trees.roots == _roots(out)
+    trees.published = trees.spare = trees.differ = None
+    if not current or trees.check_folders and not _folders_as_listed(out, known.published):
+        return Trees()
+    if known.spare is not None and trees.check_folders and not _folders_as_listed(_staging_path(out), known.spare):
+        known.spare = known.differ = None
+    return known
+
+
+def _roots(out: Path) -> tuple[_Root, _Root]:
+    return _root(out), _root(_staging_path(out))
+
+
+def _root(folder: Path) -> _Root:
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _folders_as_listed(top: Path, listing: _Listing) -> bool:
+    """No entry was added to, removed from or replaced in any folder of ``top`` since ``listing`` was made."""
+    prefix = os.fspath(top) + "/"
+    try:
+        return all(os.lstat(prefix + folder).st_ctime_ns == ctime for folder, ctime in listing.folders.items())
+    except OSError:
+        return False
+
+
+def _staging_path(out: Path) -> Path:
+    return out.with_name(out.name + STAGING_SUFFIX)
+
+
+def _stamp(folder: Path) -> None:
+    """Mark ``folder`` as changed, for any other writer that knows it (see the module)."""
+    now = time.time_ns()
+    os.utime(folder, ns=(now, now))
+
+
+class _Staging:
+    """The tree the new site is assembled in, beside ``out``: the previous site, brought to the published one.
+
+    It keeps its own listing up to date as it changes (``listing()``), for the next write."""
+
+    def __init__(self, out: Path, published: _Listing, known: Trees, report: WriteReport):
         self.out = out
-        self.path = out.with_name(out.name + STAGING_SUFFIX)
+        self.path = _staging_path(out)
+        spare, differ = known.spare, known.differ
         if self.path.exists() and not self.path.is_dir() or self.path.is_symlink():
             os.unlink(self.path)
+            spare = None
         elif self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
             shutil.rmtree(self.path)  # inodes of two file systems say nothing: start afresh
+            spare = None
         self.path.mkdir(parents=True, exist_ok=True)
-        self._folders = {""}
-        spare = _listing(self.path)
-        for path, inode in spare.files.items():
-            if published.files.get(path) != inode:
-                os.unlink(os.path.join(self.path, path))
-        for folder in sorted(spare.folders - published.folders, reverse=True):  # the deepest first
-            os.rmdir(os.path.join(self.path, folder))
-        self._folders |= spare.folders & published.folders
-        for path, inode in published.files.items():
-            if spare.files.get(path) != inode:
-                self.link(path)
+        _stamp(self.path)
+        if spare is None:
+            spare, differ = _listing(self.path, report), None
+        self.files, self.folders = spare.files, spare.folders  # taken over: the caller's listing is out of date
+        self._touched: set[str] = set()  # folders whose entries changed: their ctime is taken again at the end
+        self.changed: set[str] = set()  # paths where this tree and the published one differ
+        self._repair(published, differ)
+        self.changed = published.folders.keys() - self.folders.keys()  # empty folders are not made again
 
-    def link(self, path: str) -> None:
+    def _repair(self, published: _Listing, differ: set[str] | None) -> None:
+        """Make the tree the published one: only at ``differ`` when known, else wherever the listings differ."""
+        files, folders = self.files, self.folders
+        if differ is None:
+            stale = [path for path, _inode in files.items() - published.files.items()]
+            gone = folders.keys() - published.folders.keys()
+        else:
+            stale = [path for path in differ if path in files and files[path] != published.files.get(path)]
+            gone = {folder for folder in differ if folder in folders and folder not in published.folders}
+        for path in stale:
+            os.unlink(os.path.join(self.path, path))
+            self._forget(path)
+        for folder in sorted(gone, reverse=True):  # the deepest first
+            os.rmdir(os.path.join(self.path, folder))
+            self._forget(folder)
+        missing = (published.files.items() - files.items() if differ is None else
+                   [(path, published.files[path]) for path in differ
+                    if path in published.files and files.get(path) != published.files[path]])
+        for path, inode in missing:
+            self.link(path, inode)
+
+    def link(self, path: str, inode: int) -> None:
         """Keep the published file: a hard link, or a copy with its modification time where links are refused."""
         source, target = os.path.join(self.out, path), self._target(path)
         try:
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
+            inode = os.stat(target).st_ino
+        self._add(path, inode)
 
     def write(self, o: Output) -> None:
         """A new file, renamed over the old one: the old inode may be the published file's too."""
@@ -203,9 +350,12 @@ class _Staging:
         else:
             assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
             shutil.copyfile(o.copy_from, temporary)
+        inode = os.stat(temporary).st_ino
         if os.path.isdir(target) and not os.path.islink(target):  # a folder of the previous site becomes a file
             shutil.rmtree(target)
+            self._forget_under(o.path)
         os.replace(temporary, target)
+        self._add(o.path, inode)
 
     def remove(self, path: str) -> None:
         """Remove a file the new site lacks, and the folders that leaves empty."""
@@ -213,21 +363,34 @@ class _Staging:
             os.unlink(os.path.join(self.path, path))
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):  # replaced by a folder, or in one gone
             return
+        self._forget(path)
         folder = path.rpartition("/")[0]
         while folder and not os.listdir(os.path.join(self.path, folder)):
             os.rmdir(os.path.join(self.path, folder))
-            self._folders.discard(folder)
+            self._forget(folder)
             folder = folder.rpartition("/")[0]
+
+    def listing(self) -> _Listing:
+        """What the tree holds now (for the next write), the ctime of each folder this write changed taken again."""
+        for folder in self._touched & self.folders.keys():
+            self.folders[folder] = os.lstat(os.path.join(self.path, folder)).st_ctime_ns
+        self._touched.clear()
+        return _Listing(self.files, self.folders)
 
     def _target(self, path: str) -> str:
         folder = path.rpartition("/")[0]
-        if folder not in self._folders:
+        if folder and folder not in self.folders:
             try:
                 os.makedirs(os.path.join(self.path, folder), exist_ok=True)
             except (FileExistsError, NotADirectoryError):  # a file of the previous site becomes a folder
                 self._unlink_files_on_the_way(folder)
                 os.makedirs(os.path.join(self.path, folder), exist_ok=True)
-            self._folders.add(folder)
+            while folder and folder not in self.folders:  # it and the parents makedirs made
+                self.folders[folder] = 0
+                self._touched.add(folder)
+                self.changed.add(folder)
+                folder = folder.rpartition("/")[0]
+            self._touched.add(folder)
         return os.path.join(self.path, path)
 
     def _unlink_files_on_the_way(self, folder: str) -> None:
@@ -236,7 +399,29 @@ class _Staging:
             place = os.path.join(self.path, *parts[:end])
             if os.path.lexists(place) and not os.path.isdir(place):
                 os.unlink(place)
+                self._forget("/".join(parts[:end]))
                 return
+
+    def _add(self, path: str, inode: int) -> None:
+        self.files[path] = inode
+        self._touched.add(path.rpartition("/")[0])
+        self.changed.add(path)
+
+    def _forget(self, path: str) -> None:
+        """``path`` (a file or an empty folder) is gone: its folder changed."""
+        self.files.pop(path, None)
+        self.folders.pop(path, None)
+        self._touched.add(path.rpartition("/")[0])
+        self.changed.add(path)
+
+    def _forget_under(self, folder: str) -> None:
+        """``folder`` and all it held are gone."""
+        inside = folder + "/"
+        for listing in (self.files, self.folders):
+            for path in [p for p in listing if p.startswith(inside)]:
+                del listing[path]
+                self.changed.add(path)
+        self._forget(folder)
 
 
 def _same_as_previous(out: Path, o: Output, previous: Mapping[str, int]) -> bool:
@@ -245,10 +430,13 @@ def _same_as_previous(out: Path, o: Output, previous: Mapping[str, int]) -> bool
     if o.data is None and o.copy_from is None:
         return True
     old = out / o.path
-    if o.data is not None:
-        return old.stat().st_size == len(o.data) and old.read_bytes() == o.data
-    assert o.copy_from is not None
-    return _same_file_content(o.copy_from, old)
+    try:
+        if o.data is not None:
+            return old.stat().st_size == len(o.data) and old.read_bytes() == o.data
+        assert o.copy_from is not None
+        return _same_file_content(o.copy_from, old)
+    except FileNotFoundError:  # gone since the listing: not the same, written again
+        return False
 
 
 def _same_file_content(a: Path, b: Path) -> bool:
@@ -265,7 +453,7 @@ def _same_file_content(a: Path, b: Path) -> bool:
 
 def existing_files(out: Path) -> set[str]:
     """Every file under ``out``, as ``a/b/index.html`` paths."""
-    return set(_listing(out).files)
+    return set(_listing(out, WriteReport()).files)
 
 
 def recover(out: Path) -> None:
