@@ -7,17 +7,20 @@ work the edit calls for, and its output must equal a cold build's, byte for byte
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
 from photos import add_image, photo
+from vitrine import build as build_module
 from vitrine import delta, feeds, load, markup, opendata
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
@@ -26,6 +29,7 @@ from vitrine.record import tree_signatures
 from vitrine.render import referenced_templates
 from vitrine.search import BUNDLE
 from vitrine.slugs import slugify
+from vitrine.write import WriteReport
 
 N = 50
 
@@ -53,10 +57,10 @@ def rebuild(root: Path, jobs: int = 1) -> BuildReport:
     return report
 
 
-def assert_same_as_cold_build(root: Path) -> None:
-    cold = build_in_process(root, out=root / "cold", use_cache=False)
+def assert_same_as_cold_build(root: Path, out: str = "site", **options) -> None:
+    cold = build_in_process(root, out=root / "cold", use_cache=False, **options)
     assert cold.ok, cold.errors
-    incremental, expected = tree(root / "site"), tree(root / "cold")
+    incremental, expected = tree(root / out), tree(root / "cold")
     assert incremental.keys() == expected.keys()
     assert [path for path in expected if incremental[path] != expected[path]] == []
 
@@ -329,6 +333,107 @@ def test_a_damaged_or_missing_staging_tree_still_gives_the_site_of_a_cold_build(
     shutil.rmtree(staging)
     edit_body(laureate_file(corpus, 4), "Troisième modification.")
     rebuild(corpus)
+    assert_same_as_cold_build(corpus)
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> list[WriteReport]:
+    """The report of every write the builds make."""
+    reports = []
+    original = build_module.write_site
+
+    def write_site(*args):
+        reports.append(original(*args))
+        return reports[-1]
+    monkeypatch.setattr(build_module, "write_site", write_site)
+    return reports
+
+
+def preview_options(root: Path) -> BuildOptions:
+    return BuildOptions(root=root, out=root / "preview", today=TODAY, drafts=True, search=False)  # as serve builds
+
+
+def test_a_long_lived_state_publishes_edits_without_listing_either_tree(corpus: Path, writes) -> None:
+    state = BuildState.open(preview_options(corpus))
+    assert build(preview_options(corpus), state).ok
+    for k in range(3):
+        edit_body(laureate_file(corpus, k), f"Modification n° {k}.")
+        assert build(preview_options(corpus), state).ok
+    assert [w.listings for w in writes[1:]] == [0, 0, 0]
+    assert all(w.swapped and w.written for w in writes)
+    assert_same_as_cold_build(corpus, "preview", drafts=True, search=False)
+
+
+def disk_full_after(writes: int) -> Callable[[Path, bytes], int]:
+    """``Path.write_bytes`` that fails once ``writes`` files were written."""
+    done, original = [], Path.write_bytes
+
+    def write_bytes(path: Path, data: bytes) -> int:
+        if len(done) == writes:
+            raise OSError(errno.ENOSPC, "disque plein")
+        done.append(path)
+        return original(path, data)
+    return write_bytes
+
+
+def test_a_long_lived_state_lists_both_trees_again_after_another_state_wrote_there(
+        corpus: Path, writes, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = BuildState.open(preview_options(corpus))
+    assert build(preview_options(corpus), state).ok
+    edit_body(laureate_file(corpus, 1), "Construit par un autre état.")
+    assert build(preview_options(corpus), BuildState.open(preview_options(corpus))).ok  # another process, say
+    edit_body(laureate_file(corpus, 2), "De retour au premier état.")
+    assert build(preview_options(corpus), state).ok
+    assert writes[-1].listings == 2
+    assert_same_as_cold_build(corpus, "preview", drafts=True, search=False)
+
+    abandoned = laureate_file(corpus, 5)
+    text = abandoned.read_text("utf-8")
+    edit_body(abandoned, "Une version abandonnée.")
+    with monkeypatch.context() as patch, pytest.raises(OSError):
+        patch.setattr(Path, "write_bytes", disk_full_after(1))
+        build(preview_options(corpus), BuildState.open(preview_options(corpus)))  # its page is in the staging tree
+    abandoned.write_text(text, "utf-8")  # the page to keep is the published one
+    edit_body(laureate_file(corpus, 6), "Une autre modification.")
+    assert build(preview_options(corpus), state).ok
+    assert writes[-1].listings == 2
+    assert_same_as_cold_build(corpus, "preview", drafts=True, search=False)
+
+
+def test_a_long_lived_state_lists_both_trees_again_after_its_own_write_failed(
+        corpus: Path, writes, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = BuildState.open(preview_options(corpus))
+    assert build(preview_options(corpus), state).ok
+    edit_body(laureate_file(corpus, 3), "Une écriture qui échoue.")
+    with monkeypatch.context() as patch, pytest.raises(OSError):
+        patch.setattr(Path, "write_bytes", disk_full_after(1))
+        build(preview_options(corpus), state)
+    edit_body(laureate_file(corpus, 4), "Après l'échec.")
+    assert build(preview_options(corpus), state).ok
+    assert writes[-1].listings == 2
+    assert_same_as_cold_build(corpus, "preview", drafts=True, search=False)
+
+
+def test_a_command_line_edit_lists_neither_tree_unless_a_folder_was_changed_by_hand(corpus: Path, writes) -> None:
+    site, staging = corpus / "site", corpus / "site.staging"
+    rebuild(corpus)
+    for k in range(2):  # each build a new state, as each `python build.py` has
+        edit_body(laureate_file(corpus, k), f"Modification n° {k}.")
+        rebuild(corpus)
+    assert [w.listings for w in writes[1:]] == [0, 0]
+
+    (next((site / "laureats").iterdir()) / "en-trop.html").write_text("ajouté à la main")
+    edit_body(laureate_file(corpus, 2), "Après un ajout dans site/.")
+    rebuild(corpus)
+    assert writes[-1].listings == 2
+    assert_same_as_cold_build(corpus)
+
+    kept = staging / "laureats" / laureate_file(corpus, 10).stem / "index.html"
+    kept.unlink()
+    kept.write_text("abîmé à la main")  # a new file where the staging tree shares the published one
+    edit_body(laureate_file(corpus, 3), "Après un dégât dans site.staging/.")
+    rebuild(corpus)
+    assert writes[-1].listings == 1
     assert_same_as_cold_build(corpus)
 
 

@@ -295,10 +295,10 @@ class _Staging:
         spare, differ = known.spare, known.differ
         if self.path.exists() and not self.path.is_dir() or self.path.is_symlink():
             os.unlink(self.path)
-            spare = None
         elif self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
             shutil.rmtree(self.path)  # inodes of two file systems say nothing: start afresh
-            spare = None
+        if not self.path.is_dir():
+            spare, differ = _Listing({}, {}), None  # made empty, every file to link
         self.path.mkdir(parents=True, exist_ok=True)
         _stamp(self.path)
         if spare is None:
