@@ -206,6 +206,34 @@ def test_removed_content_removes_its_pages(repo: Path) -> None:
     assert "radio-quartier" not in (repo / "site/sitemap.xml").read_text("utf-8")
 
 
+SITES = [  # one site after another: pages change, come and go, files become folders and folders files
+    {"index.html": b"v1", "a/index.html": b"a", "b/c/index.html": b"c", "d": b"d, a file"},
+    {"index.html": b"v2", "a/index.html": b"a", "b/c": b"c, a file", "d/index.html": b"d, a folder"},
+    {"index.html": b"v2", "a/index.html": b"a2", "d": b"d, a file again", "e/f/g/index.html": b"g"},
+    {"index.html": b"v3", "a/index.html": b"a2", "b/c/index.html": b"c", "e/f/h.html": b"h"},
+]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("kept", ["in-memory", "saved"])
+def test_what_a_writer_remembers_of_both_trees_is_what_listing_them_finds(kept: str, tmp_path: Path) -> None:
+    out, staging = tmp_path / "site", tmp_path / "site.staging"
+    trees = write_module.Trees()
+    for n, site in enumerate(SITES * 2):
+        if kept == "saved":  # as the command line keeps them: every folder is checked
+            trees.save(tmp_path / "trees")
+            trees = write_module.Trees.load(tmp_path / "trees")
+        report = write_module.write_site(out, [write_module.Output(path, data) for path, data in site.items()], trees)
+        assert files(out) == site
+        assert files(staging) == (SITES * 2)[n - 1] if n else not staging.exists()
+        assert report.listings == 0
+        assert trees.published == write_module._listing(out, write_module.WriteReport())
+        assert trees.spare == (write_module._listing(staging, write_module.WriteReport()) if n else None)
+
+
 def test_a_second_build_waits_for_the_first_to_publish(versions: tuple[Path, str, str], tmp_path: Path) -> None:
     source, old, new = versions
     root = copy_repo(source, tmp_path)

@@ -16,28 +16,29 @@ whose inode differs from the published file's (changed by the last build, or
 left by an interrupted one) is linked again, a path the published site lacks is
 removed. Equal inodes mean equal bytes, so whatever state a crash or a hand
 left the staging tree in, it is repaired, not trusted; a missing one is made
-from scratch (every file linked). Cost per build: listing both trees, plus one
-link per file changed by this build or the previous one.
+from scratch (every file linked). Cost: listing both trees, plus one link per
+file changed by this build or the previous one.
 
-What a writer knows between writes (``Trees``): after its swap, a write leaves
-in the caller's ``Trees`` both listings (the new site's, and the previous site's,
-now the staging tree) and the identity and times of the two top folders. The
-next write starts from them instead of listing (an edit then costs the files it
-changes and nothing per page), whenever nothing says they are out of date:
-- every write stamps the staging folder (sets its modification time to the clock's nanoseconds) before it
-  changes anything in it, so a write by another process or another state, finished, failed or killed, changes
-  the top folders' (device, inode, mtime, ctime), which must be as recorded; ``out`` or the staging folder
-  missing or replaced, ``site.old/`` put back, a write of this state that stopped halfway (``Trees`` is emptied
-  when a write starts, filled again when it ends) all mean listing again;
-- knowledge kept in memory by the long-lived caller that made it (``serve``'s state, whose trees live in
-  ``.vitrine-cache/preview``) is trusted on these two folders alone: a hand change deep inside the trees while
-  the process runs is not seen until the process restarts (if it makes a link or an unlink fail, the write
-  fails, its knowledge is dropped and the next write lists);
-- knowledge restored from a pickle (the command line: ``.vitrine-cache/trees-<out>.pickle``, written by another
-  process at another time) is also checked folder by folder: each folder's ctime, which every entry added,
-  removed or replaced in it changes and which cannot be set by hand, must be as recorded. A ``stat`` per folder
-  costs a third of a ``scandir`` and sees what the listing sees (files changed in place keep their inode: the
-  build finds them by their size and time, not the writer); a tree that fails the check is listed, the other not.
+Knowledge between writes (``Trees``): after its swap, a write leaves in the
+caller's ``Trees`` both listings (the new site's, and the previous site's, now
+the staging tree), the paths where they differ (what the write changed) and the
+identity and times of the two top folders. The next write starts from them
+instead of listing, and repairs the staging tree at those paths only: an edit
+then costs the files it changes, nothing per page. Whenever the knowledge may be
+out of date, the trees are listed as above:
+- every write stamps the staging folder (sets its modification time to the clock's nanoseconds) before changing
+  anything in it, so a write by another process or another state, finished, failed or killed, shows in the two
+  top folders' device, inode, mtime and ctime, which must be as recorded (a folder missing, replaced or swapped,
+  ``site.old/`` put back, an entry added at the top all show too); ``Trees`` is emptied when a write starts and
+  filled again when it ends, so a write that stops halfway leaves nothing to trust;
+- knowledge the caller kept in memory since its own last write (``serve``'s state; its trees are in
+  ``.vitrine-cache/``) is trusted on these two folders: a hand change deep inside the trees while the process
+  runs goes unseen until it restarts (if it makes a link or an unlink fail, that write fails and the next lists);
+- knowledge restored from a pickle (the command line keeps it in ``.vitrine-cache/trees-<out>.pickle``: another
+  process made it, at another time) is also checked folder by folder. A folder's ctime changes with every entry
+  added to it, removed or replaced, and cannot be set back by hand: a ``stat`` per folder (a third of a
+  ``scandir``) sees what a listing sees (files changed in place keep their inode: the build finds those by size
+  and time, not the writer). A staging tree that fails the check is listed alone; a site that fails it, both.
 
 Crash windows, and what closes them:
 - killed while staging: ``site/`` is untouched; the next build repairs the staging folder as above;
