@@ -213,12 +213,11 @@ def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[P
         rendered = (index.interleave(rendered_outputs(index.order(stale), renderer, options.jobs)) if index
                     else rendered_outputs(stale, renderer, options.jobs))
         outputs = itertools.chain(
-            (Output(path) for path in sorted(kept)),
             rendered,  # before the products, which are made while search chunks are indexed
             (product.make() for product in products if product.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, images.sets))
-        written = write_site(out, outputs, state.trees)
+        written = write_site(out, outputs, state.trees, kept)
     finally:
         if index:
             index.close()

@@ -125,23 +125,27 @@ def publication_lock(out: Path) -> Iterator[None]:
             os.close(held.pop(key)[0])
 
 
-def write_site(out: Path, outputs: Iterable[Output], trees: Trees | None = None) -> WriteReport:
-    """Publish ``outputs`` as the complete content of ``out``, atomically.
+def write_site(out: Path, outputs: Iterable[Output], trees: Trees | None = None,
+               kept: Iterable[str] = ()) -> WriteReport:
+    """Publish ``outputs`` and ``kept`` as the complete content of ``out``, atomically.
 
     Outputs are consumed as they come (pages can be rendered while earlier ones
     are written); the staging folder is brought up to date at the first output that differs.
     ``trees``: what the caller's last write into ``out`` left there (see the module), updated by this write.
+    ``kept``: files of the published site to keep as they are (an ``Output(path)`` each, without making it).
     """
     with publication_lock(out):
-        return _write_site(out, outputs, trees)
+        return _write_site(out, outputs, trees, kept)
 
 
-def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None) -> WriteReport:
+def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept: Iterable[str]) -> WriteReport:
     _recover(out)
     report = WriteReport()
     known = _recall(trees, out)
     previous = known.published or _listing(out, report)
-    wanted: set[str] = set()
+    wanted = set(kept)
+    assert wanted <= previous.files.keys(), f"kept but not published: {sorted(wanted - previous.files.keys())}"
+    report.kept = len(wanted)
     staging: _Staging | None = None
     for o in outputs:  # an exception (a full disk, Ctrl-C…) leaves site/ untouched, the staging tree to repair
         wanted.add(o.path)
