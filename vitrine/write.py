@@ -54,7 +54,6 @@ import ctypes
 import fcntl
 import functools
 import os
-import pickle
 import shutil
 import signal
 import threading
@@ -62,8 +61,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
-
-from .store import replace_file
 
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
@@ -229,11 +226,15 @@ class Trees:
         self.roots, self.check_folders = _roots(out), False
 
     def save(self, path: Path) -> None:
+        import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
+
+        from .store import replace_file  # noqa: PLC0415 - idem
         replace_file(path, lambda f: pickle.dump((TREES_VERSION, self), f, protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod
     def load(cls, path: Path) -> Trees:
         """The trees saved in ``path``; none known when missing or unreadable (that costs a listing, no more)."""
+        import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
         try:
             with open(path, "rb") as f:
                 version, trees = pickle.load(f)
