@@ -173,7 +173,7 @@ def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept:
     return report
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Listing:
     files: dict[str, int]  # a/b/index.html → inode
     folders: dict[str, int]  # a, a/b → ctime (st_ctime_ns: changes with every entry added, removed or replaced)
@@ -311,9 +311,11 @@ class _Staging:
             spare, differ = _listing(self.path, report), None
         self.files, self.folders = spare.files, spare.folders  # taken over: the caller's listing is out of date
         self._touched: set[str] = set()  # folders whose entries changed: their ctime is taken again at the end
-        self.changed: set[str] = set()  # paths where this tree and the published one differ
+        self.changed: set[str] = set()
         self._repair(published, differ)
-        self.changed = published.folders.keys() - self.folders.keys()  # empty folders are not made again
+        # Where the tree differs from the published one from now on: folders without files (the repair makes
+        # only those it links files into), then every path this write changes.
+        self.changed = published.folders.keys() - self.folders.keys()
 
     def _repair(self, published: _Listing, differ: set[str] | None) -> None:
         """Make the tree the published one: only at ``differ`` when known, else wherever the listings differ."""
@@ -455,11 +457,6 @@ def _same_file_content(a: Path, b: Path) -> bool:
                 return False
             if not chunk:
                 return True
-
-
-def existing_files(out: Path) -> set[str]:
-    """Every file under ``out``, as ``a/b/index.html`` paths."""
-    return set(_listing(out, WriteReport()).files)
 
 
 def recover(out: Path) -> None:
