@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
+import mmap
 import os
 from dataclasses import dataclass, field
 from functools import partial
@@ -267,15 +268,16 @@ def _bundle_files_as_recorded(out: Path, record: Record) -> dict[str, str]:
             for path, entry in record.outputs.items() if path.startswith(BUNDLE + "/")}
 
 
-def _published(out: Path, recorded: Mapping[str, list], path: str) -> bytes | None:
-    """A published file's bytes, while it is the one the last build recorded."""
+def _published(out: Path, recorded: Mapping[str, list], path: str) -> mmap.mmap | None:
+    """A published file's bytes, while it is the one the last build recorded: mapped, not read (the open data
+    files are megabytes, and a build never changes a published file in place)."""
     full = os.path.join(out, path)
     if path not in recorded or stat(full) != recorded[path][1:]:
         return None
     try:
         with open(full, "rb") as f:
-            return f.read()
-    except OSError:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # unreadable, or empty
         return None
 
 

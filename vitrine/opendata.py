@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import mmap
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -29,6 +30,7 @@ EXCLUDED_FIELDS = {"draft"}  # always false: only published laureates are export
 URL_KINDS = {"url", "path"}  # a media path is exported as the absolute address of the published file
 
 Value = Callable[[Site, Laureate], Any]
+Buffer = bytes | mmap.mmap  # a published file's bytes
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class Rows:
     """
 
     places: RowPlaces = field(default_factory=dict)  # updated as each file is made
-    published: Callable[[str], bytes | None] = lambda path: None
+    published: Callable[[str], Buffer | None] = lambda path: None
     engine: str = ""  # the engine's code digest: another version may encode rows otherwise
 
     def parts(self, site: Site, name: str, start: bytes, between: bytes) -> Iterator[bytes | memoryview]:
