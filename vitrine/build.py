@@ -204,8 +204,7 @@ def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[P
     products = images.products(state.images) + data_products(site, rows)
     fingerprints = {page.output: known.get(page.output) or renderer.fingerprint(page) for page in pages}
     fingerprints.update((product.path, product.fingerprint) for product in products)
-    kept = {path for path, fingerprint in fingerprints.items()
-            if _up_to_date(out, path, previous.get(path), fingerprint)}
+    kept = _up_to_date(out, fingerprints, previous, trusted=state.trees.current_in_memory(out))
     stale = [page for page in pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = (SearchIndex(pages, fingerprints, _bundle_files_as_recorded(out, state.record), state.bundles, out)
@@ -230,9 +229,9 @@ def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[P
 def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str, str], previous: Mapping[str, list],
                       kept: set[str]) -> dict[str, list]:
     """Each published file's fingerprint and stat; those kept as recorded (and not rewritten) are not stat()ed again."""
-    checked = kept.difference(written.written)
-    return {path: [fingerprints.get(path, "")] + (previous[path][1:] if path in checked
-                                                  else stat(os.path.join(out, path)) or [])
+    checked = kept.difference(written.written)  # their recorded entry (fingerprint and stat) still holds
+    return {path: previous[path] if path in checked else [fingerprints.get(path, "")] + (stat(os.path.join(out, path))
+                                                                                          or [])
             for path in sorted(written.files)}
 
 
@@ -281,9 +280,25 @@ def _published(out: Path, recorded: Mapping[str, list], path: str) -> mmap.mmap 
         return None
 
 
-def _up_to_date(out: Path, path: str, previous: list | None, fingerprint: str) -> bool:
-    """The output was made from the same things and its file is still the one the last build wrote."""
-    return bool(previous) and previous[0] == fingerprint and stat(os.path.join(out, path)) == previous[1:]
+def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list],
+                trusted: bool = False) -> set[str]:
+    """The outputs made from the same things as the recorded ones, whose files are still those the last build wrote
+    (thousands of them after an edit: one ``stat`` each, nothing more). ``trusted``: this process wrote them last,
+    and the preview trusts that (``Trees.current_in_memory``): no ``stat``."""
+    kept, prefix = set(), f"{out}{os.sep}"
+    for path, fingerprint in fingerprints.items():
+        entry = previous.get(path)
+        if entry and entry[0] == fingerprint:
+            if trusted:
+                kept.add(path)
+                continue
+            try:
+                st = os.stat(prefix + path)
+            except OSError:
+                continue
+            if st.st_size == entry[1] and st.st_mtime_ns == entry[2]:
+                kept.add(path)
+    return kept
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:

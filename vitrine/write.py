@@ -33,7 +33,8 @@ out of date, the trees are listed as above:
   filled again when it ends, so a write that stops halfway leaves nothing to trust;
 - knowledge the caller kept in memory since its own last write (``serve``'s state; its trees are in
   ``.vitrine-cache/``) is trusted on these two folders: a hand change deep inside the trees while the process
-  runs goes unseen until it restarts (if it makes a link or an unlink fail, that write fails and the next lists);
+  runs (a file changed in place included: the build then trusts the sizes and times it recorded,
+  ``Trees.current_in_memory``) goes unseen until it restarts (if it makes a link or an unlink fail, that write fails and the next lists);
 - knowledge restored from a pickle (the command line keeps it in ``.vitrine-cache/trees-<out>.pickle``: another
   process made it, at another time) is also checked folder by folder. A folder's ctime changes with every entry
   added to it, removed or replaced, and cannot be set back by hand: a ``stat`` per folder (a third of a
@@ -224,6 +225,12 @@ class Trees:
         """What a write that just ended left: both trees, and their top folders as they are now."""
         self.out, self.published, self.spare, self.differ = os.fspath(out), published, spare, differ
         self.roots, self.check_folders = _roots(out), False
+
+    def current_in_memory(self, out: Path) -> bool:
+        """Whether this process's own last write is the last write into ``out`` (its two top folders as it left
+        them): then what it recorded of each file still holds, as far as the preview trusts (see the module)."""
+        return self.published is not None and not self.check_folders and self.out == os.fspath(out) \
+            and self.roots == _roots(out)
 
     def save(self, path: Path) -> None:
         import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
