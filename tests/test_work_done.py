@@ -8,6 +8,7 @@ work the edit calls for, and its output must equal a cold build's, byte for byte
 from __future__ import annotations
 
 import errno
+import gc
 import re
 import shutil
 import subprocess
@@ -624,3 +625,22 @@ def test_the_feed_is_made_again_only_when_one_of_its_laureates_changed(corpus: P
     summary_edited(corpus / newest[1], "Dans le flux.")
     assert "feed.xml" in rebuild(corpus).written and made == [1, 1]
     assert "Dans le flux." in (corpus / "site" / "feed.xml").read_text("utf-8")
+
+
+def test_the_preview_settled_between_saves_patches_edits_like_a_cold_build(corpus: Path) -> None:
+    from vitrine.serve import Preview
+
+    preview = Preview(corpus, lambda: TODAY)
+    try:
+        assert preview.rebuild().ok
+        preview.settle()  # the model is now out of the collector's way: still the one the next save patches
+        for k in range(2):
+            edit_body(laureate_file(corpus, k), f"Modification {k}.")
+            report = preview.rebuild()
+            assert report.ok and report.fingerprinted == 1
+            preview.settle()
+    finally:
+        gc.unfreeze()
+    cold = build_in_process(corpus, out=corpus / "cold", use_cache=False, drafts=True, search=False)
+    assert cold.ok, cold.errors
+    assert tree(preview.out) == tree(corpus / "cold")
