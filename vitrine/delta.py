@@ -130,7 +130,7 @@ def placement(laureate: Laureate) -> tuple:
 def _changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, tuple[int, ...]],
                        root: Path) -> list[tuple[str, str]] | None:
     """(path, name) of each laureate file changed since; None if any other input changed, or a file came or went."""
-    folder = os.path.join(root, "content", "laureates") + os.sep
+    folder = f"{root / 'content' / 'laureates'}/"  # as ``record.tree_signatures`` names the files
     changed = []
     if len(before) != len(now):
         return None
@@ -138,7 +138,7 @@ def _changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, 
         if before.get(path) == signature:
             continue
         head, name = os.path.split(path)
-        if path not in before or head + os.sep != folder or ignored(name) or not name.endswith(".md"):
+        if path not in before or head + "/" != folder or ignored(name) or not name.endswith(".md"):
             return None
         changed.append((path, "content/laureates/" + name))
     return changed
