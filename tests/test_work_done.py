@@ -644,3 +644,23 @@ def test_the_preview_settled_between_saves_patches_edits_like_a_cold_build(corpu
     cold = build_in_process(corpus, out=corpus / "cold", use_cache=False, drafts=True, search=False)
     assert cold.ok, cold.errors
     assert tree(preview.out) == tree(corpus / "cold")
+
+
+def test_the_preview_makes_its_staging_tree_between_its_first_build_and_the_first_save(corpus: Path) -> None:
+    from vitrine.serve import Preview
+
+    preview = Preview(corpus, lambda: TODAY)
+    staging = preview.out.with_name(preview.out.name + ".staging")
+    try:
+        assert preview.rebuild().ok and not staging.exists()  # a first site: nothing to keep beside it yet
+        preview.settle()
+        assert inodes(staging) == inodes(preview.out)  # the same files, linked
+        edit_body(laureate_file(corpus, 2), "Une modification.")
+        assert preview.rebuild().ok
+        preview.settle()
+    finally:
+        gc.unfreeze()
+    cold = build_in_process(corpus, out=corpus / "cold", use_cache=False, drafts=True, search=False)
+    assert cold.ok, cold.errors
+    assert tree(preview.out) == tree(corpus / "cold")
+    assert tree(staging).keys() == tree(corpus / "cold").keys()  # the previous site, now the next build's start

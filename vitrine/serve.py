@@ -39,6 +39,7 @@ from tornado.ioloop import IOLoop
 
 from .build import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
 from .errors import ContentError
+from .write import prepare_staging
 
 PREVIEW_DIR = "preview"
 
@@ -72,9 +73,11 @@ class Preview:
         """Between two saves, once the browser is told: collect the last build's garbage and set what survives
         (the site's model, thousands of objects kept for the next save) aside from later collections, which would
         otherwise walk all of it, again and again, during the next rebuild. What it keeps is acyclic (records,
-        pages): freed by reference counting once replaced, frozen or not."""
+        pages): freed by reference counting once replaced, frozen or not. After a first build, make the staging
+        tree too."""
         gc.collect()
         gc.freeze()
+        prepare_staging(self.out, self.state.trees)  # after a first build, the first save would link every file
 
     def watched_paths(self) -> list[Path]:
         paths = [self.root / "content", theme_dir(self.root, "templates"), theme_dir(self.root, "static")]

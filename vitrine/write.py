@@ -174,6 +174,21 @@ def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept:
     return report
 
 
+def prepare_staging(out: Path, trees: Trees) -> bool:
+    """Make the staging tree ahead of the next write, when the last one left none (it published a first site):
+    the files the next write would otherwise link first, one by one. Only from ``trees`` kept in memory by the
+    last write (the preview, between two saves); returns whether it made one."""
+    with publication_lock(out):
+        if not trees.current_in_memory(out) or trees.spare is not None or _staging_path(out).exists():
+            return False
+        known = _recall(trees, out)
+        if known.published is None:
+            return False
+        staging = _Staging(out, known.published, known, WriteReport())
+        trees.remember(out, known.published, staging.listing(), staging.changed)
+        return True
+
+
 @dataclass(frozen=True)
 class _Listing:
     files: dict[str, int]  # a/b/index.html → inode
