@@ -127,6 +127,7 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
         return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=warnings)
     state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows)
     shown_on, main_on = model.shown_on or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
+    renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
     state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
                                     shown_on, main_on)
     _save(state, model.edit)

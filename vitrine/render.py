@@ -124,6 +124,14 @@ class Renderer:
             (self.main_on if main else self.shown_on).setdefault(path, []).append(page.output)
         return h.hexdigest()
 
+    def release(self) -> None:
+        """Forget this build's caches (a fingerprint per page, a digest and a rendered card per laureate): the
+        compiled templates it shares with the next build keep a reference to it."""
+        self._fingerprints.clear()
+        self._cards.clear()
+        self._made.clear()
+        self.shown_on, self.main_on = {}, {}
+
     def compile_templates(self, names: Iterable[str]) -> None:
         """Load every template now: syntax errors surface before any page is rendered, and forked workers share them."""
         for name in sorted(set(names)):
