@@ -66,6 +66,12 @@ def assert_same_as_cold_build(root: Path, out: str = "site", **options) -> None:
     assert [path for path in expected if incremental[path] != expected[path]] == []
 
 
+def assert_preview_same_as_cold_build(root: Path, preview: Path) -> None:
+    cold = build_in_process(root, out=root / "cold", use_cache=False, drafts=True, search=False)
+    assert cold.ok, cold.errors
+    assert tree(preview) == tree(root / "cold")
+
+
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     return {path for path in after if before.get(path) != after[path]}
 
@@ -641,9 +647,7 @@ def test_the_preview_settled_between_saves_patches_edits_like_a_cold_build(corpu
             preview.settle()
     finally:
         gc.unfreeze()
-    cold = build_in_process(corpus, out=corpus / "cold", use_cache=False, drafts=True, search=False)
-    assert cold.ok, cold.errors
-    assert tree(preview.out) == tree(corpus / "cold")
+    assert_preview_same_as_cold_build(corpus, preview.out)
 
 
 def test_the_preview_makes_its_staging_tree_between_its_first_build_and_the_first_save(corpus: Path) -> None:
@@ -660,7 +664,5 @@ def test_the_preview_makes_its_staging_tree_between_its_first_build_and_the_firs
         preview.settle()
     finally:
         gc.unfreeze()
-    cold = build_in_process(corpus, out=corpus / "cold", use_cache=False, drafts=True, search=False)
-    assert cold.ok, cold.errors
-    assert tree(preview.out) == tree(corpus / "cold")
+    assert_preview_same_as_cold_build(corpus, preview.out)
     assert tree(staging).keys() == tree(corpus / "cold").keys()  # the previous site, now the next build's start

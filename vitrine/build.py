@@ -69,10 +69,10 @@ class BuildState:
         path = record_path(options)
         store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
         trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
+        snapshot_file = delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path, BundleCache(cache_dir),
-                   store=store,
-                   snapshot_file=delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None,
+                   store=store, snapshot_file=snapshot_file,
                    trees=Trees.load(trees_file) if trees_file else Trees(), trees_file=trees_file)
 
     def last_snapshot(self, inputs: Inputs, root: Path) -> delta.Snapshot | None:
@@ -126,7 +126,7 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
     except SearchIndexError as exc:
         return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=warnings)
     state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows)
-    shown_on, main_on = model.shown_on or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
+    shown_on, main_on = model.showing or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
     renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
     state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
                                     shown_on, main_on)
@@ -150,8 +150,9 @@ class _Model:
     warnings: tuple[ContentError, ...]
     reads: int  # content files read
     known: Mapping[str, str] = field(default_factory=dict)  # outputs' fingerprints known not to have changed
-    # The snapshot's ``shown_on`` and ``main_on``, still true (else the renderer's, once every page is fingerprinted)
-    shown_on: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
+    # Which pages show each laureate, as a card and whole: the snapshot's ``shown_on`` and ``main_on``, still true
+    # (None: the renderer's, once it has fingerprinted every page)
+    showing: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
     edit: delta.Edit | None = None  # how the snapshot was patched
 
 
@@ -166,7 +167,7 @@ def _patched(options: BuildOptions, state: BuildState, inputs: Inputs) -> _Model
     assert snapshot is not None
     known = {path: entry[0] for path, entry in state.record.outputs.items() if path not in patched.candidates}
     return _Model(patched.site, patched.pages, snapshot.images, snapshot.rules,
-                  tuple(ContentError(*w) for w in state.record.warnings), len(patched.read), known,
+                  tuple(ContentError(*w) for w in state.record.warnings), patched.reads, known,
                   (snapshot.shown_on, snapshot.main_on), patched.edit)
 
 

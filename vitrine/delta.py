@@ -72,7 +72,7 @@ class Patch:
     site: Site
     pages: tuple[Page, ...]
     candidates: frozenset[str]  # outputs to fingerprint again: every other page is as the last build made it
-    read: dict[str, tuple[tuple[int, ...], SourceFile]]  # files read, by name (content/…), with their signature
+    reads: int  # content files read
     edit: Edit
 
 
@@ -85,20 +85,22 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
     if not changed:
         return None
     published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
-    read: dict[str, tuple[tuple[int, ...], SourceFile]] = {}
-    for path, name in changed:
+    if any(name not in published for _, name in changed):
+        return None  # a laureate the last build did not publish (a draft): the full path says why
+    sources: list[SourceFile] = []
+    for path, _ in changed:
         source = read_source(root, Path(path), "laureate")
-        if not isinstance(source, SourceFile) or name not in published:
-            return None  # an error to report, or a laureate that was not published: the full path says it all
-        read[name] = (inputs.files[path], source)
-    laureates, errors, warnings = revalidate_laureates(snapshot.rules, [s for _, s in read.values()], include_drafts)
-    if errors or warnings or len(laureates) != len(read):
+        if not isinstance(source, SourceFile):
+            return None  # a file that cannot be read: the full path reports it
+        sources.append(source)
+    laureates, errors, warnings = revalidate_laureates(snapshot.rules, sources, include_drafts)
+    if errors or warnings or len(laureates) != len(sources):
         return None
     if any(placement(new) != placement(published[new.source.path]) for new in laureates):
         return None
     site, pages, candidates = swapped_in(snapshot, laureates)
     edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
-    return Patch(site, pages, candidates, read, edit)
+    return Patch(site, pages, candidates, len(sources), edit)
 
 
 def swapped_in(snapshot: Snapshot, laureates: list[Laureate]) -> tuple[Site, tuple[Page, ...], frozenset[str]]:
