@@ -175,3 +175,16 @@ def test_counts_and_ordinals_read_as_french() -> None:
     assert [plural(n, "lauréat") for n in (0, 1, 2)] == ["0\u00a0lauréat", "1\u00a0lauréat", "2\u00a0lauréats"]
     assert plural(3, "quartier prioritaire", "quartiers prioritaires") == "3\u00a0quartiers prioritaires"
     assert [str(ordinal(n)) for n in (1, 2, 3)] == ["1<sup>re</sup>", "2<sup>e</sup>", "3<sup>e</sup>"]
+
+
+def test_a_pickled_laureate_keeps_its_body_encoded_until_asked_and_equals_the_original(site: Site) -> None:
+    import pickle  # noqa: PLC0415 - this test only
+
+    original = site.laureates[0]
+    loaded = pickle.loads(pickle.dumps(original))
+    again = pickle.loads(pickle.dumps(loaded))  # pickled again before its body was read: still encoded
+    assert "body" not in vars(loaded) and "body" not in vars(again)
+    assert again.body == original.body and again == original and again.communes == original.communes
+    assert dataclasses.replace(loaded, title="Autre").body == original.body
+    with pytest.raises(AttributeError):
+        loaded.no_such_field  # noqa: B018 - a missing attribute is still missing
