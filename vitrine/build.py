@@ -21,12 +21,12 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 import jinja2
 
 from . import delta, feeds, opendata
-from .errors import ContentError
+from .errors import ContentError, SearchIndexError
 from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
 from .markup import MarkdownCache
@@ -35,10 +35,12 @@ from .pages import Page, plan_pages
 from .record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
                      record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
 from .render import Renderer, render_pages, template_environment
-from .search import BUNDLE, BundleCache, SearchIndex, SearchIndexError
 from .store import ShardedStore
 from .validate import LaureateRules, validate
 from .write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
+
+if TYPE_CHECKING:
+    from . import search
 
 
 @dataclass
@@ -51,7 +53,6 @@ class BuildState:
     record: Record
     cache_dir: Path | None
     record_path: Path | None
-    bundles: BundleCache  # search indexes already made
     environment: jinja2.Environment | None = None  # compiled templates, reused while the folder is the same
     template_signature: tuple = ()  # of the templates' files when ``environment`` last loaded them
     template_references: dict = field(default_factory=dict)  # parsed once per template source
@@ -61,6 +62,7 @@ class BuildState:
     snapshot_file: delta.SnapshotFile | None = None
     trees: Trees = field(default_factory=Trees)  # what the last write left in the output and staging folders
     trees_file: Path | None = None
+    bundles: search.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
 
     @classmethod
     def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
@@ -71,7 +73,7 @@ class BuildState:
         trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
         snapshot_file = delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
-                   record if record is not None else read_record(path), cache_dir, path, BundleCache(cache_dir),
+                   record if record is not None else read_record(path), cache_dir, path,
                    store=store, snapshot_file=snapshot_file,
                    trees=Trees.load(trees_file) if trees_file else Trees(), trees_file=trees_file)
 
@@ -124,7 +126,7 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
     except jinja2.TemplateError as exc:
         return BuildReport(errors=(template_error(options.root, exc),), warnings=warnings)
     except SearchIndexError as exc:
-        return BuildReport(errors=(ContentError(BUNDLE, 1, "recherche", str(exc)),), warnings=warnings)
+        return BuildReport(errors=(ContentError(exc.path, 1, "recherche", str(exc)),), warnings=warnings)
     state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows)
     shown_on, main_on = model.showing or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
     renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
@@ -209,8 +211,7 @@ def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[P
     kept = _up_to_date(out, fingerprints, previous, trusted=state.trees.current_in_memory(out))
     stale = [page for page in pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
-    index = (SearchIndex(pages, fingerprints, _bundle_files_as_recorded(out, state.record), state.bundles, out)
-             if options.search else None)
+    index = _search_index(state, pages, fingerprints, out) if options.search else None
     try:
         rendered = (index.interleave(rendered_outputs(index.order(stale), renderer, options.jobs)) if index
                     else rendered_outputs(stale, renderer, options.jobs))
@@ -263,10 +264,15 @@ def _made(path: str, make: Callable[[], bytes]) -> Output:
     return Output(path, make())
 
 
-def _bundle_files_as_recorded(out: Path, record: Record) -> dict[str, str]:
-    """The search bundles' files the last build wrote → what they were made from, or "" when no longer as written."""
-    return {path: entry[0] if stat(f"{out}/{path}") == entry[1:] else ""
-            for path, entry in record.outputs.items() if path.startswith(BUNDLE + "/")}
+def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapping[str, str],
+                  out: Path) -> search.SearchIndex:
+    """The search index of ``pages``; the stage is imported only here (a build without search never pays for it)."""
+    from . import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
+
+    state.bundles = state.bundles or search.BundleCache(state.cache_dir)
+    as_recorded = {path: entry[0] if stat(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
+                   for path, entry in state.record.outputs.items() if path.startswith(search.BUNDLE + "/")}
+    return search.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
 
 
 def _published(out: Path, recorded: Mapping[str, list], path: str) -> mmap.mmap | None:

@@ -26,6 +26,12 @@ class ContentError:
         return f"{text} — {self.hint}" if self.hint else text
 
 
+class SearchIndexError(Exception):
+    """Pagefind could not be run or refused a page; the message says which and why, in French."""
+
+    path = "pagefind"  # where the report points: the search index's folder (``search.BUNDLE``)
+
+
 class ContentErrors(Exception):
     """Raised by a stage when the content cannot be built; carries every problem found."""
 

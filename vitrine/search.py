@@ -51,6 +51,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
+from .errors import SearchIndexError
 from .pages import Page
 from .write import Output
 
@@ -72,10 +73,6 @@ PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: the merged bundles, and which pa
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
 INDEXERS = 2  # Pagefind processes at a time (a chunk each)
 SILENCE_LIMIT = 600  # seconds without a word from Pagefind before giving up (indexing 10,000 pages takes less)
-
-
-class SearchIndexError(Exception):
-    """Pagefind could not be run or refused a page; the message says which and why, in French."""
 
 
 @dataclass(frozen=True)
