@@ -551,6 +551,16 @@ def test_command_line_edits_are_patched_one_after_the_other_through_the_snapshot
     assert_same_as_cold_build(corpus)
 
 
+def test_a_laureate_edited_again_on_the_command_line_is_compared_with_its_last_published_version(corpus: Path) -> None:
+    rebuild(corpus)
+    path = laureate_file(corpus, 5)
+    summary_edited(path, "Nouveau résumé.")
+    assert rebuild(corpus).fingerprinted > 1  # its card changed: the listings that show it
+    edit_body(path, "Et le corps.")
+    assert rebuild(corpus).fingerprinted == 1  # its card is the one the last build published (the log's version)
+    assert_same_as_cold_build(corpus)
+
+
 def test_a_snapshot_log_cut_short_by_a_killed_build_means_a_full_build_not_a_wrong_one(corpus: Path) -> None:
     rebuild(corpus)
     for k in range(2):

@@ -53,6 +53,9 @@ class Snapshot:
     rules: LaureateRules
     shown_on: dict[str, tuple[str, ...]]  # laureate file (content/…) → outputs that show its card
     main_on: dict[str, tuple[str, ...]]  # laureate file → outputs that show it whole (its own page)
+    # Laureate file → its record as last edited, not yet swapped into ``site`` and ``pages`` (the edits a kept
+    # snapshot's log replays: they are swapped in with the next patch's, in one pass)
+    pending: dict[str, Laureate] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
     if not changed:
         return None
     published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
+    published.update(snapshot.pending)
     if any(name not in published for _, name in changed):
         return None  # a laureate the last build did not publish (a draft): the full path says why
     sources: list[SourceFile] = []
@@ -104,16 +108,18 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
 
 
 def swapped_in(snapshot: Snapshot, laureates: list[Laureate]) -> tuple[Site, tuple[Page, ...], frozenset[str]]:
-    """The snapshot's site and pages with ``laureates`` in place of their previous records (same placement),
-    and the outputs that may show a difference."""
+    """The snapshot's site and pages with ``laureates`` (and its pending records) in place of their previous
+    records (same placement), and the outputs that may show a difference from the snapshot's last build."""
     published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
-    swap: dict[int, Laureate] = {}
+    newest = {**snapshot.pending, **{laureate.source.path: laureate for laureate in laureates}}
+    swap = {id(published[path]): new for path, new in newest.items()}
     holding: set[str] = set()
     candidates: set[str] = set()
-    for new in laureates:
-        old, path = published[new.source.path], new.source.path
-        swap[id(old)] = new
+    for path in newest:
         holding.update(snapshot.main_on.get(path, ()), snapshot.shown_on.get(path, ()))
+    for new in laureates:
+        path = new.source.path
+        old = snapshot.pending.get(path) or published[path]  # as the last build published it
         candidates.update(snapshot.main_on.get(path, ()))
         if card_digest(new) != card_digest(old):  # elsewhere, pages show only its card
             candidates.update(snapshot.shown_on.get(path, ()))
@@ -210,7 +216,8 @@ class SnapshotFile:
         return snapshot
 
     def _replay(self, snapshot: Snapshot) -> Snapshot:
-        """``snapshot`` with the log's edits patched in, all at once: each laureate's last version replaces it."""
+        """``snapshot`` with the log's edits pending: each laureate's last version, to be swapped in by the next
+        patch, with its own (each swap walks the whole site: one will do)."""
         try:
             f = open(self.log, "rb")
         except OSError:
@@ -230,8 +237,7 @@ class SnapshotFile:
                 self.inputs, self.edits = inputs, self.edits + 1
         if not laureates:
             return snapshot
-        site, pages, _ = swapped_in(snapshot, list(laureates.values()))
-        return dataclasses.replace(snapshot, inputs=inputs, files=files, site=site, pages=pages)
+        return dataclasses.replace(snapshot, inputs=inputs, files=files, pending=laureates)
 
     def save(self, snapshot: Snapshot, edit: Edit | None) -> None:
         """Keep ``snapshot``: by appending ``edit`` when it follows the snapshot on disk, else whole."""
