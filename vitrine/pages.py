@@ -33,6 +33,10 @@ class Crumb:
     url: str
 
 
+# Shared by every laureate's page: one pair, not thousands (each build's snapshot keeps the pages it planned)
+LAUREATE_CRUMBS = (Crumb("Accueil", ""), Crumb("Lauréats", "laureats/"))
+
+
 @dataclass(frozen=True)
 class Pagination:
     number: int
@@ -207,7 +211,7 @@ def _laureate(site: Site, laureate: Laureate) -> Page:
         "laureate": laureate,
         "edition": edition,
         "related": related_laureates(site, laureate),
-        "breadcrumbs": (Crumb("Accueil", ""), Crumb("Lauréats", "laureats/")),
+        "breadcrumbs": LAUREATE_CRUMBS,
     }, origin=laureate.source.path, searchable=True)
 
 
