@@ -93,8 +93,8 @@ def edit_template(root: Path, k: int) -> None:
 
 def serve_edits(root: Path, runs: int) -> list[float]:
     """Save-to-ready times as ``serve`` sees them: its ``Preview`` (one long-lived ``BuildState``), one laureate
-    saved each time, and what it does between two saves (``settle``) left out of the time, as it comes after the
-    browser is told."""
+    saved each time and named to the rebuild (as the watcher names it), and what it does between two saves
+    (``settle``) left out of the time, as it comes after the browser is told."""
     from vitrine.serve import Preview  # noqa: PLC0415 - the engine under test
 
     preview = Preview(root, lambda: dt.date.fromisoformat(TODAY))
@@ -103,9 +103,9 @@ def serve_edits(root: Path, runs: int) -> list[float]:
     preview.settle()
     times = []
     for k in range(runs):
-        edit_laureate(root, 1000 + k)
+        path = edit_laureate(root, 1000 + k)
         start = time.perf_counter()
-        report = preview.rebuild()
+        report = preview.rebuild([str(path)])
         times.append(time.perf_counter() - start)
         assert report.ok and report.rendered >= 1, report
         preview.settle()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import signal
 import socket
@@ -196,3 +197,33 @@ def test_serve_rejects_a_bad_port_as_misuse(repo: Path) -> None:
     result = run_cli(repo, "serve", "--port", "99999")
     assert result.returncode == 2
     assert "port invalide « 99999 »" in result.stderr
+
+
+def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_counts_it(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine import serve
+    from vitrine.record import scan_inputs
+    from vitrine.serve import Preview, _on_change
+
+    reloads: list[str] = []
+    monkeypatch.setattr(serve.LiveReloadHandler, "reload_waiters", reloads.append)  # no browser here
+    preview = Preview(repo, lambda: TODAY)
+    try:
+        assert preview.rebuild().ok
+        preview.settle()
+        laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+        swap = laureate.with_name(f".{laureate.name}.swp")
+        swap.write_text("le fichier d'échange de l'éditeur", "utf-8")
+        scanned = preview.inputs
+        _on_change(preview, [str(swap)])
+        assert preview.inputs is scanned and reloads == []  # no rebuild for it
+
+        edit(laureate, "en détail.", "en détail, avec un ajout.")
+        _on_change(preview, [str(laureate)])
+        full = scan_inputs(BuildOptions(root=repo, out=preview.out, today=TODAY, drafts=True, search=False))
+        assert preview.inputs is not None and preview.inputs.stated == 2
+        assert (preview.inputs.digest, preview.inputs.files) == (full.digest, full.files)
+        assert "avec un ajout" in (preview.out / "laureats" / "emploi-jeunes" / "index.html").read_text("utf-8")
+        assert reloads == [str(laureate)]
+    finally:
+        gc.unfreeze()

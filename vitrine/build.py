@@ -63,6 +63,10 @@ class BuildState:
     trees: Trees = field(default_factory=Trees)  # what the last write left in the output and staging folders
     trees_file: Path | None = None
     bundles: search.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
+    # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
+    # told (``save``), not during the save; ``unsaved`` holds it until then (its edit to the snapshot, in a tuple).
+    save_later: bool = False
+    unsaved: tuple[delta.Edit | None] | None = None
 
     @classmethod
     def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
@@ -83,6 +87,16 @@ class BuildState:
         if self.snapshot is None and self.record.inputs and self.snapshot_file:
             self.snapshot = self.snapshot_file.load(inputs, root)
         return self.snapshot
+
+    def save(self) -> None:
+        """Keep in ``.vitrine-cache/`` what the last build left for the next process, if not done yet.
+
+        Until then a process killed loses only time: the record and the snapshot on disk are still the previous
+        build's, and the next process checks each published file against that record (size and time), so what
+        this build changed is made again, never trusted."""
+        if self.unsaved is not None:
+            (edit,), self.unsaved = self.unsaved, None
+            _save(self, edit)
 
     def templates(self, folder: Path) -> jinja2.Environment:
         """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
@@ -109,6 +123,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
 
 def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | None) -> BuildReport:
     state = state or BuildState.open(options)
+    state.save()  # what the last build left, if its caller did not keep it yet
     inputs = inputs or scan_inputs(options)
     nothing_changed = unchanged(options, state.record, inputs)
     if nothing_changed:
@@ -132,7 +147,9 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
     renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
     state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
                                     shown_on, main_on)
-    _save(state, model.edit)
+    state.unsaved = (model.edit,)
+    if not state.save_later:
+        state.save()
     return BuildReport(warnings=warnings, pages=len(pages), rendered=len(stale),
                        written=tuple(written.written), removed=tuple(written.removed),
                        conversions=state.markdown.conversions - conversions_before, reads=model.reads,

@@ -39,29 +39,51 @@ from tornado.ioloop import IOLoop
 
 from .build import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
 from .errors import ContentError
-from .write import prepare_staging
+from .record import Inputs, rescan, scan_inputs
+from .write import prepare_staging, publication_lock
 
 PREVIEW_DIR = "preview"
 
 
 class Preview:
-    """The previewed site: its build state, kept for the server's lifetime, and the last build's problems."""
+    """The previewed site: its build state, kept for the server's lifetime, and the last build's problems.
+
+    A save costs the files it changed, not a ``stat`` of every input: the watcher's paths are handed to
+    ``rebuild``, which stat()s only those to update the last scan (``record.rescan``: the same files and digest
+    as a full scan). Every input is scanned again whenever that is in doubt: at the first build, when the paths
+    name a folder, a link or anything ``rescan`` cannot place, after an internal error, once the watcher is in
+    place (what changed before it went unseen), and between saves every ``FULL_SCAN_EVERY`` saves (the kernel
+    may drop events when its queue overflows, and watchfiles does not say so).
+    """
+
+    FULL_SCAN_EVERY = 32
 
     def __init__(self, root: Path, date: Callable[[], dt.date]):
         self.root = root
         self.out = root / CACHE_DIR / PREVIEW_DIR
         self.date = date
         self.state = BuildState.open(self._options())
+        self.state.save_later = True  # in ``settle``, once the browser is told
         self.errors: tuple[ContentError, ...] = ()
+        self.inputs: Inputs | None = None  # as last scanned, in full or from the watcher's paths
+        self.rescans = 0  # scans made from the watcher's paths since the last full one
+        self.postponed: set[str] = set()  # paths changed since the last scan that called for no rebuild
 
     def _options(self) -> BuildOptions:
         return BuildOptions(root=self.root, out=self.out, today=self.date(), drafts=True, search=False)
 
-    def rebuild(self) -> BuildReport:
-        """Build incrementally; remember the errors so pages can show them instead of a stale site."""
+    def rebuild(self, changed: Iterable[str] | None = None) -> BuildReport:
+        """Build incrementally; remember the errors so pages can show them instead of a stale site.
+
+        ``changed``: the paths the watcher reported since the last rebuild but those ``postpone``d (only these
+        are stat()ed); None: scan every input."""
+        options = self._options()
         try:
-            report = build(self._options(), self.state)
+            self.inputs = self._scanned(options, None if changed is None else self.postponed.union(changed))
+            self.postponed = set()
+            report = build(options, self.state, self.inputs)
         except Exception as exc:  # a bug of ours: say so on the page and keep serving
+            self.inputs = None  # and trust no earlier scan
             if os.environ.get("VITRINE_DEBUG"):
                 traceback.print_exc()
             report = BuildReport(errors=(ContentError("vitrine", 1, "erreur interne", repr(exc),
@@ -69,15 +91,39 @@ class Preview:
         self.errors = report.errors
         return report
 
+    def _scanned(self, options: BuildOptions, changed: Iterable[str] | None) -> Inputs:
+        if changed is not None and self.inputs is not None:
+            inputs = rescan(options, self.inputs, changed)
+            if inputs is not None:
+                self.rescans += 1
+                return inputs
+        self.rescans = 0
+        return scan_inputs(options)
+
+    def postpone(self, changed: Iterable[str]) -> None:
+        """Paths the watcher reported that call for no rebuild, to stat() at the next."""
+        self.postponed.update(changed)
+
+    def inputs_changed(self) -> bool:
+        """Scan every input again: whether any changed since the last scan (the next rebuild starts from this one)."""
+        before = self.inputs
+        self.inputs, self.rescans, self.postponed = scan_inputs(self._options()), 0, set()
+        return before is None or before.digest != self.inputs.digest
+
     def settle(self) -> None:
-        """Between two saves, once the browser is told: collect the last build's garbage and set what survives
-        (the site's model, thousands of objects kept for the next save) aside from later collections, which would
-        otherwise walk all of it, again and again, during the next rebuild. What it keeps is acyclic (records,
-        pages): freed by reference counting once replaced, frozen or not. After a first build, make the staging
-        tree too."""
+        """Between two saves, once the browser is told: keep the build's record, snapshot and trees on disk for a
+        later process (``BuildState.save``), scan every input again if it is time (see the class), collect the
+        last build's garbage and set what survives (the site's model, thousands of objects kept for the next save)
+        aside from later collections, which would otherwise walk all of it, again and again, during the next
+        rebuild. What it keeps is acyclic (records, pages): freed by reference counting once replaced, frozen or
+        not. After a first build, make the staging tree too."""
+        with publication_lock(self.out):
+            prepare_staging(self.out, self.state.trees)  # after a first build, the first save would link every file
+            self.state.save()
+        if self.rescans >= self.FULL_SCAN_EVERY:
+            self.inputs_changed()  # a change it finds is built at the next save, as a change missed always was
         gc.collect()
         gc.freeze()
-        prepare_staging(self.out, self.state.trees)  # after a first build, the first save would link every file
 
     def watched_paths(self) -> list[Path]:
         paths = [self.root / "content", theme_dir(self.root, "templates"), theme_dir(self.root, "static")]
@@ -90,7 +136,7 @@ def serve(root: Path, host: str, port: int, date: Callable[[], dt.date]) -> int:
     started = time.perf_counter()
     _report(preview.rebuild(), started, first=True)
     preview.settle()
-    watcher = ChangeWatcher(lambda changed: _on_change(preview, changed))
+    watcher = ChangeWatcher(lambda changed: _on_change(preview, changed), lambda: _on_watching(preview))
     server = PreviewServer(wsgi_app(preview), watcher, port, announce=lambda: print(
         f"Prévisualisation sur http://{host}:{port}/ (brouillons compris). "
         "Enregistrez un fichier : la page se met à jour. Ctrl+C pour arrêter.", flush=True))
@@ -110,9 +156,25 @@ def serve(root: Path, host: str, port: int, date: Callable[[], dt.date]) -> int:
     return 0
 
 
+_WORTH_A_REBUILD = watchfiles.DefaultFilter()  # not editors' backups and swap files, nor version control's
+
+
 def _on_change(preview: Preview, changed: list[str]) -> None:
+    if any(_WORTH_A_REBUILD(watchfiles.Change.modified, path) for path in changed):
+        _rebuild(preview, changed)
+    else:
+        preview.postpone(changed)  # no rebuild for them, but they are inputs all the same: stat()ed at the next
+
+
+def _on_watching(preview: Preview) -> None:
+    """The watcher is in place: build what changed since the first build, unseen until now, if anything did."""
+    if preview.inputs_changed():
+        _rebuild(preview, [])
+
+
+def _rebuild(preview: Preview, changed: list[str]) -> None:
     started = time.perf_counter()
-    _report(preview.rebuild(), started)
+    _report(preview.rebuild(changed), started)
     LiveReloadHandler.reload_waiters(_reload_path(changed))
     preview.settle()
 
@@ -243,9 +305,10 @@ class ChangeWatcher(Watcher):
 
     READY_TIMEOUT_MS = 250
 
-    def __init__(self, on_change: Callable[[list[str]], None]):
+    def __init__(self, on_change: Callable[[list[str]], None], on_ready: Callable[[], None] = lambda: None):
         super().__init__()
         self.on_change = on_change
+        self.on_ready = on_ready  # called once, when the watch is in place
         self._stop = threading.Event()
         self._ready = threading.Event()
 
@@ -258,10 +321,14 @@ class ChangeWatcher(Watcher):
         return True  # livereload must not poll as well
 
     def _run(self, loop: IOLoop, paths: list[str]) -> None:
-        # An empty batch comes back after each timeout: the first one means the OS watch is in place.
-        for changes in watchfiles.watch(*paths, stop_event=self._stop, rust_timeout=self.READY_TIMEOUT_MS,
-                                        yield_on_timeout=True, debounce=400, step=30, raise_interrupt=False):
-            self._ready.set()
+        # An empty batch comes back after each timeout: the first one means the OS watch is in place. Every change
+        # is reported, editors' temporary files included: the preview's scan of the inputs counts them too.
+        for changes in watchfiles.watch(*paths, watch_filter=None, stop_event=self._stop, yield_on_timeout=True,
+                                        rust_timeout=self.READY_TIMEOUT_MS, debounce=400, step=30,
+                                        raise_interrupt=False):
+            if not self._ready.is_set():
+                self._ready.set()
+                loop.add_callback(self.on_ready)
             if changes:
                 loop.add_callback(self.on_change, sorted(path for _, path in changes))
 
