@@ -661,7 +661,7 @@ def test_the_preview_settled_between_saves_patches_edits_like_a_cold_build(corpu
     assert_preview_same_as_cold_build(corpus, preview.out)
 
 
-def test_the_preview_makes_its_staging_tree_between_its_first_build_and_the_first_save(corpus: Path) -> None:
+def test_the_preview_brings_its_staging_tree_to_the_published_site_between_two_saves(corpus: Path) -> None:
     from vitrine.serve import Preview
 
     preview = Preview(corpus, lambda: TODAY)
@@ -670,9 +670,12 @@ def test_the_preview_makes_its_staging_tree_between_its_first_build_and_the_firs
         assert preview.rebuild().ok and not staging.exists()  # a first site: nothing to keep beside it yet
         preview.settle()
         assert inodes(staging) == inodes(preview.out)  # the same files, linked
-        edit_body(laureate_file(corpus, 2), "Une modification.")
-        assert preview.rebuild().ok
-        preview.settle()
+        for k in (2, 3):
+            edit_body(laureate_file(corpus, k), "Une modification.")
+            assert preview.rebuild().ok
+            assert inodes(staging) != inodes(preview.out)  # the previous site, swapped out
+            preview.settle()
+            assert inodes(staging) == inodes(preview.out)  # repaired between two saves, not during the next
     finally:
         gc.unfreeze()
     assert_preview_same_as_cold_build(corpus, preview.out)

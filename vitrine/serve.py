@@ -116,9 +116,9 @@ class Preview:
         last build's garbage and set what survives (the site's model, thousands of objects kept for the next save)
         aside from later collections, which would otherwise walk all of it, again and again, during the next
         rebuild. What it keeps is acyclic (records, pages): freed by reference counting once replaced, frozen or
-        not. After a first build, make the staging tree too."""
+        not. The staging tree is brought to the published site too (made after a first build, else repaired)."""
         with publication_lock(self.out):
-            prepare_staging(self.out, self.state.trees)  # after a first build, the first save would link every file
+            prepare_staging(self.out, self.state.trees)  # else the next save would, before writing its first file
             self.state.save()
         if self.rescans >= self.FULL_SCAN_EVERY:
             self.inputs_changed()  # a change it finds is built at the next save, as a change missed always was

@@ -175,12 +175,17 @@ def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept:
 
 
 def prepare_staging(out: Path, trees: Trees) -> bool:
-    """Make the staging tree ahead of the next write, when the last one left none (it published a first site):
-    the files the next write would otherwise link first, one by one. Only from ``trees`` kept in memory by the
-    last write (the preview, between two saves); returns whether it made one."""
+    """Bring the staging tree to the published site ahead of the next write, which then starts writing at once:
+    make it when the last write left none (it published a first site: every file to link), else repair it at
+    the paths the last write changed (unlink the files it replaced, link the new ones: at 10,000 laureates the
+    replaced open data alone, 40 MB, take 15-25 ms to free). Only from ``trees`` kept in memory by the last write
+    (the preview, between two saves); returns whether it changed anything."""
     with publication_lock(out):
-        if not trees.current_in_memory(out) or trees.spare is not None or _staging_path(out).exists():
+        if not trees.current_in_memory(out):
             return False
+        first = trees.spare is None and not _staging_path(out).exists()
+        if not first and (trees.spare is None or trees.differ == set()):
+            return False  # not known (the next write lists it), or already the published site
         known = _recall(trees, out)
         if known.published is None:
             return False
