@@ -250,9 +250,11 @@ def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str
                       kept: set[str]) -> dict[str, list]:
     """Each published file's fingerprint and stat; those kept as recorded (and not rewritten) are not stat()ed again."""
     checked = kept.difference(written.written)  # their recorded entry (fingerprint and stat) still holds
+    # In name order; the record's own when the files are the same (an edit's commonest case: no sort of them all).
+    order = previous.keys() if written.files == previous.keys() else sorted(written.files)
     return {path: previous[path] if path in checked else [fingerprints.get(path, "")] + (stat(os.path.join(out, path))
                                                                                           or [])
-            for path in sorted(written.files)}
+            for path in order}
 
 
 def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) -> Iterator[Output]:
