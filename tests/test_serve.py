@@ -227,3 +227,36 @@ def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_coun
         assert reloads == [str(laureate)]
     finally:
         gc.unfreeze()
+
+
+def test_the_preview_builds_what_changed_before_its_watcher_was_in_place_and_rescans_everything_now_and_then(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine import serve
+    from vitrine.record import scan_inputs
+    from vitrine.serve import Preview, _on_watching
+
+    reloads: list[str] = []
+    monkeypatch.setattr(serve.LiveReloadHandler, "reload_waiters", reloads.append)  # no browser here
+    monkeypatch.setattr(Preview, "FULL_SCAN_EVERY", 2)
+    preview = Preview(repo, lambda: TODAY)
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    page = preview.out / "laureats" / "emploi-jeunes" / "index.html"
+    try:
+        assert preview.rebuild().ok
+        preview.settle()
+        edit(laureate, "en détail.", "en détail, avant la surveillance.")  # no event will name it
+        _on_watching(preview)
+        assert reloads == ["*"] and "avant la surveillance" in page.read_text("utf-8")
+
+        stated = []  # files stat()ed by each save, then by what follows it
+        for k in range(4):
+            edit(laureate, "en détail", f"en détail ({k})")
+            preview.rebuild([str(laureate)])
+            stated.append(preview.inputs.stated if preview.inputs else None)
+            preview.settle()
+            stated.append(preview.inputs.stated if preview.inputs else None)
+        every = len(scan_inputs(BuildOptions(root=repo, out=preview.out, today=TODAY, drafts=True)).files)
+        assert stated == [1, 1, 1, every, 1, 1, 1, every]  # every second save, a full scan follows in settle()
+        assert "en détail (3)" in page.read_text("utf-8")
+    finally:
+        gc.unfreeze()

@@ -93,9 +93,10 @@ class Preview:
 
     def _scanned(self, options: BuildOptions, changed: Iterable[str] | None) -> Inputs:
         if changed is not None and self.inputs is not None:
+            changed = set(changed)
             inputs = rescan(options, self.inputs, changed)
             if inputs is not None:
-                self.rescans += 1
+                self.rescans += bool(changed)  # no path: nothing that could have been missed
                 return inputs
         self.rescans = 0
         return scan_inputs(options)
