@@ -250,11 +250,15 @@ def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str
                       kept: set[str]) -> dict[str, list]:
     """Each published file's fingerprint and stat; those kept as recorded (and not rewritten) are not stat()ed again."""
     checked = kept.difference(written.written)  # their recorded entry (fingerprint and stat) still holds
-    # In name order; the record's own when the files are the same (an edit's commonest case: no sort of them all).
-    order = previous.keys() if written.files == previous.keys() else sorted(written.files)
-    return {path: previous[path] if path in checked else [fingerprints.get(path, "")] + (stat(os.path.join(out, path))
-                                                                                          or [])
-            for path in order}
+
+    def entry(path: str) -> list:
+        return [fingerprints.get(path, "")] + (stat(os.path.join(out, path)) or [])
+
+    if written.files == previous.keys():  # an edit's commonest case: the record, but for the files made again
+        outputs = dict(previous)  # in name order already, copied whole, not entry by entry
+        outputs.update((path, entry(path)) for path in written.files - checked)
+        return outputs
+    return {path: previous[path] if path in checked else entry(path) for path in sorted(written.files)}
 
 
 def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) -> Iterator[Output]:
