@@ -23,6 +23,7 @@ from conftest import REPO, TODAY, build_in_process
 from photos import add_image, photo
 from vitrine import build as build_module
 from vitrine import delta, feeds, load, markup, opendata
+from vitrine import write as write_module
 from vitrine.build import BuildOptions, BuildReport, BuildState, build
 from vitrine.load import LoadCache, load_content
 from vitrine.pages import Pagination, plan_pages
@@ -372,16 +373,19 @@ def test_a_long_lived_state_publishes_edits_without_listing_either_tree(corpus: 
     assert_same_as_cold_build(corpus, "preview", drafts=True, search=False)
 
 
-def disk_full_after(writes: int) -> Callable[[Path, bytes], int]:
-    """``Path.write_bytes`` that fails once ``writes`` files were written."""
-    done, original = [], Path.write_bytes
+def disk_full_after(writes: int, patch: pytest.MonkeyPatch) -> None:
+    """Files written into the staging tree (whole, or in parts as the open data are) fail once ``writes`` were."""
+    done = []
 
-    def write_bytes(path: Path, data: bytes) -> int:
-        if len(done) == writes:
-            raise OSError(errno.ENOSPC, "disque plein")
-        done.append(path)
-        return original(path, data)
-    return write_bytes
+    def failing(original: Callable) -> Callable:
+        def write(path, data):
+            if len(done) == writes:
+                raise OSError(errno.ENOSPC, "disque plein")
+            done.append(path)
+            return original(path, data)
+        return write
+    patch.setattr(Path, "write_bytes", failing(Path.write_bytes))
+    patch.setattr(write_module, "_write_parts", failing(write_module._write_parts))
 
 
 def test_a_long_lived_state_lists_both_trees_again_after_another_state_wrote_there(
@@ -399,7 +403,7 @@ def test_a_long_lived_state_lists_both_trees_again_after_another_state_wrote_the
     text = abandoned.read_text("utf-8")
     edit_body(abandoned, "Une version abandonnée.")
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(Path, "write_bytes", disk_full_after(1))
+        disk_full_after(1, patch)
         build(preview_options(corpus), BuildState.open(preview_options(corpus)))  # its page is in the staging tree
     abandoned.write_text(text, "utf-8")  # the page to keep is the published one
     edit_body(laureate_file(corpus, 6), "Une autre modification.")
@@ -414,7 +418,7 @@ def test_a_long_lived_state_lists_both_trees_again_after_its_own_write_failed(
     assert build(preview_options(corpus), state).ok
     edit_body(laureate_file(corpus, 3), "Une écriture qui échoue.")
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(Path, "write_bytes", disk_full_after(1))
+        disk_full_after(1, patch)
         build(preview_options(corpus), state)
     edit_body(laureate_file(corpus, 4), "Après l'échec.")
     assert build(preview_options(corpus), state).ok

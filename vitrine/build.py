@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import itertools
-import mmap
 import os
+import stat as stat_module
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -271,7 +272,7 @@ def data_products(site: Site, rows: opendata.Rows) -> list[Product]:
     feed = _records_digest(site, site.laureates[:feeds.FEED_SIZE] + site.editions)
     data = _records_digest(site, site.laureates + site.editions)
     return ([Product(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
-            [Product(path, data, partial(_made, path, make)) for path, make in opendata.exports(site, rows).items()])
+            [Product(path, data, make) for path, make in opendata.exports(site, rows).items()])
 
 
 def _records_digest(site: Site, records: Iterable[Laureate | Edition]) -> str:
@@ -298,17 +299,18 @@ def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapp
     return search.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
 
 
-def _published(out: Path, recorded: Mapping[str, list], path: str) -> mmap.mmap | None:
-    """A published file's bytes, while it is the one the last build recorded: mapped, not read (the open data
-    files are megabytes, and a build never changes a published file in place)."""
-    full = os.path.join(out, path)
-    if path not in recorded or stat(full) != recorded[path][1:]:
-        return None
+def _published(out: Path, recorded: Mapping[str, list], path: str) -> tuple[io.FileIO, bool] | None:
+    """A published file, open (its unchanged parts are copied from it, not read), and whether it is the one the
+    last build recorded (a build never changes a published file in place); None when there is none to read."""
     try:
-        with open(full, "rb") as f:
-            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # unreadable, or empty
+        file = io.FileIO(os.path.join(out, path), "r")
+    except OSError:
         return None
+    st = os.fstat(file.fileno())
+    if not stat_module.S_ISREG(st.st_mode):
+        file.close()
+        return None
+    return file, path in recorded and [st.st_size, st.st_mtime_ns] == recorded[path][1:]
 
 
 def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list],

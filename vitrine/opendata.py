@@ -14,14 +14,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
-import mmap
+import operator
+import os
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from . import schema as S
 from .model import Laureate, Site
 from .slugs import slugify
+from .write import Copied, Output
 
 FOLDER = "donnees/"
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
@@ -30,7 +34,6 @@ EXCLUDED_FIELDS = {"draft"}  # always false: only published laureates are export
 URL_KINDS = {"url", "path"}  # a media path is exported as the absolute address of the published file
 
 Value = Callable[[Site, Laureate], Any]
-Buffer = bytes | mmap.mmap  # a published file's bytes
 
 
 @dataclass(frozen=True)
@@ -113,70 +116,293 @@ def page_url(site: Site, laureate: Laureate) -> str:
     return f"{site.config.base_url}laureats/{laureate.slug}/"
 
 
-def exports(site: Site, rows: Rows | None = None) -> dict[str, Callable[[], bytes]]:
+def exports(site: Site, rows: Rows | None = None) -> dict[str, Callable[[], Output]]:
     """The files of ``/donnees/``, each made on demand; ``rows`` reuses the unchanged rows of the published ones."""
     rows = rows if rows is not None else Rows()
-    return {FOLDER + CSV_NAME: lambda: laureates_csv(site, rows), FOLDER + JSON_NAME: lambda: laureates_json(site, rows),
-            FOLDER + PACKAGE_NAME: lambda: _json_bytes(data_package(site))}
+    package = FOLDER + PACKAGE_NAME
+    return {FOLDER + CSV_NAME: lambda: rows.output(site, CSV_NAME), FOLDER + JSON_NAME: lambda: rows.output(site, JSON_NAME),
+            package: lambda: Output(package, _json_bytes(data_package(site)))}
 
 
-RowPlaces = dict[str, dict]  # published file → {"context": key, "rows": {slug: [file digest, offset, length]}}
+# Published file → where it holds each laureate's row, as the build record keeps it: {"context": key,
+# "slugs": [slug, …], "digests": [file digest, …] (in the file's order), "lengths": array("q") of each row's length
+# (separator excluded), as bytes}. The two files' lists are the same objects: marshal writes them once.
+RowPlaces = dict[str, dict]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a file joins its rows: ``start``, the rows separated by ``between``, ``end``; ``empty`` without rows."""
+
+    start: bytes
+    between: bytes
+    end: bytes
+    empty: bytes
+    last: int  # every row's last byte (a CSV line ends with CRLF, a JSON object with "}")
+
+    def size(self, lengths: array) -> int:
+        """The size of the file whose rows have ``lengths``."""
+        if not lengths:
+            return len(self.empty)
+        return len(self.start) + sum(lengths) + len(self.between) * (len(lengths) - 1) + len(self.end)
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """The rows of the published file, as the record says it holds them."""
+
+    slugs: list[str]
+    digests: list[str]
+    lengths: array
+
+    @classmethod
+    def of(cls, entry: dict | None, context: str) -> _Recorded | None:
+        """The record's entry, if made in ``context`` (else its rows may differ) and well formed."""
+        if not isinstance(entry, dict) or entry.get("context") != context:
+            return None
+        slugs, digests, lengths = entry.get("slugs"), entry.get("digests"), entry.get("lengths")
+        if not (isinstance(slugs, list) and isinstance(digests, list) and isinstance(lengths, bytes)
+                and len(lengths) == 8 * len(slugs) == 8 * len(digests)):
+            return None
+        return cls(slugs, digests, array("q", lengths))
+
+
+# A plan: the new file's rows, in order, as runs copied from the published file, rows already encoded, and rows
+# to encode while the file is written (never all held: the files carry every body).
+@dataclass(frozen=True)
+class _Copy:
+    first: int  # the first of the new rows it holds
+    lengths: array  # the length of each
+    start: int  # the published bytes that hold them (separators between them included)
+    end: int
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    index: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class _Encode:
+    first: int
+    stop: int
+
+
+_Plan = list[_Copy | _Encoded | _Encode]
+
+
+class _NotAsRecorded(Exception):
+    """The published file does not hold a row where the record says."""
+
+
+_SLUG, _DIGEST = operator.attrgetter("slug"), operator.attrgetter("source.digest")
 
 
 @dataclass
 class Rows:
     """Each laureate's CSV line and JSON object, re-encoded only when its file or what it refers to changed.
 
-    The files hold every body, so they grow with N: an edit re-encodes one row and copies the others out of the
-    published file, where ``places`` (kept in the build's record) says they are. ``published`` gives a published
-    file's bytes only while it is the one the record describes (else every row is encoded). A row is copied when
-    its laureate's file and the context (the engine, the settings, the shared files) are those it was made from.
+    The files hold every body, so they grow with N: an edit re-encodes its rows and the kernel copies the others
+    out of the published file (``write.Copied``), where ``places`` (kept in the build's record) says they are. A row
+    is copied when its laureate's file and the context (the engine, the settings, the shared files) are those it
+    was made from, and the published file is the recorded one (its size and time, checked by ``published``, then a
+    row's end on either side of each copied run). When the laureates are those recorded, in the same order (an
+    edit), finding the changed rows and updating the places costs no Python step per laureate. Otherwise rows are
+    encoded and compared with the published file, so that a file made again the same is not rewritten.
     """
 
     places: RowPlaces = field(default_factory=dict)  # updated as each file is made
-    published: Callable[[str], Buffer | None] = lambda path: None
+    # A published file, open, and whether it is the one the record describes; None when there is none
+    published: Callable[[str], tuple[io.FileIO, bool] | None] = lambda path: None
     engine: str = ""  # the engine's code digest: another version may encode rows otherwise
+    _keys: tuple[Site, list[str], list[str]] | None = None  # the site's slugs and digests, shared by both files
 
-    def parts(self, site: Site, name: str, start: bytes, between: bytes) -> Iterator[bytes | memoryview]:
-        """The rows of ``FOLDER + name`` (the CSV or the JSON file), to be joined by ``between``: bytes, or views of
-        the published file, each holding one row or a run of rows copied as they were (never all held: the files
-        carry every body)."""
-        which, path = (0 if name == CSV_NAME else 1), FOLDER + name
+    def output(self, site: Site, name: str) -> Output:
+        """``FOLDER + name`` (the CSV or the JSON file): in parts, or ``Output(path)`` when it would be the
+        published file again."""
+        path, which = FOLDER + name, (0 if name == CSV_NAME else 1)
+        layout = _csv_layout() if which == 0 else _JSON_LAYOUT
         context = hashlib.blake2b(f"{self.engine}\0{site.config!r}\0{site.shared_digest}".encode(),
                                   digest_size=16).hexdigest()
-        before = self.places.get(path, {})
-        old = self.published(path) if before.get("context") == context else None
-        view, rows = (memoryview(old), before.get("rows", {})) if old is not None else (None, {})
-        placed, at, cols, gap = {}, len(start), columns(), len(between)
-        size, last = (len(view) if view is not None else 0), (10 if which == 0 else 125)  # a row ends "\n" or "}"
-        run_start = run_end = -1  # the published rows being copied in one piece
-        for laureate in site.laureates:
-            digest, hit = laureate.source.digest, rows.get(laureate.slug)
-            # A row is copied when its laureate is unchanged and the published file (the recorded one) has a row's
-            # end where the record says: a cheap guard, the file's size and time were checked already.
-            if hit and hit[0] == digest and 0 < hit[1] + hit[2] <= size and view[hit[1] + hit[2] - 1] == last:
-                length = hit[2]
-                if hit[1] != run_end + gap or run_end < 0:
-                    if run_end >= 0:
-                        yield view[run_start:run_end]
-                    run_start = hit[1]
-                run_end = hit[1] + length
-            else:
-                if run_end >= 0:
-                    yield view[run_start:run_end]
-                    run_end = -1
-                part = encode_row(site, laureate, cols, which)
-                length = len(part)
-                yield part
-            placed[laureate.slug] = hit if hit and hit[1] == at and hit[0] == digest and hit[2] == length \
-                else [digest, at, length]
-            at += length + gap
-        if run_end >= 0:
-            yield view[run_start:run_end]
-        self.places[path] = {"context": context, "rows": placed}
+        if self._keys is None or self._keys[0] is not site:
+            self._keys = (site, list(map(_SLUG, site.laureates)), list(map(_DIGEST, site.laureates)))
+        _, slugs, digests = self._keys
+        published = self.published(path)
+        if published is None:
+            return Output(path, parts=self._parts(site, which, layout, [_Encode(0, len(slugs))], None, path, context))
+        file, as_recorded = published
+        try:
+            plan = self._plan(site, which, layout, file.fileno(), _Recorded.of(self.places.get(path), context)
+                              if as_recorded else None)
+        except BaseException:
+            file.close()
+            raise
+        if plan is None:
+            file.close()
+            self.places[path] = _entry(context, slugs, digests, self.places[path]["lengths"])
+            return Output(path)
+        return Output(path, parts=self._parts(site, which, layout, plan, file, path, context))
+
+    def _plan(self, site: Site, which: int, layout: _Layout, fd: int, old: _Recorded | None) -> _Plan | None:
+        """How to make the file from the published one (open as ``fd``, described by ``old`` when it is the
+        recorded one); None when it would be the same."""
+        assert self._keys is not None
+        _, slugs, digests = self._keys
+        if old is not None:
+            try:
+                if slugs == old.slugs:
+                    return _spliced(site, which, layout, fd, old, digests)
+                return _reused(layout, fd, old, slugs, digests)
+            except _NotAsRecorded:
+                pass
+        return _compared(site, which, layout, fd)
+
+    def _parts(self, site: Site, which: int, layout: _Layout, plan: _Plan, file: io.FileIO | None, path: str,
+               context: str) -> Iterator[bytes | Copied]:
+        """The file's bytes as ``plan`` makes them; the places of its rows are kept once it is all made."""
+        assert self._keys is not None
+        _, slugs, digests = self._keys
+        try:
+            if not slugs:
+                yield layout.empty
+                self.places[path] = _entry(context, slugs, digests, b"")
+                return
+            lengths, between, cols = array("q", bytes(8 * len(slugs))), layout.between, columns()
+            yield layout.start
+            for step in plan:
+                if isinstance(step, _Copy):
+                    assert file is not None
+                    if step.first and between:
+                        yield between
+                    yield Copied(file.fileno(), step.start, step.end)
+                    lengths[step.first:step.first + len(step.lengths)] = step.lengths
+                    continue
+                rows = ((step.index, step.data),) if isinstance(step, _Encoded) else (
+                    (i, encode_row(site, site.laureates[i], cols, which)) for i in range(step.first, step.stop))
+                for i, data in rows:
+                    if i and between:
+                        yield between
+                    yield data
+                    lengths[i] = len(data)
+            yield layout.end
+            self.places[path] = _entry(context, slugs, digests, lengths.tobytes())
+        finally:
+            if file is not None:
+                file.close()
 
 
-_JSON_START, _JSON_BETWEEN, _JSON_END = b"[\n", b",\n", b"\n]\n"
+def _entry(context: str, slugs: list[str], digests: list[str], lengths: bytes) -> dict:
+    return {"context": context, "slugs": slugs, "digests": digests, "lengths": lengths}
+
+
+def _spliced(site: Site, which: int, layout: _Layout, fd: int, old: _Recorded, digests: list[str]) -> _Plan | None:
+    """The same laureates in the same order: the changed rows encoded, the runs between them copied (a step per
+    changed row, none per laureate). None when the changed rows encode as they were."""
+    size, gap, cols = _size_as_recorded(fd, layout, old), len(layout.between), columns()
+    plan: _Plan = []
+    same, done, at = True, 0, len(layout.start)  # rows before ``done`` are planned; ``at``: where row ``done`` starts
+    for i in itertools.compress(range(len(digests)), map(operator.ne, digests, old.digests)):
+        start = at + sum(old.lengths[done:i]) + gap * (i - done)
+        length = old.lengths[i]
+        _check(fd, layout, i, start, start + length)
+        data = encode_row(site, site.laureates[i], cols, which)
+        same = same and len(data) == length and os.pread(fd, length, start) == data
+        if i > done:
+            plan.append(_Copy(done, old.lengths[done:i], at, start - gap))
+        plan.append(_Encoded(i, data))
+        done, at = i + 1, start + length + gap
+    if same:
+        return None
+    if done < len(digests):
+        _check(fd, layout, done, at, size - len(layout.end))
+        plan.append(_Copy(done, old.lengths[done:], at, size - len(layout.end)))
+    return plan
+
+
+def _reused(layout: _Layout, fd: int, old: _Recorded, slugs: list[str], digests: list[str]) -> _Plan:
+    """Laureates added, removed or moved: each unchanged row copied from its recorded place (in runs), the others
+    encoded."""
+    _size_as_recorded(fd, layout, old)
+    gap = len(layout.between)
+    starts = list(itertools.accumulate(map(operator.add, old.lengths, itertools.repeat(gap)),
+                                       initial=len(layout.start)))  # of each recorded row
+    index = dict(zip(old.slugs, range(len(old.slugs))))
+    plan: _Plan = []
+    first = last = -1  # the recorded rows being copied in one run
+
+    def copied(stop: int) -> _Copy:  # recorded rows first..last, as the new rows before ``stop``
+        start, end = starts[first], starts[last + 1] - gap
+        _check(fd, layout, first, start, end)
+        return _Copy(stop - (last - first + 1), old.lengths[first:last + 1], start, end)
+
+    for i, (slug, digest) in enumerate(zip(slugs, digests)):
+        j = index.get(slug)
+        if j is not None and old.digests[j] == digest:
+            if first >= 0 and j != last + 1:
+                plan.append(copied(i))
+                first = -1
+            first, last = (j if first < 0 else first), j
+            continue
+        if first >= 0:
+            plan.append(copied(i))
+            first = -1
+        if plan and isinstance(plan[-1], _Encode):
+            plan[-1] = _Encode(plan[-1].first, i + 1)
+        else:
+            plan.append(_Encode(i, i + 1))
+    if first >= 0:
+        plan.append(copied(len(slugs)))
+    return plan
+
+
+def _compared(site: Site, which: int, layout: _Layout, fd: int) -> _Plan | None:
+    """A published file that is not the recorded one: each row encoded and compared with it, the rows before the
+    first difference copied from it; None when there is none (made again the same, it is not rewritten)."""
+    count, size = len(site.laureates), os.fstat(fd).st_size
+    if not count:
+        return None if size == len(layout.empty) and os.pread(fd, size, 0) == layout.empty else []
+    if os.pread(fd, len(layout.start), 0) != layout.start:
+        return [_Encode(0, count)]
+    cols, at, lengths = columns(), len(layout.start), array("q")
+    for i, laureate in enumerate(site.laureates):
+        data = encode_row(site, laureate, cols, which)
+        between = layout.between if i else b""
+        if os.pread(fd, len(between) + len(data), at) != between + data:
+            head: _Plan = [_Copy(0, lengths, len(layout.start), at)] if i else []
+            return head + [_Encoded(i, data), _Encode(i + 1, count)]
+        at += len(between) + len(data)
+        lengths.append(len(data))
+    if size == at + len(layout.end) and os.pread(fd, len(layout.end), at) == layout.end:
+        return None
+    return [_Copy(0, lengths, len(layout.start), at)]
+
+
+def _size_as_recorded(fd: int, layout: _Layout, old: _Recorded) -> int:
+    size = os.fstat(fd).st_size
+    if size != layout.size(old.lengths):
+        raise _NotAsRecorded
+    return size
+
+
+def _check(fd: int, layout: _Layout, first: int, start: int, end: int) -> None:
+    """Bytes ``start``..``end`` of the published file hold whole rows, the first being row ``first``: a row's end
+    (or the file's start) just before them, a row's end at their end. A cheap guard: the file's size and time are
+    those recorded already."""
+    before = layout.start[-1] if first == 0 else (layout.between or bytes((layout.last,)))[-1]
+    if start >= end or os.pread(fd, 1, start - 1) != bytes((before,)) \
+            or os.pread(fd, 1, end - 1) != bytes((layout.last,)):
+        raise _NotAsRecorded
+
+
+# One object a line, the whole an array (``indent`` would force json's slow Python encoder).
+_JSON_LAYOUT = _Layout(b"[\n", b",\n", b"\n]\n", b"[\n]\n", ord("}"))
+
+
+def _csv_layout() -> _Layout:
+    """Comma-separated, a header then one line per laureate."""
+    header = _csv_header()
+    return _Layout(header, b"", b"", header, ord("\n"))
 
 
 def row(site: Site, laureate: Laureate, cols: tuple[Column, ...]) -> dict[str, Any]:
@@ -196,15 +422,6 @@ def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], which: 
     return text.getvalue().encode("utf-8")
 
 
-def laureates_csv(site: Site, rows: Rows) -> bytes:
-    """Comma-separated, a header then one line per published laureate."""
-    header = _csv_header()
-    data = bytearray(header)  # grown row by row: a list of rows joined at the end would hold the file twice
-    for part in rows.parts(site, CSV_NAME, header, b""):
-        data += part
-    return data
-
-
 def _csv_header() -> bytes:
     header = io.StringIO(newline="")
     csv.writer(header, lineterminator="\r\n").writerow([c.name for c in columns()])
@@ -219,18 +436,6 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def laureates_json(site: Site, rows: Rows) -> bytes:
-    """One laureate per line, the whole an array (``indent`` would force json's slow Python encoder)."""
-    data = bytearray(_JSON_START)  # grown object by object, as the CSV file
-    for obj in rows.parts(site, JSON_NAME, _JSON_START, _JSON_BETWEEN):
-        data += obj
-        data += _JSON_BETWEEN
-    if len(data) == len(_JSON_START):
-        return _JSON_START + b"]\n"
-    data[-len(_JSON_BETWEEN):] = _JSON_END
-    return data
 
 
 def table_schema() -> dict[str, Any]:

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import fcntl
 import functools
 import os
@@ -69,12 +70,28 @@ TREES_VERSION = 1
 
 
 @dataclass(frozen=True)
+class Copied:
+    """Bytes ``start``..``end`` of an open file (``fd``): copied by the kernel, never read into memory."""
+
+    fd: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Output:
-    """One file of the new site: bytes to write, a file to copy, or ``None`` to keep the previous one."""
+    """One file of the new site: bytes to write, a file to copy, parts to write one after the other, or nothing
+    to keep the previous one.
+
+    ``parts`` (bytes, or ``Copied`` runs of another file, e.g. the published version of this one) make a file
+    too large to hold whole; they are consumed as they are written, and the result is not compared with the
+    published file: its maker gives ``Output(path)`` instead when it knows them the same.
+    """
 
     path: str
     data: bytes | None = None
     copy_from: Path | None = None
+    parts: Iterable[bytes | Copied] | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +399,8 @@ class _Staging:
         temporary = os.path.join(head, f".{name}.{os.getpid()}.tmp")
         if o.data is not None:
             Path(temporary).write_bytes(o.data)
+        elif o.parts is not None:
+            _write_parts(temporary, o.parts)
         else:
             assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
             shutil.copyfile(o.copy_from, temporary)
@@ -459,8 +478,55 @@ class _Staging:
         self._forget(folder)
 
 
+def _write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
+    """Write ``parts`` into a new file: bytes gathered up to ``_GATHERED`` (one write per rows, not per row),
+    ``Copied`` runs copied by the kernel (``copy_file_range``: no read into memory, no page mapped)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        gathered: list[bytes] = []
+        size = 0
+        for part in parts:
+            if isinstance(part, Copied):
+                _write_all(fd, b"".join(gathered))
+                gathered, size = [], 0
+                _copy_range(part, fd)
+                continue
+            gathered.append(part)
+            size += len(part)
+            if size >= _GATHERED:
+                _write_all(fd, b"".join(gathered))
+                gathered, size = [], 0
+        _write_all(fd, b"".join(gathered))
+    finally:
+        os.close(fd)
+
+
+_GATHERED = 1 << 20
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy_range(part: Copied, fd: int) -> None:
+    """Append ``part`` to ``fd``: in the kernel where it can, else in chunks through memory."""
+    at, end = part.start, part.end
+    while at < end:
+        try:
+            done = os.copy_file_range(part.fd, fd, end - at, at)
+        except OSError as exc:  # another file system, or a kernel without it
+            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+                raise
+            done = os.write(fd, os.pread(part.fd, min(end - at, _GATHERED), at))
+        if done == 0:
+            raise OSError(errno.EIO, f"copying bytes {at}..{end}: the file is shorter than when the copy was planned")
+        at += done
+
+
 def _same_as_previous(out: Path, o: Output, previous: Mapping[str, int]) -> bool:
-    if o.path not in previous:
+    if o.path not in previous or o.parts is not None:  # parts: their maker compared them (see ``Output``)
         return False
     if o.data is None and o.copy_from is None:
         return True
