@@ -234,6 +234,26 @@ def test_what_a_writer_remembers_of_both_trees_is_what_listing_them_finds(kept: 
         assert trees.spare == (write_module._listing(staging, write_module.WriteReport()) if n else None)
 
 
+@pytest.mark.parametrize("copy", ["in-the-kernel", "through-memory"])
+def test_an_output_in_parts_is_its_bytes_and_the_runs_copied_from_another_file(copy: str, tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    if copy == "through-memory":  # another file system, or a kernel without copy_file_range
+        def refused(*args):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        monkeypatch.setattr(os, "copy_file_range", refused)
+    published = bytes(range(256)) * 10_000  # larger than what the writer gathers before writing
+    source = tmp_path / "published.bin"
+    source.write_bytes(published)
+    out = tmp_path / "site"
+    with open(source, "rb") as f:
+        parts = iter([b"head ", write_module.Copied(f.fileno(), 10, 2_000_000), b" - " * 500_000,
+                      write_module.Copied(f.fileno(), 0, 5), b" tail"])
+        report = write_module.write_site(out, [write_module.Output("donnees/fichier.bin", parts=parts)])
+    assert report.written == ["donnees/fichier.bin"]
+    assert files(out) == {"donnees/fichier.bin": b"head " + published[10:2_000_000] + b" - " * 500_000 +
+                          published[:5] + b" tail"}
+
+
 def test_a_second_build_waits_for_the_first_to_publish(versions: tuple[Path, str, str], tmp_path: Path) -> None:
     source, old, new = versions
     root = copy_repo(source, tmp_path)

@@ -7,6 +7,7 @@ work the edit calls for, and its output must equal a cold build's, byte for byte
 
 from __future__ import annotations
 
+import csv
 import errno
 import gc
 import re
@@ -449,35 +450,160 @@ def test_a_command_line_edit_lists_neither_tree_unless_a_folder_was_changed_by_h
     assert_same_as_cold_build(corpus)
 
 
-def test_an_edit_re_encodes_one_open_data_row_and_rewrites_at_most_one_shard_of_the_cache(corpus: Path,
-                                                                                          monkeypatch) -> None:
+@pytest.fixture
+def encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The laureate of each open data row encoded (a CSV line or a JSON object), in order."""
+    slugs, original = [], opendata.encode_row
+
+    def encode_row(site, laureate, cols, which):
+        slugs.append(laureate.slug)
+        return original(site, laureate, cols, which)
+    monkeypatch.setattr(opendata, "encode_row", encode_row)
+    return slugs
+
+
+@pytest.fixture
+def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each run of bytes the writer copies out of another file (the published open data)."""
+    sizes, original = [], write_module._copy_range
+
+    def copy_range(part, fd):
+        sizes.append(part.end - part.start)
+        return original(part, fd)
+    monkeypatch.setattr(write_module, "_copy_range", copy_range)
+    return sizes
+
+
+def rows_order(root: Path, out: str = "site") -> list[str]:
+    """The laureates of the published CSV file, in its order."""
+    with open(root / out / "donnees" / "laureats.csv", encoding="utf-8", newline="") as f:
+        return [row[0] for row in csv.reader(f)][1:]
+
+
+def letter_changed(path: Path) -> None:
+    """A change that keeps the file's length (and its rows'), with other bytes."""
+    text = path.read_text("utf-8")
+    last = text.rindex("e")
+    path.write_text(text[:last] + "a" + text[last + 1:], "utf-8")
+
+
+ROW_EDITS = {"rows-grow": lambda path: edit_body(path, "Une phrase de plus."), "same-length": letter_changed}
+
+
+@pytest.mark.parametrize("edit", ROW_EDITS)
+def test_an_edit_encodes_its_rows_and_copies_the_others_in_a_run_between_each(corpus: Path, encoded: list[str],
+                                                                               copied: list[int], edit: str) -> None:
     rebuild(corpus)
     shards = inodes(corpus / ".vitrine-cache" / "files")
-    encoded = []
-    original = opendata.encode_row
-    monkeypatch.setattr(opendata, "encode_row", lambda site, laureate, cols, which: encoded.append(laureate.slug)
-                        or original(site, laureate, cols, which))
-    path = laureate_file(corpus, 3)
-    edit_body(path, "Une phrase de plus.")
+    order = rows_order(corpus)
+    edited = [order[0], order[N // 2], order[-1]]  # the first row, one in the middle, the last
+    for slug in edited:
+        ROW_EDITS[edit](corpus / "content" / "laureates" / f"{slug}.md")
+    encoded.clear()
     rebuild(corpus)  # a new state, as a new process has: the other rows are taken from the published files
-    assert encoded == [path.stem, path.stem]  # its CSV line and its JSON object
+    assert sorted(encoded) == sorted(edited * 2)  # a CSV line and a JSON object each
+    assert len(copied) == 2 * 2  # in each file, the rows between the first and the middle, then up to the last
     after = inodes(corpus / ".vitrine-cache" / "files")
-    assert after.keys() == shards.keys() and len([p for p in after if after[p] != shards[p]]) <= 1
+    assert after.keys() == shards.keys() and len([p for p in after if after[p] != shards[p]]) <= 3
+    assert_same_as_cold_build(corpus)
+
+    encoded.clear()
+    edit_body(corpus / "content" / "laureates" / f"{order[1]}.md", "Puis une autre.")
+    rebuild(corpus)  # from the places the spliced files were recorded with
+    assert encoded == [order[1], order[1]]
     assert_same_as_cold_build(corpus)
 
 
-def test_open_data_files_changed_by_hand_are_made_again_from_every_laureate(corpus: Path, monkeypatch) -> None:
+def test_laureates_added_then_removed_encode_only_the_new_rows(corpus: Path, encoded: list[str]) -> None:
     rebuild(corpus)
-    data = corpus / "site" / "donnees" / "laureats.csv"
+    encoded.clear()
+    model = laureate_file(corpus, 9).read_text("utf-8")
+    added = corpus / "content" / "laureates" / "un-projet-nouveau.md"
+    added.write_text(model.replace('title: "', 'title: "Nouveau : ', 1), "utf-8")
+    laureate_file(corpus, 4).unlink()
+    rebuild(corpus)
+    assert encoded == [added.stem, added.stem]
+    assert_same_as_cold_build(corpus)
+
+    added.unlink()
+    encoded.clear()
+    rebuild(corpus)
+    assert encoded == []  # every row copied from where the last build put it
+    assert_same_as_cold_build(corpus)
+
+
+def test_an_edit_that_changes_no_column_leaves_the_open_data_files_as_they_are(corpus: Path,
+                                                                                encoded: list[str]) -> None:
+    rebuild(corpus)
+    encoded.clear()
+    published = inodes(corpus / "site" / "donnees")
+    path = laureate_file(corpus, 2)
+    path.write_text(path.read_text("utf-8") + "\n\n", "utf-8")  # the description column is the body, stripped
+    report = rebuild(corpus)
+    assert encoded == [path.stem, path.stem]
+    assert [p for p in report.written if p.startswith("donnees/")] == []
+    assert inodes(corpus / "site" / "donnees") == published
+
+    encoded.clear()
+    edit_body(laureate_file(corpus, 5), "Puis une vraie modification.")
+    rebuild(corpus)
+    assert encoded == [laureate_file(corpus, 5).stem] * 2
+    assert_same_as_cold_build(corpus)
+
+
+def test_a_shared_file_edit_re_encodes_every_row_and_rewrites_the_files_only_if_a_row_changed(
+        corpus: Path, encoded: list[str]) -> None:
+    rebuild(corpus)
+    encoded.clear()
+    published = inodes(corpus / "site" / "donnees")
+    territory = corpus / "content" / "territory.yaml"
+    territory.write_text(territory.read_text("utf-8").replace("contrat-1@exemple.fr", "contrat-un@exemple.fr"),
+                         "utf-8")  # a contact the open data do not carry
+    report = rebuild(corpus)
+    assert len(encoded) == 2 * N  # another context: no row is taken on trust, each is compared
+    assert [p for p in report.written if p.startswith("donnees/")] == []
+    assert inodes(corpus / "site" / "donnees") == published
+    assert_same_as_cold_build(corpus)
+
+
+def line_ends_changed(data: Path) -> None:
     data.write_bytes(data.read_bytes().replace(b"\r\n", b"\n"))
-    encoded = []
-    original = opendata.encode_row
-    monkeypatch.setattr(opendata, "encode_row", lambda site, laureate, cols, which: encoded.append(laureate.slug)
-                        or original(site, laureate, cols, which))
+
+
+def byte_changed_in_the_middle(data: Path) -> None:
+    content = bytearray(data.read_bytes())
+    middle = len(content) // 2
+    content[middle] = ord("#") if content[middle] != ord("#") else ord("%")
+    data.write_bytes(bytes(content))  # the same size, another time
+
+
+HAND_CHANGES = {"line-ends": line_ends_changed, "a-byte-in-the-middle": byte_changed_in_the_middle,
+                "removed": Path.unlink}
+
+
+@pytest.mark.parametrize("change", HAND_CHANGES)
+def test_open_data_files_changed_by_hand_are_made_again_from_every_laureate(corpus: Path, encoded: list[str],
+                                                                              change: str) -> None:
+    rebuild(corpus)
+    encoded.clear()
+    HAND_CHANGES[change](corpus / "site" / "donnees" / "laureats.csv")
     edit_body(laureate_file(corpus, 3), "Une phrase de plus.")
     rebuild(corpus)
     assert len(encoded) == N + 1  # every CSV line, the edited laureate's JSON object
     assert_same_as_cold_build(corpus)
+
+
+def test_a_long_lived_state_encodes_only_the_rows_of_each_save(corpus: Path, encoded: list[str]) -> None:
+    options = preview_options(corpus)
+    state = BuildState.open(options)
+    assert build(options, state).ok
+    for k, edit in enumerate([*ROW_EDITS.values(), *ROW_EDITS.values()]):
+        encoded.clear()
+        path = laureate_file(corpus, 3 * k)
+        edit(path)
+        assert build(options, state).ok
+        assert encoded == [path.stem, path.stem]
+    assert_same_as_cold_build(corpus, "preview", drafts=True, search=False)
 
 
 def test_after_a_failed_build_a_long_lived_state_still_makes_the_open_data_of_a_cold_build(corpus: Path) -> None:

@@ -22,7 +22,7 @@ import stat as stat_module
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import jinja2
 
@@ -31,7 +31,7 @@ from .errors import ContentError, SearchIndexError
 from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
 from .markup import MarkdownCache
-from .model import Edition, Laureate, Site
+from .model import Site
 from .pages import Page, plan_pages
 from .record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
                      record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
@@ -269,18 +269,18 @@ def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) ->
 
 def data_products(site: Site, rows: opendata.Rows) -> list[Product]:
     """The feed (made from the newest laureates) and the open-data files (from every published one)."""
-    feed = _records_digest(site, site.laureates[:feeds.FEED_SIZE] + site.editions)
-    data = _records_digest(site, site.laureates + site.editions)
+    laureates, editions = rows.digests(site), [edition.source.digest for edition in site.editions]
+    feed = _records_digest(site, laureates[:feeds.FEED_SIZE] + editions)
+    data = _records_digest(site, laureates + editions)
     return ([Product(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
             [Product(path, data, make) for path, make in opendata.exports(site, rows).items()])
 
 
-def _records_digest(site: Site, records: Iterable[Laureate | Edition]) -> str:
-    """What an output made from ``records`` and the shared settings is made from."""
+def _records_digest(site: Site, digests: list[str]) -> str:
+    """What an output made from records with these file ``digests`` and the shared settings is made from."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{code_digest()}\0{site.config!r}\0{site.shared_digest}".encode())
-    for record in records:
-        h.update(record.source.digest.encode())
+    h.update("".join(digests).encode())
     return h.hexdigest()
 
 

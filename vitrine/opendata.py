@@ -196,7 +196,18 @@ class _NotAsRecorded(Exception):
     """The published file does not hold a row where the record says."""
 
 
-_SLUG, _DIGEST = operator.attrgetter("slug"), operator.attrgetter("source.digest")
+@dataclass(frozen=True)
+class _Keys:
+    """What each laureate's rows are known by, in the files' order: its slug, and its file's digest."""
+
+    site: Site
+    slugs: list[str]
+    digests: list[str]
+
+    @classmethod
+    def of(cls, site: Site) -> _Keys:
+        return cls(site, list(map(operator.attrgetter("slug"), site.laureates)),
+                   list(map(operator.attrgetter("source.digest"), site.laureates)))
 
 
 @dataclass
@@ -216,7 +227,12 @@ class Rows:
     # A published file, open, and whether it is the one the record describes; None when there is none
     published: Callable[[str], tuple[io.FileIO, bool] | None] = lambda path: None
     engine: str = ""  # the engine's code digest: another version may encode rows otherwise
-    _keys: tuple[Site, list[str], list[str]] | None = None  # the site's slugs and digests, shared by both files
+    _keys: _Keys | None = None  # of the last site asked about: both files (and the build's fingerprint) use them
+
+    def digests(self, site: Site) -> list[str]:
+        """The digest of each laureate's file, in the files' order (the build fingerprints the files with them:
+        one look at each laureate, not one per use)."""
+        return self._keys_of(site).digests
 
     def output(self, site: Site, name: str) -> Output:
         """``FOLDER + name`` (the CSV or the JSON file): in parts, or ``Output(path)`` when it would be the
@@ -225,50 +241,39 @@ class Rows:
         layout = _csv_layout() if which == 0 else _JSON_LAYOUT
         context = hashlib.blake2b(f"{self.engine}\0{site.config!r}\0{site.shared_digest}".encode(),
                                   digest_size=16).hexdigest()
-        if self._keys is None or self._keys[0] is not site:
-            self._keys = (site, list(map(_SLUG, site.laureates)), list(map(_DIGEST, site.laureates)))
-        _, slugs, digests = self._keys
+        keys = self._keys_of(site)
         published = self.published(path)
         if published is None:
-            return Output(path, parts=self._parts(site, which, layout, [_Encode(0, len(slugs))], None, path, context))
+            plan: _Plan = [_Encode(0, len(keys.slugs))]
+            return Output(path, parts=self._parts(keys, which, layout, plan, None, path, context))
         file, as_recorded = published
         try:
-            plan = self._plan(site, which, layout, file.fileno(), _Recorded.of(self.places.get(path), context)
-                              if as_recorded else None)
+            old = _Recorded.of(self.places.get(path), context) if as_recorded else None
+            made = _plan(keys, which, layout, file.fileno(), old)
         except BaseException:
             file.close()
             raise
-        if plan is None:
+        if made is None:
             file.close()
-            self.places[path] = _entry(context, slugs, digests, self.places[path]["lengths"])
+            self.places[path] = _entry(context, keys, self.places[path]["lengths"])
             return Output(path)
-        return Output(path, parts=self._parts(site, which, layout, plan, file, path, context))
+        return Output(path, parts=self._parts(keys, which, layout, made, file, path, context))
 
-    def _plan(self, site: Site, which: int, layout: _Layout, fd: int, old: _Recorded | None) -> _Plan | None:
-        """How to make the file from the published one (open as ``fd``, described by ``old`` when it is the
-        recorded one); None when it would be the same."""
-        assert self._keys is not None
-        _, slugs, digests = self._keys
-        if old is not None:
-            try:
-                if slugs == old.slugs:
-                    return _spliced(site, which, layout, fd, old, digests)
-                return _reused(layout, fd, old, slugs, digests)
-            except _NotAsRecorded:
-                pass
-        return _compared(site, which, layout, fd)
+    def _keys_of(self, site: Site) -> _Keys:
+        if self._keys is None or self._keys.site is not site:
+            self._keys = _Keys.of(site)
+        return self._keys
 
-    def _parts(self, site: Site, which: int, layout: _Layout, plan: _Plan, file: io.FileIO | None, path: str,
+    def _parts(self, keys: _Keys, which: int, layout: _Layout, plan: _Plan, file: io.FileIO | None, path: str,
                context: str) -> Iterator[bytes | Copied]:
         """The file's bytes as ``plan`` makes them; the places of its rows are kept once it is all made."""
-        assert self._keys is not None
-        _, slugs, digests = self._keys
+        site = keys.site
         try:
-            if not slugs:
+            if not site.laureates:
                 yield layout.empty
-                self.places[path] = _entry(context, slugs, digests, b"")
+                self.places[path] = _entry(context, keys, b"")
                 return
-            lengths, between, cols = array("q", bytes(8 * len(slugs))), layout.between, columns()
+            lengths, between, cols = array("q", bytes(8 * len(site.laureates))), layout.between, columns()
             yield layout.start
             for step in plan:
                 if isinstance(step, _Copy):
@@ -286,20 +291,34 @@ class Rows:
                     yield data
                     lengths[i] = len(data)
             yield layout.end
-            self.places[path] = _entry(context, slugs, digests, lengths.tobytes())
+            self.places[path] = _entry(context, keys, lengths.tobytes())
         finally:
             if file is not None:
                 file.close()
 
 
-def _entry(context: str, slugs: list[str], digests: list[str], lengths: bytes) -> dict:
-    return {"context": context, "slugs": slugs, "digests": digests, "lengths": lengths}
+def _entry(context: str, keys: _Keys, lengths: bytes) -> dict:
+    return {"context": context, "slugs": keys.slugs, "digests": keys.digests, "lengths": lengths}
 
 
-def _spliced(site: Site, which: int, layout: _Layout, fd: int, old: _Recorded, digests: list[str]) -> _Plan | None:
+def _plan(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded | None) -> _Plan | None:
+    """How to make the file from the published one (open as ``fd``, described by ``old`` when it is the recorded
+    one); None when it would be the same."""
+    if old is not None:
+        try:
+            if keys.slugs == old.slugs:
+                return _spliced(keys, which, layout, fd, old)
+            return _reused(layout, fd, old, keys)
+        except _NotAsRecorded:
+            pass
+    return _compared(keys.site, which, layout, fd)
+
+
+def _spliced(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded) -> _Plan | None:
     """The same laureates in the same order: the changed rows encoded, the runs between them copied (a step per
     changed row, none per laureate). None when the changed rows encode as they were."""
     size, gap, cols = _size_as_recorded(fd, layout, old), len(layout.between), columns()
+    site, digests = keys.site, keys.digests
     plan: _Plan = []
     same, done, at = True, 0, len(layout.start)  # rows before ``done`` are planned; ``at``: where row ``done`` starts
     for i in itertools.compress(range(len(digests)), map(operator.ne, digests, old.digests)):
@@ -320,7 +339,7 @@ def _spliced(site: Site, which: int, layout: _Layout, fd: int, old: _Recorded, d
     return plan
 
 
-def _reused(layout: _Layout, fd: int, old: _Recorded, slugs: list[str], digests: list[str]) -> _Plan:
+def _reused(layout: _Layout, fd: int, old: _Recorded, keys: _Keys) -> _Plan:
     """Laureates added, removed or moved: each unchanged row copied from its recorded place (in runs), the others
     encoded."""
     _size_as_recorded(fd, layout, old)
@@ -336,7 +355,7 @@ def _reused(layout: _Layout, fd: int, old: _Recorded, slugs: list[str], digests:
         _check(fd, layout, first, start, end)
         return _Copy(stop - (last - first + 1), old.lengths[first:last + 1], start, end)
 
-    for i, (slug, digest) in enumerate(zip(slugs, digests)):
+    for i, (slug, digest) in enumerate(zip(keys.slugs, keys.digests)):
         j = index.get(slug)
         if j is not None and old.digests[j] == digest:
             if first >= 0 and j != last + 1:
@@ -352,7 +371,7 @@ def _reused(layout: _Layout, fd: int, old: _Recorded, slugs: list[str], digests:
         else:
             plan.append(_Encode(i, i + 1))
     if first >= 0:
-        plan.append(copied(len(slugs)))
+        plan.append(copied(len(keys.slugs)))
     return plan
 
 
