@@ -566,6 +566,22 @@ def test_a_shared_file_edit_re_encodes_every_row_and_rewrites_the_files_only_if_
     assert_same_as_cold_build(corpus)
 
 
+def test_a_build_without_a_record_compares_the_rows_with_the_published_files_and_rewrites_neither(
+        corpus: Path, encoded: list[str]) -> None:
+    rebuild(corpus)
+    published = inodes(corpus / "site" / "donnees")
+    shutil.rmtree(corpus / ".vitrine-cache")
+    encoded.clear()
+    rebuild(corpus)
+    assert len(encoded) == 2 * N
+    assert inodes(corpus / "site" / "donnees") == published
+    edit_body(laureate_file(corpus, 8), "Une phrase de plus.")
+    encoded.clear()
+    rebuild(corpus)  # from the places the comparison recorded
+    assert encoded == [laureate_file(corpus, 8).stem] * 2
+    assert_same_as_cold_build(corpus)
+
+
 def line_ends_changed(data: Path) -> None:
     data.write_bytes(data.read_bytes().replace(b"\r\n", b"\n"))
 

@@ -120,7 +120,8 @@ def exports(site: Site, rows: Rows | None = None) -> dict[str, Callable[[], Outp
     """The files of ``/donnees/``, each made on demand; ``rows`` reuses the unchanged rows of the published ones."""
     rows = rows if rows is not None else Rows()
     package = FOLDER + PACKAGE_NAME
-    return {FOLDER + CSV_NAME: lambda: rows.output(site, CSV_NAME), FOLDER + JSON_NAME: lambda: rows.output(site, JSON_NAME),
+    return {FOLDER + CSV_NAME: lambda: rows.output(site, CSV_NAME),
+            FOLDER + JSON_NAME: lambda: rows.output(site, JSON_NAME),
             package: lambda: Output(package, _json_bytes(data_package(site)))}
 
 
@@ -192,6 +193,13 @@ class _Encode:
 _Plan = list[_Copy | _Encoded | _Encode]
 
 
+@dataclass(frozen=True)
+class _Unchanged:
+    """The file would be the published one again, whose rows have these lengths."""
+
+    lengths: array
+
+
 class _NotAsRecorded(Exception):
     """The published file does not hold a row where the record says."""
 
@@ -253,9 +261,9 @@ class Rows:
         except BaseException:
             file.close()
             raise
-        if made is None:
+        if isinstance(made, _Unchanged):
             file.close()
-            self.places[path] = _entry(context, keys, self.places[path]["lengths"])
+            self.places[path] = _entry(context, keys, made.lengths.tobytes())
             return Output(path)
         return Output(path, parts=self._parts(keys, which, layout, made, file, path, context))
 
@@ -301,9 +309,9 @@ def _entry(context: str, keys: _Keys, lengths: bytes) -> dict:
     return {"context": context, "slugs": keys.slugs, "digests": keys.digests, "lengths": lengths}
 
 
-def _plan(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded | None) -> _Plan | None:
+def _plan(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded | None) -> _Plan | _Unchanged:
     """How to make the file from the published one (open as ``fd``, described by ``old`` when it is the recorded
-    one); None when it would be the same."""
+    one)."""
     if old is not None:
         try:
             if keys.slugs == old.slugs:
@@ -314,9 +322,9 @@ def _plan(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded | No
     return _compared(keys.site, which, layout, fd)
 
 
-def _spliced(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded) -> _Plan | None:
+def _spliced(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded) -> _Plan | _Unchanged:
     """The same laureates in the same order: the changed rows encoded, the runs between them copied (a step per
-    changed row, none per laureate). None when the changed rows encode as they were."""
+    changed row, none per laureate); unchanged when the changed rows encode as they were."""
     size, gap, cols = _size_as_recorded(fd, layout, old), len(layout.between), columns()
     site, digests = keys.site, keys.digests
     plan: _Plan = []
@@ -332,7 +340,7 @@ def _spliced(keys: _Keys, which: int, layout: _Layout, fd: int, old: _Recorded) 
         plan.append(_Encoded(i, data))
         done, at = i + 1, start + length + gap
     if same:
-        return None
+        return _Unchanged(old.lengths)
     if done < len(digests):
         _check(fd, layout, done, at, size - len(layout.end))
         plan.append(_Copy(done, old.lengths[done:], at, size - len(layout.end)))
@@ -375,12 +383,12 @@ def _reused(layout: _Layout, fd: int, old: _Recorded, keys: _Keys) -> _Plan:
     return plan
 
 
-def _compared(site: Site, which: int, layout: _Layout, fd: int) -> _Plan | None:
+def _compared(site: Site, which: int, layout: _Layout, fd: int) -> _Plan | _Unchanged:
     """A published file that is not the recorded one: each row encoded and compared with it, the rows before the
-    first difference copied from it; None when there is none (made again the same, it is not rewritten)."""
+    first difference copied from it; unchanged when there is none (made again the same, it is not rewritten)."""
     count, size = len(site.laureates), os.fstat(fd).st_size
     if not count:
-        return None if size == len(layout.empty) and os.pread(fd, size, 0) == layout.empty else []
+        return _Unchanged(array("q")) if size == len(layout.empty) and os.pread(fd, size, 0) == layout.empty else []
     if os.pread(fd, len(layout.start), 0) != layout.start:
         return [_Encode(0, count)]
     cols, at, lengths = columns(), len(layout.start), array("q")
@@ -393,7 +401,7 @@ def _compared(site: Site, which: int, layout: _Layout, fd: int) -> _Plan | None:
         at += len(between) + len(data)
         lengths.append(len(data))
     if size == at + len(layout.end) and os.pread(fd, len(layout.end), at) == layout.end:
-        return None
+        return _Unchanged(lengths)
     return [_Copy(0, lengths, len(layout.start), at)]
 
 

@@ -479,8 +479,8 @@ class _Staging:
 
 
 def _write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
-    """Write ``parts`` into a new file: bytes gathered up to ``_GATHERED`` (one write per rows, not per row),
-    ``Copied`` runs copied by the kernel (``copy_file_range``: no read into memory, no page mapped)."""
+    """Write ``parts`` into a new file: bytes gathered up to ``_GATHERED`` (a write per megabyte, not per part),
+    ``Copied`` runs copied by the kernel (``copy_file_range``: nothing read into memory, no page mapped)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         gathered: list[bytes] = []
@@ -513,12 +513,17 @@ def _write_all(fd: int, data: bytes) -> None:
 def _copy_range(part: Copied, fd: int) -> None:
     """Append ``part`` to ``fd``: in the kernel where it can, else in chunks through memory."""
     at, end = part.start, part.end
+    kernel = hasattr(os, "copy_file_range")  # Linux
     while at < end:
-        try:
-            done = os.copy_file_range(part.fd, fd, end - at, at)
-        except OSError as exc:  # another file system, or a kernel without it
-            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
-                raise
+        if kernel:
+            try:
+                done = os.copy_file_range(part.fd, fd, end - at, at)
+            except OSError as exc:  # another file system, or a kernel without it
+                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+                    raise
+                kernel = False
+                continue
+        else:
             done = os.write(fd, os.pread(part.fd, min(end - at, _GATHERED), at))
         if done == 0:
             raise OSError(errno.EIO, f"copying bytes {at}..{end}: the file is shorter than when the copy was planned")
