@@ -88,7 +88,6 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
     if not changed:
         return None
     published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
-    published.update(snapshot.pending)
     if any(name not in published for _, name in changed):
         return None  # a laureate the last build did not publish (a draft): the full path says why
     sources: list[SourceFile] = []
@@ -100,17 +99,18 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
     laureates, errors, warnings = revalidate_laureates(snapshot.rules, sources, include_drafts)
     if errors or warnings or len(laureates) != len(sources):
         return None
-    if any(placement(new) != placement(published[new.source.path]) for new in laureates):
+    if any(placement(new) != placement(_last(snapshot, published, new.source.path)) for new in laureates):
         return None
-    site, pages, candidates = swapped_in(snapshot, laureates)
+    site, pages, candidates = swapped_in(snapshot, laureates, published)
     edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
     return Patch(site, pages, candidates, len(sources), edit)
 
 
-def swapped_in(snapshot: Snapshot, laureates: list[Laureate]) -> tuple[Site, tuple[Page, ...], frozenset[str]]:
+def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping[str, Laureate]
+               ) -> tuple[Site, tuple[Page, ...], frozenset[str]]:
     """The snapshot's site and pages with ``laureates`` (and its pending records) in place of their previous
-    records (same placement), and the outputs that may show a difference from the snapshot's last build."""
-    published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
+    records (same placement), and the outputs that may show a difference from the snapshot's last build.
+    ``published``: each record of the snapshot's site, by file."""
     newest = {**snapshot.pending, **{laureate.source.path: laureate for laureate in laureates}}
     swap = {id(published[path]): new for path, new in newest.items()}
     holding: set[str] = set()
@@ -119,7 +119,7 @@ def swapped_in(snapshot: Snapshot, laureates: list[Laureate]) -> tuple[Site, tup
         holding.update(snapshot.main_on.get(path, ()), snapshot.shown_on.get(path, ()))
     for new in laureates:
         path = new.source.path
-        old = snapshot.pending.get(path) or published[path]  # as the last build published it
+        old = _last(snapshot, published, path)
         candidates.update(snapshot.main_on.get(path, ()))
         if card_digest(new) != card_digest(old):  # elsewhere, pages show only its card
             candidates.update(snapshot.shown_on.get(path, ()))
@@ -127,6 +127,11 @@ def swapped_in(snapshot: Snapshot, laureates: list[Laureate]) -> tuple[Site, tup
     pages = tuple(dataclasses.replace(page, context=_swapped(page.context, swap)) if page.output in holding
                   else page for page in snapshot.pages)
     return site, pages, frozenset(candidates)
+
+
+def _last(snapshot: Snapshot, published: Mapping[str, Laureate], path: str) -> Laureate:
+    """The laureate of ``path`` as the last build published it: the log's record, else the site's."""
+    return snapshot.pending.get(path) or published[path]
 
 
 def placement(laureate: Laureate) -> tuple:
@@ -142,9 +147,7 @@ def _changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, 
     changed = []
     if len(before) != len(now):
         return None
-    for path, signature in now.items():
-        if before.get(path) == signature:
-            continue
+    for path, _ in sorted(now.items() - before.items()):  # compared in C: thousands of files, one or two changed
         head, name = os.path.split(path)
         if path not in before or head + "/" != folder or ignored(name) or not name.endswith(".md"):
             return None
