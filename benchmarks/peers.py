@@ -10,7 +10,8 @@ listings of all laureates and by edition, quartier and theme paginated 24 per
 page, an index of each of these three taxonomies and a home page. Each peer is
 measured as ``run.py`` measures Vitrine (``run.timed``: wall clock, CPU of the
 process and its children, peak RSS of the largest one; output on tmpfs):
-cold build, rebuild with nothing changed, rebuild after editing one laureate.
+cold build, rebuild with nothing changed, rebuild after editing one laureate,
+each measure taken by every contender in turn (``bench``), medians of ``--runs``.
 Hugo and Eleventy have no incremental ``build``: their rebuilds are a second
 full run of the same command, as their CLIs do. Pelican is measured twice:
 as configured by default, and with its content cache (``CACHE_CONTENT`` and
@@ -40,8 +41,8 @@ import shutil
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -392,36 +393,63 @@ def check_pages(name: str, n: int, listings: int, html: int, laureate_pages: int
 Measure = Callable[[], tuple[float, float, float]]  # one build: (wall seconds, CPU seconds, peak RSS in MB)
 
 
-def bench(name: str, project: Path, build: Measure, clean: tuple[str, ...], output: Path, runs: int,
-          check: Callable[[int, int], None] | None = None) -> Row:
-    """Cold builds (``clean`` removed first), then no-change rebuilds, then rebuilds after one laureate's edit."""
+@dataclass
+class Contender:
+    """A site generator on its own copy of the corpus, and its measures so far."""
+
+    name: str
+    project: Path
+    build: Measure
+    clean: tuple[str, ...]  # what a cold build starts without
+    output: Path
+    check: Callable[[int, int], None] | None = None  # (HTML pages, laureate pages) → raises if not equivalent
+    cold: list[tuple[float, float, float]] = field(default_factory=list)
+    unchanged: list[tuple[float, float, float]] = field(default_factory=list)
+    one: list[tuple[float, float, float]] = field(default_factory=list)
+
+
+def bench(contenders: list[Contender], runs: int) -> list[Row]:
+    """Cold builds (``clean`` removed first), then no-change rebuilds, then rebuilds after one laureate's edit: each
+    measure taken by every contender in turn, ``runs`` rounds, each round starting one contender further. This
+    machine's speed depends on what it just did (its CPU is throttled after sustained load): measured one after
+    the other, the last would be measured on a slower machine than the first."""
+    def rounds() -> Iterator[Contender]:
+        for k in range(runs):
+            shift = k % len(contenders)
+            yield from contenders[shift:] + contenders[:shift]
+
+    for contender in rounds():
+        for leftover in contender.clean:
+            shutil.rmtree(contender.project / leftover, ignore_errors=True)
+        contender.cold.append(contender.build())
+    for contender in contenders:
+        if contender.check:
+            contender.check(*count_pages(contender.output))
+    for contender in rounds():
+        contender.unchanged.append(contender.build())
+    for contender in rounds():
+        edit_laureate(contender.project, len(contender.one))
+        contender.one.append(contender.build())
+    return [_row(contender) for contender in contenders]
+
+
+def _row(contender: Contender) -> Row:
     def median(results: list[tuple[float, float, float]]) -> tuple[float, float]:
         return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
-    cold = []
-    for _ in range(runs):
-        for leftover in clean:
-            shutil.rmtree(project / leftover, ignore_errors=True)
-        cold.append(build())
-    html, laureate_pages = count_pages(output)
-    if check:
-        check(html, laureate_pages)
-    unchanged = [build() for _ in range(runs)]
-    one = []
-    for k in range(runs):
-        edit_laureate(project, k)
-        one.append(build())
-    every = cold + unchanged + one
-    return Row(name, median(cold), median(unchanged), median(one), max(r[2] for r in every), html, laureate_pages)
+    every = contender.cold + contender.unchanged + contender.one
+    html, laureate_pages = count_pages(contender.output)
+    return Row(contender.name, median(contender.cold), median(contender.unchanged), median(contender.one),
+               max(r[2] for r in every), html, laureate_pages)
 
 
-def bench_peer(peer: Peer, project: Path, n: int, listings: int, runs: int) -> Row:
+def peer_contender(peer: Peer, project: Path, n: int, listings: int) -> Contender:
     command = peer.command(project)
-    return bench(peer.name, project, lambda: timed(command)[:3], peer.clean, project / "output", runs,
-                 lambda html, laureate_pages: check_pages(peer.name, n, listings, html, laureate_pages))
+    return Contender(peer.name, project, lambda: timed(command)[:3], peer.clean, project / "output",
+                     lambda html, laureate_pages: check_pages(peer.name, n, listings, html, laureate_pages))
 
 
-def bench_vitrine(root: Path, runs: int, search: bool) -> Row:
+def vitrine_contender(root: Path, search: bool) -> Contender:
     """Vitrine on the same corpus, as ``run.py`` measures it: the pages alone (``--no-search``, what the peers
     make), or with its full-text index."""
     extra = () if search else ("--no-search",)
@@ -431,7 +459,7 @@ def bench_vitrine(root: Path, runs: int, search: bool) -> Row:
         return run.seconds, run.cpu, run.max_rss_mb
 
     name = "Vitrine, with its search index" if search else "Vitrine (`--no-search`)"
-    return bench(name, root, build, (".vitrine-cache", "site"), root / "site", runs)
+    return Contender(name, root, build, (".vitrine-cache", "site"), root / "site")
 
 
 def peers(pelican: str | None, eleventy: str | None, hugo: str | None) -> list[Peer]:
@@ -496,16 +524,16 @@ def main() -> None:
     for n in args.sizes:
         root = prepare(n, args.work)  # the corpus, with Vitrine's templates: Vitrine builds it in place
         listings = listing_pages(laureates(root))
-        rows = []
+        contenders = []
         for peer in found:
             folder = re.sub(r"\W+", "-", peer.name.lower())
-            project = peer.project(root, args.work / f"{folder}-{n}")
-            rows.append(bench_peer(peer, project, n, listings, args.runs))
-            print(f"{peer.name}: {rows[-1].pages} HTML pages, {rows[-1].laureate_pages} laureates", file=sys.stderr,
-                  flush=True)
-        if not args.no_vitrine:
-            rows += [bench_vitrine(root, args.runs, search=False), bench_vitrine(root, args.runs, search=True)]
-        print(table(n, rows) + "\n", flush=True)
+            contenders.append(peer_contender(peer, peer.project(root, args.work / f"{folder}-{n}"), n, listings))
+        if not args.no_vitrine:  # each variant in its own copy: their records would otherwise replace each other's
+            indexed = args.work / f"{n}-search"
+            shutil.rmtree(indexed, ignore_errors=True)
+            shutil.copytree(root, indexed, symlinks=True)
+            contenders += [vitrine_contender(root, search=False), vitrine_contender(indexed, search=True)]
+        print(table(n, bench(contenders, args.runs)) + "\n", flush=True)
     print(f"Vitrine's builds are dated {TODAY}; each measured command ran in a fresh timer process.", file=sys.stderr)
 
 
