@@ -65,9 +65,10 @@ class BuildState:
     trees_file: Path | None = None
     bundles: search.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
     # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
-    # told (``save``), not during the save; ``unsaved`` holds it until then (its edit to the snapshot, in a tuple).
+    # told (``save``), not during the save.
     save_later: bool = False
-    unsaved: tuple[delta.Edit | None] | None = None
+    unsaved: bool = False  # the last build's record, snapshot and trees are not on disk yet
+    unsaved_edit: delta.Edit | None = None  # its patch of the kept snapshot (None: the snapshot is written whole)
 
     @classmethod
     def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
@@ -95,9 +96,9 @@ class BuildState:
         Until then a process killed loses only time: the record and the snapshot on disk are still the previous
         build's, and the next process checks each published file against that record (size and time), so what
         this build changed is made again, never trusted."""
-        if self.unsaved is not None:
-            (edit,), self.unsaved = self.unsaved, None
-            _save(self, edit)
+        if self.unsaved:
+            self.unsaved = False
+            _save(self, self.unsaved_edit)
 
     def templates(self, folder: Path) -> jinja2.Environment:
         """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
@@ -148,7 +149,7 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
     renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
     state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
                                     shown_on, main_on)
-    state.unsaved = (model.edit,)
+    state.unsaved, state.unsaved_edit = True, model.edit
     if not state.save_later:
         state.save()
     return BuildReport(warnings=warnings, pages=len(pages), rendered=len(stale),

@@ -29,7 +29,7 @@ class ContentError:
 class SearchIndexError(Exception):
     """Pagefind could not be run or refused a page; the message says which and why, in French."""
 
-    path = "pagefind"  # where the report points: the search index's folder (``search.BUNDLE``)
+    path = "pagefind"  # the search index's folder in site/ (``search.BUNDLE``), where the report points
 
 
 class ContentErrors(Exception):

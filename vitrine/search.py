@@ -58,7 +58,7 @@ from .write import Output
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
-BUNDLE = "pagefind"
+BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
 # Bump when what we send to Pagefind, or how its bundles are laid out, changes in a way fingerprints do not show.
 INDEX_VERSION = "2"
 # The most pages in one chunk: what one edit re-indexes (about 5 ms of Pagefind per page), and what the
