@@ -1,0 +1,63 @@
+// Filters of the laureates list: quartier, theme and edition selectors that narrow the cards at once,
+// over every laureate (laureats/filtres.json, made at build time). The choice lives in the URL query
+// (?quartier=…&theme=…&edition=…): shareable, and the back button works. Without JavaScript the form
+// stays hidden and the paginated list is the page.
+import { FILTERS, card, loadLaureates, matches } from "./laureates.js";
+
+const form = document.querySelector("[data-filters]");
+if (form) start(form);
+
+function start(form) {
+  const status = document.querySelector("[data-filters-status]");
+  const all = document.querySelector("[data-filters-all]");
+  const results = document.querySelector("[data-filters-results]");
+  const names = FILTERS.filter((name) => form.elements[name]);
+
+  form.hidden = false; // at once, so the page does not change under the reader once loaded
+  loadLaureates(form.dataset.index).then((laureates) => {
+    show(laureates, fromUrl());
+    form.addEventListener("change", () => {
+      const choice = fromForm();
+      history.pushState(choice, "", toUrl(choice));
+      show(laureates, choice);
+    });
+    form.addEventListener("reset", () => {
+      history.pushState({}, "", toUrl({}));
+      show(laureates, {});
+    });
+    window.addEventListener("popstate", () => show(laureates, fromUrl()));
+  }, () => { form.hidden = true; }); // the static list stays, as without JavaScript
+
+  function fromUrl() {
+    const query = new URLSearchParams(location.search);
+    return Object.fromEntries(names.filter((n) => query.get(n)).map((n) => [n, query.get(n)]));
+  }
+
+  function fromForm() {
+    return Object.fromEntries(names.filter((n) => form.elements[n].value).map((n) => [n, form.elements[n].value]));
+  }
+
+  function toUrl(choice) {
+    const query = new URLSearchParams(choice).toString();
+    return location.pathname + (query ? "?" + query : "") + location.hash;
+  }
+
+  function show(laureates, wanted) {
+    for (const name of names) form.elements[name].value = wanted[name] || "";
+    const choice = fromForm(); // a value the selectors do not offer is dropped
+    if (!Object.keys(choice).length) {
+      results.hidden = true;
+      results.replaceChildren();
+      all.hidden = false;
+      status.textContent = "";
+      return;
+    }
+    const found = laureates.filter((laureate) => matches(laureate, choice));
+    results.replaceChildren(...found.map((laureate) => card(laureate, form.dataset.root)));
+    results.hidden = false;
+    all.hidden = true;
+    status.textContent = found.length === 0 ? "Aucun lauréat ne correspond à ces critères."
+      : found.length === 1 ? "1 lauréat correspond à ces critères."
+      : found.length + " lauréats correspondent à ces critères.";
+  }
+}

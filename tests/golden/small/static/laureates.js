@@ -1,0 +1,51 @@
+// Every published laureate's card and filter values, from laureats/filtres.json (made at build time),
+// shared by the filters of the laureates list (filters.js) and the search page (search.js).
+
+// The filters a visitor can choose, as named in the URL query and the forms' selectors.
+export const FILTERS = ["quartier", "commune", "theme", "edition"];
+
+// The laureates, newest edition first: {slug, title, porteur, summary, edition, quartiers, themes, draft,
+// communes}, quartiers being {slug, name, commune} and communes the communes' slugs.
+export async function loadLaureates(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  const index = await response.json();
+  const quartiers = Object.fromEntries(Object.entries(index.quartiers).map(
+    ([slug, [name, commune, communeSlug]]) => [slug, { slug, name, commune, communeSlug }]));
+  return index.laureats.map((row) => {
+    const laureate = Object.fromEntries(index.fields.map((name, i) => [name, row[i]]));
+    laureate.quartiers = laureate.quartiers.map((slug) => quartiers[slug]);
+    laureate.communes = laureate.quartiers.map((q) => q.communeSlug);
+    return laureate;
+  });
+}
+
+// Whether a laureate has every value chosen ({quartier: "…", theme: "…"}; an absent filter lets all pass).
+export function matches(laureate, choice) {
+  return (!choice.quartier || laureate.quartiers.some((q) => q.slug === choice.quartier))
+    && (!choice.commune || laureate.communes.includes(choice.commune))
+    && (!choice.theme || laureate.themes.includes(choice.theme))
+    && (!choice.edition || String(laureate.edition) === choice.edition);
+}
+
+// A laureate's card, as the listings show it (templates/partials/card.html), in a list item.
+// ``root`` is the site's root relative to the page (data-root), e.g. "../".
+export function card(laureate, root) {
+  const item = element("li");
+  const article = item.appendChild(element("article", "card"));
+  const title = article.appendChild(element("h2", "card-title"));
+  title.appendChild(element("a", "", laureate.title)).href = root + "laureats/" + laureate.slug + "/";
+  if (laureate.draft) article.appendChild(element("p", "badge badge-draft", "Brouillon"));
+  article.appendChild(element("p", "card-porteur", laureate.porteur));
+  article.appendChild(element("p", "card-summary", laureate.summary));
+  const places = laureate.quartiers.map((q) => q.name + " (" + q.commune + ")").join(", ");
+  article.appendChild(element("p", "card-meta", "Édition " + laureate.edition + " · " + places));
+  return item;
+}
+
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}

@@ -1,0 +1,36 @@
+"""The small fixture site is byte-identical to ``tests/golden/small/``, however it is built.
+
+A cold build with the speed machinery off, a cached build, a rebuild with nothing changed and a rebuild after
+an edit that was undone (the edit fast path) must all give the golden tree. Regenerate it after an intended
+change with ``python tests/golden_tree.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from golden_tree import GOLDEN, build_fixture, tree_files
+
+
+def assert_golden(out: Path) -> None:
+    expected, actual = tree_files(GOLDEN), tree_files(out)
+    assert sorted(actual) == sorted(expected), "files added or missing: run python tests/golden_tree.py and review"
+    changed = [name for name in expected if actual[name] != expected[name]]
+    assert not changed, f"files changed: {changed} (python tests/golden_tree.py regenerates; review the diff)"
+
+
+def test_a_cold_build_without_cache_gives_the_golden_tree(tmp_path: Path) -> None:
+    assert_golden(build_fixture(tmp_path, use_cache=False))
+
+
+def test_cached_builds_and_rebuilds_give_the_golden_tree(tmp_path: Path) -> None:
+    out = build_fixture(tmp_path, use_cache=True)
+    assert_golden(out)
+    assert_golden(build_fixture(tmp_path, use_cache=True))  # nothing changed: the recorded build
+
+    laureate = tmp_path / "repo" / "content" / "laureates" / "jardin-partage.md"
+    original = laureate.read_text("utf-8")
+    laureate.write_text(original + "\nUne phrase de plus.\n", "utf-8")
+    build_fixture(tmp_path, use_cache=True)  # the edit fast path
+    laureate.write_text(original, "utf-8")
+    assert_golden(build_fixture(tmp_path, use_cache=True))  # and back, patched again
