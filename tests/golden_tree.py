@@ -27,7 +27,7 @@ DATE = dt.date(2022, 4, 1)  # the fixture's 2022 call is open on this date: the 
 def build_fixture(work: Path, *, use_cache: bool = False) -> Path:
     """Build a fresh copy of the small fixture in ``work``; returns its output folder."""
     sys.path.insert(0, str(REPO))
-    from vitrine.build import BuildOptions, build
+    from vitrine.pipeline import BuildOptions, build
 
     root = work / "repo"
     if not root.exists():

@@ -21,7 +21,7 @@ from typing import Callable
 import pytest
 
 from conftest import CliResult, build_in_process, make_repo, run_cli, tree_digest, write
-from vitrine.render import Renderer
+from vitrine.site.render import Renderer
 
 LAUREATE = "content/laureates/atelier-code.md"
 GOOD_LAUREATE = """---

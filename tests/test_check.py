@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from conftest import TODAY, build_in_process, run_cli, write
-from vitrine.check import check
+from vitrine.tools.check import check
 
 LAUREATE = "content/laureates/atelier-code.md"
 

@@ -81,7 +81,7 @@ def test_the_build_date_changes_only_what_depends_on_it(repo: Path, tmp_path: Pa
 
 def test_the_build_reads_the_clock_only_for_the_default_build_date() -> None:
     """Every module a build runs (not the preview server's log lines) takes the date from --date or the epoch."""
-    loaded = subprocess.run([sys.executable, "-c", "import sys, vitrine.cli, vitrine.build; print(*sorted(sys.modules))"],
+    loaded = subprocess.run([sys.executable, "-c", "import sys, vitrine.cli, vitrine.pipeline; print(*sorted(sys.modules))"],
                             capture_output=True, text=True, cwd=REPO, check=True).stdout.split()
     modules = [REPO / (name.replace(".", "/") + ".py") for name in loaded if name.startswith("vitrine.")]
     assert REPO / "vitrine/build.py" in modules and REPO / "vitrine/render.py" in modules

@@ -9,15 +9,16 @@ import pytest
 import yaml
 
 from conftest import REPO
-from vitrine import docs, schema as S
-from vitrine.docs import SCHEMAS, documented, field_table, main, update_doc, yaml_value
+from vitrine.tools import docs
+from vitrine.content import schema as S
+from vitrine.tools.docs import SCHEMAS, documented, field_table, main, update_doc, yaml_value
 
 DOC = REPO / "docs" / "content.md"
 
 
 def test_the_field_tables_of_docs_content_md_are_up_to_date() -> None:
     text = DOC.read_text("utf-8")
-    assert update_doc(text) == text, "docs/content.md is stale: run python -m vitrine.docs"
+    assert update_doc(text) == text, "docs/content.md is stale: run python -m vitrine.tools.docs"
 
 
 def test_every_content_type_has_its_field_table_in_the_docs() -> None:

@@ -69,11 +69,11 @@ def test_a_control_character_never_reaches_the_feed(repo: Path) -> None:
 
 def test_an_edited_summary_reaches_the_feed_and_an_unchanged_site_does_not_remake_it(repo: Path, monkeypatch) -> None:
     assert build_in_process(repo).ok
-    import vitrine.feeds
+    import vitrine.outputs.feed
 
     made = []
-    original = vitrine.feeds.atom_feed
-    monkeypatch.setattr(vitrine.feeds, "atom_feed", lambda site: made.append(1) or original(site))
+    original = vitrine.outputs.feed.atom_feed
+    monkeypatch.setattr(vitrine.outputs.feed, "atom_feed", lambda site: made.append(1) or original(site))
     assert build_in_process(repo).written == ()
     assert made == []
 

@@ -23,12 +23,12 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from conftest import FIXTURES, TODAY
 from test_injection import PAYLOADS, audit
 from vitrine.errors import ContentError
-from vitrine.load import LoadedContent, SourceFile, load_content, read_source
-from vitrine.markup import MarkdownCache
-from vitrine.pages import plan_pages
-from vitrine.render import Renderer
-from vitrine.schema import LAUREATE
-from vitrine.validate import validate
+from vitrine.content.read import LoadedContent, SourceFile, load_content, read_source
+from vitrine.site.markup import MarkdownCache
+from vitrine.site.pages import plan_pages
+from vitrine.site.render import Renderer
+from vitrine.content.schema import LAUREATE
+from vitrine.content.validate import validate
 
 # Hypothesis keeps its Unicode tables (and failing examples' patches) here, never in the working tree.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "vitrine-hypothesis")

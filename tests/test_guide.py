@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import REPO, build_in_process
-from vitrine import schema as S
+from vitrine.content import schema as S
 
 GUIDE = REPO / "docs" / "guide-redaction.md"
 # The mistakes the guide's « dix erreurs » section shows, made on the small fixture: (file, before, after).

@@ -21,7 +21,7 @@ import pyromark
 
 from conftest import build_in_process, write
 from photos import photo
-from vitrine.markup import OPTIONS, markdown_to_html
+from vitrine.site.markup import OPTIONS, markdown_to_html
 
 PAYLOADS = [
     "<script>alert(1)</script>",

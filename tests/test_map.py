@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from conftest import build_in_process, write
-from vitrine.maps import quartier_map
-from vitrine.model import Quartier
+from vitrine.site.map import quartier_map
+from vitrine.content.model import Quartier
 
 MAP_LINK = re.compile(r'<a class="(map-link[^"]*)" href="([^"]+)" aria-label="([^"]+)">\s*<title>[^<]*</title>\s*<(path|circle)')
 
@@ -129,7 +129,7 @@ def test_the_projection_keeps_north_up_and_east_right_inside_the_drawing() -> No
 
 
 def test_check_counts_the_outlines_file_as_used(repo: Path) -> None:
-    from vitrine.check import check  # noqa: PLC0415
+    from vitrine.tools.check import check  # noqa: PLC0415
 
     write_outlines(repo, [feature({"code_qp": "QP000001"}, square(2.39, 48.71))])
     report = check(repo, dt.date(2022, 4, 1))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vitrine.markup import markdown_to_html
-from vitrine.slugs import slugify
-from vitrine.typography import french, french_html
+from vitrine.site.markup import markdown_to_html
+from vitrine.content.slugs import slugify
+from vitrine.content.typography import french, french_html
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

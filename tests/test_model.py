@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from vitrine.load import load_content
-from vitrine.model import Site, sort_key
-from vitrine.pages import call_state, plan_pages, related_laureates
-from vitrine.render import date_fr, ordinal, plural
-from vitrine.validate import validate
+from vitrine.content.read import load_content
+from vitrine.content.model import Site, sort_key
+from vitrine.site.pages import call_state, plan_pages, related_laureates
+from vitrine.site.render import date_fr, ordinal, plural
+from vitrine.content.validate import validate
 
 
 def site_of(root: Path, include_drafts: bool = False) -> Site:
@@ -117,7 +117,7 @@ def test_related_laureates_come_from_the_same_quartiers_then_themes(site: Site) 
 
 
 def edition(opens: str | None, closes: str | None):
-    from vitrine.model import Edition, Source
+    from vitrine.content.model import Edition, Source
     date = lambda d: dt.date.fromisoformat(d) if d else None  # noqa: E731
     return Edition(2022, 2, date(opens), date(closes), None, False, "", Source("content/editions/2022.md", 1, ""))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in_process, write
-from vitrine import schema as S
+from vitrine.content import schema as S
 
 
 def test_new_laureate_writes_every_schema_field_under_its_description(cli, repo: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import build_in_process, make_repo, write
 from photos import add_image, photo
-from vitrine import schema
+from vitrine.content import schema
 
 BASE = "https://exemple.test/label/"
 

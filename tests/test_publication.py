@@ -23,8 +23,8 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, tree_digest, write
-from vitrine import build as build_module
-from vitrine import write as write_module
+from vitrine import pipeline as build_module
+from vitrine.publish import write as write_module
 
 DATE = TODAY.isoformat()
 

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
 from web import search_index
-from vitrine import search
-from vitrine.build import build
-from vitrine.serve import Preview
+from vitrine.outputs import search
+from vitrine.pipeline import build
+from vitrine.preview.serve import Preview
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import build_in_process
 from web import browser, serve  # noqa: F401 - fixtures
-from vitrine import search
+from vitrine.outputs import search
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

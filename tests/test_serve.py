@@ -19,7 +19,7 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import REPO, TODAY, run_cli
-from vitrine.build import BuildOptions, BuildState, build
+from vitrine.pipeline import BuildOptions, BuildState, build
 
 T = TypeVar("T")
 BROKEN_LINE = ("content/laureates/atelier-code.md:5: quartiers: quartier inconnu « les-tilleul » "
@@ -201,9 +201,9 @@ def test_serve_rejects_a_bad_port_as_misuse(repo: Path) -> None:
 
 def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_counts_it(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vitrine import serve
-    from vitrine.record import scan_inputs
-    from vitrine.serve import Preview, _on_change
+    from vitrine.preview import serve
+    from vitrine.speed.record import scan_inputs
+    from vitrine.preview.serve import Preview, _on_change
 
     reloads: list[str] = []
     monkeypatch.setattr(serve.LiveReloadHandler, "reload_waiters", reloads.append)  # no browser here
@@ -231,9 +231,9 @@ def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_coun
 
 def test_the_preview_builds_what_changed_before_its_watcher_was_in_place_and_rescans_everything_now_and_then(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vitrine import serve
-    from vitrine.record import scan_inputs
-    from vitrine.serve import Preview, _on_watching
+    from vitrine.preview import serve
+    from vitrine.speed.record import scan_inputs
+    from vitrine.preview.serve import Preview, _on_watching
 
     reloads: list[str] = []
     monkeypatch.setattr(serve.LiveReloadHandler, "reload_waiters", reloads.append)  # no browser here

@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO, build_in_process, make_repo, write
 from html_scan import html_pages, listing_pages, scan
 from vitrine.cli import build_date
-from vitrine.load import load_content
-from vitrine.validate import validate
+from vitrine.content.read import load_content
+from vitrine.content.validate import validate
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

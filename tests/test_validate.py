@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from vitrine.load import load_content
-from vitrine.validate import validate
+from vitrine.content.read import load_content
+from vitrine.content.validate import validate
 
 ATELIER = "content/laureates/atelier-code.md"
 TERRITORY = "content/territory.yaml"

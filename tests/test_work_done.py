@@ -22,17 +22,21 @@ import pytest
 from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process
 from photos import add_image, photo
-from vitrine import build as build_module
-from vitrine import delta, feeds, load, markup, opendata
-from vitrine import write as write_module
-from vitrine.build import BuildOptions, BuildReport, BuildState, build
-from vitrine.load import LoadCache, load_content
-from vitrine.pages import Pagination, plan_pages
-from vitrine.record import scan_inputs, tree_signatures
-from vitrine.render import referenced_templates
-from vitrine.search import BUNDLE
-from vitrine.slugs import slugify
-from vitrine.write import WriteReport
+from vitrine import pipeline as build_module
+from vitrine.speed import snapshot as delta
+from vitrine.outputs import feed as feeds
+from vitrine.content import read as load
+from vitrine.site import markup
+from vitrine.outputs import opendata
+from vitrine.publish import write as write_module
+from vitrine.pipeline import BuildOptions, BuildReport, BuildState, build
+from vitrine.content.read import LoadCache, load_content
+from vitrine.site.pages import Pagination, plan_pages
+from vitrine.speed.record import scan_inputs, tree_signatures
+from vitrine.site.render import referenced_templates
+from vitrine.outputs.search import BUNDLE
+from vitrine.content.slugs import slugify
+from vitrine.publish.write import WriteReport
 
 N = 50
 
@@ -149,10 +153,10 @@ def test_editing_a_template_rerenders_the_pages_using_it(corpus: Path, jobs: int
 def test_an_unchanged_site_is_recognised_without_loading_the_stages(corpus: Path) -> None:
     """The commonest build (nothing changed) costs listing and stat()ing files: not even the stages' imports."""
     code = ("import sys, vitrine.cli; status = vitrine.cli.main(['--root', sys.argv[1], 'build', '--date', '2024-01-15']); "
-            "print(status, sorted(m for m in sys.modules if m in ('vitrine.build', 'vitrine.render', 'jinja2', 'PIL')))")
+            "print(status, sorted(m for m in sys.modules if m in ('vitrine.pipeline', 'vitrine.site.render', 'jinja2', 'PIL')))")
     runs = [subprocess.run([sys.executable, "-c", code, str(corpus)], cwd=REPO, capture_output=True, text=True, check=True)
             for _ in range(2)]
-    assert runs[0].stdout.split("\n")[-2] == "0 ['PIL', 'jinja2', 'vitrine.build', 'vitrine.render']"
+    assert runs[0].stdout.split("\n")[-2] == "0 ['PIL', 'jinja2', 'vitrine.pipeline', 'vitrine.site.render']"
     assert runs[1].stdout.split("\n")[-2] == "0 []"
     assert "0 rendues, 0 fichiers écrits" in runs[1].stdout
 
@@ -162,7 +166,7 @@ def test_a_build_imports_the_costly_libraries_only_for_the_work_that_needs_them(
     thread pools only to index: a small edit's build (no image to process, search off) pays for none of them
     (70 ms together)."""
     add_image(repo, "atelier-code", "atelier.jpg", photo((900, 450)))
-    costly = ("PIL.Image", "multiprocessing", "vitrine.search", "importlib.metadata", "concurrent.futures")
+    costly = ("PIL.Image", "multiprocessing", "vitrine.outputs.search", "importlib.metadata", "concurrent.futures")
     code = ("import sys, vitrine.cli; status = vitrine.cli.main(['--root', sys.argv[1], 'build', '--no-search', "
             f"'--date', '2022-04-01']); print(status, [m for m in {costly!r} if m in sys.modules])")
 
@@ -246,7 +250,7 @@ def test_the_markdown_cache_serves_only_html_made_from_the_same_text_and_setting
 
 
 def test_the_markdown_cache_key_is_the_same_in_every_process() -> None:
-    keys = {subprocess.run([sys.executable, "-c", "from vitrine.markup import options_key; print(options_key())"],
+    keys = {subprocess.run([sys.executable, "-c", "from vitrine.site.markup import options_key; print(options_key())"],
                            cwd=REPO, env={"PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True).stdout
             for seed in ("1", "2", "3")}
     assert len(keys) == 1 and keys != {""}
@@ -791,7 +795,7 @@ def test_the_feed_is_made_again_only_when_one_of_its_laureates_changed(corpus: P
 
 
 def test_the_preview_settled_between_saves_patches_edits_like_a_cold_build(corpus: Path) -> None:
-    from vitrine.serve import Preview
+    from vitrine.preview.serve import Preview
 
     preview = Preview(corpus, lambda: TODAY)
     try:
@@ -808,7 +812,7 @@ def test_the_preview_settled_between_saves_patches_edits_like_a_cold_build(corpu
 
 
 def test_the_preview_brings_its_staging_tree_to_the_published_site_between_two_saves(corpus: Path) -> None:
-    from vitrine.serve import Preview
+    from vitrine.preview.serve import Preview
 
     preview = Preview(corpus, lambda: TODAY)
     staging = preview.out.with_name(preview.out.name + ".staging")
@@ -833,7 +837,7 @@ def preview_scan_options(preview) -> BuildOptions:
 
 
 def test_a_preview_save_stats_only_the_files_named_and_knows_the_inputs_a_full_scan_finds(corpus: Path) -> None:
-    from vitrine.serve import Preview
+    from vitrine.preview.serve import Preview
 
     preview = Preview(corpus, lambda: TODAY)
 
@@ -874,7 +878,7 @@ def test_a_preview_save_stats_only_the_files_named_and_knows_the_inputs_a_full_s
 
 
 def test_a_preview_save_scans_every_input_when_the_paths_named_leave_a_doubt(corpus: Path, tmp_path: Path) -> None:
-    from vitrine.serve import Preview
+    from vitrine.preview.serve import Preview
 
     preview = Preview(corpus, lambda: TODAY)
 
@@ -907,7 +911,7 @@ def test_a_preview_save_scans_every_input_when_the_paths_named_leave_a_doubt(cor
 
 def test_a_preview_killed_before_keeping_its_record_restarts_into_the_site_of_a_cold_build(
         corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vitrine.serve import Preview
+    from vitrine.preview.serve import Preview
 
     record = corpus / ".vitrine-cache" / "record-preview.marshal"
     first = Preview(corpus, lambda: TODAY)

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .record import BuildOptions, check
-from .write import publication_lock
-from .errors import ContentError
+from vitrine.speed.record import BuildOptions, check
+from vitrine.publish.write import publication_lock
+from vitrine.errors import ContentError
 
 
 def build_date(value: str | None) -> dt.date:
@@ -131,7 +131,7 @@ def run_build(args: argparse.Namespace) -> int:
     with publication_lock(out):  # from the check to the publication: no other build can change the record
         record, inputs, report = check(options)
         if report is None:
-            from .build import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
+            from vitrine.pipeline import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
 
             report = build(options, BuildState.open(options, record), inputs)
     print_problems(report.warnings)
@@ -145,7 +145,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .check import check  # noqa: PLC0415 - only this command needs it
+    from vitrine.tools.check import check  # noqa: PLC0415 - only this command needs it
 
     report = check(args.root.resolve(), build_date(args.date))
     for note in report.notes:
@@ -165,13 +165,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # noqa: PLC0415 - only this command needs livereload
+    from vitrine.preview.serve import serve  # noqa: PLC0415 - only this command needs livereload
 
     return serve(args.root.resolve(), args.host, args.port, lambda: build_date(args.date))
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, new_file  # noqa: PLC0415 - only this command needs it
+    from vitrine.tools.scaffold import ScaffoldError, new_file  # noqa: PLC0415 - only this command needs it
 
     root = args.root.resolve()
     try:

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from .model import Quartier
+from vitrine.content.model import Quartier
 
 WIDTH = 800.0
 MAX_HEIGHT = 560.0

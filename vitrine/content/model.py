@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .slugs import fold, slugify
+from vitrine.content.slugs import fold, slugify
 
 
 @dataclass(frozen=True)

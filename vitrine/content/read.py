@@ -22,9 +22,9 @@ from typing import Any, Mapping
 
 import yaml
 
-from .errors import ContentError, did_you_mean, field_name
-from .parallel import in_chunks
-from .slugs import is_slug, slugify
+from vitrine.errors import ContentError, did_you_mean, field_name
+from vitrine.speed.parallel import in_chunks
+from vitrine.content.slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
 PARALLEL_MIN_FILES = 400  # below this many files to read, forking costs more than it saves

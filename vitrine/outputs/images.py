@@ -26,10 +26,10 @@ from typing import Iterable
 
 import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``imaging``
 
-from .errors import ContentError
-from .model import Site
-from .schema import IMAGE_SUFFIXES
-from .write import Output, Product
+from vitrine.errors import ContentError
+from vitrine.content.model import Site
+from vitrine.content.schema import IMAGE_SUFFIXES
+from vitrine.publish.write import Output, Product
 
 WIDTHS = (480, 800, 1200)
 FULL_MAX = 2400  # the copy published at the image's own address (Markdown bodies may link it)
@@ -174,7 +174,7 @@ def prepare_images(content: Path, site: Site, cache: ImageCache) -> PreparedImag
                               .encode(), digest_size=16).hexdigest()
         meta = cache.meta(key)
         if meta is None:
-            from . import imaging  # noqa: PLC0415 - Pillow is imported only when an image must be processed
+            from vitrine.outputs import pixels as imaging  # noqa: PLC0415 - Pillow is imported only when an image must be processed
 
             try:
                 meta, files = imaging.process(path.read_bytes(), _suffix_format(name), variants=name in wanted)

@@ -33,16 +33,16 @@ from urllib.parse import unquote
 
 import jinja2
 
-from .build import CACHE_DIR, template_error, theme_dir
-from .errors import ContentError
-from .images import ImageCache, ImageSet, prepare_images
-from .load import LoadedContent, SourceFile, load_content
-from .markup import MarkdownCache
-from .model import Site
-from .pages import Page, call_state, plan_pages
-from .render import Renderer
-from .scaffold import PLACEHOLDER
-from .validate import validate
+from vitrine.pipeline import CACHE_DIR, template_error, theme_dir
+from vitrine.errors import ContentError
+from vitrine.outputs.images import ImageCache, ImageSet, prepare_images
+from vitrine.content.read import LoadedContent, SourceFile, load_content
+from vitrine.site.markup import MarkdownCache
+from vitrine.content.model import Site
+from vitrine.site.pages import Page, call_state, plan_pages
+from vitrine.site.render import Renderer
+from vitrine.tools.scaffold import PLACEHOLDER
+from vitrine.content.validate import validate
 
 CARD_SUMMARY_MAX = 200
 IMAGE_MAX_BYTES = 2_000_000  # 2 Mo

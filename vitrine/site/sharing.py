@@ -14,8 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .images import ImageSet
-from .model import Laureate, Quartier, SiteConfig
+from vitrine.outputs.images import ImageSet
+from vitrine.content.model import Laureate, Quartier, SiteConfig
 
 # The theme's default sharing image (static/og-default.png): the label's name, nothing else.
 DEFAULT_IMAGE = ("static/og-default.png", 1200, 630, "image/png")

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
-from . import schema as S
-from .errors import ContentError, did_you_mean, field_name
-from .load import LoadedContent, SourceFile, check_file_name
-from .model import (Contact, ContratDeVille, Edition, FreePage, Laureate, Quartier, Site, SiteConfig, Source,
+from vitrine.content import schema as S
+from vitrine.errors import ContentError, did_you_mean, field_name
+from vitrine.content.read import LoadedContent, SourceFile, check_file_name
+from vitrine.content.model import (Contact, ContratDeVille, Edition, FreePage, Laureate, Quartier, Site, SiteConfig, Source,
                     Theme, make_site)
-from .slugs import is_slug, slugify
-from .typography import french
+from vitrine.content.slugs import is_slug, slugify
+from vitrine.content.typography import french
 
 # The footer of every page links these free pages (French public sites must show both).
 REQUIRED_PAGES = ("accessibilite", "mentions-legales")

@@ -272,7 +272,7 @@ class Trees:
     def save(self, path: Path) -> None:
         import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
 
-        from .store import replace_file  # noqa: PLC0415 - idem
+        from vitrine.speed.store import replace_file  # noqa: PLC0415 - idem
         replace_file(path, lambda f: pickle.dump((TREES_VERSION, self), f, protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod

@@ -10,7 +10,7 @@ import io
 
 from PIL import Image, ImageCms, ImageOps
 
-from .images import EXTENSION, FULL_MAX, MIME, QUALITY, WIDTHS
+from vitrine.outputs.images import EXTENSION, FULL_MAX, MIME, QUALITY, WIDTHS
 
 # What a file that is not a readable image raises while being processed.
 UNREADABLE = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)

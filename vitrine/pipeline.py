@@ -26,22 +26,24 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import jinja2
 
-from . import delta, feeds, opendata
-from .errors import ContentError, SearchIndexError
-from .images import ImageCache, ImageSet, PreparedImages, prepare_images
-from .load import LoadCache, load_content
-from .markup import MarkdownCache
-from .model import Site
-from .pages import Page, plan_pages
-from .record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
+from vitrine.speed import snapshot as delta
+from vitrine.outputs import feed as feeds
+from vitrine.outputs import opendata
+from vitrine.errors import ContentError, SearchIndexError
+from vitrine.outputs.images import ImageCache, ImageSet, PreparedImages, prepare_images
+from vitrine.content.read import LoadCache, load_content
+from vitrine.site.markup import MarkdownCache
+from vitrine.content.model import Site
+from vitrine.site.pages import Page, plan_pages
+from vitrine.speed.record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
                      record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
-from .render import Renderer, render_pages, template_environment
-from .store import ShardedStore
-from .validate import LaureateRules, validate
-from .write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
+from vitrine.site.render import Renderer, render_pages, template_environment
+from vitrine.speed.store import ShardedStore
+from vitrine.content.validate import LaureateRules, validate
+from vitrine.publish.write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
 
 if TYPE_CHECKING:
-    from . import search
+    from vitrine.outputs import search
 
 
 @dataclass
@@ -292,7 +294,7 @@ def _made(path: str, make: Callable[[], bytes]) -> Output:
 def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapping[str, str],
                   out: Path) -> search.SearchIndex:
     """The search index of ``pages``; the stage is imported only here (a build without search never pays for it)."""
-    from . import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
+    from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
 
     state.bundles = state.bundles or search.BundleCache(state.cache_dir)
     as_recorded = {path: entry[0] if stat(f"{out}/{path}") == entry[1:] else ""  # else no longer as written

@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Callable
 
-from .images import FORMAT_OF_SUFFIX, MIME
-from .model import Laureate, Site
+from vitrine.outputs.images import FORMAT_OF_SUFFIX, MIME
+from vitrine.content.model import Laureate, Site
 
 FEED_PATH = "feed.xml"
 FEED_SIZE = 100  # the newest laureates; the open data hold them all

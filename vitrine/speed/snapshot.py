@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Mapping
 
-from .images import PreparedImages
-from .load import SourceFile, ignored, read_source
-from .model import Laureate, Quartier, Site, Theme
-from .pages import Page
-from .render import card_digest
-from .record import Inputs
-from .store import replace_file
-from .validate import LaureateRules, revalidate_laureates
+from vitrine.outputs.images import PreparedImages
+from vitrine.content.read import SourceFile, ignored, read_source
+from vitrine.content.model import Laureate, Quartier, Site, Theme
+from vitrine.site.pages import Page
+from vitrine.site.render import card_digest
+from vitrine.speed.record import Inputs
+from vitrine.speed.store import replace_file
+from vitrine.content.validate import LaureateRules, revalidate_laureates
 
 LOG_LIMIT = 64  # edits appended to a kept snapshot before it is written whole again
 

@@ -51,9 +51,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from .errors import SearchIndexError
-from .pages import Page
-from .write import Output
+from vitrine.errors import SearchIndexError
+from vitrine.site.pages import Page
+from vitrine.publish.write import Output
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor

@@ -20,15 +20,15 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .feeds import feed_title
-from .images import ImageSet
-from .markup import MarkdownCache
-from .model import Edition, FreePage, Laureate, Site
-from .pages import Page, filter_index
-from .record import code_digest
-from .parallel import in_chunks
-from .sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
-from .typography import french
+from vitrine.outputs.feed import feed_title
+from vitrine.outputs.images import ImageSet
+from vitrine.site.markup import MarkdownCache
+from vitrine.content.model import Edition, FreePage, Laureate, Site
+from vitrine.site.pages import Page, filter_index
+from vitrine.speed.record import code_digest
+from vitrine.speed.parallel import in_chunks
+from vitrine.site.sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
+from vitrine.content.typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")

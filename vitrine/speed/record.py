@@ -20,14 +20,14 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .errors import ContentError
-from .write import publication_lock, recover
+from vitrine.errors import ContentError
+from vitrine.publish.write import publication_lock, recover
 
 if TYPE_CHECKING:
-    from .model import Site
+    from vitrine.content.model import Site
 
 CACHE_DIR = ".vitrine-cache"
-ENGINE_ROOT = Path(__file__).resolve().parent.parent
+ENGINE_ROOT = Path(__file__).resolve().parents[2]
 RECORD_VERSION = 3
 # The libraries whose versions change what a build makes (the engine's own code is hashed whole).
 LIBRARIES = {"jinja2", "pyyaml", "pillow", "pyromark", "nh3", "pagefind", "pagefind_bin"}
@@ -102,7 +102,7 @@ def read_record(path: Path | None) -> Record:
 
 
 def write_record(path: Path, record: Record) -> None:
-    from .store import replace_file  # noqa: PLC0415 - already imported by the build that calls this
+    from vitrine.speed.store import replace_file  # noqa: PLC0415 - already imported by the build that calls this
 
     data = dict(vars(record), version=RECORD_VERSION)  # not asdict(): no deep copy of every output
     replace_file(path, lambda f: marshal.dump(data, f))
@@ -133,8 +133,9 @@ def code_digest() -> str:
     its files change while a preview runs.
     """
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.read_bytes())
+    package = ENGINE_ROOT / "vitrine"
+    for path in sorted(package.rglob("*.py")):  # every module of every subpackage, by its place in the package
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

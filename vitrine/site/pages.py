@@ -12,11 +12,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from . import opendata
-from .errors import ContentError
-from .feeds import FEED_PATH
-from .maps import quartier_map
-from .model import Edition, Laureate, Quartier, Site, sort_key
+from vitrine.outputs import opendata
+from vitrine.errors import ContentError
+from vitrine.outputs.feed import FEED_PATH
+from vitrine.site.map import quartier_map
+from vitrine.content.model import Edition, Laureate, Quartier, Site, sort_key
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",

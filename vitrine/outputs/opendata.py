@@ -22,10 +22,10 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from . import schema as S
-from .model import Laureate, Site
-from .slugs import slugify
-from .write import Copied, Output
+from vitrine.content import schema as S
+from vitrine.content.model import Laureate, Site
+from vitrine.content.slugs import slugify
+from vitrine.publish.write import Copied, Output
 
 FOLDER = "donnees/"
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"

@@ -26,8 +26,8 @@ from pathlib import Path
 import nh3
 import pyromark
 
-from .slugs import slugify
-from .typography import french_html
+from vitrine.content.slugs import slugify
+from vitrine.content.typography import french_html
 
 # Raw HTML is let through by the converter: nh3 is the one sanitizer (below), with an allowlist we control.
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH

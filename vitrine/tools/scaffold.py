@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema as S
-from .load import LoadedContent, load_content
-from .pages import RESERVED
-from .slugs import is_slug, slugify
+from vitrine.content import schema as S
+from vitrine.content.read import LoadedContent, load_content
+from vitrine.site.pages import RESERVED
+from vitrine.content.slugs import is_slug, slugify
 
 # What ``new`` can create: the type's schema and its folder under content/.
 KINDS = {"laureate": (S.LAUREATE, "laureates"), "edition": (S.EDITION, "editions"), "page": (S.PAGE, "pages")}

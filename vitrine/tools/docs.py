@@ -2,7 +2,7 @@
 
 The prose of the document is written by hand; each table sits between
 ``<!-- champs:NAME -->`` and ``<!-- /champs -->``, NAME being the slug of a
-schema's name (``laureat``, ``quartier``…). ``python -m vitrine.docs``
+schema's name (``laureat``, ``quartier``…). ``python -m vitrine.tools.docs``
 rewrites those regions; ``--check`` only says whether the file is stale
 (the test suite does the same), so a field added to the schema cannot be
 forgotten in the editors' documentation.
@@ -18,10 +18,10 @@ from typing import Any, Sequence
 
 import yaml
 
-from .schema import ALL_SCHEMAS, Field, Schema
-from .slugs import slugify
+from vitrine.content.schema import ALL_SCHEMAS, Field, Schema
+from vitrine.content.slugs import slugify
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "content.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "content.md"
 REGION = re.compile(r"(<!-- champs:([^ ]+) -->\n)(.*?)(<!-- /champs -->)", re.S)
 COLUMNS = ("Champ", "Type", "Obligatoire", "Par défaut", "Description", "Exemple")
 
@@ -99,8 +99,8 @@ def documented(text: str) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vitrine.docs",
-                                description="Regenerate the field tables of docs/content.md from vitrine/schema.py.")
+    p = argparse.ArgumentParser(prog="python -m vitrine.tools.docs",
+                                description="Regenerate the field tables of docs/content.md from vitrine/content/schema.py.")
     p.add_argument("path", nargs="?", type=Path, default=DOC, help="the document (default: docs/content.md)")
     p.add_argument("--check", action="store_true", help="only say whether the tables are stale (exit 1 if so)")
     args = p.parse_args(argv)
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.path}: field tables up to date.")
         return 1 if missing else 0
     if args.check:
-        print(f"{args.path}: field tables are stale: run python -m vitrine.docs", file=sys.stderr)
+        print(f"{args.path}: field tables are stale: run python -m vitrine.tools.docs", file=sys.stderr)
         return 1
     args.path.write_text(new, "utf-8")
     print(f"{args.path}: field tables rewritten.")

@@ -37,10 +37,10 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .build import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
-from .errors import ContentError
-from .record import Inputs, rescan, scan_inputs
-from .write import prepare_staging, publication_lock
+from vitrine.pipeline import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
+from vitrine.errors import ContentError
+from vitrine.speed.record import Inputs, rescan, scan_inputs
+from vitrine.publish.write import prepare_staging, publication_lock
 
 PREVIEW_DIR = "preview"
 
