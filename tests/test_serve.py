@@ -202,7 +202,7 @@ def test_serve_rejects_a_bad_port_as_misuse(repo: Path) -> None:
 def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_counts_it(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vitrine.preview import serve
-    from vitrine.speed.record import scan_inputs
+    from vitrine.speed.inputs import scan_inputs
     from vitrine.preview.serve import Preview, _on_change
 
     reloads: list[str] = []
@@ -232,7 +232,7 @@ def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_coun
 def test_the_preview_builds_what_changed_before_its_watcher_was_in_place_and_rescans_everything_now_and_then(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vitrine.preview import serve
-    from vitrine.speed.record import scan_inputs
+    from vitrine.speed.inputs import scan_inputs
     from vitrine.preview.serve import Preview, _on_watching
 
     reloads: list[str] = []

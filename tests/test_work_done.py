@@ -32,7 +32,7 @@ from vitrine.publish import write as write_module
 from vitrine.pipeline import BuildOptions, BuildReport, BuildState, build
 from vitrine.content.read import LoadCache, load_content
 from vitrine.site.pages import Pagination, plan_pages
-from vitrine.speed.record import scan_inputs, tree_signatures
+from vitrine.speed.inputs import scan_inputs, tree_signatures
 from vitrine.site.render import referenced_templates
 from vitrine.outputs.search import BUNDLE
 from vitrine.content.slugs import slugify

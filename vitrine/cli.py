@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from vitrine.speed.record import BuildOptions, check
+from vitrine.options import BuildOptions
+from vitrine.speed.record import compare_with_record
 from vitrine.publish.write import publication_lock
 from vitrine.errors import ContentError
 
@@ -129,7 +130,7 @@ def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search)
     with publication_lock(out):  # from the check to the publication: no other build can change the record
-        record, inputs, report = check(options)
+        record, inputs, report = compare_with_record(options)
         if report is None:
             from vitrine.pipeline import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
 

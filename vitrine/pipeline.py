@@ -35,8 +35,11 @@ from vitrine.content.read import LoadCache, load_content
 from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Site
 from vitrine.site.pages import Page, plan_pages
-from vitrine.speed.record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
-                     record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
+from vitrine.engine import CACHE_DIR, ENGINE_ROOT, code_digest, theme_dir
+from vitrine.files import size_and_time
+from vitrine.options import BuildOptions, BuildReport
+from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
+from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
 from vitrine.site.render import Renderer, render_pages, template_environment
 from vitrine.speed.store import ShardedStore
 from vitrine.content.validate import LaureateRules, validate
@@ -256,7 +259,7 @@ def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str
     checked = kept.difference(written.written)  # their recorded entry (fingerprint and stat) still holds
 
     def entry(path: str) -> list:
-        return [fingerprints.get(path, "")] + (stat(os.path.join(out, path)) or [])
+        return [fingerprints.get(path, "")] + (size_and_time(os.path.join(out, path)) or [])
 
     if written.files == previous.keys():  # an edit's commonest case: the record, but for the files made again
         outputs = dict(previous)  # in name order already, copied whole, not entry by entry
@@ -297,7 +300,7 @@ def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapp
     from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
 
     state.bundles = state.bundles or search.BundleCache(state.cache_dir)
-    as_recorded = {path: entry[0] if stat(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
+    as_recorded = {path: entry[0] if size_and_time(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
                    for path, entry in state.record.outputs.items() if path.startswith(search.BUNDLE + "/")}
     return search.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
 

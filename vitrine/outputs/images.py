@@ -27,6 +27,7 @@ from typing import Iterable
 import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``imaging``
 
 from vitrine.errors import ContentError
+from vitrine.files import replace_file, size_and_time
 from vitrine.content.model import Site
 from vitrine.content.schema import IMAGE_SUFFIXES
 from vitrine.publish.write import Output, Product
@@ -106,13 +107,15 @@ class ImageCache:
 
     def digest(self, name: str, path: Path) -> str:
         """The content hash of a source, re-read only when its size or modification time changed."""
-        st = path.stat()
+        now = size_and_time(path)
+        if now is None:
+            raise FileNotFoundError(path)
         known = self._index["sources"].get(name)
-        if known and known[:2] == [st.st_size, st.st_mtime_ns]:
+        if known and known[:2] == now:
             return known[2]
         self.hashed += 1
         digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        self._index["sources"][name] = [st.st_size, st.st_mtime_ns, digest]
+        self._index["sources"][name] = [*now, digest]
         self._index_changed = True
         return digest
 
@@ -151,10 +154,8 @@ class ImageCache:
     def save_index(self) -> None:
         if self.dir is None or not self._index_changed:
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir / f"index.json.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(self._index, sort_keys=True), "utf-8")
-        os.replace(tmp, self.dir / "index.json")
+        index = json.dumps(self._index, sort_keys=True).encode("utf-8")
+        replace_file(self.dir / "index.json", lambda f: f.write(index))
         self._index_changed = False
 
 

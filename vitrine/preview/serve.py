@@ -39,7 +39,7 @@ from tornado.ioloop import IOLoop
 
 from vitrine.pipeline import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
 from vitrine.errors import ContentError
-from vitrine.speed.record import Inputs, rescan, scan_inputs
+from vitrine.speed.inputs import Inputs, rescan, scan_inputs
 from vitrine.publish.write import prepare_staging, publication_lock
 
 PREVIEW_DIR = "preview"

@@ -64,6 +64,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+from vitrine.files import read_pickle, replace_file
+
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
 TREES_VERSION = 1
@@ -272,19 +274,14 @@ class Trees:
     def save(self, path: Path) -> None:
         import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
 
-        from vitrine.speed.store import replace_file  # noqa: PLC0415 - idem
         replace_file(path, lambda f: pickle.dump((TREES_VERSION, self), f, protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod
     def load(cls, path: Path) -> Trees:
         """The trees saved in ``path``; none known when missing or unreadable (that costs a listing, no more)."""
-        import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
-        try:
-            with open(path, "rb") as f:
-                version, trees = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return cls()
-        return trees if version == TREES_VERSION and isinstance(trees, cls) else cls()
+        kept = read_pickle(path)
+        ok = isinstance(kept, tuple) and len(kept) == 2 and kept[0] == TREES_VERSION and isinstance(kept[1], cls)
+        return kept[1] if ok else cls()
 
 
 def _recall(trees: Trees | None, out: Path) -> Trees:

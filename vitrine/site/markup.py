@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import pyromark
 
 from vitrine.content.slugs import slugify
 from vitrine.content.typography import french_html
+from vitrine.files import replace_file
 
 # Raw HTML is let through by the converter: nh3 is the one sanitizer (below), with an allowlist we control.
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -132,14 +132,7 @@ class MarkdownCache:
             hit = markdown_to_html(text)
             self.conversions += 1
             if path is not None:
-                _write_atomic(path, hit)
+                replace_file(path, lambda f: f.write(hit.encode("utf-8")))
         if path is None and len(self.memory) < 20000:  # the disk cache is enough; memory would grow with N
             self.memory[key] = hit
         return hit
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)

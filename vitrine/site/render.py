@@ -25,7 +25,7 @@ from vitrine.outputs.images import ImageSet
 from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Edition, FreePage, Laureate, Site
 from vitrine.site.pages import Page, filter_index
-from vitrine.speed.record import code_digest
+from vitrine.engine import code_digest
 from vitrine.speed.parallel import in_chunks
 from vitrine.site.sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any, BinaryIO, Mapping
 
 from vitrine.outputs.images import PreparedImages
+from vitrine.files import UNREADABLE_PICKLE, replace_file
 from vitrine.content.read import SourceFile, ignored, read_source
 from vitrine.content.model import Laureate, Quartier, Site, Theme
 from vitrine.site.pages import Page
 from vitrine.site.render import card_digest
-from vitrine.speed.record import Inputs
-from vitrine.speed.store import replace_file
+from vitrine.speed.inputs import Inputs
 from vitrine.content.validate import LaureateRules, revalidate_laureates
 
 LOG_LIMIT = 64  # edits appended to a kept snapshot before it is written whole again
@@ -265,8 +265,7 @@ class SnapshotFile:
         pickle.dump(dataclasses.replace(snapshot, files={}), f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
-               IndexError, KeyError)
+_UNREADABLE = UNREADABLE_PICKLE + (pickle.UnpicklingError,)
 
 
 class _LogPickler(pickle.Pickler):

@@ -10,11 +10,12 @@ removed since the last load or save marks its shard (a tuple of the same objects
 
 from __future__ import annotations
 
-import os
 import pickle
 import zlib
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any
+
+from vitrine.files import read_pickle, replace_file
 
 SHARDS = 64
 
@@ -29,13 +30,9 @@ class ShardedStore:
         """Every entry found on disk, made by this engine; unreadable shards are skipped."""
         entries: dict[str, Any] = {}
         for shard in range(SHARDS):
-            try:
-                with open(self._path(shard), "rb") as f:
-                    engine, part = pickle.load(f)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-                continue
-            if engine == self.engine and isinstance(part, dict):
-                entries.update(part)
+            kept = read_pickle(self._path(shard))
+            if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self.engine and isinstance(kept[1], dict):
+                entries.update(kept[1])
         self._saved = dict(entries)
         return entries
 
@@ -70,12 +67,3 @@ def _same(a: Any, b: Any) -> bool:
 
 def _shard(key: str) -> int:
     return zlib.crc32(key.encode()) % SHARDS  # the same in every process, unlike hash()
-
-
-def replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write a file through ``write`` (streamed, not built in memory first) and swap it in atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        write(f)
-    os.replace(tmp, path)

@@ -1,0 +1,55 @@
+"""Small file habits used by every layer: a file's stat signature, an atomic write, a pickle that may be stale.
+
+Standard library only: the no-change path imports this module.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, BinaryIO, Callable
+
+# A file's identity as a scan sees it: size, modification and change times, inode. Equal signatures: same bytes.
+Signature = tuple[int, int, int, int]
+NO_FILE: Signature = (-1, -1, -1, -1)
+
+# What reading a pickle written by another version of Vitrine (or cut short by a killed build) may raise.
+UNREADABLE_PICKLE = (OSError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError, KeyError)
+
+
+def signature(path: Path | str) -> Signature:
+    """``path``'s stat signature; ``NO_FILE`` when it cannot be stat()ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return NO_FILE
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def size_and_time(path: Path | str) -> list[int] | None:
+    """(size, modification time) of a file, as the build record keeps them; None when it is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file through ``write`` (streamed, not built in memory first) and swap it in atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        write(f)
+    os.replace(tmp, path)
+
+
+def read_pickle(path: Path) -> Any | None:
+    """The object pickled in ``path``, or None when it is missing or unreadable (losing a cache costs only time)."""
+    import pickle  # noqa: PLC0415 - not on the no-change path
+
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except UNREADABLE_PICKLE + (pickle.UnpicklingError,):
+        return None
