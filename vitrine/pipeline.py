@@ -46,7 +46,7 @@ from vitrine.content.validate import LaureateRules, validate
 from vitrine.publish.write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
 
 if TYPE_CHECKING:
-    from vitrine.outputs import search
+    from vitrine.speed import search_chunks
 
 
 @dataclass
@@ -68,7 +68,7 @@ class BuildState:
     snapshot_file: delta.SnapshotFile | None = None
     trees: Trees = field(default_factory=Trees)  # what the last write left in the output and staging folders
     trees_file: Path | None = None
-    bundles: search.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
+    bundles: search_chunks.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
     # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
     # told (``save``), not during the save.
     save_later: bool = False
@@ -295,14 +295,15 @@ def _made(path: str, make: Callable[[], bytes]) -> Output:
 
 
 def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapping[str, str],
-                  out: Path) -> search.SearchIndex:
+                  out: Path) -> search_chunks.SearchIndex:
     """The search index of ``pages``; the stage is imported only here (a build without search never pays for it)."""
     from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
+    from vitrine.speed import search_chunks  # noqa: PLC0415 - idem
 
-    state.bundles = state.bundles or search.BundleCache(state.cache_dir)
+    state.bundles = state.bundles or search_chunks.BundleCache(state.cache_dir)
     as_recorded = {path: entry[0] if size_and_time(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
                    for path, entry in state.record.outputs.items() if path.startswith(search.BUNDLE + "/")}
-    return search.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
+    return search_chunks.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
 
 
 def _published(out: Path, recorded: Mapping[str, list], path: str) -> tuple[io.FileIO, bool] | None:

@@ -16,29 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import html
-import logging
-import mimetypes
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
 from typing import Callable, Iterable
-from urllib.parse import quote, unquote
 
-import livereload
 import watchfiles
 from livereload.handlers import LiveReloadHandler
-from livereload.server import LiveScriptContainer
-from livereload.watcher import Watcher
-from tornado import web
-from tornado.ioloop import IOLoop
 
 from vitrine.pipeline import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
 from vitrine.errors import ContentError
+from vitrine.preview.http import PreviewServer, wsgi_app
+from vitrine.preview.watcher import ChangeWatcher
 from vitrine.speed.inputs import Inputs, rescan, scan_inputs
 from vitrine.publish.write import prepare_staging, publication_lock
 
@@ -200,138 +192,3 @@ def _report(report: BuildReport, started: float, first: bool = False) -> None:
             print(error, file=sys.stderr)
         print(f"[{clock}] {len(report.errors)} erreur(s) : le navigateur affiche leur liste "
               "jusqu'à ce qu'elles soient corrigées.", file=sys.stderr, flush=True)
-
-
-# --- HTTP ---------------------------------------------------------------------------------------------------------
-
-def wsgi_app(preview: Preview) -> Callable:
-    """Serve the preview folder; while the content has errors, every HTML request gets the error page."""
-
-    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        url_path = unquote(environ.get("PATH_INFO") or "/")
-        file, redirect = resolve(preview.out, url_path)
-        if redirect:
-            return _respond(start_response, "301 Moved Permanently", b"", [("Location", quote(redirect))])
-        is_html = (file or Path(url_path)).suffix in ("", ".html")
-        if preview.errors and is_html:
-            return _respond(start_response, "500 Internal Server Error", error_page(preview.errors), [], "text/html")
-        if file is None:
-            missing = preview.out / "404.html"
-            body = missing.read_bytes() if missing.is_file() else "<!doctype html><title>Page introuvable</title>".encode()
-            return _respond(start_response, "404 Not Found", body, [], "text/html")
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return _respond(start_response, "200 OK", file.read_bytes(), [], kind)
-
-    return app
-
-
-def resolve(out: Path, url_path: str) -> tuple[Path | None, str | None]:
-    """The file a URL path names inside ``out`` (``…/`` → ``…/index.html``), or a redirect adding the final slash."""
-    parts = [p for p in url_path.split("/") if p not in ("", ".")]
-    if ".." in parts or any("\\" in p or "\0" in p for p in parts):
-        return None, None
-    target = out.joinpath(*parts)
-    if target.is_dir():
-        if not url_path.endswith("/"):
-            return None, url_path + "/"  # relative links need the trailing slash
-        target = target / "index.html"
-    return (target, None) if target.is_file() else (None, None)
-
-
-def _respond(start_response: Callable, status: str, body: bytes, headers: list, kind: str | None = None) -> list[bytes]:
-    if kind:
-        charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")) else ""
-        headers = headers + [("Content-Type", kind + charset)]
-    start_response(status, headers + [("Cache-Control", "no-store"), ("Content-Length", str(len(body)))])
-    return [body]
-
-
-def error_page(errors: Iterable[ContentError]) -> bytes:
-    """The French page shown instead of the site while the content has errors."""
-    errors = list(errors)
-    items = "\n".join(f"<li>{html.escape(str(e), quote=False)}</li>" for e in errors)
-    return f"""<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Erreurs dans le contenu — prévisualisation</title>
-<link rel="stylesheet" href="/static/style.css">
-</head>
-<body>
-<main id="contenu" class="wrap preview-errors">
-<h1>Le site ne peut pas être construit</h1>
-<p>{len(errors)} erreur(s) à corriger. Chaque ligne donne le fichier, le numéro de ligne, le champ,
-le problème et, après le tiret, ce qu’il faut faire.</p>
-<ul>
-{items}
-</ul>
-<p>Corrigez puis enregistrez le fichier&nbsp;: cette page se recharge d’elle-même et le site revient.</p>
-</main>
-</body>
-</html>
-""".encode("utf-8")
-
-
-# --- livereload -----------------------------------------------------------------------------------------------------
-
-class PreviewServer(livereload.Server):
-    """livereload's server, with its script loaded from the same origin (the pages' CSP forbids inline scripts)."""
-
-    def __init__(self, app: Callable, watcher: Watcher, port: int, announce: Callable[[], None]):
-        super().__init__(app=app, watcher=watcher)
-        self.script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
-        self.announce = announce
-
-    def application(self, *args: object, **kwargs: object) -> None:
-        super().application(*args, **kwargs)  # listens, or raises OSError when the port is taken
-        self.announce()
-
-    def get_web_handlers(self, script: bytes) -> list:
-        # livereload passes an inline snippet that writes this same tag; we write it directly.
-        return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
-
-    def _setup_logging(self) -> None:
-        """Keep the terminal for Vitrine's own French messages (the error page's 500s are not news)."""
-        logging.getLogger("tornado.access").addHandler(logging.NullHandler())
-        logging.getLogger("tornado.access").propagate = False
-
-
-class ChangeWatcher(Watcher):
-    """A livereload watcher told about changes by the operating system, on a background thread.
-
-    Each batch of changes is handed to ``on_change`` on the server's event loop,
-    so rebuilding and serving never run at the same time.
-    """
-
-    READY_TIMEOUT_MS = 250
-
-    def __init__(self, on_change: Callable[[list[str]], None], on_ready: Callable[[], None] = lambda: None):
-        super().__init__()
-        self.on_change = on_change
-        self.on_ready = on_ready  # called once, when the watch is in place
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-
-    def start(self, callback: Callable) -> bool:
-        loop = IOLoop.current()
-        paths = list(self._tasks)
-        thread = threading.Thread(target=self._run, args=(loop, paths), name="vitrine-watch", daemon=True)
-        thread.start()
-        self._ready.wait(timeout=5)
-        return True  # livereload must not poll as well
-
-    def _run(self, loop: IOLoop, paths: list[str]) -> None:
-        # An empty batch comes back after each timeout: the first one means the OS watch is in place. Every change
-        # is reported, editors' temporary files included: the preview's scan of the inputs counts them too.
-        for changes in watchfiles.watch(*paths, watch_filter=None, stop_event=self._stop, yield_on_timeout=True,
-                                        rust_timeout=self.READY_TIMEOUT_MS, debounce=400, step=30,
-                                        raise_interrupt=False):
-            if not self._ready.is_set():
-                self._ready.set()
-                loop.add_callback(self.on_ready)
-            if changes:
-                loop.add_callback(self.on_change, sorted(path for _, path in changes))
-
-    def stop(self) -> None:
-        self._stop.set()
