@@ -31,6 +31,7 @@ from vitrine.outputs import opendata
 from vitrine.publish import write as write_module
 from vitrine.pipeline import BuildOptions, BuildReport, BuildState, build
 from vitrine.content.read import LoadCache, load_content
+from vitrine.speed.parallel import spread_over
 from vitrine.site.pages import Pagination, plan_pages
 from vitrine.speed.inputs import scan_inputs, tree_signatures
 from vitrine.site.render import referenced_templates
@@ -205,8 +206,8 @@ def test_a_damaged_record_costs_a_full_rebuild_never_a_wrong_site(corpus: Path) 
 def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, monkeypatch) -> None:
     monkeypatch.setattr(load, "CHUNK_FILES", 8)  # several chunks, so that two processes share them
     (corpus / "content" / "laureates" / "Mauvais Nom.md").write_text("pas de champs", "utf-8")  # errors come back too
-    serial, cache = load_content(corpus, jobs=1), LoadCache()
-    forked = load_content(corpus, cache, jobs=2)
+    serial, cache = load_content(corpus), LoadCache()
+    forked = load_content(corpus, cache, spread_over(2))
     assert forked == serial and len(forked.files) > N and forked.errors
     assert cache.reads == len(cache.entries) > N
 

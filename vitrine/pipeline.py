@@ -41,6 +41,7 @@ from vitrine.options import BuildOptions, BuildReport
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
 from vitrine.site.render import Renderer, render_pages, template_environment
+from vitrine.speed.parallel import spread_over
 from vitrine.speed.store import ShardedStore
 from vitrine.content.validate import LaureateRules, validate
 from vitrine.publish.write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
@@ -205,7 +206,7 @@ def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport
     """Load, validate and plan the whole site, and prepare its images; or the report of what stops it."""
     load_cache = _open_caches(state)
     reads_before = load_cache.reads
-    loaded = load_content(options.root, load_cache, options.jobs)
+    loaded = load_content(options.root, load_cache, spread_over(options.jobs))
     validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
     if validated.errors or validated.site is None or validated.rules is None:
         return BuildReport(errors=validated.errors, warnings=validated.warnings)
@@ -269,7 +270,7 @@ def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str
 
 
 def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) -> Iterator[Output]:
-    for page, data in render_pages(pages, renderer, jobs):
+    for page, data in render_pages(pages, renderer, spread_over(jobs)):
         yield Output(page.output, data)
 
 

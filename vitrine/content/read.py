@@ -9,29 +9,26 @@ Files whose size and modification time did not change are taken from the
 
 from __future__ import annotations
 
-import codecs
 import functools
 import hashlib
-import json
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 
-from vitrine.errors import ContentError, did_you_mean, field_name
-from vitrine.speed.parallel import in_chunks
+from vitrine.errors import ContentError, did_you_mean
+from vitrine.files import Signature, signature
+from vitrine.options import Spread, in_order
+from vitrine.content.text import decode
+from vitrine.content.yaml_lines import KeyPath, parse_json, parse_yaml, split_front_matter
 from vitrine.content.slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
 PARALLEL_MIN_FILES = 400  # below this many files to read, forking costs more than it saves
 CHUNK_FILES = 64
-MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; libyaml crashes on thousands
 MAX_DATA_BYTES = 20 * 1024 * 1024  # a GeoJSON of outlines (content/media/*.geojson) may be larger
-KeyPath = tuple[Any, ...]
 
 # Which files make up the content, and what kind of record each is.
 SINGLE_FILES = {"site.yaml": "site", "territory.yaml": "territory", "themes.yaml": "themes"}
@@ -39,39 +36,6 @@ FOLDERS = {"editions": "edition", "laureates": "laureate", "pages": "page"}
 MEDIA = "media"
 # Media that are also data (read as records of this kind, and still published as media).
 DATA_MEDIA = {".geojson": "geojson"}
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# YAML's problems, in the words an editor can act on, keyed by how the problem starts. Both parsers are
-# listed: LibYAML's (the C loader, used when available) and PyYAML's own words differ. The last item says
-# whether the problem is best located where the construct opens (an unclosed quote or bracket) rather
-# than where the parser gave up (often the end of the file).
-_QUOTE_HINT = "mettez la valeur entre guillemets"
-_INDENT = ("indentation incohérente", "alignez les champs d'un même groupe sur la même colonne", False)
-YAML_PROBLEMS = (
-    ("mapping values are not allowed", "deux-points inattendu",
-     "mettez la valeur entre guillemets si elle contient « : »", False),
-    ("could not find expected ':'", "il manque « : » après le nom d'un champ",
-     "écrivez « nom: valeur », une paire par ligne", False),
-    ("found unexpected end of stream", "texte non terminé", "un guillemet ouvert n'est-il pas refermé ?", True),
-    ("did not find expected ',' or ']'", "crochet « [ » non refermé",
-     "refermez la liste par « ] », ou mettez la valeur entre guillemets", True),
-    ("did not find expected ',' or '}'", "accolade « { » non refermée",
-     "refermez par « } », ou mettez la valeur entre guillemets", True),
-    ("expected <block end>", *_INDENT),
-    ("did not find expected key", *_INDENT),
-    ("did not find expected '-' indicator", *_INDENT),
-    ("expected a single document", "plusieurs documents YAML dans un seul fichier",
-     "retirez la ligne --- du milieu du fichier", False),
-    ("found undefined alias", "« * » en début de valeur a un sens spécial en YAML (alias)", _QUOTE_HINT, False),
-    ("did not find expected alphabetic or numeric character",
-     "« * » ou « & » en début de valeur a un sens spécial en YAML (ancre ou alias)", _QUOTE_HINT, False),
-)
-# Explicit tags an editor may write (``!!str 2021``); anything else (``!!binary``, ``!!python/…``) is refused.
-_ALLOWED_TAGS = {None, "!"} | {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
-# Characters no editor can see and no page may contain: C0/C1 controls (except tab and line ends), non-characters.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_SAVE_AS_UTF8 = "enregistrez-le en UTF-8 (Enregistrer sous… › Encodage : UTF-8)"
 
 
 @dataclass(frozen=True)
@@ -111,9 +75,6 @@ class LoadedContent:
     errors: tuple[ContentError, ...]
 
 
-Signature = tuple[int, int, int, int]
-
-
 @dataclass
 class LoadCache:
     """What a previous load read, keyed by path, reused while the file's size, times and inode are unchanged.
@@ -126,11 +87,11 @@ class LoadCache:
     changed: bool = False  # since it was last saved
 
 
-def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 1) -> LoadedContent:
+def load_content(root: Path, cache: LoadCache | None = None, spread: Spread = in_order) -> LoadedContent:
     """Read every content file under ``root/content``; collect problems instead of raising.
 
-    Files unchanged since ``cache`` last saw them are not read again; the others are read by ``jobs``
-    processes (``None``: one per core when there are hundreds).
+    Files unchanged since ``cache`` last saw them are not read again; the others are read in chunks, by ``spread``
+    (in this process by default; the pipeline may spread them over forked workers).
     """
     cache = cache if cache is not None else LoadCache()
     content = root / "content"
@@ -139,7 +100,7 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     media = tuple(_media_files(root, content, errors))
     sources += [(m.path, _rel(root, m.path), DATA_MEDIA[m.path.suffix.lower()])
                 for m in media if m.path.suffix.lower() in DATA_MEDIA]
-    results = _read_all(root, sources, cache, jobs)
+    results = _read_all(root, sources, cache, spread)
     files = [result for result in results if isinstance(result, SourceFile)]
     errors.extend(error for result in results if not isinstance(result, SourceFile) for error in result)
     for stale in set(cache.entries) - {rel for _path, rel, _kind in sources}:
@@ -149,35 +110,27 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
 
 
 def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache,
-              jobs: int | None) -> list[SourceFile | tuple[ContentError, ...]]:
+              spread: Spread) -> list[SourceFile | tuple[ContentError, ...]]:
     """Each source's parsed file or problems: from ``cache`` while its signature is the same, else read."""
-    signatures = [_signature(path) for path, _rel_path, _kind in sources]
+    signatures = [signature(path) for path, _rel_path, _kind in sources]
     results: list[SourceFile | tuple[ContentError, ...] | None] = []
     missed = []
-    for i, ((_path, rel, _kind), signature) in enumerate(zip(sources, signatures)):
+    for i, ((_path, rel, _kind), now) in enumerate(zip(sources, signatures)):
         hit = cache.entries.get(rel)
-        results.append(hit[1] if hit and hit[0] == signature else None)
+        results.append(hit[1] if hit and hit[0] == now else None)
         if results[-1] is None:
             missed.append(i)
 
     def read(start: int, end: int) -> list[SourceFile | tuple[ContentError, ...]]:
         return [read_source(root, sources[i][0], sources[i][2]) for i in missed[start:end]]
 
-    for start, _end, read_results in in_chunks(read, len(missed), jobs, PARALLEL_MIN_FILES, CHUNK_FILES):
+    for start, _end, read_results in spread(read, len(missed), PARALLEL_MIN_FILES, CHUNK_FILES):
         for i, result in zip(missed[start:], read_results):
             results[i] = result
             cache.entries[sources[i][1]] = (signatures[i], result)
     cache.reads += len(missed)
     cache.changed = cache.changed or bool(missed)
     return results  # type: ignore[return-value] - every None was replaced
-
-
-def _signature(path: Path) -> Signature:
-    try:
-        st = os.stat(path)
-        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    except OSError:
-        return (-1, -1, -1, -1)
 
 
 def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> list[tuple[Path, str, str]]:
@@ -301,221 +254,6 @@ def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
         return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » invalide : minuscules, chiffres et tirets seulement",
                             f"renommez-le en {suggestion}.md")
     return None
-
-
-def decode(raw: bytes) -> tuple[str, int, tuple[str, str] | None]:
-    """UTF-8 (with or without BOM, any line endings) → text with ``\\n`` line endings.
-
-    Anything else is refused with the line of the first bad character: another
-    encoding (Windows-1252, Latin-1, UTF-16), binary data, invisible control characters.
-    """
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw[:512]):
-        return "", 1, ("le fichier est enregistré en UTF-16 (« Unicode » sous Windows), pas en UTF-8", _SAVE_AS_UTF8)
-    if b"\x00" in raw[:8192] or _looks_binary(raw[:8192]):
-        return "", 1, ("ce fichier n'est pas du texte (contenu binaire)",
-                       "un fichier de contenu s'écrit dans un éditeur de texte ; une image va dans content/media/")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        byte = raw[exc.start]
-        guess = bytes([byte]).decode("cp1252", errors="replace")
-        seen_as = f", « {guess} » en Windows-1252" if guess.isprintable() and guess != "\ufffd" else ""
-        return "", _line_of_byte(raw, exc.start), (
-            f"caractère non UTF-8 (octet 0x{byte:02X}{seen_as}) : le fichier n'est pas enregistré en UTF-8", _SAVE_AS_UTF8)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    invisible = _INVISIBLE.search(text)
-    if invisible:
-        return "", text.count("\n", 0, invisible.start()) + 1, (
-            f"caractère invisible interdit (U+{ord(invisible.group()):04X})",
-            "supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte ou un PDF")
-    return text, 1, None
-
-
-def _line_of_byte(raw: bytes, index: int) -> int:
-    return len(re.split(rb"\r\n|\r|\n", raw[:index]))
-
-
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-
-
-def _looks_binary(chunk: bytes) -> bool:
-    controls = len(chunk) - len(chunk.translate(None, _CONTROL_BYTES))
-    return bool(chunk) and controls / len(chunk) > 0.05
-
-
-def _looks_utf16(chunk: bytes) -> bool:
-    """UTF-16 without a BOM: one byte in two is zero, the others are not (text that is mostly ASCII)."""
-    even, odd = chunk[0::2], chunk[1::2]
-    return len(chunk) >= 8 and any(a.count(0) > 0.7 * len(a) and b.count(0) < 0.1 * len(b)
-                                   for a, b in ((even, odd), (odd, even)))
-
-
-def split_front_matter(text: str, rel: str) -> tuple[Any, dict, str, int, list[ContentError]]:
-    """Split ``---`` YAML front matter from the Markdown body."""
-    if not text.strip():
-        return None, {}, "", 1, [ContentError(rel, 1, "fichier", "fichier vide",
-                                             "un fichier de contenu commence par ses champs entre deux lignes ---")]
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return None, {}, "", 1, [ContentError(rel, 1, "fichier", "pas de champs en tête du fichier",
-                                             "la première ligne doit être --- (avez-vous oublié les --- ?)")]
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            break
-    else:
-        return None, {}, "", 1, [ContentError(rel, 1, "fichier", "les champs en tête du fichier ne sont pas refermés",
-                                             "ajoutez une ligne --- après le dernier champ")]
-    data, key_lines, errors = parse_yaml("\n".join(lines[1:index]), rel, 1)
-    body = "\n".join(lines[index + 1:])
-    return data, key_lines, body, index + 2, errors
-
-
-def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[ContentError]]:
-    """Parse YAML keeping the 1-based file line of every key; duplicate keys are errors.
-
-    A first pass over the parser's events refuses what content never needs and
-    what could exhaust the machine: aliases (« billion laughs »), anchors, unusual
-    tags and deep nesting (libyaml's composer recurses in C and would crash).
-    """
-    try:
-        refused = _refused_construct(text, rel, line_offset)
-        if refused:
-            return None, {}, [refused]
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return {}, {}, []
-            lines: dict[KeyPath, int] = {}
-            errors: list[ContentError] = []
-            data = _construct(loader, node, (), lines, errors, rel, line_offset)
-            return data, _shared_keys(lines), errors
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        return None, {}, [_yaml_error(exc, text, rel, line_offset)]
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
-        return None, {}, [ContentError(rel, line, "yaml", f"YAML invalide : caractère interdit (U+{exc.character:04X})"
-                                       if isinstance(exc.character, int) else "YAML invalide : caractère interdit",
-                                       "supprimez ce caractère invisible")]
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        return None, {}, [ContentError(rel, line_offset + 1, "yaml", f"YAML illisible ({type(exc).__name__})",
-                                       "vérifiez la syntaxe « nom: valeur » des champs")]
-
-
-_KEY_PATHS: dict[KeyPath, KeyPath] = {}
-_MAX_KEY_PATHS = 10_000
-
-
-def _shared_keys(lines: dict[KeyPath, int]) -> dict[KeyPath, int]:
-    """The same key paths (``("title",)``…) as one object across files: kept in ``.vitrine-cache/``, thousands of
-    files then store and load each one once instead of once per file."""
-    if len(_KEY_PATHS) > _MAX_KEY_PATHS:
-        return lines
-    return {_KEY_PATHS.setdefault(keys, keys): line for keys, line in lines.items()}
-
-
-def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
-    loader = _Loader(text)
-    depth = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            line = event.start_mark.line + 1 + offset
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-                return ContentError(rel, line, "yaml", f"YAML invalide : « {sign} » en début de valeur a un sens spécial "
-                                    "en YAML (ancre ou alias)", _QUOTE_HINT)
-            tag = getattr(event, "tag", None)
-            if tag not in _ALLOWED_TAGS:
-                shown = tag.replace("tag:yaml.org,2002:", "!!")
-                return ContentError(rel, line, "yaml", f"YAML invalide : étiquette « {shown} » non prise en charge",
-                                    "retirez-la, ou mettez la valeur entre guillemets si elle commence par « ! »")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    return ContentError(rel, line, "yaml", "YAML invalide : listes ou groupes imbriqués trop profondément",
-                                        "un champ contient au plus quelques niveaux de listes ; vérifiez les « [ » et « { »")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-        return None
-    finally:
-        loader.dispose()
-
-
-def parse_json(text: str, rel: str) -> tuple[Any, dict, list[ContentError]]:
-    """Parse a JSON data file (GeoJSON); a syntax error is located to its line."""
-    try:
-        return json.loads(text), {}, []
-    except json.JSONDecodeError as exc:
-        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide ({exc.msg}, colonne {exc.colno})",
-                                       "exportez le fichier à nouveau au format GeoJSON")]
-    except RecursionError:
-        return None, {}, [ContentError(rel, 1, "json", "JSON illisible (imbrication trop profonde)")]
-
-
-def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors: list, rel: str, offset: int) -> Any:
-    lines[keys] = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            # A key is the text the editor typed: ``null``, ``1`` or ``<<`` are unknown field names, not values.
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            key_line = key_node.start_mark.line + 1 + offset
-            if key in result:
-                errors.append(ContentError(rel, key_line, field_name(keys + (key,)),
-                                           f"champ en double (déjà défini ligne {lines[keys + (key,)]})",
-                                           "gardez une seule ligne pour ce champ"))
-                continue
-            lines[keys + (key,)] = key_line
-            result[key] = _construct(loader, value_node, keys + (key,), lines, errors, rel, offset)
-            lines[keys + (key,)] = key_line
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, keys + (i,), lines, errors, rel, offset) for i, item in enumerate(node.value)]
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
-        shown = str(node.value)[:40]
-        errors.append(ContentError(rel, lines[keys], field_name(keys), f"valeur illisible « {shown} »",
-                                   "une date s'écrit AAAA-MM-JJ et doit exister ; mettez entre guillemets un texte "
-                                   "qui ressemble à une date ou à un nombre"))
-        return None
-    invisible = _INVISIBLE.search(value) if isinstance(value, str) else None
-    if invisible:  # written as an escape ("\x07", "\0") in a quoted value
-        errors.append(ContentError(rel, lines[keys], field_name(keys),
-                                   f"caractère invisible interdit (U+{ord(invisible.group()):04X})",
-                                   "retirez la séquence « \\… » qui le produit dans le texte entre guillemets"))
-        return None
-    return value
-
-
-def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> ContentError:
-    mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + 1 if mark else 1) + offset
-    problem = (exc.problem or "").strip()
-    if "cannot start any token" in problem or "tab character" in problem:
-        return _bad_character(text, mark, rel, line)
-    for known, message, hint, at_opening in YAML_PROBLEMS:
-        if problem.startswith(known):
-            if at_opening and exc.context_mark is not None:
-                line = exc.context_mark.line + 1 + offset
-            return ContentError(rel, line, "yaml", f"YAML invalide : {message}", hint)
-    return ContentError(rel, line, "yaml", f"YAML invalide ({problem})",
-                        "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
-
-
-def _bad_character(text: str, mark: Any, rel: str, line: int) -> ContentError:
-    """A tab, or a value starting with a character YAML reserves (``@``, `````, ``%``)."""
-    source_lines = text.split("\n")
-    source = source_lines[mark.line] if mark is not None and mark.line < len(source_lines) else ""
-    if "\t" in source:
-        return ContentError(rel, line, "yaml", "YAML invalide : tabulation dans le YAML",
-                            "indentez avec des espaces, jamais avec la touche Tab")
-    char = source[mark.column] if mark is not None and mark.column < len(source) else ""
-    shown = f"« {char} » " if char.strip() else ""
-    return ContentError(rel, line, "yaml", f"YAML invalide : caractère {shown}réservé en début de valeur", _QUOTE_HINT)
 
 
 def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[MediaFile]:

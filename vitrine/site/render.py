@@ -26,7 +26,7 @@ from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Edition, FreePage, Laureate, Site
 from vitrine.site.pages import Page, filter_index
 from vitrine.engine import code_digest
-from vitrine.speed.parallel import in_chunks
+from vitrine.options import Spread, in_order
 from vitrine.site.sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
 
@@ -277,11 +277,11 @@ def ordinal(number: int) -> Markup:
     return Markup(f"{int(number)}<sup>{'re' if number == 1 else 'e'}</sup>")
 
 
-def render_pages(pages: Sequence[Page], renderer: Renderer, jobs: int | None = None) -> Iterator[tuple[Page, bytes]]:
-    """Render ``pages`` in order, spread over ``jobs`` forked processes (by default: one per core, when
-    there are at least ``PARALLEL_MIN_PAGES`` pages).
+def render_pages(pages: Sequence[Page], renderer: Renderer, spread: Spread = in_order) -> Iterator[tuple[Page, bytes]]:
+    """Render ``pages`` in order, in chunks run by ``spread`` (in this process by default; the pipeline may spread
+    them over forked processes once there are ``PARALLEL_MIN_PAGES`` pages).
 
-    Workers inherit the renderer (compiled templates, site, Markdown cache) by
+    Forked workers inherit the renderer (compiled templates, site, Markdown cache) by
     forking and send back bytes; results are yielded as they arrive, so the
     caller can write them without holding the whole site.
     """
@@ -292,8 +292,7 @@ def render_pages(pages: Sequence[Page], renderer: Renderer, jobs: int | None = N
         renderer.rendered, renderer.markdown.conversions = rendered, conversions  # counted below, in the parent
         return data, *counts
 
-    for start, _end, (data, rendered, conversions) in in_chunks(render_chunk, len(pages), jobs, PARALLEL_MIN_PAGES,
-                                                                CHUNK_PAGES):
+    for start, _end, (data, rendered, conversions) in spread(render_chunk, len(pages), PARALLEL_MIN_PAGES, CHUNK_PAGES):
         renderer.rendered += rendered
         renderer.markdown.conversions += conversions
         yield from zip(pages[start:start + len(data)], data)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Iterator, TypeVar
 
+from vitrine.options import Spread
+
 R = TypeVar("R")
 
 # What forked workers run: set by ``in_chunks`` just before it forks them (a fork copies it; nothing is pickled).
@@ -52,3 +54,10 @@ def in_chunks(work: Callable[[int, int], R], count: int, jobs: int | None, min_i
 def _run(bounds: tuple[int, int]) -> object:
     assert _forked_work is not None
     return _forked_work(*bounds)
+
+
+def spread_over(jobs: int | None) -> Spread:
+    """A stage's ``spread``: ``jobs`` forked processes (None: one per core once there are enough items)."""
+    def spread(work: Callable[[int, int], R], count: int, min_items: int, chunk: int) -> Iterator[tuple[int, int, R]]:
+        return in_chunks(work, count, jobs, min_items, chunk)
+    return spread
