@@ -41,6 +41,7 @@ from vitrine.options import BuildOptions, BuildReport
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
 from vitrine.site.render import Renderer, render_pages, template_environment
+from vitrine.speed import spliced_rows
 from vitrine.speed.parallel import spread_over
 from vitrine.speed.store import ShardedStore
 from vitrine.content.validate import LaureateRules, validate
@@ -222,14 +223,14 @@ def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport
 
 def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[Page, ...], renderer: Renderer,
             images: PreparedImages, known: Mapping[str, str] | None = None
-            ) -> tuple[list[Page], WriteReport, dict[str, list], opendata.RowPlaces]:
+            ) -> tuple[list[Page], WriteReport, dict[str, list], spliced_rows.RowPlaces]:
     """Render what changed and write the site: (pages rendered, what was written, the record of every output,
     where the open data hold each laureate's rows). ``known``: fingerprints of pages that did not change since the
     recorded build (the others are computed)."""
     out, previous = options.out, state.record.outputs
     known = known or {}
     # The rows' places are copied: the record describes the published files until this build has replaced them.
-    rows = opendata.Rows(dict(state.record.rows), partial(_published, out, previous), code_digest())
+    rows = spliced_rows.Rows(dict(state.record.rows), partial(_published, out, previous), code_digest())
     products = images.products(state.images) + data_products(site, rows)
     fingerprints = {page.output: known.get(page.output) or renderer.fingerprint(page) for page in pages}
     fingerprints.update((product.path, product.fingerprint) for product in products)
@@ -274,13 +275,13 @@ def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) ->
         yield Output(page.output, data)
 
 
-def data_products(site: Site, rows: opendata.Rows) -> list[Product]:
+def data_products(site: Site, rows: spliced_rows.Rows) -> list[Product]:
     """The feed (made from the newest laureates) and the open-data files (from every published one)."""
     laureates, editions = rows.digests(site), [edition.source.digest for edition in site.editions]
     feed = _records_digest(site, laureates[:feeds.FEED_SIZE] + editions)
     data = _records_digest(site, laureates + editions)
     return ([Product(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
-            [Product(path, data, make) for path, make in opendata.exports(site, rows).items()])
+            [Product(path, data, make) for path, make in opendata.exports(site, rows.output).items()])
 
 
 def _records_digest(site: Site, digests: list[str]) -> str:
