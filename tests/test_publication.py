@@ -25,6 +25,7 @@ import pytest
 from conftest import REPO, TODAY, build_in_process, make_repo, tree_digest, write
 from vitrine import pipeline as build_module
 from vitrine.publish import write as write_module
+from vitrine.speed import trees as speed_trees
 
 DATE = TODAY.isoformat()
 
@@ -221,17 +222,19 @@ def files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("kept", ["in-memory", "saved"])
 def test_what_a_writer_remembers_of_both_trees_is_what_listing_them_finds(kept: str, tmp_path: Path) -> None:
     out, staging = tmp_path / "site", tmp_path / "site.staging"
-    trees = write_module.Trees()
+    trees = speed_trees.Trees()
     for n, site in enumerate(SITES * 2):
         if kept == "saved":  # as the command line keeps them: every folder is checked
             trees.save(tmp_path / "trees")
-            trees = write_module.Trees.load(tmp_path / "trees")
-        report = write_module.write_site(out, [write_module.Output(path, data) for path, data in site.items()], trees)
+            trees = speed_trees.Trees.load(tmp_path / "trees")
+        report = write_module.write_site(out, [write_module.Output(path, data) for path, data in site.items()],
+                                         speed_trees.recall(trees, out))
+        trees.remember(out, report.left)
         assert files(out) == site
         assert files(staging) == (SITES * 2)[n - 1] if n else not staging.exists()
         assert report.listings == 0
-        assert trees.published == write_module._listing(out, write_module.WriteReport())
-        assert trees.spare == (write_module._listing(staging, write_module.WriteReport()) if n else None)
+        assert trees.known.published == write_module._listing(out, write_module.WriteReport())
+        assert trees.known.staging == (write_module._listing(staging, write_module.WriteReport()) if n else None)
 
 
 @pytest.mark.parametrize("copy", ["in-the-kernel", "through-memory"])

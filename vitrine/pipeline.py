@@ -45,7 +45,9 @@ from vitrine.speed import spliced_rows
 from vitrine.speed.parallel import spread_over
 from vitrine.speed.store import ShardedStore
 from vitrine.content.validate import LaureateRules, validate
-from vitrine.publish.write import Output, Product, Trees, WriteReport, publication_lock, recover, write_site
+from vitrine.publish.write import Output, Product, WriteReport, publication_lock, recover, write_site
+from vitrine.speed import trees as known_trees
+from vitrine.speed.trees import Trees
 
 if TYPE_CHECKING:
     from vitrine.speed import search_chunks
@@ -246,7 +248,8 @@ def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[P
             (product.make() for product in products if product.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, images.sets))
-        written = write_site(out, outputs, state.trees, kept)
+        written = write_site(out, outputs, known_trees.recall(state.trees, out), kept)
+        state.trees.remember(out, written.left)
     finally:
         if index:
             index.close()

@@ -19,27 +19,8 @@ left the staging tree in, it is repaired, not trusted; a missing one is made
 from scratch (every file linked). Cost: listing both trees, plus one link per
 file changed by this build or the previous one.
 
-Knowledge between writes (``Trees``): after its swap, a write leaves in the
-caller's ``Trees`` both listings (the new site's, and the previous site's, now
-the staging tree), the paths where they differ (what the write changed) and the
-identity and times of the two top folders. The next write starts from them
-instead of listing, and repairs the staging tree at those paths only: an edit
-then costs the files it changes, nothing per page. Whenever the knowledge may be
-out of date, the trees are listed as above:
-- every write stamps the staging folder (sets its modification time to the clock's nanoseconds) before changing
-  anything in it, so a write by another process or another state, finished, failed or killed, shows in the two
-  top folders' device, inode, mtime and ctime, which must be as recorded (a folder missing, replaced or swapped,
-  ``site.old/`` put back, an entry added at the top all show too); ``Trees`` is emptied when a write starts and
-  filled again when it ends, so a write that stops halfway leaves nothing to trust;
-- knowledge the caller kept in memory since its own last write (``serve``'s state; its trees are in
-  ``.vitrine-cache/``) is trusted on these two folders: a hand change deep inside the trees while the process
-  runs (a file changed in place included: the build then trusts the sizes and times it recorded,
-  ``Trees.current_in_memory``) goes unseen until it restarts (if it makes a link or an unlink fail, that write fails and the next lists);
-- knowledge restored from a pickle (the command line keeps it in ``.vitrine-cache/trees-<out>.pickle``: another
-  process made it, at another time) is also checked folder by folder. A folder's ctime changes with every entry
-  added to it, removed or replaced, and cannot be set back by hand: a ``stat`` per folder (a third of a
-  ``scandir``) sees what a listing sees (files changed in place keep their inode: the build finds those by size
-  and time, not the writer). A staging tree that fails the check is listed alone; a site that fails it, both.
+What the caller knows of the two trees from its last write (``KnownTrees``, kept by ``speed/trees.py``) spares
+the listings: the write then repairs the staging tree at the paths the last write changed only.
 
 Crash windows, and what closes them:
 - killed while staging: ``site/`` is untouched; the next build repairs the staging folder as above;
@@ -64,11 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from vitrine.files import read_pickle, replace_file
 
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
-TREES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -112,7 +91,8 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     swapped: bool = False
     files: set[str] = field(default_factory=set)  # every file of the site as published (or kept) by this write
-    listings: int = 0  # trees listed whole (0 when the caller's ``Trees`` were current; at most 2)
+    listings: int = 0  # trees listed whole (0 when the caller's ``known`` trees were current; at most 2)
+    left: KnownTrees | None = None  # both trees as this write left them
 
 
 _held = threading.local()  # the publication locks this thread holds: folder → [fd, depth]
@@ -142,44 +122,43 @@ def publication_lock(out: Path) -> Iterator[None]:
             os.close(held.pop(key)[0])
 
 
-def write_site(out: Path, outputs: Iterable[Output], trees: Trees | None = None,
+def write_site(out: Path, outputs: Iterable[Output], known: KnownTrees | None = None,
                kept: Iterable[str] = ()) -> WriteReport:
     """Publish ``outputs`` and ``kept`` as the complete content of ``out``, atomically.
 
     Outputs are consumed as they come (pages can be rendered while earlier ones
     are written); the staging folder is brought up to date at the first output that differs.
-    ``trees``: what the caller's last write into ``out`` left there (see the module), updated by this write.
+    ``known``: what the caller knows of both trees from its last write (``speed/trees.py``), instead of listing them;
+    the report says what this write left (``left``), for the next.
     ``kept``: files of the published site to keep as they are (an ``Output(path)`` each, without making it).
     """
     with publication_lock(out):
-        return _write_site(out, outputs, trees, kept)
+        return _write_site(out, outputs, known or KnownTrees(), kept)
 
 
-def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept: Iterable[str]) -> WriteReport:
+def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: Iterable[str]) -> WriteReport:
     _recover(out)
     report = WriteReport()
-    known = _recall(trees, out)
     previous = known.published or _listing(out, report)
     wanted = set(kept)
     assert wanted <= previous.files.keys(), f"kept but not published: {sorted(wanted - previous.files.keys())}"
     report.kept = len(wanted)
-    staging: _Staging | None = None
+    staging: Staging | None = None
     for o in outputs:  # an exception (a full disk, Ctrl-C…) leaves site/ untouched, the staging tree to repair
         wanted.add(o.path)
         if _same_as_previous(out, o, previous.files):
             report.kept += 1
         else:
-            staging = staging or _Staging(out, previous, known, report)
+            staging = staging or Staging(out, previous, known, report)
             staging.write(o)
             report.written.append(o.path)
         del o  # its bytes can go before the next output is made (the open data: 16 MB each at 4,000 laureates)
     report.removed = sorted(previous.files.keys() - wanted)
     report.files = wanted
     if staging is None and not report.removed and out.is_dir():
-        if trees is not None:
-            trees.remember(out, previous, known.spare, known.differ)
+        report.left = KnownTrees(previous, known.staging, known.may_differ)
         return report
-    staging = staging or _Staging(out, previous, known, report)
+    staging = staging or Staging(out, previous, known, report)
     for path in report.removed:
         staging.remove(path)
     published = staging.listing()
@@ -188,41 +167,29 @@ def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept:
     report.swapped = True
     if previous_site is not None and previous_site != staging.path:  # the fallback swap put it in site.old/
         os.replace(previous_site, staging.path)
-    if trees is not None:
-        trees.remember(out, published, previous if previous_site is not None else None, staging.changed)
+    report.left = KnownTrees(published, previous if previous_site is not None else None, staging.changed)
     return report
 
 
-def prepare_staging(out: Path, trees: Trees) -> bool:
-    """Bring the staging tree to the published site ahead of the next write, which then starts writing at once:
-    make it when the last write left none (it published a first site: every file to link), else repair it at
-    the paths the last write changed (unlink the files it replaced, link the new ones: at 10,000 laureates the
-    replaced open data alone, 40 MB, take 15-25 ms to free). Only from ``trees`` kept in memory by the last write
-    (the preview, between two saves); returns whether it changed anything."""
-    with publication_lock(out):
-        if not trees.current_in_memory(out):
-            return False
-        first = trees.spare is None and not _staging_path(out).exists()
-        if not first and (trees.spare is None or trees.differ == set()):
-            return False  # not known (the next write lists it), or already the published site
-        known = _recall(trees, out)
-        if known.published is None:
-            return False
-        staging = _Staging(out, known.published, known, WriteReport())
-        trees.remember(out, known.published, staging.listing(), staging.changed)
-        return True
-
-
 @dataclass(frozen=True)
-class _Listing:
+class Listing:
     files: dict[str, int]  # a/b/index.html → inode
     folders: dict[str, int]  # a, a/b → ctime (st_ctime_ns: changes with every entry added, removed or replaced)
 
 
-def _listing(top: Path, report: WriteReport) -> _Listing:
+@dataclass(frozen=True)
+class KnownTrees:
+    """What a write takes as known of the output folder and its staging folder instead of listing them."""
+
+    published: Listing | None = None  # None: listed by the write
+    staging: Listing | None = None  # None: listed (or made) by the write
+    may_differ: set[str] | None = None  # the only paths (files, folders) where the two may differ; None: anywhere
+
+
+def _listing(top: Path, report: WriteReport) -> Listing:
     """Every file under ``top`` with its inode (which comes with the listing: no ``stat``), every folder with its
     ctime (a ``stat`` each)."""
-    listing = _Listing({}, {})
+    listing = Listing({}, {})
     if not top.is_dir():
         return listing
     report.listings += 1
@@ -239,89 +206,7 @@ def _listing(top: Path, report: WriteReport) -> _Listing:
     return listing
 
 
-_Root = tuple[int, int, int, int] | None  # a tree's top folder: device, inode, mtime, ctime; None when missing
-
-
-@dataclass
-class Trees:
-    """What the last write into ``out`` left in it and in its staging folder, for the next write (see the module).
-
-    A long-lived caller keeps one per output folder and hands it to every ``write_site``; an empty one costs the
-    next write a listing of both trees. Restored from a pickle, its folders are all checked before it is trusted.
-    """
-
-    out: str = ""
-    published: _Listing | None = None  # None: nothing known
-    spare: _Listing | None = None  # the staging tree; None when there was none, or when not known
-    differ: set[str] | None = None  # the only paths (files, folders) where the two may differ; None: anywhere
-    roots: tuple[_Root, _Root] = (None, None)  # of ``out`` and of the staging folder
-    check_folders: bool = False  # True when restored from a pickle: made by another process, maybe long ago
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, check_folders=True)
-
-    def remember(self, out: Path, published: _Listing, spare: _Listing | None, differ: set[str] | None) -> None:
-        """What a write that just ended left: both trees, and their top folders as they are now."""
-        self.out, self.published, self.spare, self.differ = os.fspath(out), published, spare, differ
-        self.roots, self.check_folders = _roots(out), False
-
-    def current_in_memory(self, out: Path) -> bool:
-        """Whether this process's own last write is the last write into ``out`` (its two top folders as it left
-        them): then what it recorded of each file still holds, as far as the preview trusts (see the module)."""
-        return self.published is not None and not self.check_folders and self.out == os.fspath(out) \
-            and self.roots == _roots(out)
-
-    def save(self, path: Path) -> None:
-        import pickle  # noqa: PLC0415 - not on the no-change path, which imports this module (publication_lock)
-
-        replace_file(path, lambda f: pickle.dump((TREES_VERSION, self), f, protocol=pickle.HIGHEST_PROTOCOL))
-
-    @classmethod
-    def load(cls, path: Path) -> Trees:
-        """The trees saved in ``path``; none known when missing or unreadable (that costs a listing, no more)."""
-        kept = read_pickle(path)
-        ok = isinstance(kept, tuple) and len(kept) == 2 and kept[0] == TREES_VERSION and isinstance(kept[1], cls)
-        return kept[1] if ok else cls()
-
-
-def _recall(trees: Trees | None, out: Path) -> Trees:
-    """What ``trees`` knows of ``out`` and of its staging tree, but what may be out of date (left None).
-
-    ``trees`` itself is emptied: a write that stops halfway must leave no knowledge behind."""
-    if trees is None or trees.published is None:
-        return Trees()
-    known = Trees(trees.out, trees.published, trees.spare, trees.differ)
-    current = trees.out == os.fspath(out) and trees.roots == _roots(out)
-    trees.published = trees.spare = trees.differ = None
-    if not current or trees.check_folders and not _folders_as_listed(out, known.published):
-        return Trees()
-    if known.spare is not None and trees.check_folders and not _folders_as_listed(_staging_path(out), known.spare):
-        known.spare = known.differ = None
-    return known
-
-
-def _roots(out: Path) -> tuple[_Root, _Root]:
-    return _root(out), _root(_staging_path(out))
-
-
-def _root(folder: Path) -> _Root:
-    try:
-        st = os.lstat(folder)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
-
-
-def _folders_as_listed(top: Path, listing: _Listing) -> bool:
-    """No entry was added to, removed from or replaced in any folder of ``top`` since ``listing`` was made."""
-    prefix = os.fspath(top) + "/"
-    try:
-        return all(os.lstat(prefix + folder).st_ctime_ns == ctime for folder, ctime in listing.folders.items())
-    except OSError:
-        return False
-
-
-def _staging_path(out: Path) -> Path:
+def staging_path(out: Path) -> Path:
     return out.with_name(out.name + STAGING_SUFFIX)
 
 
@@ -331,21 +216,21 @@ def _stamp(folder: Path) -> None:
     os.utime(folder, ns=(now, now))
 
 
-class _Staging:
+class Staging:
     """The tree the new site is assembled in, beside ``out``: the previous site, brought to the published one.
 
     It keeps its own listing up to date as it changes (``listing()``), for the next write."""
 
-    def __init__(self, out: Path, published: _Listing, known: Trees, report: WriteReport):
+    def __init__(self, out: Path, published: Listing, known: KnownTrees, report: WriteReport):
         self.out = out
-        self.path = _staging_path(out)
-        spare, differ = known.spare, known.differ
+        self.path = staging_path(out)
+        spare, differ = known.staging, known.may_differ
         if self.path.exists() and not self.path.is_dir() or self.path.is_symlink():
             os.unlink(self.path)
         elif self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
             shutil.rmtree(self.path)  # inodes of two file systems say nothing: start afresh
         if not self.path.is_dir():
-            spare, differ = _Listing({}, {}), None  # made empty, every file to link
+            spare, differ = Listing({}, {}), None  # made empty, every file to link
         self.path.mkdir(parents=True, exist_ok=True)
         _stamp(self.path)
         if spare is None:
@@ -358,7 +243,7 @@ class _Staging:
         # only those it links files into), then every path this write changes.
         self.changed = published.folders.keys() - self.folders.keys()
 
-    def _repair(self, published: _Listing, differ: set[str] | None) -> None:
+    def _repair(self, published: Listing, differ: set[str] | None) -> None:
         """Make the tree the published one: only at ``differ`` when known, else wherever the listings differ."""
         files, folders = self.files, self.folders
         if differ is None:
@@ -421,12 +306,12 @@ class _Staging:
             self._forget(folder)
             folder = folder.rpartition("/")[0]
 
-    def listing(self) -> _Listing:
+    def listing(self) -> Listing:
         """What the tree holds now (for the next write), the ctime of each folder this write changed taken again."""
         for folder in self._touched & self.folders.keys():
             self.folders[folder] = os.lstat(os.path.join(self.path, folder)).st_ctime_ns
         self._touched.clear()
-        return _Listing(self.files, self.folders)
+        return Listing(self.files, self.folders)
 
     def _target(self, path: str) -> str:
         folder = path.rpartition("/")[0]
