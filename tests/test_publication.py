@@ -24,6 +24,8 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, tree_digest, write
 from vitrine import pipeline as build_module
+from vitrine.publish import output as output_module
+from vitrine.publish import swap as swap_module
 from vitrine.publish import write as write_module
 from vitrine.speed import trees as speed_trees
 
@@ -103,8 +105,8 @@ def die(when: str, nth: int = 1) -> Callable[[Callable], Callable]:
 WINDOWS = {
     # name: (object, attribute, when, nth, kernel without renameat2)
     "mid-staging-write": (Path, "write_bytes", "after", 10, False),
-    "before-swap": (write_module, "_swap", "before", 1, False),
-    "after-exchange": (write_module, "_rename_exchange", "after", 1, False),
+    "before-swap": (write_module, "swap_in", "before", 1, False),
+    "after-exchange": (swap_module, "_rename_exchange", "after", 1, False),
     "repairing-the-staging-tree": (os, "link", "after", 3, False),
     "before-record-saved": (build_module, "_save", "before", 1, False),
     "fallback-between-renames": (os, "rename", "after", 1, True),
@@ -122,7 +124,7 @@ def test_a_build_killed_at_any_step_leaves_a_complete_site(window: str, versions
     if pid == 0:  # the child builds and dies at the chosen step, like a process killed there
         try:
             if no_renameat2:
-                write_module._rename_exchange = lambda a, b: False
+                swap_module._rename_exchange = lambda a, b: False
             setattr(owner, name, die(when, nth)(getattr(owner, name)))
             build_in_process(root)
         finally:
@@ -227,7 +229,7 @@ def test_what_a_writer_remembers_of_both_trees_is_what_listing_them_finds(kept: 
         if kept == "saved":  # as the command line keeps them: every folder is checked
             trees.save(tmp_path / "trees")
             trees = speed_trees.Trees.load(tmp_path / "trees")
-        report = write_module.write_site(out, [write_module.Output(path, data) for path, data in site.items()],
+        report = write_module.write_site(out, [output_module.Output(path, data) for path, data in site.items()],
                                          speed_trees.recall(trees, out))
         trees.remember(out, report.left)
         assert files(out) == site
@@ -249,9 +251,9 @@ def test_an_output_in_parts_is_its_bytes_and_the_runs_copied_from_another_file(c
     source.write_bytes(published)
     out = tmp_path / "site"
     with open(source, "rb") as f:
-        parts = iter([b"head ", write_module.Copied(f.fileno(), 10, 2_000_000), b" - " * 500_000,
-                      write_module.Copied(f.fileno(), 0, 5), b" tail"])
-        report = write_module.write_site(out, [write_module.Output("donnees/fichier.bin", parts=parts)])
+        parts = iter([b"head ", output_module.Copied(f.fileno(), 10, 2_000_000), b" - " * 500_000,
+                      output_module.Copied(f.fileno(), 0, 5), b" tail"])
+        report = write_module.write_site(out, [output_module.Output("donnees/fichier.bin", parts=parts)])
     assert report.written == ["donnees/fichier.bin"]
     assert files(out) == {"donnees/fichier.bin": b"head " + published[10:2_000_000] + b" - " * 500_000 +
                           published[:5] + b" tail"}
@@ -260,7 +262,7 @@ def test_an_output_in_parts_is_its_bytes_and_the_runs_copied_from_another_file(c
 def test_a_second_build_waits_for_the_first_to_publish(versions: tuple[Path, str, str], tmp_path: Path) -> None:
     source, old, new = versions
     root = copy_repo(source, tmp_path)
-    with write_module.publication_lock(root / "site"):
+    with swap_module.publication_lock(root / "site"):
         process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--date", DATE],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while "locks_lock" not in kernel_wait_channel(process.pid):  # the kernel says it waits on our lock

@@ -28,6 +28,7 @@ from vitrine.outputs import feed as feeds
 from vitrine.content import read as load
 from vitrine.site import markup
 from vitrine.outputs import opendata
+from vitrine.publish import output as output_module
 from vitrine.publish import write as write_module
 from vitrine.pipeline import BuildOptions, BuildReport, BuildState, build
 from vitrine.content.read import LoadCache, load_content
@@ -391,7 +392,7 @@ def disk_full_after(writes: int, patch: pytest.MonkeyPatch) -> None:
             return original(path, data)
         return write
     patch.setattr(Path, "write_bytes", failing(Path.write_bytes))
-    patch.setattr(write_module, "_write_parts", failing(write_module._write_parts))
+    patch.setattr(write_module, "write_parts", failing(write_module.write_parts))
 
 
 def test_a_long_lived_state_lists_both_trees_again_after_another_state_wrote_there(
@@ -470,12 +471,12 @@ def encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The size of each run of bytes the writer copies out of another file (the published open data)."""
-    sizes, original = [], write_module._copy_range
+    sizes, original = [], output_module._copy_range
 
     def copy_range(part, fd):
         sizes.append(part.end - part.start)
         return original(part, fd)
-    monkeypatch.setattr(write_module, "_copy_range", copy_range)
+    monkeypatch.setattr(output_module, "_copy_range", copy_range)
     return sizes
 
 

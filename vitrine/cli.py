@@ -16,7 +16,7 @@ from typing import Sequence
 
 from vitrine.options import BuildOptions
 from vitrine.speed.record import compare_with_record
-from vitrine.publish.write import publication_lock
+from vitrine.publish.swap import publication_lock
 from vitrine.errors import ContentError
 
 

@@ -45,7 +45,9 @@ from vitrine.speed import spliced_rows
 from vitrine.speed.parallel import spread_over
 from vitrine.speed.store import ShardedStore
 from vitrine.content.validate import LaureateRules, validate
-from vitrine.publish.write import Output, Product, WriteReport, publication_lock, recover, write_site
+from vitrine.publish.output import Output, Product
+from vitrine.publish.write import WriteReport, write_site
+from vitrine.publish.swap import publication_lock, recover
 from vitrine.speed import trees as known_trees
 from vitrine.speed.trees import Trees
 

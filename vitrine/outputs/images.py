@@ -30,7 +30,7 @@ from vitrine.errors import ContentError
 from vitrine.files import replace_file, size_and_time
 from vitrine.content.model import Site
 from vitrine.content.schema import IMAGE_SUFFIXES
-from vitrine.publish.write import Output, Product
+from vitrine.publish.output import Output, Product
 
 WIDTHS = (480, 800, 1200)
 FULL_MAX = 2400  # the copy published at the image's own address (Markdown bodies may link it)

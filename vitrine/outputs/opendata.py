@@ -21,7 +21,7 @@ from typing import Any, Callable
 from vitrine.content import schema as S
 from vitrine.content.model import Laureate, Site
 from vitrine.content.slugs import slugify
-from vitrine.publish.write import Output
+from vitrine.publish.output import Output
 
 FOLDER = "donnees/"
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"

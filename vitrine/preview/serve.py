@@ -32,7 +32,7 @@ from vitrine.errors import ContentError
 from vitrine.preview.http import PreviewServer, wsgi_app
 from vitrine.preview.watcher import ChangeWatcher
 from vitrine.speed.inputs import Inputs, rescan, scan_inputs
-from vitrine.publish.write import publication_lock
+from vitrine.publish.swap import publication_lock
 from vitrine.speed.trees import prepare_staging
 
 PREVIEW_DIR = "preview"

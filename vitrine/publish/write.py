@@ -31,57 +31,18 @@ Crash windows, and what closes them:
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import errno
-import fcntl
-import functools
 import os
 import shutil
-import signal
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Iterable
+
+from vitrine.publish.output import Output, same_as_previous, write_parts
+from vitrine.publish.swap import publication_lock, recover_unlocked, signals_held, swap_in
 
 
 STAGING_SUFFIX = ".staging"
-OLD_SUFFIX = ".old"
-
-
-@dataclass(frozen=True)
-class Copied:
-    """Bytes ``start``..``end`` of an open file (``fd``): copied by the kernel, never read into memory."""
-
-    fd: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file of the new site: bytes to write, a file to copy, parts to write one after the other, or nothing
-    to keep the previous one.
-
-    ``parts`` (bytes, or ``Copied`` runs of another file, e.g. the published version of this one) make a file
-    too large to hold whole; they are consumed as they are written, and the result is not compared with the
-    published file: its maker gives ``Output(path)`` instead when it knows them the same.
-    """
-
-    path: str
-    data: bytes | None = None
-    copy_from: Path | None = None
-    parts: Iterable[bytes | Copied] | None = None
-
-
-@dataclass(frozen=True)
-class Product:
-    """An output known by what it is made from: ``make`` runs only when ``fingerprint`` changed."""
-
-    path: str
-    fingerprint: str
-    make: Callable[[], Output]
 
 
 @dataclass
@@ -93,33 +54,6 @@ class WriteReport:
     files: set[str] = field(default_factory=set)  # every file of the site as published (or kept) by this write
     listings: int = 0  # trees listed whole (0 when the caller's ``known`` trees were current; at most 2)
     left: KnownTrees | None = None  # both trees as this write left them
-
-
-_held = threading.local()  # the publication locks this thread holds: folder → [fd, depth]
-
-
-@contextlib.contextmanager
-def publication_lock(out: Path) -> Iterator[None]:
-    """One build at a time publishes into ``out``'s folder: other processes and threads wait; nesting is fine."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    key = os.fspath(out.parent.resolve())
-    held = _held.__dict__.setdefault("locks", {})
-    if key in held:
-        held[key][1] += 1
-    else:
-        fd = os.open(key, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if the process dies
-        except BaseException:
-            os.close(fd)
-            raise
-        held[key] = [fd, 1]
-    try:
-        yield
-    finally:
-        held[key][1] -= 1
-        if held[key][1] == 0:
-            os.close(held.pop(key)[0])
 
 
 def write_site(out: Path, outputs: Iterable[Output], known: KnownTrees | None = None,
@@ -137,7 +71,7 @@ def write_site(out: Path, outputs: Iterable[Output], known: KnownTrees | None = 
 
 
 def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: Iterable[str]) -> WriteReport:
-    _recover(out)
+    recover_unlocked(out)
     report = WriteReport()
     previous = known.published or _listing(out, report)
     wanted = set(kept)
@@ -146,7 +80,7 @@ def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: I
     staging: Staging | None = None
     for o in outputs:  # an exception (a full disk, Ctrl-C…) leaves site/ untouched, the staging tree to repair
         wanted.add(o.path)
-        if _same_as_previous(out, o, previous.files):
+        if same_as_previous(out, o, previous.files):
             report.kept += 1
         else:
             staging = staging or Staging(out, previous, known, report)
@@ -162,8 +96,8 @@ def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: I
     for path in report.removed:
         staging.remove(path)
     published = staging.listing()
-    with _signals_held():
-        previous_site = _swap(staging.path, out)
+    with signals_held():
+        previous_site = swap_in(staging.path, out)
     report.swapped = True
     if previous_site is not None and previous_site != staging.path:  # the fallback swap put it in site.old/
         os.replace(previous_site, staging.path)
@@ -282,7 +216,7 @@ class Staging:
         if o.data is not None:
             Path(temporary).write_bytes(o.data)
         elif o.parts is not None:
-            _write_parts(temporary, o.parts)
+            write_parts(temporary, o.parts)
         else:
             assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
             shutil.copyfile(o.copy_from, temporary)
@@ -360,143 +294,3 @@ class Staging:
         self._forget(folder)
 
 
-def _write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
-    """Write ``parts`` into a new file: bytes gathered up to ``_GATHERED`` (a write per megabyte, not per part),
-    ``Copied`` runs copied by the kernel (``copy_file_range``: nothing read into memory, no page mapped)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    try:
-        gathered: list[bytes] = []
-        size = 0
-        for part in parts:
-            if isinstance(part, Copied):
-                _write_all(fd, b"".join(gathered))
-                gathered, size = [], 0
-                _copy_range(part, fd)
-                continue
-            gathered.append(part)
-            size += len(part)
-            if size >= _GATHERED:
-                _write_all(fd, b"".join(gathered))
-                gathered, size = [], 0
-        _write_all(fd, b"".join(gathered))
-    finally:
-        os.close(fd)
-
-
-_GATHERED = 1 << 20
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _copy_range(part: Copied, fd: int) -> None:
-    """Append ``part`` to ``fd``: in the kernel where it can, else in chunks through memory."""
-    at, end = part.start, part.end
-    kernel = hasattr(os, "copy_file_range")  # Linux
-    while at < end:
-        if kernel:
-            try:
-                done = os.copy_file_range(part.fd, fd, end - at, at)
-            except OSError as exc:  # another file system, or a kernel without it
-                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
-                    raise
-                kernel = False
-                continue
-        else:
-            done = os.write(fd, os.pread(part.fd, min(end - at, _GATHERED), at))
-        if done == 0:
-            raise OSError(errno.EIO, f"copying bytes {at}..{end}: the file is shorter than when the copy was planned")
-        at += done
-
-
-def _same_as_previous(out: Path, o: Output, previous: Mapping[str, int]) -> bool:
-    if o.path not in previous or o.parts is not None:  # parts: their maker compared them (see ``Output``)
-        return False
-    if o.data is None and o.copy_from is None:
-        return True
-    old = out / o.path
-    try:
-        if o.data is not None:
-            return old.stat().st_size == len(o.data) and old.read_bytes() == o.data
-        assert o.copy_from is not None
-        return _same_file_content(o.copy_from, old)
-    except FileNotFoundError:  # gone since the listing: not the same, written again
-        return False
-
-
-def _same_file_content(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    with a.open("rb") as fa, b.open("rb") as fb:
-        while True:
-            chunk = fa.read(1 << 20)
-            if chunk != fb.read(1 << 20):
-                return False
-            if not chunk:
-                return True
-
-
-def recover(out: Path) -> None:
-    """Undo what an interrupted build left: a site moved aside."""
-    with publication_lock(out):
-        _recover(out)
-
-
-def _recover(out: Path) -> None:
-    """A site moved aside goes back; a staging folder stays, as the next build's start (see the module)."""
-    old = out.with_name(out.name + OLD_SUFFIX)
-    if old.exists() and not out.exists():
-        os.rename(old, out)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM arriving during the swap take effect once it is done."""
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    except (AttributeError, OSError, ValueError):  # no POSIX signals here
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _swap(staging: Path, out: Path) -> Path | None:
-    """Put ``staging`` in place of ``out``; return where the previous site now is, if there was one."""
-    if not out.exists():
-        os.rename(staging, out)
-        return None
-    if _rename_exchange(staging, out):
-        return staging
-    old = out.with_name(out.name + OLD_SUFFIX)
-    os.rename(out, old)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    return old
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-@functools.cache
-def _renameat2():
-    return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)  # libc is loaded in every CPython
-
-
-def _rename_exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
-    renameat2 = _renameat2()
-    if renameat2 is None:
-        return False
-    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0

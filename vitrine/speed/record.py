@@ -18,7 +18,7 @@ from vitrine.engine import CACHE_DIR
 from vitrine.errors import ContentError
 from vitrine.files import replace_file
 from vitrine.options import BuildOptions, BuildReport
-from vitrine.publish.write import publication_lock, recover
+from vitrine.publish.swap import publication_lock, recover
 from vitrine.speed.inputs import RECORD_VERSION, Inputs, scan_inputs
 
 

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 from vitrine.outputs import search
 from vitrine.outputs.search import (BUNDLE, PAGES, Bundle, Chunk, Document, chunk_folder, index_key, page_ids,
                                     plan_chunks, published, search_map)
-from vitrine.publish.write import Output
+from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
 if TYPE_CHECKING:

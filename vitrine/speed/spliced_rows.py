@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from vitrine.content.model import Site
 from vitrine.outputs import opendata
 from vitrine.outputs.opendata import FOLDER, JSON_NAME, RowLayout, columns, layout_of
-from vitrine.publish.write import Copied, Output
+from vitrine.publish.output import Copied, Output
 
 
 # Published file → where it holds each laureate's row, as the build record keeps it: {"context": key,

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vitrine.files import read_pickle, replace_file
-from vitrine.publish.write import KnownTrees, Listing, Staging, WriteReport, publication_lock, staging_path
+from vitrine.publish.write import KnownTrees, Listing, Staging, WriteReport, staging_path
+from vitrine.publish.swap import publication_lock
 
 TREES_VERSION = 2
 
