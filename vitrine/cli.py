@@ -52,7 +52,8 @@ def parser() -> argparse.ArgumentParser:
     _common(b)
     b.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut : site/)")
     b.add_argument("--base-url", default=None, help="remplace base_url de site.yaml (déploiement de prévisualisation)")
-    b.add_argument("--no-cache", action="store_true", help="ignorer .vitrine-cache/ (construction à froid)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="ignorer .vitrine-cache/ : construction à froid, par les seules étapes (sans la couche de vitesse)")
     b.add_argument("--no-search", action="store_true",
                    help="sans l'index de recherche (vérification rapide ; la page Recherche ne trouvera rien)")
     b.add_argument("--jobs", type=_jobs_arg, default=None,
@@ -128,13 +129,16 @@ def run_build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = (args.out or root / "site").resolve()
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
-                           use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search)
+                           use_cache=not args.no_cache, speed=not args.no_cache, jobs=args.jobs,
+                           search=not args.no_search)
     with publication_lock(out):  # from the check to the publication: no other build can change the record
-        record, inputs, report = compare_with_record(options)
+        # The speed layer's first question, asked before the stages are even imported: has anything changed?
+        record, inputs, report = compare_with_record(options) if options.speed else (None, None, None)
         if report is None:
-            from vitrine.pipeline import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
+            from vitrine.pipeline import build  # noqa: PLC0415 - importing the stages costs more than the check
+            from vitrine.speed.state import BuildState  # noqa: PLC0415 - idem
 
-            report = build(options, BuildState.open(options, record), inputs)
+            report = build(options, BuildState.open(options, record) if options.speed else None, inputs)
     print_problems(report.warnings)
     if not report.ok:
         print_problems(report.errors)
@@ -146,7 +150,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from vitrine.tools.check import check  # noqa: PLC0415 - only this command needs it
+    from vitrine.pipeline import check  # noqa: PLC0415 - only this command needs the stages
 
     report = check(args.root.resolve(), build_date(args.date))
     for note in report.notes:

@@ -10,6 +10,10 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vitrine.content.model import Site
 
 
 CACHE_DIR = ".vitrine-cache"
@@ -56,3 +60,10 @@ def library_versions() -> tuple[str, ...]:
             if name.endswith(".dist-info") and name.split("-", 1)[0].lower().replace(".", "_") in LIBRARIES:
                 found.add(name)
     return tuple(sorted(found))
+
+
+def site_digest(site: Site, *parts: str) -> str:
+    """What every output of ``site`` is made from beside its own records: the engine's code, the site's settings and
+    its shared files (site, territory, themes); then ``parts`` (the records' digests)."""
+    text = "".join((f"{code_digest()}\0{site.config!r}\0{site.shared_digest}", *parts))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -14,6 +14,9 @@ from vitrine.errors import ContentError
 
 if TYPE_CHECKING:
     from vitrine.content.model import Site
+    from vitrine.content.validate import LaureateRules
+    from vitrine.outputs.images import PreparedImages
+    from vitrine.site.pages import Page
 
 R = TypeVar("R")
 # How a stage runs ``work(start, end)`` over ``count`` items in chunks: (count, work, min_items, chunk) →
@@ -61,3 +64,23 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """The site to publish and its pages: what the stages make of the content (the speed layer may patch the last
+    one instead of making it again)."""
+
+    site: Site
+    pages: tuple[Page, ...]
+    images: PreparedImages
+    rules: LaureateRules  # what each laureate file was checked against (the speed layer re-checks an edited one)
+    warnings: tuple[ContentError, ...]
+    reads: int = 0  # content files read to make it
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...]
+    notes: tuple[ContentError, ...] = ()  # « À confirmer » markers

@@ -1,351 +1,181 @@
-"""The build pipeline, top to bottom: load → validate → plan pages → images → render → write.
+"""The build, top to bottom: read → validate → plan pages → images → render → write. ``check`` is the same stages
+rendering in memory.
 
-``build`` is used both by ``python build.py`` and, with a long-lived
-``BuildState``, by the live preview: the state remembers what was read and
-what each page was made from, so a rebuild re-reads only changed files and
-re-renders only pages whose fingerprint changed. The same record, kept in
-``.vitrine-cache/`` with the parsed files, makes a command-line rebuild cheap:
-when no input changed since the recorded build (same files, templates, engine
-and options) and ``site/`` is as that build left it, nothing is even read; when
-only laureates were edited in place, the last build's model is patched instead
-of made again (``delta``).
+Without the speed layer (``BuildOptions(speed=False)``, ``build --no-cache``) every build runs every stage on the
+whole site. With it (``vitrine/speed/``, the default), the pipeline consults a ``BuildState`` at each step: has
+anything changed since the recorded build, can the last plan be patched (only laureates edited in place), which
+outputs are as published, what to keep for the next build. Both give the same bytes (``tests/test_golden.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import io
+import datetime as dt
 import itertools
-import os
-import stat as stat_module
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import jinja2
 
-from vitrine.speed import snapshot as delta
+from vitrine.content.model import Site
+from vitrine.content.read import LoadCache, LoadedContent, load_content
+from vitrine.content.validate import validate
+from vitrine.engine import CACHE_DIR, site_digest, theme_dir
+from vitrine.errors import ContentError, SearchIndexError, template_error
+from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
-from vitrine.errors import ContentError, SearchIndexError
-from vitrine.outputs.images import ImageCache, ImageSet, PreparedImages, prepare_images
-from vitrine.content.read import LoadCache, load_content
-from vitrine.site.markup import MarkdownCache
-from vitrine.content.model import Site
-from vitrine.site.pages import Page, plan_pages
-from vitrine.engine import CACHE_DIR, ENGINE_ROOT, code_digest, theme_dir
-from vitrine.files import size_and_time
-from vitrine.options import BuildOptions, BuildReport
-from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
-from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
-from vitrine.site.render import Renderer, render_pages, template_environment
-from vitrine.speed import spliced_rows
-from vitrine.speed.parallel import spread_over
-from vitrine.speed.store import ShardedStore
-from vitrine.content.validate import LaureateRules, validate
+from vitrine.outputs.images import ImageCache, ImageSet, prepare_images
 from vitrine.publish.output import Output, Product
-from vitrine.publish.write import WriteReport, write_site
 from vitrine.publish.swap import publication_lock, recover
-from vitrine.speed import trees as known_trees
-from vitrine.speed.trees import Trees
+from vitrine.publish.write import WriteReport, write_site
+from vitrine.site.markup import MarkdownCache
+from vitrine.site.pages import Page, plan_pages
+from vitrine.site.render import Renderer, render_pages
+from vitrine.speed.inputs import Inputs
+from vitrine.speed.state import BuildState
+from vitrine.tools import check as warnings_of
 
 if TYPE_CHECKING:
-    from vitrine.speed import search_chunks
-
-
-@dataclass
-class BuildState:
-    """What survives between builds: read files, converted Markdown and images, and each output's fingerprint."""
-
-    load_cache: LoadCache | None  # None until needed: read from .vitrine-cache/ only when something changed
-    markdown: MarkdownCache
-    images: ImageCache
-    record: Record
-    cache_dir: Path | None
-    record_path: Path | None
-    environment: jinja2.Environment | None = None  # compiled templates, reused while the folder is the same
-    template_signature: tuple = ()  # of the templates' files when ``environment`` last loaded them
-    template_references: dict = field(default_factory=dict)  # parsed once per template source
-    validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
-    store: ShardedStore | None = None  # where the files read (and validated) are kept
-    snapshot: delta.Snapshot | None = None  # the last good build's model (see ``delta``), once read
-    snapshot_file: delta.SnapshotFile | None = None
-    trees: Trees = field(default_factory=Trees)  # what the last write left in the output and staging folders
-    trees_file: Path | None = None
-    bundles: search_chunks.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
-    # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
-    # told (``save``), not during the save.
-    save_later: bool = False
-    unsaved: bool = False  # the last build's record, snapshot and trees are not on disk yet
-    unsaved_edit: delta.Edit | None = None  # its patch of the kept snapshot (None: the snapshot is written whole)
-
-    @classmethod
-    def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
-        """The state of the last build into ``options.out`` (``record``: its record, when already read)."""
-        cache_dir = options.root / CACHE_DIR if options.use_cache else None
-        path = record_path(options)
-        store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
-        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
-        snapshot_file = delta.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
-        return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
-                   record if record is not None else read_record(path), cache_dir, path,
-                   store=store, snapshot_file=snapshot_file,
-                   trees=Trees.load(trees_file) if trees_file else Trees(), trees_file=trees_file)
-
-    def last_snapshot(self, inputs: Inputs, root: Path) -> delta.Snapshot | None:
-        """The last good build's model: in memory, else as it kept it in ``.vitrine-cache/`` (if it may serve
-        with ``inputs``)."""
-        if self.snapshot is None and self.record.inputs and self.snapshot_file:
-            self.snapshot = self.snapshot_file.load(inputs, root)
-        return self.snapshot
-
-    def save(self) -> None:
-        """Keep in ``.vitrine-cache/`` what the last build left for the next process, if not done yet.
-
-        Until then a process killed loses only time: the record and the snapshot on disk are still the previous
-        build's, and the next process checks each published file against that record (size and time), so what
-        this build changed is made again, never trusted."""
-        if self.unsaved:
-            self.unsaved = False
-            _save(self, self.unsaved_edit)
-
-    def templates(self, folder: Path) -> jinja2.Environment:
-        """The compiled templates of ``folder``, forgotten when one of its files changed since the last build
-        (Jinja2's own check would stat every template at every page)."""
-        loader = self.environment.loader if self.environment else None
-        signature = tuple(tree_signatures(folder))
-        if not isinstance(loader, jinja2.FileSystemLoader) or loader.searchpath != [str(folder)]:
-            self.environment = template_environment(folder, self.cache_dir)
-        elif signature != self.template_signature and self.environment.cache is not None:
-            self.environment.cache.clear()
-        self.template_signature = signature
-        return self.environment
+    from vitrine.speed.spliced_rows import Rows
 
 
 def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs | None = None) -> BuildReport:
-    """Build the site into ``options.out``; on any content error, leave it untouched.
-
-    ``inputs``: the inputs as scanned, when the caller has just done it (``record.check``).
-    """
+    """Build the site into ``options.out``; on any content error, leave it untouched. ``state``: the speed layer's
+    (opened from ``.vitrine-cache/`` when None); ``inputs``: as the caller just scanned them."""
     with publication_lock(options.out):  # a concurrent build waits: each one sees the other's record and output
         recover(options.out)  # put back a site an interrupted build left aside, before deciding anything
-        return _build(options, state, inputs)
+        speed = (state or BuildState.open(options)) if options.speed else None
+        if speed:
+            inputs = speed.scan(options, inputs)
+            if recorded := speed.unchanged(options, inputs):
+                return recorded  # nothing changed since the recorded build: nothing is read
+        markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(None), ImageCache(None))
+        before = markdown.conversions, images.processed
+        plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
+        if not plan:
+            content = load_content(options.root, speed.reading_cache() if speed else LoadCache(), _spread(options, speed))
+            plan = plan_site(options, content, images, speed.validated if speed else None)
+        if isinstance(plan, BuildReport):
+            return plan  # content errors: site/ untouched
+        renderer = make_renderer(options, plan, markdown, speed)
+        try:
+            stale, written = publish_site(options, plan, renderer, images, speed)
+        except (jinja2.TemplateError, SearchIndexError) as exc:
+            return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings)
+        if speed:
+            speed.keep(options, plan, inputs, renderer, written)  # the record, snapshot and trees of this build
+        return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
+                           written=tuple(written.written), removed=tuple(written.removed),
+                           conversions=markdown.conversions - before[0], reads=plan.reads,
+                           images_processed=images.processed - before[1], site=plan.site,
+                           rendered_paths=tuple(page.output for page in stale),
+                           fingerprinted=speed.current.fingerprinted if speed and speed.current else 0)
 
 
-def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | None) -> BuildReport:
-    state = state or BuildState.open(options)
-    state.save()  # what the last build left, if its caller did not keep it yet
-    inputs = inputs or scan_inputs(options)
-    nothing_changed = unchanged(options, state.record, inputs)
-    if nothing_changed:
-        return nothing_changed
-    conversions_before, processed_before = state.markdown.conversions, state.images.processed
-    model = _patched(options, state, inputs) or _made_anew(options, state)
-    if isinstance(model, BuildReport):
-        return model  # content errors
-    site, pages, images, warnings = model.site, model.pages, model.images, model.warnings
-    templates = theme_dir(options.root, "templates")
-    renderer = Renderer(templates, state.markdown, site, preview=options.drafts, images=images.sets,
-                        env=state.templates(templates), references=state.template_references)
+def check(root: Path, today: dt.date) -> CheckReport:
+    """The same stages without writing ``site/``: every error a build would report (templates rendered in memory),
+    and the warnings and notes of ``check`` (``tools/check.py``). Only caches are written (``.vitrine-cache/``)."""
+    options = BuildOptions(root=root, out=root / "site", today=today, speed=False)
+    content = load_content(root)
+    plan = plan_site(options, content, ImageCache(root / CACHE_DIR))
+    notes, warnings = warnings_of.notes(root, content), warnings_of.warnings(root, content, plan, today)
+    if isinstance(plan, BuildReport):
+        return CheckReport(plan.errors, warnings, notes)
+    renderer = make_renderer(options, plan, MarkdownCache(root / CACHE_DIR), None)
     try:
-        stale, written, outputs, rows = publish(options, state, site, pages, renderer, images, model.known)
+        for page in plan.pages:
+            renderer.render(page)  # and throw the bytes away
     except jinja2.TemplateError as exc:
-        return BuildReport(errors=(template_error(options.root, exc),), warnings=warnings)
-    except SearchIndexError as exc:
-        return BuildReport(errors=(ContentError(exc.path, 1, "recherche", str(exc)),), warnings=warnings)
-    state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows)
-    shown_on, main_on = model.showing or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
-    renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
-    state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
-                                    shown_on, main_on)
-    state.unsaved, state.unsaved_edit = True, model.edit
-    if not state.save_later:
-        state.save()
-    return BuildReport(warnings=warnings, pages=len(pages), rendered=len(stale),
-                       written=tuple(written.written), removed=tuple(written.removed),
-                       conversions=state.markdown.conversions - conversions_before, reads=model.reads,
-                       images_processed=state.images.processed - processed_before, site=site,
-                       rendered_paths=tuple(page.output for page in stale),
-                       fingerprinted=sum(page.output not in model.known for page in pages))
+        return CheckReport((template_error(root, exc),), warnings, notes)
+    return CheckReport((), warnings, notes)
 
 
-@dataclass(frozen=True)
-class _Model:
-    """The site to publish and its pages, patched or made anew."""
-
-    site: Site
-    pages: tuple[Page, ...]
-    images: PreparedImages
-    rules: LaureateRules
-    warnings: tuple[ContentError, ...]
-    reads: int  # content files read
-    known: Mapping[str, str] = field(default_factory=dict)  # outputs' fingerprints known not to have changed
-    # Which pages show each laureate, as a card and whole: the snapshot's ``shown_on`` and ``main_on``, still true
-    # (None: the renderer's, once it has fingerprinted every page)
-    showing: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
-    edit: delta.Edit | None = None  # how the snapshot was patched
-
-
-def _patched(options: BuildOptions, state: BuildState, inputs: Inputs) -> _Model | None:
-    """The last build's model with the laureates edited since swapped in, when that is all that changed."""
-    patched = delta.patch(state.last_snapshot(inputs, options.root), inputs, options.root, options.drafts,
-                          state.record.inputs)
-    if patched is None:
-        state.snapshot = None  # the full path makes another: the memory is better spent there
-        return None
-    snapshot = state.snapshot
-    assert snapshot is not None
-    known = {path: entry[0] for path, entry in state.record.outputs.items() if path not in patched.candidates}
-    return _Model(patched.site, patched.pages, snapshot.images, snapshot.rules,
-                  tuple(ContentError(*w) for w in state.record.warnings), patched.reads, known,
-                  (snapshot.shown_on, snapshot.main_on), patched.edit)
-
-
-def _frozen(index: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-    return {path: tuple(outputs) for path, outputs in index.items()}
-
-
-def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport:
-    """Load, validate and plan the whole site, and prepare its images; or the report of what stops it."""
-    load_cache = _open_caches(state)
-    reads_before = load_cache.reads
-    loaded = load_content(options.root, load_cache, spread_over(options.jobs))
-    validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
+def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
+              memo: dict | None = None) -> SitePlan | BuildReport:
+    """Validate the content, plan its pages and prepare its images; or the report of what stops it."""
+    validated = validate(content, include_drafts=options.drafts, memo=memo)
     if validated.errors or validated.site is None or validated.rules is None:
         return BuildReport(errors=validated.errors, warnings=validated.warnings)
     site = _with_base_url(validated.site, options.base_url)
-    plan = plan_pages(site, options.today)
-    if plan.errors:
-        return BuildReport(errors=plan.errors, warnings=validated.warnings)
-    images = prepare_images(options.root / "content", site, state.images)
-    if images.errors:
-        return BuildReport(errors=tuple(images.errors), warnings=validated.warnings)
-    return _Model(site, plan.pages, images, validated.rules, validated.warnings, load_cache.reads - reads_before)
+    planned = plan_pages(site, options.today)
+    if planned.errors:
+        return BuildReport(errors=planned.errors, warnings=validated.warnings, site=site)
+    prepared = prepare_images(options.root / "content", site, images)
+    if prepared.errors:
+        return BuildReport(errors=tuple(prepared.errors), warnings=validated.warnings, site=site)
+    return SitePlan(site, planned.pages, prepared, validated.rules, validated.warnings, content.reads)
 
 
-def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[Page, ...], renderer: Renderer,
-            images: PreparedImages, known: Mapping[str, str] | None = None
-            ) -> tuple[list[Page], WriteReport, dict[str, list], spliced_rows.RowPlaces]:
-    """Render what changed and write the site: (pages rendered, what was written, the record of every output,
-    where the open data hold each laureate's rows). ``known``: fingerprints of pages that did not change since the
-    recorded build (the others are computed)."""
-    out, previous = options.out, state.record.outputs
-    known = known or {}
-    # The rows' places are copied: the record describes the published files until this build has replaced them.
-    rows = spliced_rows.Rows(dict(state.record.rows), partial(_published, out, previous), code_digest())
-    products = images.products(state.images) + data_products(site, rows)
-    fingerprints = {page.output: known.get(page.output) or renderer.fingerprint(page) for page in pages}
-    fingerprints.update((product.path, product.fingerprint) for product in products)
-    kept = _up_to_date(out, fingerprints, previous, trusted=state.trees.current_in_memory(out))
-    stale = [page for page in pages if page.output not in kept]
+def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache,
+                  speed: BuildState | None) -> Renderer:
+    templates = theme_dir(options.root, "templates")
+    return Renderer(templates, markdown, plan.site, preview=options.drafts, images=plan.images.sets,
+                    env=speed.templates(templates) if speed else None,
+                    references=speed.template_references if speed else None)
+
+
+def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
+                 speed: BuildState | None) -> tuple[list[Page], WriteReport]:
+    """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
+    (the pages rendered, what was written)."""
+    site, out = plan.site, options.out
+    products = plan.images.products(images) + data_products(site, speed.rows_file(out) if speed else None)
+    kept = speed.kept_outputs(out, plan.pages, products, renderer) if speed else set()  # as published
+    stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
-    index = _search_index(state, pages, fingerprints, out) if options.search else None
+    index = _search_index(plan.pages, out, speed) if options.search else None
     try:
-        rendered = (index.interleave(rendered_outputs(index.order(stale), renderer, options.jobs)) if index
-                    else rendered_outputs(stale, renderer, options.jobs))
+        rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
         outputs = itertools.chain(
-            rendered,  # before the products, which are made while search chunks are indexed
+            index.interleave(rendered) if index else rendered,  # before the products, made while chunks are indexed
             (product.make() for product in products if product.path not in kept),
             index.outputs() if index else (),
-            asset_outputs(options.root, site, images.sets))
-        written = write_site(out, outputs, known_trees.recall(state.trees, out), kept)
-        state.trees.remember(out, written.left)
+            asset_outputs(options.root, site, plan.images.sets))
+        written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
     finally:
         if index:
             index.close()
-    if index:
-        fingerprints.update(index.fingerprints)
-    return stale, written, _recorded_outputs(out, written, fingerprints, previous, kept), rows.places
+    return stale, written
 
 
-def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str, str], previous: Mapping[str, list],
-                      kept: set[str]) -> dict[str, list]:
-    """Each published file's fingerprint and stat; those kept as recorded (and not rewritten) are not stat()ed again."""
-    checked = kept.difference(written.written)  # their recorded entry (fingerprint and stat) still holds
-
-    def entry(path: str) -> list:
-        return [fingerprints.get(path, "")] + (size_and_time(os.path.join(out, path)) or [])
-
-    if written.files == previous.keys():  # an edit's commonest case: the record, but for the files made again
-        outputs = dict(previous)  # in name order already, copied whole, not entry by entry
-        outputs.update((path, entry(path)) for path in written.files - checked)
-        return outputs
-    return {path: previous[path] if path in checked else entry(path) for path in sorted(written.files)}
-
-
-def rendered_outputs(pages: list[Page], renderer: Renderer, jobs: int | None) -> Iterator[Output]:
-    for page, data in render_pages(pages, renderer, spread_over(jobs)):
+def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Iterator[Output]:
+    for page, data in render_pages(pages, renderer, spread):
         yield Output(page.output, data)
 
 
-def data_products(site: Site, rows: spliced_rows.Rows) -> list[Product]:
-    """The feed (made from the newest laureates) and the open-data files (from every published one)."""
-    laureates, editions = rows.digests(site), [edition.source.digest for edition in site.editions]
-    feed = _records_digest(site, laureates[:feeds.FEED_SIZE] + editions)
-    data = _records_digest(site, laureates + editions)
+def located_error(root: Path, exc: jinja2.TemplateError | SearchIndexError) -> ContentError:
+    if isinstance(exc, SearchIndexError):
+        return ContentError(exc.path, 1, "recherche", str(exc))
+    return template_error(root, exc)
+
+
+def _spread(options: BuildOptions, speed: BuildState | None) -> Spread:
+    """Reading and rendering spread over forked workers with the speed layer, else in this process."""
+    return speed.spread(options) if speed else in_order
+
+
+def _search_index(pages: tuple[Page, ...], out: Path, speed: BuildState | None):  # noqa: ANN202 - either index
+    """The search index; its modules are imported only here (a build without search never pays for them)."""
+    from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
+
+    return speed.search_index(pages, out) if speed else search.WholeIndex(pages)
+
+
+def data_products(site: Site, rows: Rows | None) -> list[Product]:
+    """The feed (made from the newest laureates) and the open-data files (from every published one); ``rows``: the
+    speed layer's, which splice the published files' unchanged rows."""
+    laureates = rows.digests(site) if rows else [laureate.source.digest for laureate in site.laureates]
+    editions = [edition.source.digest for edition in site.editions]
+    feed = site_digest(site, *laureates[:feeds.FEED_SIZE], *editions)
+    data = site_digest(site, *laureates, *editions)
     return ([Product(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
-            [Product(path, data, make) for path, make in opendata.exports(site, rows.output).items()])
-
-
-def _records_digest(site: Site, digests: list[str]) -> str:
-    """What an output made from records with these file ``digests`` and the shared settings is made from."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{code_digest()}\0{site.config!r}\0{site.shared_digest}".encode())
-    h.update("".join(digests).encode())
-    return h.hexdigest()
+            [Product(path, data, make) for path, make in opendata.exports(site, rows.output if rows else None).items()])
 
 
 def _made(path: str, make: Callable[[], bytes]) -> Output:
     return Output(path, make())
-
-
-def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapping[str, str],
-                  out: Path) -> search_chunks.SearchIndex:
-    """The search index of ``pages``; the stage is imported only here (a build without search never pays for it)."""
-    from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
-    from vitrine.speed import search_chunks  # noqa: PLC0415 - idem
-
-    state.bundles = state.bundles or search_chunks.BundleCache(state.cache_dir)
-    as_recorded = {path: entry[0] if size_and_time(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
-                   for path, entry in state.record.outputs.items() if path.startswith(search.BUNDLE + "/")}
-    return search_chunks.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
-
-
-def _published(out: Path, recorded: Mapping[str, list], path: str) -> tuple[io.FileIO, bool] | None:
-    """A published file, open (its unchanged parts are copied from it, not read), and whether it is the one the
-    last build recorded (a build never changes a published file in place); None when there is none to read."""
-    try:
-        file = io.FileIO(os.path.join(out, path), "r")
-    except OSError:
-        return None
-    st = os.fstat(file.fileno())
-    if not stat_module.S_ISREG(st.st_mode):
-        file.close()
-        return None
-    return file, path in recorded and [st.st_size, st.st_mtime_ns] == recorded[path][1:]
-
-
-def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list],
-                trusted: bool = False) -> set[str]:
-    """The outputs made from the same things as the recorded ones, whose files are still those the last build wrote
-    (thousands of them after an edit: one ``stat`` each, nothing more). ``trusted``: this process wrote them last,
-    and the preview trusts that (``Trees.current_in_memory``): no ``stat``."""
-    kept, prefix = set(), f"{out}{os.sep}"
-    for path, fingerprint in fingerprints.items():
-        entry = previous.get(path)
-        if entry and entry[0] == fingerprint:
-            if trusted:
-                kept.add(path)
-                continue
-            try:
-                st = os.stat(prefix + path)
-            except OSError:
-                continue
-            if st.st_size == entry[1] and st.st_mtime_ns == entry[2]:
-                kept.add(path)
-    return kept
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
@@ -361,31 +191,6 @@ def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> lis
     return outputs
 
 
-def _open_caches(state: BuildState) -> LoadCache:
-    """The parsed and validated files of the last builds, as this very engine kept them in ``.vitrine-cache/files/``
-    (read only when something changed), or none."""
-    if state.load_cache is None:
-        files = state.store.load() if state.store else {}
-        state.load_cache = LoadCache({path: entry for path, (entry, _) in files.items() if entry is not None})
-        state.validated = {path: memo for path, (_, memo) in files.items() if memo is not None}
-    return state.load_cache
-
-
-def _save(state: BuildState, edit: delta.Edit | None) -> None:
-    """Keep the record, the snapshot and the files read for the next build (losing them costs only time)."""
-    if state.cache_dir is None or state.record_path is None:
-        return
-    write_record(state.record_path, state.record)
-    if state.snapshot is not None and state.snapshot_file:
-        state.snapshot_file.save(state.snapshot, edit)
-    if state.trees_file:
-        state.trees.save(state.trees_file)
-    if state.store and state.load_cache is not None and edit is None:  # a patched build read no file through it
-        load_cache = state.load_cache
-        state.store.save({path: (load_cache.entries.get(path), state.validated.get(path))
-                          for path in load_cache.entries.keys() | state.validated.keys()})
-
-
 def _with_base_url(site: Site, base_url: str | None) -> Site:
     if not base_url:
         return site
@@ -393,26 +198,3 @@ def _with_base_url(site: Site, base_url: str | None) -> Site:
     return dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
 
 
-def template_error(root: Path, exc: jinja2.TemplateError) -> ContentError:
-    """A template mistake, located like a content error (it is the designer's, not the editor's)."""
-    name, line = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
-    if not name:  # an error while rendering: Jinja puts the template's file and line in the traceback
-        name, line = _template_frame(exc) or ("templates", 1)
-    try:
-        name = Path(name).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        try:
-            name = "templates/" + Path(name).resolve().relative_to(ENGINE_ROOT / "templates").as_posix()
-        except ValueError:
-            name = f"templates/{name}" if not str(name).startswith("templates") else str(name)
-    return ContentError(name, line or 1, "template", str(exc.message or exc))
-
-
-def _template_frame(exc: BaseException) -> tuple[str, int] | None:
-    """The innermost traceback frame that runs a template (its file and line), if any."""
-    found, tb = None, exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
-            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found

@@ -73,6 +73,7 @@ class LoadedContent:
     files: tuple[SourceFile, ...]
     media: tuple[MediaFile, ...]
     errors: tuple[ContentError, ...]
+    reads: int = 0  # files read (the others were as the cache last saw them)
 
 
 @dataclass
@@ -100,13 +101,14 @@ def load_content(root: Path, cache: LoadCache | None = None, spread: Spread = in
     media = tuple(_media_files(root, content, errors))
     sources += [(m.path, _rel(root, m.path), DATA_MEDIA[m.path.suffix.lower()])
                 for m in media if m.path.suffix.lower() in DATA_MEDIA]
+    reads = cache.reads
     results = _read_all(root, sources, cache, spread)
     files = [result for result in results if isinstance(result, SourceFile)]
     errors.extend(error for result in results if not isinstance(result, SourceFile) for error in result)
     for stale in set(cache.entries) - {rel for _path, rel, _kind in sources}:
         del cache.entries[stale]
         cache.changed = True
-    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
+    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors), cache.reads - reads)
 
 
 def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache,

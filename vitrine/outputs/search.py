@@ -43,12 +43,14 @@ import json
 import os
 import select
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from vitrine.errors import SearchIndexError
+from vitrine.publish.output import Output
+from vitrine.site.pages import Page
 
 
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
@@ -304,3 +306,39 @@ def _service_message(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
 
 
+
+
+class WholeIndex:
+    """The search index made once every page is rendered: each chunk's bundle made anew, one after the other.
+
+    The speed layer's ``SearchIndex`` (``speed/search_chunks.py``) makes the same bundles while pages are rendered,
+    and keeps or reuses those whose pages did not change. Same interface: ``order``, ``interleave``, ``outputs``.
+    """
+
+    def __init__(self, pages: Sequence[Page]):
+        self.searchable = {page.url: page for page in pages if page.searchable}
+        self.html: dict[str, bytes] = {}  # by output path, as rendered
+        self.fingerprints: dict[str, str] = {}
+
+    def order(self, stale: list[Page]) -> list[Page]:
+        return stale
+
+    def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
+        """The rendered pages, the searchable ones kept for ``outputs``."""
+        searchable = {page.output for page in self.searchable.values()}
+        for output in rendered:
+            if output.path in searchable and output.data is not None:
+                self.html[output.path] = output.data
+            yield output
+
+    def outputs(self) -> Iterator[Output]:
+        chunks, pages = plan_chunks(self.searchable), []
+        for chunk in chunks:
+            bundle = build_index([Document(url, self.html[self.searchable[url].output].decode("utf-8"))
+                                  for url in chunk.urls])
+            pages.append(bundle.pages)
+            yield from (Output(chunk.folder + name, bundle.files[name]) for name in published(chunk, bundle.files))
+        yield Output(PAGES, search_map(chunks, pages))
+
+    def close(self) -> None:
+        self.html.clear()

@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Mapping
 
-from vitrine.outputs.images import PreparedImages
 from vitrine.files import UNREADABLE_PICKLE, replace_file
 from vitrine.content.read import SourceFile, ignored, read_source
 from vitrine.content.model import Laureate, Quartier, Site, Theme
 from vitrine.site.pages import Page
 from vitrine.site.render import card_digest
+from vitrine.options import SitePlan
 from vitrine.speed.inputs import Inputs
-from vitrine.content.validate import LaureateRules, revalidate_laureates
+from vitrine.content.validate import revalidate_laureates
 
 LOG_LIMIT = 64  # edits appended to a kept snapshot before it is written whole again
 
@@ -47,13 +47,10 @@ class Snapshot:
     inputs: str  # the digest of the inputs it was made from (the build record's ``inputs``)
     settings: str  # the engine, libraries and options it was made with (``Inputs.settings``)
     files: dict[str, tuple[int, ...]]  # every input file → its stat signature, as scanned before that build
-    site: Site
-    pages: tuple[Page, ...]
-    images: PreparedImages
-    rules: LaureateRules
+    plan: SitePlan  # its site, pages, images and what each laureate was checked against
     shown_on: dict[str, tuple[str, ...]]  # laureate file (content/…) → outputs that show its card
     main_on: dict[str, tuple[str, ...]]  # laureate file → outputs that show it whole (its own page)
-    # Laureate file → its record as last edited, not yet swapped into ``site`` and ``pages`` (the edits a kept
+    # Laureate file → its record as last edited, not yet swapped into the plan's site and pages (the edits a kept
     # snapshot's log replays: they are swapped in with the next patch's, in one pass)
     pending: dict[str, Laureate] = dataclasses.field(default_factory=dict)
 
@@ -70,12 +67,10 @@ class Edit:
 
 @dataclass(frozen=True)
 class Patch:
-    """The site and pages with edited laureates swapped in, and the pages that may show a difference."""
+    """The last plan with edited laureates swapped in, and the pages that may show a difference."""
 
-    site: Site
-    pages: tuple[Page, ...]
+    plan: SitePlan
     candidates: frozenset[str]  # outputs to fingerprint again: every other page is as the last build made it
-    reads: int  # content files read
     edit: Edit
 
 
@@ -87,7 +82,7 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
     changed = _changed_laureates(snapshot.files, inputs.files, root)
     if not changed:
         return None
-    published = {laureate.source.path: laureate for laureate in snapshot.site.laureates}
+    published = {laureate.source.path: laureate for laureate in snapshot.plan.site.laureates}
     if any(name not in published for _, name in changed):
         return None  # a laureate the last build did not publish (a draft): the full path says why
     sources: list[SourceFile] = []
@@ -96,14 +91,14 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
         if not isinstance(source, SourceFile):
             return None  # a file that cannot be read: the full path reports it
         sources.append(source)
-    laureates, errors, warnings = revalidate_laureates(snapshot.rules, sources, include_drafts)
+    laureates, errors, warnings = revalidate_laureates(snapshot.plan.rules, sources, include_drafts)
     if errors or warnings or len(laureates) != len(sources):
         return None
     if any(placement(new) != placement(_last(snapshot, published, new.source.path)) for new in laureates):
         return None
     site, pages, candidates = swapped_in(snapshot, laureates, published)
     edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
-    return Patch(site, pages, candidates, len(sources), edit)
+    return Patch(dataclasses.replace(snapshot.plan, site=site, pages=pages, reads=len(sources)), candidates, edit)
 
 
 def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping[str, Laureate]
@@ -123,9 +118,9 @@ def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping
         candidates.update(snapshot.main_on.get(path, ()))
         if card_digest(new) != card_digest(old):  # elsewhere, pages show only its card
             candidates.update(snapshot.shown_on.get(path, ()))
-    site = _swapped_site(snapshot.site, swap)
+    site = _swapped_site(snapshot.plan.site, swap)
     pages = tuple(dataclasses.replace(page, context=_swapped(page.context, swap)) if page.output in holding
-                  else page for page in snapshot.pages)
+                  else page for page in snapshot.plan.pages)
     return site, pages, frozenset(candidates)
 
 
@@ -229,7 +224,7 @@ class SnapshotFile:
         with f:
             while True:
                 try:
-                    edit = _LogUnpickler(f, snapshot.site).load()  # one per entry, as each was pickled alone
+                    edit = _LogUnpickler(f, snapshot.plan.site).load()  # one per entry, as each was pickled alone
                 except _UNREADABLE:
                     break
                 if not isinstance(edit, Edit) or edit.before != inputs:

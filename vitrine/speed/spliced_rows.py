@@ -6,7 +6,6 @@ Without it (``BuildOptions(speed=False)``), ``outputs/opendata.py`` encodes ever
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import operator
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from vitrine.content.model import Site
+from vitrine.engine import site_digest
 from vitrine.outputs import opendata
 from vitrine.outputs.opendata import FOLDER, JSON_NAME, RowLayout, columns, layout_of
 from vitrine.publish.output import Copied, Output
@@ -113,7 +113,6 @@ class Rows:
     places: RowPlaces = field(default_factory=dict)  # updated as each file is made
     # A published file, open, and whether it is the one the record describes; None when there is none
     published: Callable[[str], tuple[io.FileIO, bool] | None] = lambda path: None
-    engine: str = ""  # the engine's code digest: another version may encode rows otherwise
     _keys: _Keys | None = None  # of the last site asked about: both files (and the build's fingerprint) use them
 
     def digests(self, site: Site) -> list[str]:
@@ -125,8 +124,7 @@ class Rows:
         """``FOLDER + name`` (the CSV or the JSON file): in parts, or ``Output(path)`` when it would be the
         published file again."""
         path, as_json, layout = FOLDER + name, name == JSON_NAME, layout_of(name)
-        context = hashlib.blake2b(f"{self.engine}\0{site.config!r}\0{site.shared_digest}".encode(),
-                                  digest_size=16).hexdigest()
+        context = site_digest(site)
         keys = self._keys_of(site)
         published = self.published(path)
         if published is None:

@@ -1,7 +1,6 @@
-"""``check``: the whole validation without writing ``site/``, plus what does not block publishing.
+"""``check``'s warnings and notes: what does not block publishing. Its errors are the build's: ``pipeline.check``
+runs the same stages rendering in memory, then asks this module.
 
-Errors are those of a build: content, URL collisions, unreadable images (they
-are prepared, through the cache), templates (every page is rendered in memory).
 Warnings, which ``--strict`` turns into errors:
 
 - a summary longer than ``CARD_SUMMARY_MAX`` characters: the schema allows 280
@@ -26,23 +25,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Mapping
 from urllib.parse import unquote
 
-import jinja2
-
-from vitrine.pipeline import CACHE_DIR, template_error, theme_dir
-from vitrine.errors import ContentError
-from vitrine.outputs.images import ImageCache, ImageSet, prepare_images
-from vitrine.content.read import LoadedContent, SourceFile, load_content
-from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Site
-from vitrine.site.pages import Page, call_state, plan_pages
-from vitrine.site.render import Renderer
+from vitrine.content.read import LoadedContent, SourceFile
+from vitrine.errors import ContentError
+from vitrine.options import BuildReport, SitePlan
+from vitrine.outputs.images import ImageSet
+from vitrine.site.pages import call_state
 from vitrine.tools.scaffold import PLACEHOLDER
-from vitrine.content.validate import validate
 
 CARD_SUMMARY_MAX = 200
 IMAGE_MAX_BYTES = 2_000_000  # 2 Mo
@@ -54,46 +47,21 @@ _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
 _HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)\s*(?:-->|$)")
 
 
-@dataclass(frozen=True)
-class CheckReport:
-    errors: tuple[ContentError, ...]
-    warnings: tuple[ContentError, ...]
-    notes: tuple[ContentError, ...] = ()  # « À confirmer » markers
+def notes(root: Path, loaded: LoadedContent) -> tuple[ContentError, ...]:
+    """Every « À confirmer » marker."""
+    return tuple(confirm_markers(root, loaded))
 
 
-def check(root: Path, today: dt.date) -> CheckReport:
-    """Validate, plan, prepare images and render the site in memory; collect errors, warnings and notes.
-
-    Nothing is written but caches (``.vitrine-cache/``), which the next build reuses.
-    """
-    loaded = load_content(root)
-    validated = validate(loaded)
-    notes = tuple(confirm_markers(root, loaded))
-    warnings = list(validated.warnings) + unused_media(loaded) + placeholders(loaded)
-    if validated.errors or validated.site is None:
-        return CheckReport(validated.errors, tuple(sorted(warnings)), notes)
-    site = validated.site
+def warnings(root: Path, loaded: LoadedContent, plan: SitePlan | BuildReport, today: dt.date) -> tuple[ContentError, ...]:
+    """What does not block publishing (``--strict`` makes it): the build's warnings, and those above. ``plan``: what
+    the stages made of ``loaded``, or the report of what stopped them (then only what can still be told)."""
+    found = list(plan.warnings) + unused_media(loaded) + placeholders(loaded)
     files = {f.path: f for f in loaded.files}
-    warnings += long_summaries(site, files) + stale_calls(site, files, today)
-    plan = plan_pages(site, today)
-    if plan.errors:
-        return CheckReport(plan.errors, tuple(sorted(warnings)), notes)
-    images = prepare_images(root / "content", site, ImageCache(root / CACHE_DIR))
-    warnings += image_problems(root, site, images.sets, files)
-    errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets)
-    return CheckReport(errors, tuple(sorted(warnings)), notes)
-
-
-def render_errors(root: Path, site: Site, pages: tuple[Page, ...],
-                  images: Mapping[str, ImageSet]) -> tuple[ContentError, ...]:
-    """Render every page and throw the bytes away: a template mistake is an error of the build."""
-    renderer = Renderer(theme_dir(root, "templates"), MarkdownCache(root / CACHE_DIR), site, images=images)
-    try:
-        for page in pages:
-            renderer.render(page)
-    except jinja2.TemplateError as exc:
-        return (template_error(root, exc),)
-    return ()
+    if plan.site is not None:
+        found += long_summaries(plan.site, files) + stale_calls(plan.site, files, today)
+    if isinstance(plan, SitePlan):
+        found += image_problems(root, plan.site, plan.images.sets, files)
+    return tuple(sorted(found))
 
 
 def _warning(source: SourceFile | None, path: str, key: str, message: str, hint: str) -> ContentError:

@@ -129,7 +129,7 @@ def test_the_projection_keeps_north_up_and_east_right_inside_the_drawing() -> No
 
 
 def test_check_counts_the_outlines_file_as_used(repo: Path) -> None:
-    from vitrine.tools.check import check  # noqa: PLC0415
+    from vitrine.pipeline import check  # noqa: PLC0415
 
     write_outlines(repo, [feature({"code_qp": "QP000001"}, square(2.39, 48.71))])
     report = check(repo, dt.date(2022, 4, 1))

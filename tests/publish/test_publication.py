@@ -23,7 +23,7 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, tree_digest, write
-from vitrine import pipeline as build_module
+from vitrine.speed import state as state_module
 from vitrine.publish import output as output_module
 from vitrine.publish import swap as swap_module
 from vitrine.publish import write as write_module
@@ -108,7 +108,7 @@ WINDOWS = {
     "before-swap": (write_module, "swap_in", "before", 1, False),
     "after-exchange": (swap_module, "_rename_exchange", "after", 1, False),
     "repairing-the-staging-tree": (os, "link", "after", 3, False),
-    "before-record-saved": (build_module, "_save", "before", 1, False),
+    "before-record-saved": (state_module, "_save", "before", 1, False),
     "fallback-between-renames": (os, "rename", "after", 1, True),
 }
 

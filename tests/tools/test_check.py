@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from conftest import TODAY, build_in_process, run_cli, write
-from vitrine.tools.check import check
+from vitrine.pipeline import check
 
 LAUREATE = "content/laureates/atelier-code.md"
 
@@ -166,9 +166,9 @@ def test_check_reports_content_and_template_errors_with_exit_1(cli, repo: Path) 
             "— vouliez-vous dire « les-tilleuls » ?") in result.stderr
     file.write_text(file.read_text().replace("[les-tilleul]", "[les-tilleuls]"))
     templates = repo / "templates"
-    for template in (Path(__file__).parent.parent / "templates").rglob("*"):
+    for template in (Path(__file__).parents[2] / "templates").rglob("*"):
         if template.is_file():
-            write(templates / template.relative_to(Path(__file__).parent.parent / "templates"), template.read_text())
+            write(templates / template.relative_to(Path(__file__).parents[2] / "templates"), template.read_text())
     write(templates / "page.html", '{% extends "base.html" %}{% block content %}{{ page.titre }}{% endblock %}')
     result = cli(repo, "check", "--date", TODAY.isoformat())
     assert result.returncode == 1
