@@ -27,7 +27,7 @@ from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Sp
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.images import ImageCache, ImageSet, prepare_images
-from vitrine.publish.output import Output, Product
+from vitrine.publish.output import LazyOutput, Output
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.publish.write import WriteReport, write_site
 from vitrine.site.markup import MarkdownCache
@@ -121,16 +121,16 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
-    products = plan.images.products(images) + data_products(site, speed.rows_file(out) if speed else None)
-    kept = speed.kept_outputs(out, plan.pages, products, renderer) if speed else set()  # as published
+    lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, speed.rows_file(out) if speed else None)
+    kept = speed.kept_outputs(out, plan.pages, lazy_outputs, renderer) if speed else set()  # as published
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, speed) if options.search else None
     try:
         rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
         outputs = itertools.chain(
-            index.interleave(rendered) if index else rendered,  # before the products, made while chunks are indexed
-            (product.make() for product in products if product.path not in kept),
+            index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while chunks are indexed
+            (output.make() for output in lazy_outputs if output.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets))
         written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
@@ -163,15 +163,16 @@ def _search_index(pages: tuple[Page, ...], out: Path, speed: BuildState | None):
     return speed.search_index(pages, out) if speed else search.WholeIndex(pages)
 
 
-def data_products(site: Site, rows: Rows | None) -> list[Product]:
+def data_outputs(site: Site, rows: Rows | None) -> list[LazyOutput]:
     """The feed (made from the newest laureates) and the open-data files (from every published one); ``rows``: the
     speed layer's, which splice the published files' unchanged rows."""
     laureates = rows.digests(site) if rows else [laureate.source.digest for laureate in site.laureates]
     editions = [edition.source.digest for edition in site.editions]
     feed = site_digest(site, *laureates[:feeds.FEED_SIZE], *editions)
     data = site_digest(site, *laureates, *editions)
-    return ([Product(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
-            [Product(path, data, make) for path, make in opendata.exports(site, rows.output if rows else None).items()])
+    return ([LazyOutput(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
+            [LazyOutput(path, data, make)
+             for path, make in opendata.exports(site, rows.output if rows else None).items()])
 
 
 def _made(path: str, make: Callable[[], bytes]) -> Output:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
 from web import search_index
-from vitrine.outputs import search
+from vitrine.outputs import pagefind, search
 from vitrine.pipeline import build
 from vitrine.preview.serve import Preview
 
@@ -184,16 +184,16 @@ def _must_not_index(documents) -> dict:
 
 def test_a_request_pagefind_cannot_read_is_an_error() -> None:
     with pytest.raises(search.SearchIndexError, match="Pagefind a répondu une erreur : unknown variant `NoSuch"):
-        with search._Service(search.pagefind_executable()) as service:
+        with pagefind.Service(pagefind.pagefind_executable()) as service:
             service.call({"type": "NoSuchRequest"})
 
 
 def test_a_silent_pagefind_fails_the_build_instead_of_hanging_it(tmp_path: Path, monkeypatch) -> None:
     mute = write(tmp_path / "mute-pagefind", "#!/bin/sh\nexec 3>&1 cat > /dev/null  # keeps its output open, says nothing\n")
     mute.chmod(0o755)
-    monkeypatch.setattr(search, "SILENCE_LIMIT", 1)
+    monkeypatch.setattr(pagefind, "SILENCE_LIMIT", 1)
     with pytest.raises(search.SearchIndexError, match="Pagefind ne répond plus depuis 1 secondes"):
-        with search._Service(mute) as service:
+        with pagefind.Service(mute) as service:
             service.call({"type": "NewIndex", "config": {}})
 
 

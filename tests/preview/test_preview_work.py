@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY
-from vitrine.speed import snapshot as delta
+from vitrine.speed import snapshot_file
 from vitrine.pipeline import BuildOptions
 from vitrine.speed.inputs import scan_inputs
 from work import tree, assert_preview_same_as_cold_build, laureate_file, inodes, edit_body
@@ -160,7 +160,7 @@ def test_a_preview_killed_before_keeping_its_record_restarts_into_the_site_of_a_
     edit_body(path, "Tué pendant qu'il garde son instantané.")
     assert second.rebuild([str(path)]).ok
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(delta.SnapshotFile, "save", lambda *args: (_ for _ in ()).throw(OSError("tué")))
+        patch.setattr(snapshot_file.SnapshotFile, "save", lambda *args: (_ for _ in ()).throw(OSError("tué")))
         second.settle()  # the record kept, then killed
     gc.unfreeze()
     edit_body(path, "Et relancé.")

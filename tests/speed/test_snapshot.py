@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from conftest import TODAY
-from vitrine.speed import snapshot as delta
+from vitrine.speed import snapshot_file
 from vitrine.pipeline import BuildOptions, BuildState, build
 from work import summary_edited, tree, rebuild, assert_same_as_cold_build, changed, pages, laureate_file, edit_body
 from work_fixtures import corpus, writes  # noqa: F401 - fixtures
@@ -132,7 +132,7 @@ def test_a_long_lived_state_patches_edit_after_edit_and_reports_errors_on_the_wa
 
 def test_after_so_many_edits_the_snapshot_is_written_whole_again_and_its_log_emptied(corpus: Path,
                                                                                      monkeypatch) -> None:
-    monkeypatch.setattr(delta, "LOG_LIMIT", 2)
+    monkeypatch.setattr(snapshot_file, "LOG_LIMIT", 2)
     rebuild(corpus)
     snapshot = corpus / ".vitrine-cache" / "snapshot-site.pickle"
     log = snapshot.with_name(snapshot.name + ".log")

@@ -106,26 +106,6 @@ class Laureate:
     def communes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(q.commune for q in self.quartiers))
 
-    # Pickled, the body travels encoded and is decoded when first asked for. A command-line edit loads every
-    # laureate from the last build's snapshot (4,000 bodies, 14 MB) and reads one or two bodies: decoding them all
-    # would cost more than the rest of that load.
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if "body" in state:
-            state["_body"] = state.pop("body").encode()
-        return state
-
-    def __setstate__(self, state: dict) -> None:  # as pickle would, but without asking ``__getattr__`` for it first
-        self.__dict__.update(state)
-
-    def __getattr__(self, name: str) -> str:  # only when ``body`` is not decoded yet (or for a missing attribute)
-        encoded = self.__dict__.get("_body") if name == "body" else None
-        if encoded is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        self.__dict__["body"] = body = encoded.decode()
-        del self.__dict__["_body"]
-        return body
-
 
 @dataclass(frozen=True)
 class FreePage:

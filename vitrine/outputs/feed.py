@@ -15,8 +15,9 @@ from typing import Callable
 
 from vitrine.outputs.images import FORMAT_OF_SUFFIX, MIME
 from vitrine.content.model import Laureate, Site
+from vitrine.site.pages import FEED_PATH
+from vitrine.site.sharing import feed_title
 
-FEED_PATH = "feed.xml"
 FEED_SIZE = 100  # the newest laureates; the open data hold them all
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 forbids: a stray control character must not make the feed unreadable.
@@ -25,10 +26,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def exports(site: Site) -> dict[str, Callable[[], bytes]]:
     return {FEED_PATH: lambda: atom_feed(site)}
-
-
-def feed_title(site: Site) -> str:
-    return f"Les lauréats — {site.config.title}"
 
 
 def entry_date(laureate: Laureate) -> str:

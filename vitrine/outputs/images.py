@@ -30,7 +30,7 @@ from vitrine.errors import ContentError
 from vitrine.files import replace_file, size_and_time
 from vitrine.content.model import Site
 from vitrine.content.schema import IMAGE_SUFFIXES
-from vitrine.publish.output import Output, Product
+from vitrine.publish.output import LazyOutput, Output
 
 WIDTHS = (480, 800, 1200)
 FULL_MAX = 2400  # the copy published at the image's own address (Markdown bodies may link it)
@@ -79,9 +79,9 @@ class PreparedImages:
     sets: dict[str, ImageSet] = field(default_factory=dict)  # by name, for every processable image
     errors: list[ContentError] = field(default_factory=list)
 
-    def products(self, cache: "ImageCache") -> list[Product]:
+    def lazy_outputs(self, cache: "ImageCache") -> list[LazyOutput]:
         """Every published image file, known by its image's key."""
-        return [Product(v.path, f"{s.key}:{v.file}", partial(cache.output, s.key, v))
+        return [LazyOutput(v.path, f"{s.key}:{v.file}", partial(cache.output, s.key, v))
                 for s in self.sets.values() for v in s.variants]
 
 

@@ -36,7 +36,7 @@ class Output:
 
 
 @dataclass(frozen=True)
-class Product:
+class LazyOutput:
     """An output known by what it is made from: ``make`` runs only when ``fingerprint`` changed."""
 
     path: str

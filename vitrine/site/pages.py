@@ -12,15 +12,18 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from vitrine.outputs import opendata
+from vitrine.content.columns import SEPARATOR, columns
 from vitrine.errors import ContentError
-from vitrine.outputs.feed import FEED_PATH
 from vitrine.site.map import quartier_map
 from vitrine.content.model import Edition, Laureate, Quartier, Site, sort_key
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
             "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+# Files the engine publishes beside the pages (the feed, the open data): made by ``outputs/``, linked from pages.
+FEED_PATH = "feed.xml"
+DATA_FOLDER = "donnees/"
+CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
 RELATED_COUNT = 4
 LATEST_COUNT = 6
 # The free page applicants are sent to; it also lists, per contrat de ville, whom to contact first.
@@ -246,12 +249,12 @@ def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier]) -
 
 def _open_data(site: Site) -> Page:
     """The « Données ouvertes » page: the licence, the files and what each column holds."""
-    folder = opendata.FOLDER
+    folder = DATA_FOLDER
     return Page(folder, "opendata.html", "Données ouvertes", {
-        "files": {"csv": folder + opendata.CSV_NAME, "json": folder + opendata.JSON_NAME,
-                  "package": folder + opendata.PACKAGE_NAME, "feed": FEED_PATH},
-        "columns": opendata.columns(),
-        "separator": opendata.SEPARATOR,
+        "files": {"csv": folder + CSV_NAME, "json": folder + JSON_NAME, "package": folder + PACKAGE_NAME,
+                  "feed": FEED_PATH},
+        "columns": columns(),
+        "separator": SEPARATOR,
         "count": len(site.laureates),
         "breadcrumbs": (Crumb("Accueil", ""),),
     }, origin="la page des données ouvertes")

@@ -15,20 +15,21 @@ import json
 import re
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 from markupsafe import Markup
 
-from vitrine.outputs.feed import feed_title
-from vitrine.outputs.images import ImageSet
 from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Edition, FreePage, Laureate, Site
 from vitrine.site.pages import Page, filter_index
 from vitrine.engine import code_digest
 from vitrine.options import Spread, in_order
-from vitrine.site.sharing import ShareImage, json_script, laureate_graph, share_image, site_graph
+from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
+
+if TYPE_CHECKING:
+    from vitrine.outputs.images import ImageSet  # the renderer is given them: prepared before pages are rendered
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")

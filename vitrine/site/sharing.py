@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from vitrine.outputs.images import ImageSet
-from vitrine.content.model import Laureate, Quartier, SiteConfig
+from vitrine.content.model import Laureate, Quartier, Site, SiteConfig
+
+if TYPE_CHECKING:
+    from vitrine.outputs.images import ImageSet
 
 # The theme's default sharing image (static/og-default.png): the label's name, nothing else.
 DEFAULT_IMAGE = ("static/og-default.png", 1200, 630, "image/png")
@@ -95,3 +97,7 @@ def _place(base: str, quartier: Quartier) -> dict[str, Any]:
         place["geo"] = {"@type": "GeoCoordinates", "latitude": quartier.coordinates[0],
                         "longitude": quartier.coordinates[1]}
     return place
+
+
+def feed_title(site: Site) -> str:
+    return f"Les lauréats — {site.config.title}"

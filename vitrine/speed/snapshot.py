@@ -21,23 +21,20 @@ ignored).
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Mapping
+from typing import Any, Mapping
 
-from vitrine.files import UNREADABLE_PICKLE, replace_file
 from vitrine.content.read import SourceFile, ignored, read_source
-from vitrine.content.model import Laureate, Quartier, Site, Theme
+from vitrine.content.model import Laureate, Site
 from vitrine.site.pages import Page
 from vitrine.site.render import card_digest
 from vitrine.options import SitePlan
 from vitrine.speed.inputs import Inputs
 from vitrine.content.validate import revalidate_laureates
 
-LOG_LIMIT = 64  # edits appended to a kept snapshot before it is written whole again
+
 
 
 @dataclass
@@ -79,7 +76,7 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
     """The last build's site with the laureates edited since swapped in, or None when the full path must run."""
     if snapshot is None or snapshot.inputs != recorded_inputs or snapshot.settings != inputs.settings:
         return None
-    changed = _changed_laureates(snapshot.files, inputs.files, root)
+    changed = changed_laureates(snapshot.files, inputs.files, root)
     if not changed:
         return None
     published = {laureate.source.path: laureate for laureate in snapshot.plan.site.laureates}
@@ -135,7 +132,7 @@ def placement(laureate: Laureate) -> tuple:
             [t.slug for t in laureate.themes], laureate.draft, laureate.image)
 
 
-def _changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, tuple[int, ...]],
+def changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, tuple[int, ...]],
                        root: Path) -> list[tuple[str, str]] | None:
     """(path, name) of each laureate file changed since; None if any other input changed, or a file came or went."""
     folder = f"{root / 'content' / 'laureates'}/"  # as ``record.tree_signatures`` names the files
@@ -178,107 +175,3 @@ def _swapped(value: Any, swap: dict[int, Laureate]) -> Any:
     return value
 
 
-class SnapshotFile:
-    """A snapshot kept in ``.vitrine-cache/``: written whole by a full build, then each edit patched in since
-    appended to a log beside it (writing the whole site's model again would cost more than the edit itself).
-    The log is replayed on load, up to the first entry that does not follow (a build killed while appending)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.log = path.with_name(path.name + ".log")
-        self.inputs = ""  # where the snapshot on disk stands (its inputs' digest), as far as this process knows
-        self.edits = 0  # entries in the log
-
-    def load(self, inputs: Inputs, root: Path) -> Snapshot | None:
-        """The snapshot on disk with its log replayed; None if there is none this engine can read, or if more than
-        laureates changed since (then it is not read beyond its heading: the full path needs the memory)."""
-        gc.disable()  # hundreds of thousands of objects, none of them garbage: collecting would only cost time
-        try:
-            with open(self.path, "rb") as f:
-                settings, files = pickle.load(f)
-                if settings != inputs.settings or not _changed_laureates(files, inputs.files, root):
-                    return None
-                snapshot = pickle.load(f)
-            if not isinstance(snapshot, Snapshot):
-                return None
-            snapshot.files = files
-            self.inputs, self.edits = snapshot.inputs, 0
-            snapshot = self._replay(snapshot)
-        except _UNREADABLE:
-            return None
-        finally:
-            gc.enable()
-        # Nor should every later collection walk them all again: they live as long as the build, or are freed by
-        # reference counting, which still applies to frozen objects.
-        gc.freeze()
-        return snapshot
-
-    def _replay(self, snapshot: Snapshot) -> Snapshot:
-        """``snapshot`` with the log's edits pending: each laureate's last version, to be swapped in by the next
-        patch, with its own (each swap walks the whole site: one will do)."""
-        try:
-            f = open(self.log, "rb")
-        except OSError:
-            return snapshot
-        inputs, files, laureates = snapshot.inputs, dict(snapshot.files), {}
-        with f:
-            while True:
-                try:
-                    edit = _LogUnpickler(f, snapshot.plan.site).load()  # one per entry, as each was pickled alone
-                except _UNREADABLE:
-                    break
-                if not isinstance(edit, Edit) or edit.before != inputs:
-                    break
-                inputs = edit.after
-                files.update(edit.files)
-                laureates.update((laureate.source.path, laureate) for laureate in edit.laureates)
-                self.inputs, self.edits = inputs, self.edits + 1
-        if not laureates:
-            return snapshot
-        return dataclasses.replace(snapshot, inputs=inputs, files=files, pending=laureates)
-
-    def save(self, snapshot: Snapshot, edit: Edit | None) -> None:
-        """Keep ``snapshot``: by appending ``edit`` when it follows the snapshot on disk, else whole."""
-        if edit is not None and edit.before == self.inputs and self.edits < LOG_LIMIT:
-            with open(self.log, "ab") as f:
-                _LogPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(edit)
-            self.edits += 1
-        else:
-            replace_file(self.path, lambda f: self._write(f, snapshot))
-            try:
-                os.unlink(self.log)
-            except FileNotFoundError:
-                pass
-            self.edits = 0
-        self.inputs = snapshot.inputs
-
-
-    @staticmethod
-    def _write(f: BinaryIO, snapshot: Snapshot) -> None:
-        """A heading (what ``load`` checks first), then the snapshot."""
-        pickle.dump((snapshot.settings, snapshot.files), f, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(dataclasses.replace(snapshot, files={}), f, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-_UNREADABLE = UNREADABLE_PICKLE + (pickle.UnpicklingError,)
-
-
-class _LogPickler(pickle.Pickler):
-    """Quartiers and themes are named, not copied: they are the snapshot's own (only laureates change)."""
-
-    def persistent_id(self, obj: Any) -> tuple[str, str] | None:
-        if isinstance(obj, Quartier):
-            return ("quartier", obj.slug)
-        if isinstance(obj, Theme):
-            return ("theme", obj.slug)
-        return None
-
-
-class _LogUnpickler(pickle.Unpickler):
-    def __init__(self, f: Any, site: Site):
-        super().__init__(f)
-        self.site = site
-
-    def persistent_load(self, pid: Any) -> Any:
-        kind, slug = pid
-        return (self.site.quartiers if kind == "quartier" else self.site.themes)[slug]

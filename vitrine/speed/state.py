@@ -29,6 +29,7 @@ from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import Page
 from vitrine.site.render import Renderer, template_environment
 from vitrine.speed import snapshot as snapshots
+from vitrine.speed.snapshot_file import SnapshotFile
 from vitrine.speed import spliced_rows
 from vitrine.speed import trees as writer_trees
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 class _ThisBuild:
     """What the speed layer learns during one build, for what it keeps at its end."""
 
-    known: Mapping[str, str] = field(default_factory=dict)  # outputs' fingerprints known not to have changed
+    fingerprints_kept: Mapping[str, str] = field(default_factory=dict)  # of outputs a patch did not touch
     # Which pages show each laureate, as a card and whole: the snapshot's, still true after a patch (None: the
     # renderer's, once it has fingerprinted every page)
     showing: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
@@ -72,7 +73,7 @@ class BuildState:
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
     store: ShardedStore | None = None  # where the files read (and validated) are kept
     snapshot: snapshots.Snapshot | None = None  # the last good build's model (see ``delta``), once read
-    snapshot_file: snapshots.SnapshotFile | None = None
+    snapshot_file: SnapshotFile | None = None
     trees: writer_trees.Trees = field(default_factory=writer_trees.Trees)  # what the last write left in both folders
     trees_file: Path | None = None
     bundles: search_chunks.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
@@ -82,8 +83,6 @@ class BuildState:
     unsaved: bool = False  # the last build's record, snapshot and trees are not on disk yet
     unsaved_edit: snapshots.Edit | None = None  # its patch of the kept snapshot (None: the snapshot is written whole)
     current: _ThisBuild | None = None  # what this state learns during the build under way
-
-    # --- what the pipeline asks, in the order it asks -----------------------------------------------------------
 
     def scan(self, options: BuildOptions, inputs: Inputs | None) -> Inputs:
         """Keep what the last build left if its caller did not yet, and the inputs now (``inputs``: as the caller
@@ -105,7 +104,7 @@ class BuildState:
             return None
         snapshot = self.snapshot
         assert snapshot is not None and self.current is not None
-        self.current.known = {path: entry[0] for path, entry in self.record.outputs.items()
+        self.current.fingerprints_kept = {path: entry[0] for path, entry in self.record.outputs.items()
                               if path not in patched.candidates}
         self.current.showing, self.current.edit = (snapshot.shown_on, snapshot.main_on), patched.edit
         return patched.plan
@@ -125,14 +124,14 @@ class BuildState:
         self.current.rows = spliced_rows.Rows(dict(self.record.rows), partial(_published, out, self.record.outputs))
         return self.current.rows
 
-    def kept_outputs(self, out: Path, pages: tuple[Page, ...], products: list, renderer: Renderer) -> set[str]:
+    def kept_outputs(self, out: Path, pages: tuple[Page, ...], lazy_outputs: list, renderer: Renderer) -> set[str]:
         """The outputs made from the same things as the published ones, still as the last build wrote them."""
         current = self.current
         assert current is not None
-        known = current.known
-        current.fingerprints = {page.output: known.get(page.output) or renderer.fingerprint(page) for page in pages}
-        current.fingerprints.update((product.path, product.fingerprint) for product in products)
-        current.fingerprinted = sum(page.output not in known for page in pages)
+        kept = current.fingerprints_kept
+        current.fingerprints = {page.output: kept.get(page.output) or renderer.fingerprint(page) for page in pages}
+        current.fingerprints.update((product.path, product.fingerprint) for product in lazy_outputs)
+        current.fingerprinted = sum(page.output not in kept for page in pages)
         current.kept = _up_to_date(out, current.fingerprints, self.record.outputs,
                                    trusted=self.trees.current_in_memory(out))
         return current.kept
@@ -167,8 +166,6 @@ class BuildState:
         if not self.save_later:
             self.save()
 
-    # --- between builds ---------------------------------------------------------------------------------------
-
     @classmethod
     def open(cls, options: BuildOptions, record: Record | None = None) -> "BuildState":
         """The state of the last build into ``options.out`` (``record``: its record, when already read)."""
@@ -176,7 +173,7 @@ class BuildState:
         path = record_path(options)
         store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
         trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
-        snapshot_file = snapshots.SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
+        snapshot_file = SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
         return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path,
                    store=store, snapshot_file=snapshot_file,
