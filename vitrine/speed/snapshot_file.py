@@ -28,6 +28,13 @@ class _StoredLaureate(Laureate):
     def __setstate__(self, state: dict) -> None:  # as pickle would, but without asking ``__getattr__`` for it first
         self.__dict__.update(state)
 
+    def __eq__(self, other: object) -> bool:  # equal to the laureate it was pickled from
+        if not isinstance(other, Laureate):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(Laureate))
+
+    __hash__ = Laureate.__hash__
+
     def __getattr__(self, name: str) -> str:  # only when ``body`` is not decoded yet (or for a missing attribute)
         encoded = self.__dict__.get("_body") if name == "body" else None
         if encoded is None:
