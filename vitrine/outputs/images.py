@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``imaging``
+import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``pixels``
 
 from vitrine.errors import ContentError
 from vitrine.files import replace_file, size_and_time
@@ -175,11 +175,11 @@ def prepare_images(content: Path, site: Site, cache: ImageCache) -> PreparedImag
                               .encode(), digest_size=16).hexdigest()
         meta = cache.meta(key)
         if meta is None:
-            from vitrine.outputs import pixels as imaging  # noqa: PLC0415 - Pillow is imported only when an image must be processed
+            from vitrine.outputs import pixels  # noqa: PLC0415 - Pillow is imported only when an image must be processed
 
             try:
-                meta, files = imaging.process(path.read_bytes(), _suffix_format(name), variants=name in wanted)
-            except imaging.UNREADABLE:
+                meta, files = pixels.process(path.read_bytes(), _suffix_format(name), variants=name in wanted)
+            except pixels.UNREADABLE:
                 prepared.errors.append(ContentError(f"content/{name}", 1, "fichier", "image illisible ou abîmée",
                                                     "ouvrez-la dans un logiciel d'images et enregistrez-la de nouveau "
                                                     "en JPEG, PNG ou WebP"))

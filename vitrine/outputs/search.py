@@ -17,7 +17,7 @@ one chunk, or splits one, or merges two.
 
 The indexes are made by the ``pagefind`` binary that the ``pagefind[bin]``
 package ships, in its ``--service`` mode: pages go in as HTML from memory, the
-bundle's files come back as bytes, and ``write_site`` publishes them with the
+bundle's files come back as bytes (``pagefind.py``), and ``write_site`` publishes them with the
 rest of the site (before the atomic swap, hard-linking what did not change).
 We speak the service's protocol (base64 JSON messages ending with ``,``, the
 one the package's ``PagefindIndex`` speaks) instead of calling ``PagefindIndex``

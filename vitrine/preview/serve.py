@@ -42,7 +42,7 @@ class Preview:
     """The previewed site: its build state, kept for the server's lifetime, and the last build's problems.
 
     A save costs the files it changed, not a ``stat`` of every input: the watcher's paths are handed to
-    ``rebuild``, which stat()s only those to update the last scan (``record.rescan``: the same files and digest
+    ``rebuild``, which stat()s only those to update the last scan (``speed.inputs.rescan``: the same files and digest
     as a full scan). Every input is scanned again whenever that is in doubt: at the first build, when the paths
     name a folder, a link or anything ``rescan`` cannot place, after an internal error, once the watcher is in
     place (what changed before it went unseen), and between saves every ``FULL_SCAN_EVERY`` saves (the kernel

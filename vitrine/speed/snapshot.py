@@ -135,7 +135,7 @@ def placement(laureate: Laureate) -> tuple:
 def changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, tuple[int, ...]],
                        root: Path) -> list[tuple[str, str]] | None:
     """(path, name) of each laureate file changed since; None if any other input changed, or a file came or went."""
-    folder = f"{root / 'content' / 'laureates'}/"  # as ``record.tree_signatures`` names the files
+    folder = f"{root / 'content' / 'laureates'}/"  # as ``inputs.tree_signatures`` names the files
     changed = []
     if len(before) != len(now):
         return None

@@ -72,11 +72,11 @@ class BuildState:
     template_references: dict = field(default_factory=dict)  # parsed once per template source
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
     store: ShardedStore | None = None  # where the files read (and validated) are kept
-    snapshot: snapshots.Snapshot | None = None  # the last good build's model (see ``delta``), once read
+    snapshot: snapshots.Snapshot | None = None  # the last good build's plan (see ``snapshot``), once read
     snapshot_file: SnapshotFile | None = None
     trees: writer_trees.Trees = field(default_factory=writer_trees.Trees)  # what the last write left in both folders
     trees_file: Path | None = None
-    bundles: search_chunks.BundleCache | None = None  # search indexes already made (``search`` only once one is made)
+    bundles: search_chunks.BundleCache | None = None  # search bundles already made (once one is made)
     # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
     # told (``save``), not during the save.
     save_later: bool = False
