@@ -5,9 +5,11 @@ Standard library only: the no-change path imports this module.
 
 from __future__ import annotations
 
+import io
 import os
+import stat as stat_module
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Mapping
 
 # A file's identity as a scan sees it: size, modification and change times, inode. Equal signatures: same bytes.
 Signature = tuple[int, int, int, int]
@@ -53,3 +55,17 @@ def read_pickle(path: Path) -> Any | None:
             return pickle.load(f)
     except UNREADABLE_PICKLE + (pickle.UnpicklingError,):
         return None
+
+
+def published_file(out: Path, recorded: Mapping[str, list], path: str) -> tuple[io.FileIO, bool] | None:
+    """A published file, open (its unchanged parts are copied from it, not read), and whether it is the one the
+    last build recorded (a build never changes a published file in place); None when there is none to read."""
+    try:
+        file = io.FileIO(os.path.join(out, path), "r")
+    except OSError:
+        return None
+    st = os.fstat(file.fileno())
+    if not stat_module.S_ISREG(st.st_mode):
+        file.close()
+        return None
+    return file, path in recorded and [st.st_size, st.st_mtime_ns] == recorded[path][1:]

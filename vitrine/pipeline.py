@@ -112,8 +112,7 @@ def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache
                   speed: BuildState | None) -> Renderer:
     templates = theme_dir(options.root, "templates")
     return Renderer(templates, markdown, plan.site, preview=options.drafts, images=plan.images.sets,
-                    env=speed.templates(templates) if speed else None,
-                    references=speed.template_references if speed else None)
+                    env=speed.templates(templates) if speed else None)
 
 
 def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
@@ -122,7 +121,7 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
     lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, speed.rows_file(out) if speed else None)
-    kept = speed.kept_outputs(out, plan.pages, lazy_outputs, renderer) if speed else set()  # as published
+    kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, speed) if options.search else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 from vitrine.site.pages import Pagination
-from vitrine.site.render import referenced_templates
+from vitrine.speed.fingerprints import referenced_templates
 
 
 def test_a_listing_page_links_to_a_bounded_number_of_its_pages() -> None:

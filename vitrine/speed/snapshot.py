@@ -29,7 +29,7 @@ from typing import Any, Mapping
 from vitrine.content.read import SourceFile, ignored, read_source
 from vitrine.content.model import Laureate, Site
 from vitrine.site.pages import Page
-from vitrine.site.render import card_digest
+from vitrine.speed.fingerprints import card_digest
 from vitrine.options import SitePlan
 from vitrine.speed.inputs import Inputs
 from vitrine.content.validate import revalidate_laureates

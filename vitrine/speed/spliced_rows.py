@@ -296,3 +296,5 @@ def _check(fd: int, layout: RowLayout, first: int, start: int, end: int) -> None
     if start >= end or os.pread(fd, 1, start - 1) != bytes((before,)) \
             or os.pread(fd, 1, end - 1) != bytes((layout.last,)):
         raise _NotAsRecorded
+
+

@@ -1,17 +1,11 @@
-"""What the speed layer keeps between builds, and what the pipeline asks it: has anything changed since the recorded
-build, can the last plan be patched, which outputs are as published, what to keep for the next build.
-
-One ``BuildState`` per output folder: the command line opens one per build from ``.vitrine-cache/``; the preview
-keeps one for its lifetime. The pipeline runs the same stages without it (``BuildOptions(speed=False)``) and gets
-the same bytes.
-"""
+"""What the speed layer keeps between builds (``BuildState``), and what the pipeline asks it: has anything changed,
+can the last plan be patched, which outputs are as published, what to keep for the next build. The command line
+opens one per build from ``.vitrine-cache/``; the preview keeps one for its lifetime."""
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
-import stat as stat_module
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,8 +14,8 @@ from typing import TYPE_CHECKING, Mapping
 import jinja2
 
 from vitrine.content.read import LoadCache
-from vitrine.engine import CACHE_DIR, code_digest
-from vitrine.files import size_and_time
+from vitrine.engine import CACHE_DIR, code_digest, theme_dir
+from vitrine.files import published_file, size_and_time
 from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread
 from vitrine.outputs.images import ImageCache
 from vitrine.publish.write import KnownTrees, WriteReport
@@ -32,6 +26,7 @@ from vitrine.speed import snapshot as snapshots
 from vitrine.speed.snapshot_file import SnapshotFile
 from vitrine.speed import spliced_rows
 from vitrine.speed import trees as writer_trees
+from vitrine.speed.fingerprints import Fingerprints
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
 from vitrine.speed.parallel import spread_over
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
@@ -47,7 +42,7 @@ class _ThisBuild:
 
     fingerprints_kept: Mapping[str, str] = field(default_factory=dict)  # of outputs a patch did not touch
     # Which pages show each laureate, as a card and whole: the snapshot's, still true after a patch (None: the
-    # renderer's, once it has fingerprinted every page)
+    # fingerprinter's, once it has fingerprinted every page)
     showing: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
     edit: snapshots.Edit | None = None  # how the snapshot was patched
     fingerprints: dict[str, str] = field(default_factory=dict)  # of every output
@@ -55,6 +50,7 @@ class _ThisBuild:
     kept: set[str] = field(default_factory=set)  # outputs kept as published
     rows: spliced_rows.Rows | None = None
     index: search_chunks.SearchIndex | None = None
+    fingerprinter: Fingerprints | None = None
 
 
 @dataclass
@@ -121,15 +117,17 @@ class BuildState:
         """The open data's rows, spliced out of the published files where the record says they lie."""
         assert self.current is not None
         # The rows' places are copied: the record describes the published files until this build has replaced them.
-        self.current.rows = spliced_rows.Rows(dict(self.record.rows), partial(_published, out, self.record.outputs))
+        self.current.rows = spliced_rows.Rows(dict(self.record.rows), partial(published_file, out, self.record.outputs))
         return self.current.rows
 
-    def kept_outputs(self, out: Path, pages: tuple[Page, ...], lazy_outputs: list, renderer: Renderer) -> set[str]:
+    def kept_outputs(self, options: BuildOptions, plan: SitePlan, lazy_outputs: list) -> set[str]:
         """The outputs made from the same things as the published ones, still as the last build wrote them."""
-        current = self.current
+        current, out, pages = self.current, options.out, plan.pages
         assert current is not None
+        current.fingerprinter = fingerprinter = Fingerprints(
+            theme_dir(options.root, "templates"), plan.site, plan.images.sets, options.drafts, self.template_references)
         kept = current.fingerprints_kept
-        current.fingerprints = {page.output: kept.get(page.output) or renderer.fingerprint(page) for page in pages}
+        current.fingerprints = {page.output: kept.get(page.output) or fingerprinter.of(page) for page in pages}
         current.fingerprints.update((product.path, product.fingerprint) for product in lazy_outputs)
         current.fingerprinted = sum(page.output not in kept for page in pages)
         current.kept = _up_to_date(out, current.fingerprints, self.record.outputs,
@@ -158,8 +156,11 @@ class BuildState:
         rows = current.rows.places if current.rows else {}
         self.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in plan.warnings],
                              len(plan.pages), rows)
-        shown_on, main_on = current.showing or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
-        renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
+        fingerprinter, current.fingerprinter = current.fingerprinter, None
+        assert fingerprinter is not None
+        shown_on, main_on = current.showing or (_frozen(fingerprinter.shown_on), _frozen(fingerprinter.main_on))
+        del fingerprinter  # and its caches, before the snapshot is pickled: the build's largest moment in memory
+        renderer.release()
         self.snapshot = snapshots.Snapshot(inputs.digest, inputs.settings, inputs.files, plan, shown_on, main_on)
         self.unsaved, self.unsaved_edit = True, current.edit
         self.current = _ThisBuild(fingerprinted=current.fingerprinted)  # the rest can go
@@ -238,20 +239,6 @@ def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapp
     as_recorded = {path: entry[0] if size_and_time(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
                    for path, entry in state.record.outputs.items() if path.startswith(search.BUNDLE + "/")}
     return search_chunks.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
-
-
-def _published(out: Path, recorded: Mapping[str, list], path: str) -> tuple[io.FileIO, bool] | None:
-    """A published file, open (its unchanged parts are copied from it, not read), and whether it is the one the
-    last build recorded (a build never changes a published file in place); None when there is none to read."""
-    try:
-        file = io.FileIO(os.path.join(out, path), "r")
-    except OSError:
-        return None
-    st = os.fstat(file.fileno())
-    if not stat_module.S_ISREG(st.st_mode):
-        file.close()
-        return None
-    return file, path in recorded and [st.st_size, st.st_mtime_ns] == recorded[path][1:]
 
 
 def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list],
