@@ -242,7 +242,7 @@ def test_a_second_preview_on_the_same_port_is_refused_with_the_first_ones_addres
     second.process.wait(timeout=60)
     code, out, err = second.stop()
     assert code == 1
-    assert (f"Une prévisualisation tourne déjà sur ce port : http://127.0.0.1:{first.port}/ — "
+    assert (f"Une prévisualisation tourne déjà sur ce port : http://127.0.0.1:{first.port}/ — "
             "ouvrez-la dans le navigateur") in err
     assert "Traceback" not in err and "Prévisualisation sur" not in out and "Site construit" not in out
     assert OPEN_CALL in fetch(first.port, "/")[1]  # it built nothing into the first one's folder

@@ -161,7 +161,7 @@ def test_preview_shows_a_new_draft_with_its_badge_and_stops_on_terminate(server:
 def test_preview_refuses_a_busy_port_in_french(repo: Path, server: Server) -> None:
     result = run_cli(repo, "serve", "--port", str(server.port))
     assert result.returncode == 1
-    assert f"Une prévisualisation tourne déjà sur ce port : http://127.0.0.1:{server.port}/" in result.stderr
+    assert f"Une prévisualisation tourne déjà sur ce port : http://127.0.0.1:{server.port}/" in result.stderr
     assert "Prévisualisation sur" not in result.stdout
     assert "Traceback" not in result.stderr
 

@@ -10,6 +10,10 @@ reports changes (watchfiles: inotify, FSEvents…) instead of livereload's
 While the content has errors the server keeps running and answers every HTML
 request with a French page listing them; the next good build brings the site
 back, and the open tab reloads itself after every rebuild.
+
+The server answers only requests naming its own address (``Address``: a page of another site that had its name
+point here reads nothing), its WebSocket only its own pages, with no path of this machine; each port has its own
+folder, held by one preview at a time (``claimed``).
 """
 
 from __future__ import annotations
@@ -171,8 +175,8 @@ def serve(root: Path, host: str, port: int, date: Callable[[], dt.date]) -> int:
         with claimed(root, address):
             return _serve(root, address, date)
     except PreviewBusy as busy:
-        print(f"Une prévisualisation tourne déjà sur ce port : {busy.url or f'port {port}'} — ouvrez-la dans le "
-              "navigateur, ou arrêtez-la (Ctrl+C dans son terminal) ; pour une seconde prévisualisation, "
+        print(f"Une prévisualisation tourne déjà sur ce port : {busy.url or f'port {port}'} — ouvrez-la dans le "
+              "navigateur, ou arrêtez-la (Ctrl+C dans son terminal) ; pour une seconde prévisualisation, "
               f"choisissez un autre port, par exemple --port {port + 1}.", file=sys.stderr)
         return 1
 
@@ -444,11 +448,11 @@ class PageHandler(web.RequestHandler):
         try:
             reply = answer(self.preview, self.request.path, self.request.query)
         except Exception as exc:  # a bug of ours: one French line in the terminal, never a traceback
-            print(f"prévisualisation : erreur interne en servant une page ({exc!r}) "
+            print(f"prévisualisation : erreur interne en servant une page ({exc!r}) "
                   "— relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la", file=sys.stderr, flush=True)
             if os.environ.get("VITRINE_DEBUG"):
                 traceback.print_exc()
-            reply = Answer(500, "Erreur interne de la prévisualisation : voir le terminal.\n".encode(), "text/plain")
+            reply = Answer(500, "Erreur interne de la prévisualisation : voir le terminal.\n".encode(), "text/plain")
         body = reply.body
         if reply.kind == "text/html":
             body = body.replace(b"</head>", self.script + b"</head>", 1)
@@ -484,7 +488,7 @@ class RefusedHost(web.RequestHandler):
         self.set_status(403)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(f"Adresse refusée : cette prévisualisation ne répond qu’à {self.address.url} "
+        self.finish(f"Adresse refusée : cette prévisualisation ne répond qu’à {self.address.url} "
                     "(ou localhost sur le même port).\n")
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
