@@ -142,7 +142,8 @@ def test_the_live_reload_socket_refuses_other_origins_and_never_sends_a_path_of_
 
         ws = await _connect(server.port, own)  # the preview's own page (the tab livereload.js runs in)
         await ws.write_message("pas du json")  # ignored, the connection stays
-        await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+        await ws.write_message(json.dumps(hello))
         assert json.loads(await asyncio.wait_for(ws.read_message(), timeout=10))["command"] == "hello"
         await ws.write_message(json.dumps({"command": "info", "url": own + "/", "plugins": {}}))
         await asyncio.sleep(0.2)  # the server registers the tab
