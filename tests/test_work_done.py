@@ -909,8 +909,8 @@ def test_a_preview_killed_before_keeping_its_record_restarts_into_the_site_of_a_
         corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vitrine.serve import Preview
 
-    record = corpus / ".vitrine-cache" / "record-preview.marshal"
     first = Preview(corpus, lambda: TODAY)
+    record = corpus / ".vitrine-cache" / f"record-{first.out.name}.marshal"  # the port's own (preview-8000)
     assert first.rebuild().ok
     first.settle()
     kept = record.stat().st_ino

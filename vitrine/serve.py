@@ -1,6 +1,6 @@
 """``serve``: the editors' live preview.
 
-The site is built, drafts included, into ``.vitrine-cache/preview/`` (never
+The site is built, drafts included, into ``.vitrine-cache/preview-<port>/`` (never
 into ``site/``) and served by livereload. One long-lived ``BuildState`` keeps
 what was read and what each page was made from, so a save re-reads only the
 changed file and re-renders only the pages it can change. The operating system
@@ -10,13 +10,19 @@ reports changes (watchfiles: inotify, FSEvents…) instead of livereload's
 While the content has errors the server keeps running and answers every HTML
 request with a French page listing them; the next good build brings the site
 back, and the open tab reloads itself after every rebuild.
+
+The server answers only requests naming its own address (``Address``: a page of another site that had its name
+point here reads nothing), its WebSocket only its own pages, with no path of this machine; each port has its own
+folder, held by one preview at a time (``claimed``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import gc
 import html
+import ipaddress
 import logging
 import mimetypes
 import os
@@ -25,24 +31,27 @@ import sys
 import threading
 import time
 import traceback
-from pathlib import Path
-from typing import Callable, Iterable
-from urllib.parse import quote, unquote
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import livereload
 import watchfiles
-from livereload.handlers import LiveReloadHandler
-from livereload.server import LiveScriptContainer
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado import web
+from tornado.httputil import HTTPServerRequest
 from tornado.ioloop import IOLoop
+from tornado.routing import AnyMatches, Matcher, Rule
 
 from .build import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
 from .errors import ContentError
 from .record import Inputs, rescan, scan_inputs
 from .write import prepare_staging, publication_lock
 
-PREVIEW_DIR = "preview"
+PREVIEW_DIR = "preview-{port}"  # one per port: two previews (two dates…) never share their files
 
 
 class Preview:
@@ -58,9 +67,9 @@ class Preview:
 
     FULL_SCAN_EVERY = 32
 
-    def __init__(self, root: Path, date: Callable[[], dt.date]):
+    def __init__(self, root: Path, date: Callable[[], dt.date], port: int = 8000):
         self.root = root
-        self.out = root / CACHE_DIR / PREVIEW_DIR
+        self.out = root / CACHE_DIR / PREVIEW_DIR.format(port=port)
         self.date = date
         self.state = BuildState.open(self._options())
         self.state.save_later = True  # in ``settle``, once the browser is told
@@ -131,15 +140,56 @@ class Preview:
         return [p for p in dict.fromkeys(paths) if p.is_dir()]
 
 
+class PreviewBusy(Exception):
+    """Another preview serves from the same folder (the same port): its address, if it wrote it yet."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+@contextmanager
+def claimed(root: Path, address: Address) -> Iterator[None]:
+    """Hold the port's preview folder for this process: a second preview on that port would rebuild (with its own
+    date…) what the first one serves; it is refused with the first one's address instead. The lock is the
+    kernel's, released however the process ends."""
+    lock = root / CACHE_DIR / f"{PREVIEW_DIR.format(port=address.port)}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PreviewBusy(os.read(fd, 1024).decode("utf-8", "replace").strip()) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, address.url.encode())
+        yield
+    finally:
+        os.close(fd)
+
+
 def serve(root: Path, host: str, port: int, date: Callable[[], dt.date]) -> int:
     """Build, serve and rebuild on every save until Ctrl+C (or SIGTERM); 0 when stopped, 1 if it cannot start."""
-    preview = Preview(root, date)
+    address = Address(host, port)
+    try:
+        with claimed(root, address):
+            return _serve(root, address, date)
+    except PreviewBusy as busy:
+        print(f"Une prévisualisation tourne déjà sur ce port : {busy.url or f'port {port}'} — ouvrez-la dans le "
+              "navigateur, ou arrêtez-la (Ctrl+C dans son terminal) ; pour une seconde prévisualisation, "
+              f"choisissez un autre port, par exemple --port {port + 1}.", file=sys.stderr)
+        return 1
+
+
+def _serve(root: Path, address: Address, date: Callable[[], dt.date]) -> int:
+    host, port = address.host, address.port
+    preview = Preview(root, date, port)
     started = time.perf_counter()
     _report(preview.rebuild(), started, first=True)
     preview.settle()
     watcher = ChangeWatcher(lambda changed: _on_change(preview, changed), lambda: _on_watching(preview))
-    server = PreviewServer(wsgi_app(preview), watcher, port, announce=lambda: print(
-        f"Prévisualisation sur http://{host}:{port}/ (brouillons compris). "
+    server = PreviewServer(preview, watcher, address, announce=lambda: print(
+        f"Prévisualisation sur {address.url} (brouillons compris). "
         "Enregistrez un fichier : la page se met à jour. Ctrl+C pour arrêter.", flush=True))
     for path in preview.watched_paths():
         server.watch(str(path))
@@ -176,14 +226,18 @@ def _on_watching(preview: Preview) -> None:
 def _rebuild(preview: Preview, changed: list[str]) -> None:
     started = time.perf_counter()
     _report(preview.rebuild(changed), started)
-    LiveReloadHandler.reload_waiters(_reload_path(changed))
+    LiveReloadHandler.reload_waiters(_reload_path(changed, theme_dir(preview.root, "static")))
     preview.settle()
 
 
-def _reload_path(changed: list[str]) -> str:
-    """livereload.js swaps a stylesheet in place when told a .css file changed; anything else reloads the page."""
-    others = [p for p in changed if not p.endswith(".css")]
-    return (others or changed or ["*"])[0]
+def _reload_path(changed: list[str], static: Path) -> str:
+    """What livereload.js is told: a design stylesheet's path in the site (it swaps that one in place), else "*"
+    (it reloads the page). Never a path of this machine: the page need not learn where the files are."""
+    if changed and all(p.endswith(".css") for p in changed):
+        inside = Path(changed[0])
+        if inside.is_relative_to(static):
+            return "static/" + inside.relative_to(static).as_posix()
+    return "*"
 
 
 def _report(report: BuildReport, started: float, first: bool = False) -> None:
@@ -204,46 +258,113 @@ def _report(report: BuildReport, started: float, first: bool = False) -> None:
 
 # --- HTTP ---------------------------------------------------------------------------------------------------------
 
-def wsgi_app(preview: Preview) -> Callable:
-    """Serve the preview folder; while the content has errors, every HTML request gets the error page."""
+MAX_PATH = 2048  # characters of a request's path as sent: the site's longest address is far shorter (else 414)
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+WILDCARDS = ("", "0.0.0.0", "::")  # listening on every address of the machine
 
-    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        url_path = unquote(environ.get("PATH_INFO") or "/")
-        file, redirect = resolve(preview.out, url_path)
-        if redirect:
-            return _respond(start_response, "301 Moved Permanently", b"", [("Location", quote(redirect))])
-        is_html = (file or Path(url_path)).suffix in ("", ".html")
-        if preview.errors and is_html:
-            return _respond(start_response, "500 Internal Server Error", error_page(preview.errors), [], "text/html")
-        if file is None:
-            missing = preview.out / "404.html"
-            body = missing.read_bytes() if missing.is_file() else "<!doctype html><title>Page introuvable</title>".encode()
-            return _respond(start_response, "404 Not Found", body, [], "text/html")
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return _respond(start_response, "200 OK", file.read_bytes(), [], kind)
 
-    return app
+@dataclass(frozen=True)
+class Address:
+    """Where the preview listens, and which ``Host`` and ``Origin`` values name it.
+
+    A page of another site can make the browser send requests here, under its own name once its DNS points to
+    127.0.0.1 (DNS rebinding): the browser then lets that page read the answers, drafts included. Answering only the
+    names of this address (the loopback's, the ``--host`` given) closes that door; on a wildcard address (0.0.0.0,
+    to preview from a phone) the machine's own IP addresses are accepted as well: no DNS can rebind an IP literal.
+    """
+
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        name = "127.0.0.1" if self.host in WILDCARDS else f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{name}:{self.port}/"
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        names = {*LOOPBACK, f"[{self.host}]" if ":" in self.host else self.host}
+        ports = (f":{self.port}", "") if self.port == 80 else (f":{self.port}",)  # a browser omits port 80
+        return frozenset(name.lower() + port for name in names for port in ports)
+
+    def allows_host(self, value: str | None) -> bool:
+        """Whether a request's ``Host`` header names this preview."""
+        if not value:
+            return False
+        value = value.lower()
+        if value in self.hosts:
+            return True
+        if self.host not in WILDCARDS:
+            return False
+        try:
+            parts = urlsplit("//" + value)
+            ipaddress.ip_address(parts.hostname or "")
+            return (parts.port or 80) == self.port and not parts.username and not parts.path
+        except ValueError:
+            return False
+
+    def allows_origin(self, origin: str) -> bool:
+        """Whether a WebSocket's ``Origin`` is one of this preview's own pages."""
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and parts.path in ("", "/") and self.allows_host(parts.netloc)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes = b""
+    kind: str | None = None  # the Content-Type
+    location: str | None = None  # a redirect's target: a path on this server, never an address
+
+
+def answer(preview: Preview, raw_path: str, query: str = "") -> Answer:
+    """The answer to ``GET raw_path`` (as sent, percent-encoded): the preview folder's file, a redirect adding a
+    folder's final slash, the error page while the content has errors, else 404 with the site's 404 page."""
+    if len(raw_path) > MAX_PATH:
+        return Answer(414, "Adresse trop longue.\n".encode(), "text/plain")
+    try:
+        url_path = unquote_to_bytes(raw_path).decode("utf-8")  # decoded once: %252e stays a literal "%2e"
+    except UnicodeDecodeError:  # no file of the site has such a name
+        url_path = None
+    file, redirect = resolve(preview.out, url_path) if url_path is not None else (None, None)
+    if redirect:
+        return Answer(301, location=quote(redirect) + (f"?{quote(query, safe='=&+%')}" if query else ""))
+    is_html = PurePosixPath(file.name if file else url_path or "").suffix in ("", ".html")
+    if preview.errors and is_html:
+        return Answer(500, error_page(preview.errors), "text/html")
+    body = _read(file) if file else None
+    if body is None:
+        missing = _read(preview.out / "404.html") or "<!doctype html><title>Page introuvable</title>".encode()
+        return Answer(404, missing, "text/html")
+    return Answer(200, body, mimetypes.guess_type(file.name)[0] or "application/octet-stream")
 
 
 def resolve(out: Path, url_path: str) -> tuple[Path | None, str | None]:
-    """The file a URL path names inside ``out`` (``…/`` → ``…/index.html``), or a redirect adding the final slash."""
+    """The file a URL path names inside ``out`` (``…/`` → ``…/index.html``), or a redirect adding the final slash.
+
+    Nothing outside ``out`` is ever named: no ``..``, backslash or NUL, and no link leading out of it. A redirect is
+    a path with one leading slash (``//name/`` would name another server)."""
     parts = [p for p in url_path.split("/") if p not in ("", ".")]
     if ".." in parts or any("\\" in p or "\0" in p for p in parts):
         return None, None
     target = out.joinpath(*parts)
-    if target.is_dir():
-        if not url_path.endswith("/"):
-            return None, url_path + "/"  # relative links need the trailing slash
-        target = target / "index.html"
-    return (target, None) if target.is_file() else (None, None)
+    try:
+        if target.is_dir():
+            if not url_path.endswith("/"):
+                return None, "/" + "".join(p + "/" for p in parts)  # relative links need the trailing slash
+            target = target / "index.html"
+        if not target.is_file() or not target.resolve().is_relative_to(out.resolve()):
+            return None, None
+    except (OSError, ValueError):  # a name too long for the system, a loop of links…: no such page
+        return None, None
+    return target, None
 
 
-def _respond(start_response: Callable, status: str, body: bytes, headers: list, kind: str | None = None) -> list[bytes]:
-    if kind:
-        charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")) else ""
-        headers = headers + [("Content-Type", kind + charset)]
-    start_response(status, headers + [("Cache-Control", "no-store"), ("Content-Length", str(len(body)))])
-    return [body]
+def _read(file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError:  # gone since (a rebuild), or unreadable: as if it had never been there
+        return None
 
 
 def error_page(errors: Iterable[ContentError]) -> bytes:
@@ -276,25 +397,118 @@ le problème et, après le tiret, ce qu’il faut faire.</p>
 # --- livereload -----------------------------------------------------------------------------------------------------
 
 class PreviewServer(livereload.Server):
-    """livereload's server, with its script loaded from the same origin (the pages' CSP forbids inline scripts)."""
+    """livereload's server, answering only its own address, with its script loaded from the same origin (the pages'
+    CSP forbids inline scripts)."""
 
-    def __init__(self, app: Callable, watcher: Watcher, port: int, announce: Callable[[], None]):
-        super().__init__(app=app, watcher=watcher)
-        self.script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
+    def __init__(self, preview: Preview, watcher: Watcher, address: Address, announce: Callable[[], None]):
+        super().__init__(watcher=watcher)
+        self.preview = preview
+        self.address = address
         self.announce = announce
 
-    def application(self, *args: object, **kwargs: object) -> None:
-        super().application(*args, **kwargs)  # listens, or raises OSError when the port is taken
+    def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                    live_css: bool = True) -> None:
+        """livereload's application, made here: no ``/forcereload`` (any page could reload the tab), the WebSocket
+        accepts this preview's pages only, and a request naming another host is refused before any handler."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
+        own = [(r"/livereload", ReloadSocket, {"address": self.address}),
+               (r"/livereload\.js", LiveReloadJSHandler),
+               (r".*", PageHandler, {"preview": self.preview, "script": script})]
+        app = web.Application([Rule(_NamesThis(self.address), own),
+                               Rule(AnyMatches(), RefusedHost, {"address": self.address})], debug=False)
+        app.listen(port, address=host)  # or raises OSError when the port is taken
         self.announce()
-
-    def get_web_handlers(self, script: bytes) -> list:
-        # livereload passes an inline snippet that writes this same tag; we write it directly.
-        return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, self.script)})]
 
     def _setup_logging(self) -> None:
         """Keep the terminal for Vitrine's own French messages (the error page's 500s are not news)."""
         logging.getLogger("tornado.access").addHandler(logging.NullHandler())
         logging.getLogger("tornado.access").propagate = False
+
+
+class _NamesThis(Matcher):
+    def __init__(self, address: Address):
+        self.address = address
+
+    def match(self, request: HTTPServerRequest) -> dict | None:
+        return {} if self.address.allows_host(request.headers.get("Host")) else None
+
+
+class PageHandler(web.RequestHandler):
+    """The previewed site (``answer``), with livereload's script in every page; GET and HEAD only."""
+
+    SUPPORTED_METHODS = ("GET", "HEAD")
+
+    def initialize(self, preview: Preview, script: bytes) -> None:
+        self.preview = preview
+        self.script = script
+
+    def get(self) -> None:
+        try:
+            reply = answer(self.preview, self.request.path, self.request.query)
+        except Exception as exc:  # a bug of ours: one French line in the terminal, never a traceback
+            print(f"prévisualisation : erreur interne en servant une page ({exc!r}) "
+                  "— relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la", file=sys.stderr, flush=True)
+            if os.environ.get("VITRINE_DEBUG"):
+                traceback.print_exc()
+            reply = Answer(500, "Erreur interne de la prévisualisation : voir le terminal.\n".encode(), "text/plain")
+        body = reply.body
+        if reply.kind == "text/html":
+            body = body.replace(b"</head>", self.script + b"</head>", 1)
+        self.set_status(reply.status)
+        if reply.location:
+            self.set_header("Location", reply.location)
+        if reply.kind:
+            text = reply.kind.startswith("text/") or reply.kind.endswith(("xml", "javascript", "json"))
+            self.set_header("Content-Type", reply.kind + ("; charset=utf-8" if text else ""))
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)  # tornado sends no body to HEAD
+
+    head = get
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        """Tornado's own refusals (a POST, an unknown method…), in French."""
+        if status_code == 405:
+            self.set_header("Allow", "GET, HEAD")
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("La prévisualisation ne fait que montrer des pages (GET et HEAD seulement).\n"
+                    if status_code == 405 else f"Requête refusée ({status_code}).\n")
+
+
+class RefusedHost(web.RequestHandler):
+    """Every request naming another host than this preview: a DNS-rebinding page reads nothing."""
+
+    SUPPORTED_METHODS = ("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS")
+
+    def initialize(self, address: Address) -> None:
+        self.address = address
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(f"Adresse refusée : cette prévisualisation ne répond qu’à {self.address.url} "
+                    "(ou localhost sur le même port).\n")
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        self.finish(f"Requête refusée ({status_code}).\n")
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's WebSocket, for this preview's own pages only (livereload accepts every origin)."""
+
+    def initialize(self, address: Address) -> None:
+        self.address = address
+
+    def check_origin(self, origin: str) -> bool:
+        return self.address.allows_origin(origin)
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            super().on_message(message)
+        except (ValueError, TypeError, AttributeError):  # not livereload's protocol: ignored, not a traceback
+            pass
 
 
 class ChangeWatcher(Watcher):
