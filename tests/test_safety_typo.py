@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from photos import add_image, photo
 from web import browser, search_index, serve  # noqa: F401 - fixtures
 
 POTAGER_ALT = "Des poireaux dans un bac"
+CARD_SIZES = "(min-width: 72rem) 22rem, (min-width: 64rem) 30vw, (min-width: 40rem) 46vw, calc(100vw - 2rem)"
 CAFE_ALT = "Une tasse sur un comptoir"
 
 
@@ -95,9 +97,15 @@ def test_a_filtered_card_is_the_listed_card_with_its_photo(pictured: Path, serve
         without = _card(page, "[data-filters-results]", "Emploi des jeunes")
         assert without.locator("picture").count() == 0
 
+        # The search page's card too (a page at the same depth), its photo a thumbnail: only ``sizes`` differ.
         page.goto(base + "recherche/?q=potager")
         found = _card(page, "[data-search-results]", "Jardin partagé")
-        assert found.evaluate(DOM_TREE) == listed, "the search page's card too (same depth as the list)"
+        found.locator("img").scroll_into_view_if_needed()
+        thumbnail = "(min-width: 40rem) 12rem, calc(100vw - 2rem)"
+        assert found.evaluate(DOM_TREE) == json.loads(json.dumps(listed).replace(CARD_SIZES, thumbnail))
+        assert found.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert found.locator("img").bounding_box()["width"] < 250, "a thumbnail beside the text"
         assert problems == []
     finally:
         page.close()

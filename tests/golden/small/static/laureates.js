@@ -31,13 +31,16 @@ export function matches(laureate, choice) {
 }
 
 // A laureate's card, as the listings show it (templates/partials/card.html), in a list item.
-// ``root`` is the site's root relative to the page (data-root), e.g. "../".
-export function card(laureate, root) {
+// ``root`` is the site's root relative to the page (data-root), e.g. "../"; ``sizes``, how wide its photo
+// is shown where that is not the listings' grid (the search page's thumbnails).
+export function card(laureate, root, sizes) {
   const item = element("li");
   const article = item.appendChild(element("article", "card"));
   const title = article.appendChild(element("h2", "card-title"));
   title.appendChild(element("a", "", laureate.title)).href = root + "laureats/" + laureate.slug + "/";
-  if (laureate.image) article.appendChild(element("div", "card-image")).appendChild(picture(laureate.image, root));
+  if (laureate.image) {
+    article.appendChild(element("div", "card-image")).appendChild(picture(laureate.image, root, sizes));
+  }
   if (laureate.draft) article.appendChild(element("p", "badge badge-draft", "Brouillon"));
   article.appendChild(element("p", "card-porteur", laureate.porteur));
   article.appendChild(element("p", "card-summary", laureate.summary));
@@ -47,18 +50,18 @@ export function card(laureate, root) {
 }
 
 // A card's responsive image, as templates/partials/picture.html makes it (lazy: below the fold).
-function picture(image, root) {
+function picture(image, root, sizes = image.sizes) {
   const [src, width, height, alt] = image.img;
   const srcset = (variants) => variants.map(([path, w]) => root + path + " " + w + "w").join(", ");
   const node = element("picture");
   const source = node.appendChild(element("source"));
   source.type = "image/webp";
   source.srcset = srcset(image.webp);
-  source.sizes = image.sizes;
+  source.sizes = sizes;
   const img = node.appendChild(element("img"));
   img.src = root + src;
   img.srcset = srcset(image.fallback);
-  img.sizes = image.sizes;
+  img.sizes = sizes;
   img.width = width;
   img.height = height;
   img.alt = alt;
