@@ -109,3 +109,20 @@ def test_a_filtered_card_is_the_listed_card_with_its_photo(pictured: Path, serve
         assert problems == []
     finally:
         page.close()
+
+
+def test_an_edited_alternative_text_reaches_the_filters_cards_on_a_rebuild(repo: Path) -> None:
+    # An edit of one laureate takes the fast path (the snapshot's pages, patched): its card in
+    # laureats/filtres.json must follow as its card in the static list does.
+    add_image(repo, "jardin-partage", "potager.jpg", photo((800, 600)), alt=POTAGER_ALT)
+    assert build_in_process(repo).ok
+    path = repo / "content" / "laureates" / "jardin-partage.md"
+    path.write_text(path.read_text("utf-8").replace(POTAGER_ALT, "Des salades au soleil"), "utf-8")
+    assert build_in_process(repo).ok
+    index = json.loads((repo / "site" / "laureats" / "filtres.json").read_text("utf-8"))
+    row = next(r for r in index["laureats"] if r[0] == "jardin-partage")
+    image = row[index["fields"].index("image")]
+    assert image["img"][3] == "Des salades au soleil"
+    assert image["img"][0].startswith("media/potager-") and [w for _, w in image["fallback"]] == [480, 800]
+    listed = (repo / "site" / "laureats" / "index.html").read_text("utf-8")
+    assert 'alt="Des salades au soleil"' in listed
