@@ -27,7 +27,7 @@ import nh3
 import pyromark
 
 from .slugs import slugify
-from .typography import french_html
+from .typography import RULES_VERSION, french_html
 
 # Raw HTML is let through by the converter: nh3 is the one sanitizer (below), with an allowlist we control.
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -97,8 +97,8 @@ def options_key() -> str:
 
     The same in every process (sets are sorted: their order changes with Python's hash seed).
     """
-    return hashlib.blake2b(repr((PIPELINE_VERSION, pyromark.__version__, nh3.__version__, int(OPTIONS),
-                                 ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
+    return hashlib.blake2b(repr((PIPELINE_VERSION, RULES_VERSION, pyromark.__version__, nh3.__version__,
+                                 int(OPTIONS), ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
                                  sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
                                  sorted(URL_SCHEMES), sorted(CONTENT_DROPPED), sorted(ALIGN_CLASSES))).encode(),
                            digest_size=8).hexdigest()

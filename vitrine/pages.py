@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from . import opendata
 from .errors import ContentError
 from .feeds import FEED_PATH
 from .maps import quartier_map
 from .model import Edition, Laureate, Quartier, Site, sort_key
+
+if TYPE_CHECKING:
+    from .images import ImageSet
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
@@ -229,18 +232,32 @@ def filter_choices(site: Site) -> Choices:
     )
 
 
-def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier]) -> dict[str, Any]:
+def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier],
+                 image_set: Callable[[str], ImageSet], sizes: str) -> dict[str, Any]:
     """``laureats/filtres.json``: every published laureate's card and filter values, as compact as it reads.
 
     ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers`` (name, commune,
-    commune's slug). Read by the filters of the laureates list and of the search page. Built when the
-    page is rendered: its fingerprint needs only the laureates' card digests.
+    commune's slug). A card's ``image`` is what ``partials/picture.html`` shows, or null: the ``<img>``'s
+    ``[src, width, height, alt]`` and its ``webp`` and ``fallback`` ``[[path, width], …]``, paths relative to
+    the site's root; ``sizes`` is the cards' own (``CARD_SIZES`` in ``partials/card.html``), so the
+    scripts' cards are the template's. Read by the filters of the laureates list and of the search page.
+    Built when the page is rendered: its fingerprint needs only the laureates' card digests and image keys.
     """
+    def image(laureate: Laureate) -> dict[str, Any] | None:
+        if not laureate.image:
+            return None
+        found = image_set(laureate.image)
+        largest = found.largest
+        return {"img": [largest.path, largest.width, largest.height, laureate.image_alt],
+                "webp": [[v.path, v.width] for v in found.webp],
+                "fallback": [[v.path, v.width] for v in found.fallback]}
+
     return {
-        "fields": ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft"],
+        "fields": ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft", "image"],
         "quartiers": {q.slug: [q.name, q.commune, q.commune_slug] for q in quartiers},
+        "sizes": sizes,
         "laureats": [[l.slug, l.title, l.porteur, l.summary, l.edition, [q.slug for q in l.quartiers],
-                      [t.slug for t in l.themes], l.draft] for l in laureates],
+                      [t.slug for t in l.themes], l.draft, image(l)] for l in laureates],
     }
 
 
