@@ -139,3 +139,103 @@ def test_an_edited_laureate_gets_the_same_neutralised_rows_through_the_spliced_r
     spliced = (repo / "site/donnees/laureats.csv").read_bytes()
     assert build_in_process(repo, search=False, use_cache=False).ok
     assert (repo / "site/donnees/laureats.csv").read_bytes() == spliced
+
+
+# --- Invisible characters (item 2) ---
+
+@pytest.mark.parametrize("rel, old, new, expected", [
+    (LAUREATE, "title: Atelier code", "title: Atelier \u202ecode",
+     f"{LAUREATE}:2: title: caractère invisible U+202E (forçage droite-à-gauche) en position 9"),
+    (LAUREATE, "porteur: Association Alpha", 'porteur: "Association\\u200bAlpha"',
+     f"{LAUREATE}:3: porteur: caractère invisible U+200B (espace sans chasse) en position 12"),
+    (LAUREATE, "partners: [Ville de Villeneuve, Médiathèque]", "partners: [Ville de Villeneuve, Média\u2066thèque]",
+     f"{LAUREATE}:9: partners: élément 2 : caractère invisible U+2066 (isolat gauche-à-droite) en position 6"),
+    ("content/site.yaml", "title: Site de test", "title: Site\ufeff de test",
+     "content/site.yaml:1: title: caractère invisible U+FEFF"),
+    ("content/themes.yaml", "name: Numérique", "name: Num\u2060érique",
+     "content/themes.yaml:2: [1].name: caractère invisible U+2060 (gluon de mots) en position 4"),
+    ("content/pages/le-label.md", "title: Le label", "title: Le \u200dlabel",
+     "content/pages/le-label.md:2: title: caractère invisible U+200D (liant sans chasse) en position 4"),
+    (LAUREATE, "Un objectif ;", "Un obj\u202eectif ;",
+     f"{LAUREATE}:15: texte: caractère invisible U+202E (forçage droite-à-gauche) en position 9 de la ligne"),
+], ids=["title-rlo", "porteur-zwsp-escape", "partner-isolate", "site-bom", "theme-word-joiner", "page-zwj",
+        "body-override"])
+def test_invisible_characters_are_refused_with_their_code_and_position(repo: Path, rel: str, old: str, new: str,
+                                                                      expected: str) -> None:
+    replace_in(repo, rel, old, new)
+    errors = errors_of(repo)
+    assert [e for e in errors if e.startswith(expected)], errors
+    assert all("supprimez-le" in e for e in errors if "invisible" in e)
+
+
+def test_bodies_keep_emoji_and_zero_width_spaces_and_fields_keep_emoji_joiners(repo: Path) -> None:
+    replace_in(repo, LAUREATE, "Un objectif ;", "Un objectif 👩\u200d💻 ; une\u200badresse-très-longue ;")
+    replace_in(repo, LAUREATE, "partners: [Ville de Villeneuve, Médiathèque]",
+               "partners: [Ville de Villeneuve, Médiathèque, Club 👩\u200d💻]")
+    assert build_in_process(repo, search=False).ok
+    assert json_row(repo / "site")["partners"][-1] == "Club 👩\u200d💻"
+
+
+def test_an_edit_that_adds_an_override_is_refused_on_the_fast_path_too(repo: Path) -> None:
+    assert build_in_process(repo, search=False).ok
+    before = (repo / "site/donnees/laureats.json").read_bytes()
+    replace_in(repo, LAUREATE, "summary: Le projet", "summary: \u202eLe projet")
+    report = build_in_process(repo, search=False)
+    assert [str(e) for e in report.errors] == [
+        f"{LAUREATE}:7: summary: caractère invisible U+202E (forçage droite-à-gauche) en position 1 — supprimez-le "
+        "(il vient souvent d'un copier-coller) : invisible à l'écran, il change l'ordre d'affichage ou la recherche "
+        "du texte"]
+    assert (repo / "site/donnees/laureats.json").read_bytes() == before
+
+
+# --- Edition years (smaller item) ---
+
+@pytest.mark.parametrize("year", ["0000", "1999", "2101", "9999"])
+def test_an_edition_year_out_of_range_is_refused(repo: Path, year: str, cli) -> None:
+    (repo / "content/editions/2021.md").rename(repo / f"content/editions/{year}.md")
+    errors = errors_of(repo)
+    assert f"content/editions/{year}.md:1: fichier: nom de fichier « {year}.md » : l'année {year} est hors des " \
+           "années possibles (2000 à 2100) — renommez le fichier avec l'année de l'édition, par exemple " \
+           "editions/2021.md" in errors
+    (repo / f"content/editions/{year}.md").rename(repo / "content/editions/2021.md")
+    result = cli(repo, "new", "edition", year)
+    assert result.returncode == 2 and f"l'année {year} est hors des années possibles" in result.stderr
+    assert not (repo / f"content/editions/{year}.md").exists()
+
+
+# --- Messages that give the editor her own value back (item 5) ---
+
+@pytest.mark.parametrize("rel, old, new, expected", [
+    (LAUREATE, "title: Atelier code", "title:",
+     f"{LAUREATE}:2: title: champ obligatoire vide — écrivez sa valeur après « title: » (par exemple "),
+    (LAUREATE, "porteur: Association Alpha", "porteur:   # à remplir",
+     f"{LAUREATE}:3: porteur: champ obligatoire vide"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 05/06/2020",
+     "content/editions/2022.md:4: call_closes: attendu : une date (AAAA-MM-JJ), trouvé le texte « 05/06/2020 » — "
+     "écrivez « call_closes: 2020-06-05 » (année-mois-jour)"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 5/6/2020",
+     "content/editions/2022.md:4: call_closes: attendu : une date (AAAA-MM-JJ), trouvé le texte « 5/6/2020 » — "
+     "écrivez « call_closes: 2020-06-05 »"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 05-06-2020",
+     "— écrivez « call_closes: 2020-06-05 »"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 05.06.2020",
+     "— écrivez « call_closes: 2020-06-05 »"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 1er juillet 2022",
+     "— écrivez « call_closes: 2022-07-01 »"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 31/06/2022",
+     "— cette date n'existe pas : vérifiez le jour et le mois"),
+    ("content/editions/2022.md", "call_closes: 2022-06-05", "call_closes: 2022-06-31",
+     "content/editions/2022.md:4: call_closes: la date « 2022-06-31 » n'existe pas — vérifiez le jour et le mois"),
+    (LAUREATE, "edition: 2021", 'edition: "2021"', f"{LAUREATE}:4: edition: attendu : un nombre entier, trouvé le "
+     "texte « 2021 » — écrivez « edition: 2021 » (un nombre s'écrit sans guillemets ni espace)"),
+    (LAUREATE, "website: https://alpha.exemple.test/", "website: alpha.exemple.test/projet",
+     "— écrivez « website: https://alpha.exemple.test/projet » (une adresse web commence par https://)"),
+    ("content/site.yaml", "contact_email: contact@exemple.test", "contact_email: mailto:contact@exemple.test",
+     "— écrivez « contact_email: contact@exemple.test »"),
+], ids=["empty-title", "empty-with-comment", "date-slashes", "date-short", "date-dashes", "date-dots", "date-words",
+        "date-impossible", "iso-date-impossible", "quoted-number", "website-without-scheme", "mailto"])
+def test_messages_give_the_editor_her_own_value_corrected(repo: Path, rel: str, old: str, new: str,
+                                                          expected: str) -> None:
+    replace_in(repo, rel, old, new)
+    errors = errors_of(repo)
+    assert [e for e in errors if expected in e and e.startswith(rel)], errors

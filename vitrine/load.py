@@ -24,6 +24,7 @@ import yaml
 
 from .errors import ContentError, did_you_mean, field_name
 from .parallel import in_chunks
+from .schema import EDITION_YEARS
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -309,6 +310,10 @@ def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
         if not (slug.isdigit() and len(slug) == 4):
             return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : une édition se nomme par son année",
                                 "par exemple editions/2021.md")
+        if int(slug) not in EDITION_YEARS:
+            return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : l'année {slug} est hors des années "
+                                f"possibles ({EDITION_YEARS[0]} à {EDITION_YEARS[-1]})",
+                                "renommez le fichier avec l'année de l'édition, par exemple editions/2021.md")
         return None
     if kind in ("laureate", "page") and not is_slug(slug):
         suggestion = slugify(slug) or "nom-du-fichier"
@@ -604,6 +609,10 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
         shown = str(node.value)[:40]
+        if re.fullmatch(r"\d{4}-\d\d?-\d\d?", shown):
+            errors.append(ContentError(rel, lines[keys], field_name(keys), f"la date « {shown} » n'existe pas",
+                                       "vérifiez le jour et le mois : une date s'écrit année-mois-jour (AAAA-MM-JJ)"))
+            return None
         errors.append(ContentError(rel, lines[keys], field_name(keys), f"valeur illisible « {shown} »",
                                    "une date s'écrit AAAA-MM-JJ et doit exister ; mettez entre guillemets un texte "
                                    "qui ressemble à une date ou à un nombre"))
