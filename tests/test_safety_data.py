@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,20 @@ def test_messages_give_the_editor_her_own_value_corrected(repo: Path, rel: str, 
     replace_in(repo, rel, old, new)
     errors = errors_of(repo)
     assert [e for e in errors if expected in e and e.startswith(rel)], errors
+
+
+# --- Outputs that are not HTML are escaped for their own format (item 3) ---
+
+def test_robots_txt_is_plain_text_and_the_sitemap_xml_escaped(repo: Path) -> None:
+    replace_in(repo, "content/site.yaml", "base_url: https://exemple.test/label/", "base_url: https://exemple.test/a&b/")
+    replace_in(repo, LAUREATE, "title: Atelier code", "title: 'Atelier <code> & \"données\"'")
+    assert build_in_process(repo, search=False).ok
+    site = repo / "site"
+    assert "Sitemap: https://exemple.test/a&b/sitemap.xml\n" in (site / "robots.txt").read_text("utf-8")
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter() if e.tag.endswith("loc")]
+    assert "https://exemple.test/a&b/laureats/atelier-code/" in locs
+    filters = json.loads((site / "laureats/filtres.json").read_text("utf-8"))
+    assert any("Atelier <code> & \u201cdonnées\u201d" in row or "Atelier <code> & \"données\"" in row
+               for row in map(str, filters["laureats"]))
+    feed = ET.parse(site / "feed.xml").getroot()
+    assert any(e.text and e.text.startswith("Atelier <code> &") for e in feed.iter() if e.tag.endswith("title"))
