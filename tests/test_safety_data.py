@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from conftest import build_in_process, make_repo, write
+from conftest import TODAY, build_in_process
+from vitrine.check import check
 
 LAUREATE = "content/laureates/atelier-code.md"
 ENGLISH = re.compile(r"\b(?:found|expected|while|scanning|parsing|exceeded|character|mapping|sequence)\b")
@@ -257,3 +260,17 @@ def test_robots_txt_is_plain_text_and_the_sitemap_xml_escaped(repo: Path) -> Non
                for row in map(str, filters["laureats"]))
     feed = ET.parse(site / "feed.xml").getroot()
     assert any(e.text and e.text.startswith("Atelier <code> &") for e in feed.iter() if e.tag.endswith("title"))
+
+
+# --- The advice for a heavy or narrow photo says what matters (item 6) ---
+
+def test_a_heavy_wide_photo_is_advised_on_the_repository_weight_not_on_what_the_site_resizes(repo: Path) -> None:
+    media = repo / "content/media"
+    media.mkdir()
+    noise = random.Random(1).randbytes(3000 * 1000 * 3)  # incompressible: a JPEG of several MB
+    Image.frombytes("RGB", (3000, 1000), noise).save(media / "grande.jpg", quality=95)
+    replace_in(repo, LAUREATE, "summary:", "image: media/grande.jpg\nimage_alt: Une photo\nsummary:")
+    [warning] = [str(w) for w in check(repo, TODAY).warnings]
+    assert warning.startswith(f"{LAUREATE}:7: image: image lourde pour le dépôt : ")
+    assert "l'original reste pour toujours dans l'historique git du dépôt" in warning
+    assert "réduisez-la à 2400 pixels de large, la plus grande taille que le site publie" in warning
