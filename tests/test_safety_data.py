@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import TODAY, build_in_process
+from conftest import TODAY, build_in_process, write
 from vitrine.check import check
 
 LAUREATE = "content/laureates/atelier-code.md"
@@ -74,6 +74,21 @@ def test_yaml_problems_are_told_in_french_at_their_line(repo: Path, line: str, e
     assert len(errors) == 1 and errors[0].startswith(f"{LAUREATE}:3: yaml: "), errors
     assert expected in errors[0]
     assert not ENGLISH.search(errors[0]), errors[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"type": "FeatureCollection",\n "features": [,]}', "2: json: JSON invalide : valeur attendue, colonne 15"),
+    ('{"type": "FeatureCollection"}\n{}', "2: json: JSON invalide : données en trop après la fin, colonne 1"),
+    ('{"type": "FeatureCollection" "features": []}', "1: json: JSON invalide : virgule attendue, colonne 30"),
+    ('{type: 1}', "1: json: JSON invalide : nom de propriété entre guillemets doubles attendu, colonne 2"),
+    ('{"a": "\\q"}', "1: json: JSON invalide : séquence « \\ » invalide dans un texte, colonne 8"),
+])
+def test_a_broken_geojson_is_told_in_french(repo: Path, text: str, expected: str) -> None:
+    write(repo / "content/media/quartiers.geojson", text)
+    replace_in(repo, "content/territory.yaml", "contrats_de_ville:", "outlines: media/quartiers.geojson\ncontrats_de_ville:")
+    errors = errors_of(repo)
+    assert [e for e in errors if e.startswith("content/media/quartiers.geojson:" + expected)], errors
+    assert not re.search(r"Expecting|Extra|Invalid|delimiter", "\n".join(errors))
 
 
 # --- CSV cells a spreadsheet would run (item 4) ---

@@ -10,6 +10,7 @@ Files whose size and modification time did not change are taken from the
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import hashlib
 import json
@@ -82,6 +83,22 @@ YAML_PROBLEMS = (
 # Any other problem (the parser's words are English and vary with its version): a French message, still located.
 _UNKNOWN_PROBLEM = ("YAML invalide : syntaxe non reconnue",
                     "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
+# The json module's problems (English), in French: an unknown one gets a generic message, never the English words.
+JSON_PROBLEMS = (
+    ("Expecting ',' delimiter", "virgule attendue"),
+    ("Expecting ':' delimiter", "deux-points attendu"),
+    ("Expecting property name", "nom de propriété entre guillemets doubles attendu"),
+    ("Expecting value", "valeur attendue"),
+    ("Unterminated string", "texte non terminé"),
+    ("Extra data", "données en trop après la fin"),
+    ("Invalid control character", "caractère de contrôle dans un texte"),
+    ("Invalid \\escape", "séquence « \\ » invalide dans un texte"),
+)
+# Why a file could not be read, in French (the system's own words are English here)
+READ_CAUSES = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé", errno.ENOENT: "fichier introuvable",
+               errno.EIO: "erreur du disque", errno.EISDIR: "c'est un dossier", errno.ELOOP: "trop de liens symboliques",
+               errno.ENAMETOOLONG: "nom trop long"}
+
 # Explicit tags an editor may write (``!!str 2021``); anything else (``!!binary``, ``!!python/…``) is refused.
 _ALLOWED_TAGS = {None, "!"} | {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 # Characters no editor can see and no page may contain: C0/C1 controls (except tab and line ends), non-characters.
@@ -261,7 +278,8 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
             return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, {limit >> 20} Mo au plus)",
                                  hint),)
     except OSError as exc:
-        return (ContentError(rel, 1, "fichier", f"lecture impossible ({exc.strerror})", "vérifiez les droits du fichier"),)
+        cause = READ_CAUSES.get(exc.errno or 0, f"erreur système {exc.errno}")
+        return (ContentError(rel, 1, "fichier", f"lecture impossible ({cause})", "vérifiez les droits du fichier"),)
     text, problem_line, problem = decode(raw)
     if problem:
         return tuple(filter(None, [name_error, ContentError(rel, problem_line, "fichier", *problem)]))
@@ -580,7 +598,8 @@ def parse_json(text: str, rel: str) -> tuple[Any, dict, list[ContentError]]:
     try:
         return json.loads(text), {}, []
     except json.JSONDecodeError as exc:
-        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide ({exc.msg}, colonne {exc.colno})",
+        problem = next((words for start, words in JSON_PROBLEMS if exc.msg.startswith(start)), "syntaxe non reconnue")
+        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide : {problem}, colonne {exc.colno}",
                                        "exportez le fichier à nouveau au format GeoJSON")]
     except RecursionError:
         return None, {}, [ContentError(rel, 1, "json", "JSON illisible (imbrication trop profonde)")]
