@@ -224,6 +224,12 @@ def test_an_edition_year_out_of_range_is_refused(repo: Path, year: str, cli) -> 
 
 # --- Messages that give the editor her own value back (item 5) ---
 
+def test_an_edition_file_named_with_more_than_its_year_is_told_its_own_name(repo: Path) -> None:
+    (repo / "content/editions/2021.md").rename(repo / "content/editions/2021-bis.md")
+    assert "content/editions/2021-bis.md:1: fichier: nom de fichier « 2021-bis.md » : une édition se nomme par son " \
+           "année — renommez-le en 2021.md" in errors_of(repo)
+
+
 @pytest.mark.parametrize("rel, old, new, expected", [
     (LAUREATE, "title: Atelier code", "title:",
      f"{LAUREATE}:2: title: champ obligatoire vide — écrivez sa valeur après « title: » (par exemple "),
@@ -251,8 +257,10 @@ def test_an_edition_year_out_of_range_is_refused(repo: Path, year: str, cli) -> 
      "— écrivez « website: https://alpha.exemple.test/projet » (une adresse web commence par https://)"),
     ("content/site.yaml", "contact_email: contact@exemple.test", "contact_email: mailto:contact@exemple.test",
      "— écrivez « contact_email: contact@exemple.test »"),
+    (LAUREATE, "edition: 2021", "edition: 21",
+     f"{LAUREATE}:4: edition: édition 21 inconnue (éditions : 2021, 2022) — écrivez l'année en entier : « edition: 2021 »"),
 ], ids=["empty-title", "empty-with-comment", "date-slashes", "date-short", "date-dashes", "date-dots", "date-words",
-        "date-impossible", "iso-date-impossible", "quoted-number", "website-without-scheme", "mailto"])
+        "date-impossible", "iso-date-impossible", "quoted-number", "website-without-scheme", "mailto", "short-year"])
 def test_messages_give_the_editor_her_own_value_corrected(repo: Path, rel: str, old: str, new: str,
                                                           expected: str) -> None:
     replace_in(repo, rel, old, new)

@@ -326,8 +326,10 @@ def _folder_inside(root: str, folder: str, device: int, inode: int) -> bool:
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
     if kind == "edition":
         if not (slug.isdigit() and len(slug) == 4):
+            year = re.search(r"(?<!\d)\d{4}(?!\d)", slug)  # « 2021-bis », « edition 2021 »: her own year
             return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : une édition se nomme par son année",
-                                "par exemple editions/2021.md")
+                                f"renommez-le en {year.group()}.md" if year and int(year.group()) in EDITION_YEARS
+                                else "par exemple editions/2021.md")
         if int(slug) not in EDITION_YEARS:
             return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : l'année {slug} est hors des années "
                                 f"possibles ({EDITION_YEARS[0]} à {EDITION_YEARS[-1]})",

@@ -581,8 +581,10 @@ def _laureate(source: SourceFile, quartiers: _References, themes: _References, y
                 f"retirez « draft: true » de content/editions/{d['edition']}.md, ou ajoutez « draft: true » ici")
     elif d["edition"] is not None and d["edition"] not in years.known and d["edition"] not in years.broken:
         known = ", ".join(str(y) for y in sorted(years.known)) or "aucune"
+        full_year = 2000 + d["edition"] if 0 <= d["edition"] < 100 else None  # « edition: 21 »
         out.add(("edition",), "edition", f"édition {d['edition']} inconnue (éditions : {known})",
-                f"créez content/editions/{d['edition']}.md ou corrigez l'année")
+                f"écrivez l'année en entier : « edition: {full_year} »" if full_year in years.known
+                else f"créez content/editions/{d['edition']}.md ou corrigez l'année")
     resolved_q = _resolve(d["quartiers"], quartiers, "quartiers", "quartier", "content/territory.yaml", out)
     resolved_t = _resolve(d["themes"], themes, "themes", "thématique", "content/themes.yaml", out)
     if d["image"]:
