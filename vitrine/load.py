@@ -522,7 +522,7 @@ def _too_deep(text: str) -> int | None:
         if c in " \t":
             i += 1
             continue
-        token_start = i == 0 or text[i - 1] in " \t\n[{,"
+        token_start = i == 0 or text[i - 1] in " \t\n[{,:"
         if c == "#" and (i == 0 or text[i - 1] in " \t\n"):
             i = _end_of_line(text, i)
             continue
