@@ -88,10 +88,12 @@ def test_check_warns_about_heavy_and_narrow_images(repo: Path) -> None:
     report = check(repo, TODAY)
     assert report.errors == ()
     assert lines(report.warnings) == [
-        "content/laureates/atelier-code.md:2: image: image trop lourde : 2,4 Mo, 2,0 Mo au plus "
-        "— réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80",
+        "content/laureates/atelier-code.md:2: image: image lourde pour le dépôt : 2,4 Mo, 2,0 Mo au plus "
+        "— le site n'en publie que des copies réduites, mais l'original reste pour toujours dans l'historique git "
+        "du dépôt : avant de l'ajouter, enregistrez-la en JPEG, qualité 85 (le site n'y perd rien)",
         "content/laureates/cafe-culture.md:2: image: image trop petite pour une carte : 320 pixels de large, "
-        "640 au moins — utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"]
+        "640 au moins — le site ne peut pas l'agrandir sans flou : demandez l'original de la photo, au moins 1200 "
+        "pixels de large pour la plus nette"]
 
 
 def test_check_reports_an_unreadable_image_as_the_build_does(repo: Path) -> None:

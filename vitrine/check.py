@@ -35,7 +35,7 @@ import jinja2
 
 from .build import CACHE_DIR, template_error, theme_dir
 from .errors import ContentError
-from .images import ImageCache, ImageSet, prepare_images
+from .images import FULL_MAX, WIDTHS, ImageCache, ImageSet, prepare_images
 from .load import LoadedContent, SourceFile, load_content
 from .markup import MarkdownCache
 from .model import Site
@@ -117,13 +117,20 @@ def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
             continue  # no image, or one the build could not read: that is an error, reported as such
         issues = []
         size = (root / "content" / laureate.image).stat().st_size
+        width = images[laureate.image].full.width  # as published: never wider than FULL_MAX
         if size > IMAGE_MAX_BYTES:
-            issues.append((f"image trop lourde : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
-                           "réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80"))
-        width = images[laureate.image].full.width
+            # The visitor gets resized copies anyway: the weight that stays is the original's, in every clone of
+            # the repository and in its history for good.
+            fix = (f"réduisez-la à {FULL_MAX} pixels de large, la plus grande taille que le site publie"
+                   if width >= FULL_MAX else "enregistrez-la en JPEG, qualité 85")
+            issues.append((f"image lourde pour le dépôt : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
+                           "le site n'en publie que des copies réduites, mais l'original reste pour toujours dans "
+                           f"l'historique git du dépôt : avant de l'ajouter, {fix} (le site n'y perd rien)"))
         if width < IMAGE_MIN_WIDTH:
+            # Vitrine reduces, never enlarges: a narrow original is what makes a blurred card
             issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
-                           "utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"))
+                           "le site ne peut pas l'agrandir sans flou : demandez l'original de la photo, au moins "
+                           f"{WIDTHS[-1]} pixels de large pour la plus nette"))
         problems += [_warning(files.get(laureate.source.path), laureate.source.path, "image", message, hint)
                      for message, hint in issues]
     return problems

@@ -10,6 +10,7 @@ Files whose size and modification time did not change are taken from the
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import hashlib
 import json
@@ -24,6 +25,7 @@ import yaml
 
 from .errors import ContentError, did_you_mean, field_name
 from .parallel import in_chunks
+from .schema import EDITION_YEARS
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -66,7 +68,37 @@ YAML_PROBLEMS = (
     ("found undefined alias", "« * » en début de valeur a un sens spécial en YAML (alias)", _QUOTE_HINT, False),
     ("did not find expected alphabetic or numeric character",
      "« * » ou « & » en début de valeur a un sens spécial en YAML (ancre ou alias)", _QUOTE_HINT, False),
+    ("found unknown escape character", "séquence « \\ » inconnue dans un texte entre guillemets doubles",
+     "mettez le texte entre guillemets simples ' ', ou écrivez « \\\\ » pour une barre oblique inverse", False),
+    ("did not find expected hexdecimal number", "séquence « \\x », « \\u » ou « \\U » incomplète entre guillemets doubles",
+     "mettez le texte entre guillemets simples ' ', ou écrivez « \\\\ » pour une barre oblique inverse", False),
+    ("block sequence entries are not allowed", "tiret « - » inattendu",
+     "une liste commence à la ligne qui suit le nom du champ ; mettez entre guillemets une valeur qui commence par "
+     "« - »", False),
+    ("did not find expected node content", "valeur manquante dans une liste ou un groupe",
+     "retirez la virgule en trop, ou mettez la valeur entre guillemets", False),
+    ("did not find expected comment or line break", "texte inattendu en fin de ligne",
+     "mettez toute la valeur entre guillemets", False),
 )
+# Any other problem (the parser's words are English and vary with its version): a French message, still located.
+_UNKNOWN_PROBLEM = ("YAML invalide : syntaxe non reconnue",
+                    "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
+# The json module's problems (English), in French: an unknown one gets a generic message, never the English words.
+JSON_PROBLEMS = (
+    ("Expecting ',' delimiter", "virgule attendue"),
+    ("Expecting ':' delimiter", "deux-points attendu"),
+    ("Expecting property name", "nom de propriété entre guillemets doubles attendu"),
+    ("Expecting value", "valeur attendue"),
+    ("Unterminated string", "texte non terminé"),
+    ("Extra data", "données en trop après la fin"),
+    ("Invalid control character", "caractère de contrôle dans un texte"),
+    ("Invalid \\escape", "séquence « \\ » invalide dans un texte"),
+)
+# Why a file could not be read, in French (the system's own words are English here)
+READ_CAUSES = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé", errno.ENOENT: "fichier introuvable",
+               errno.EIO: "erreur du disque", errno.EISDIR: "c'est un dossier", errno.ELOOP: "trop de liens symboliques",
+               errno.ENAMETOOLONG: "nom trop long"}
+
 # Explicit tags an editor may write (``!!str 2021``); anything else (``!!binary``, ``!!python/…``) is refused.
 _ALLOWED_TAGS = {None, "!"} | {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 # Characters no editor can see and no page may contain: C0/C1 controls (except tab and line ends), non-characters.
@@ -246,7 +278,8 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
             return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, {limit >> 20} Mo au plus)",
                                  hint),)
     except OSError as exc:
-        return (ContentError(rel, 1, "fichier", f"lecture impossible ({exc.strerror})", "vérifiez les droits du fichier"),)
+        cause = READ_CAUSES.get(exc.errno or 0, f"erreur système {exc.errno}")
+        return (ContentError(rel, 1, "fichier", f"lecture impossible ({cause})", "vérifiez les droits du fichier"),)
     text, problem_line, problem = decode(raw)
     if problem:
         return tuple(filter(None, [name_error, ContentError(rel, problem_line, "fichier", *problem)]))
@@ -293,8 +326,14 @@ def _folder_inside(root: str, folder: str, device: int, inode: int) -> bool:
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
     if kind == "edition":
         if not (slug.isdigit() and len(slug) == 4):
+            year = re.search(r"(?<!\d)\d{4}(?!\d)", slug)  # « 2021-bis », « edition 2021 »: her own year
             return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : une édition se nomme par son année",
-                                "par exemple editions/2021.md")
+                                f"renommez-le en {year.group()}.md" if year and int(year.group()) in EDITION_YEARS
+                                else "par exemple editions/2021.md")
+        if int(slug) not in EDITION_YEARS:
+            return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : l'année {slug} est hors des années "
+                                f"possibles ({EDITION_YEARS[0]} à {EDITION_YEARS[-1]})",
+                                "renommez le fichier avec l'année de l'édition, par exemple editions/2021.md")
         return None
     if kind in ("laureate", "page") and not is_slug(slug):
         suggestion = slugify(slug) or "nom-du-fichier"
@@ -400,7 +439,7 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
                                        if isinstance(exc.character, int) else "YAML invalide : caractère interdit",
                                        "supprimez ce caractère invisible")]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        return None, {}, [ContentError(rel, line_offset + 1, "yaml", f"YAML illisible ({type(exc).__name__})",
+        return None, {}, [ContentError(rel, line_offset + 1, "yaml", "YAML illisible",
                                        "vérifiez la syntaxe « nom: valeur » des champs")]
 
 
@@ -417,6 +456,9 @@ def _shared_keys(lines: dict[KeyPath, int]) -> dict[KeyPath, int]:
 
 
 def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
+    deep = _too_deep(text)
+    if deep is not None:  # before the parser: it has a limit of its own, and its own words
+        return _too_deep_error(rel, deep + offset)
     loader = _Loader(text)
     depth = 0
     try:
@@ -435,8 +477,7 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    return ContentError(rel, line, "yaml", "YAML invalide : listes ou groupes imbriqués trop profondément",
-                                        "un champ contient au plus quelques niveaux de listes ; vérifiez les « [ » et « { »")
+                    return _too_deep_error(rel, line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
         return None
@@ -444,12 +485,123 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
         loader.dispose()
 
 
+def _too_deep_error(rel: str, line: int) -> ContentError:
+    return ContentError(rel, line, "yaml", "YAML invalide : listes ou groupes imbriqués trop profondément",
+                        "un champ contient au plus quelques niveaux de listes ; vérifiez les « [ » et « { »")
+
+
+# LibYAML reads ahead while a flow collection may still turn out to be a key (``[[a]]: b``): on a line of
+# thousands of « [ » it reaches its own depth limit (PyYAML 6.0.4: 1,000) before yielding the events that the check
+# above counts. Files with fewer openers than this cannot get there; the others are scanned first.
+_FEW_OPENERS = 256
+
+
+def _too_deep(text: str) -> int | None:
+    """The line (from 1) where flow collections (``[…]``, ``{…}``) nest deeper than ``MAX_YAML_DEPTH``, found
+    without the parser: one pass over the characters, only for a file with many brackets.
+
+    It follows just enough of YAML to count brackets that open collections: not those in quoted texts, comments
+    or block scalars (``|``, ``>``), nor those inside a plain text in block context (``titre: a [b]``). Should it
+    ever count too few, the parser's own limit still refuses the file, with the generic message."""
+    if text.count("[") + text.count("{") < _FEW_OPENERS:
+        return None
+    depth, line, i, size = 0, 0, 0, len(text)
+    node_start = True  # in block context: the next character starts a value (after « key: », « - », a line start)
+    line_indent = 0
+    while i < size:
+        c = text[i]
+        if c == "\n":
+            line += 1
+            i += 1
+            start = i
+            while i < size and text[i] == " ":
+                i += 1
+            line_indent = i - start
+            node_start = node_start or depth == 0
+            continue
+        if c in " \t":
+            i += 1
+            continue
+        token_start = i == 0 or text[i - 1] in " \t\n[{,:"
+        if c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            i = _end_of_line(text, i)
+            continue
+        if c in "\"'" and (node_start if depth == 0 else token_start):
+            i, line = _after_quoted(text, i, line)
+            node_start = False
+            continue
+        if depth == 0:
+            if node_start and c in "[{":
+                depth = 1
+            elif node_start and c in "-?" and (i + 1 == size or text[i + 1] in " \t\n"):
+                pass  # a list item or a complex key: a value may still start on this line
+            elif node_start and c in "|>":
+                i, line = _after_block_scalar(text, i, line, line_indent)
+                node_start = True
+                continue
+            elif c == ":" and (i + 1 == size or text[i + 1] in " \t\n"):
+                node_start = True
+            else:
+                node_start = False
+            i += 1
+            continue
+        if c in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line + 1
+        elif c in "]}":
+            depth -= 1
+            node_start = False
+        i += 1
+    return None
+
+
+def _end_of_line(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
+
+
+def _after_quoted(text: str, i: int, line: int) -> tuple[int, int]:
+    """Past the quoted text starting at ``i`` (``"…"`` with ``\\`` escapes, ``'…'`` with ``''``), and its last line."""
+    quote, j, size = text[i], i + 1, len(text)
+    while j < size:
+        c = text[j]
+        if c == "\\" and quote == '"':
+            j += 2
+            continue
+        if c == quote:
+            if quote == "'" and text.startswith("''", j):
+                j += 2
+                continue
+            break
+        j += 1
+    return j + 1, line + text.count("\n", i, j)
+
+
+def _after_block_scalar(text: str, i: int, line: int, indent: int) -> tuple[int, int]:
+    """Past a block scalar (``|`` or ``>``, its indicator at ``i``): its lines are those indented more than the
+    line that opens it (``indent``), and blank lines."""
+    i = _end_of_line(text, i)
+    size = len(text)
+    while i < size:  # at a line end
+        start = i + 1
+        j = start
+        while j < size and text[j] == " ":
+            j += 1
+        if j < size and text[j] != "\n" and j - start <= indent:
+            return i, line  # the next line is not the scalar's: handled by the caller as a new line
+        i = _end_of_line(text, j)
+        line += 1
+    return i, line
+
+
 def parse_json(text: str, rel: str) -> tuple[Any, dict, list[ContentError]]:
     """Parse a JSON data file (GeoJSON); a syntax error is located to its line."""
     try:
         return json.loads(text), {}, []
     except json.JSONDecodeError as exc:
-        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide ({exc.msg}, colonne {exc.colno})",
+        problem = next((words for start, words in JSON_PROBLEMS if exc.msg.startswith(start)), "syntaxe non reconnue")
+        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide : {problem}, colonne {exc.colno}",
                                        "exportez le fichier à nouveau au format GeoJSON")]
     except RecursionError:
         return None, {}, [ContentError(rel, 1, "json", "JSON illisible (imbrication trop profonde)")]
@@ -478,6 +630,10 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
         shown = str(node.value)[:40]
+        if re.fullmatch(r"\d{4}-\d\d?-\d\d?", shown):
+            errors.append(ContentError(rel, lines[keys], field_name(keys), f"la date « {shown} » n'existe pas",
+                                       "vérifiez le jour et le mois : une date s'écrit année-mois-jour (AAAA-MM-JJ)"))
+            return None
         errors.append(ContentError(rel, lines[keys], field_name(keys), f"valeur illisible « {shown} »",
                                    "une date s'écrit AAAA-MM-JJ et doit exister ; mettez entre guillemets un texte "
                                    "qui ressemble à une date ou à un nombre"))
@@ -502,8 +658,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> 
             if at_opening and exc.context_mark is not None:
                 line = exc.context_mark.line + 1 + offset
             return ContentError(rel, line, "yaml", f"YAML invalide : {message}", hint)
-    return ContentError(rel, line, "yaml", f"YAML invalide ({problem})",
-                        "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
+    return ContentError(rel, line, "yaml", *_UNKNOWN_PROBLEM)
 
 
 def _bad_character(text: str, mark: Any, rel: str, line: int) -> ContentError:

@@ -30,6 +30,8 @@ from .write import Copied, Output
 FOLDER = "donnees/"
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
 SEPARATOR = ";"
+# What makes a spreadsheet read a CSV cell as a formula (OWASP, « CSV injection »)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCLUDED_FIELDS = {"draft"}  # always false: only published laureates are exported
 URL_KINDS = {"url", "path"}  # a media path is exported as the absolute address of the published file
 
@@ -458,11 +460,20 @@ def _csv_header() -> bytes:
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list):
+    if isinstance(value, list):  # each value, as a reuser splitting the cell on « ; » finds it
         return SEPARATOR.join(_csv_cell(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, str):
+        return neutralised(value)
+    return str(value)  # a number stays a number (none is negative today; a sign must not be quoted away)
+
+
+def neutralised(text: str) -> str:
+    """``text`` as a spreadsheet shows it without running it: a text a spreadsheet would read as a formula
+    (``=HYPERLINK(…)``, ``+``, ``-``, ``@``, a tab or a carriage return first) gets a ``'`` in front, as OWASP's
+    « CSV injection » advice says; spreadsheets hide that quote. Only the CSV: the JSON keeps every text exact."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def table_schema() -> dict[str, Any]:
@@ -497,7 +508,10 @@ def data_package(site: Site) -> dict[str, Any]:
         "resources": [
             {"name": "laureats", "path": CSV_NAME, "title": title, "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-             "dialect": {"delimiter": ",", "doubleQuote": True, "header": True}, "schema": table_schema()},
+             "dialect": {"delimiter": ",", "doubleQuote": True, "header": True}, "schema": table_schema(),
+             "description": "Une valeur texte qui commence par =, +, -, @, une tabulation ou un retour chariot est "
+                            "précédée d'une apostrophe ('), pour qu'un tableur ne l'exécute pas comme une formule ; "
+                            "laureats.json donne les textes exacts."},
             {"name": "laureats-json", "path": JSON_NAME, "title": f"{title} (JSON)", "profile": "data-resource",
              "format": "json", "mediatype": "application/json", "encoding": "utf-8",
              "description": "Les mêmes lignes et colonnes que laureats.csv, un objet par lauréat ; les valeurs "

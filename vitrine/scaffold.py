@@ -77,6 +77,9 @@ def check_name(kind: str, name: str) -> None:
         if not (len(name) == 4 and name.isdigit()):
             raise ScaffoldError(f"« {name} » n'est pas une année", "une édition se nomme par son année, "
                                 "par exemple : python build.py new edition 2024")
+        if int(name) not in S.EDITION_YEARS:
+            raise ScaffoldError(f"l'année {name} est hors des années possibles ({S.EDITION_YEARS[0]} à "
+                                f"{S.EDITION_YEARS[-1]})", "par exemple : python build.py new edition 2024")
         return
     if not is_slug(name):
         suggestion = slugify(name)

@@ -8,7 +8,10 @@ build, so a file being filled in never blocks publishing (the preview shows them
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Callable
@@ -104,7 +107,12 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector,
         if value is None:
             if f.required:
                 example = f" ({_example(f)})" if f.example is not None and f.kind not in ("list", "mapping") else ""
-                out.add(keys if keys else (), _name(keys, f.name), "champ obligatoire manquant", f"ajoutez-le{example}")
+                if f.name in data:  # « title: » with nothing after it: at its own line
+                    out.add(keys + (f.name,), _name(keys, f.name), "champ obligatoire vide",
+                            f"écrivez sa valeur après « {f.name}: »{example}")
+                else:
+                    out.add(keys if keys else (), _name(keys, f.name), "champ obligatoire manquant",
+                            f"ajoutez-le{example}")
                 ok = False
             clean[f.name] = f.default
             continue
@@ -140,16 +148,92 @@ def _inline_yaml(value: Any) -> str:
 
 def _kind_hint(f: S.Field, value: Any) -> str:
     """What to type instead of a value of the wrong kind."""
+    if f.kind in ("text", "slug", "url", "email", "path", "text_list", "slug_list") and _has_invisible(value):
+        return S.INVISIBLE_HINT
     if f.kind == "text" and isinstance(value, str):  # the right kind, but empty or too long
         if f.max_length and len(value.strip()) > f.max_length:
             return "raccourcissez le texte"
         return "écrivez une valeur" + ("" if f.required else " ou retirez la ligne")
     if f.kind in ("text_list", "slug_list") and isinstance(value, str):
         return f"écrivez « {f.name}: [{value}] » ou une liste à tirets"
+    own = _corrected(f, value)
+    if own:
+        return own
     if f.example is None or f.kind in ("list", "mapping"):
         return ""
-    quoted = f.kind == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit()
-    return _example(f) + (" (un nombre s'écrit sans guillemets)" if quoted else "")
+    return _example(f)
+
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("janvier", "janv"), ("fevrier", "fevr", "fev"), ("mars",), ("avril", "avr"), ("mai",), ("juin",),
+    ("juillet", "juil"), ("aout",), ("septembre", "sept"), ("octobre", "oct"), ("novembre", "nov"),
+    ("decembre", "dec")), 1) for name in names}
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")  # 05/06/2020, 5-6-20, 05.06.2020
+_YEAR_FIRST = re.compile(r"(\d{4})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,2})")  # 2020/06/05, 2020-6-5
+_WORDS_DATE = re.compile(r"(?:le\s+)?(?:[a-z]+\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})")  # (lundi) 5 juin 2020
+
+
+def _corrected(f: S.Field, value: Any) -> str:
+    """The editor's own value, written as the field expects it, when it can be read unambiguously: what to type."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    fix = note = ""
+    if f.kind == "date":
+        found = _date_of(text)
+        if found == "inexistante":
+            return "cette date n'existe pas : vérifiez le jour et le mois (année-mois-jour)"
+        fix = found
+        note = " (année-mois-jour)"
+    elif f.kind == "int" and re.fullmatch(r"-?\d+", text.replace("\u00a0", "").replace(" ", "")):
+        fix, note = text.replace("\u00a0", "").replace(" ", ""), " (un nombre s'écrit sans guillemets ni espace)"
+    elif f.kind == "bool" and text.lower() in ("oui", "vrai", "non", "faux"):
+        fix, note = ("true" if text.lower() in ("oui", "vrai") else "false"), ""
+    elif f.kind == "url" and not text.startswith(("http://", "https://")) and S.URL_RE.match("https://" + text):
+        fix, note = "https://" + text, " (une adresse web commence par https://)"
+    elif f.kind == "email" and (text.lower().startswith("mailto:") or " " in text):
+        candidate = re.sub(r"^mailto:", "", text, flags=re.I).replace(" ", "")
+        fix, note = (candidate, "") if S.EMAIL_RE.match(candidate) else ("", "")
+    elif f.kind == "number_pair":
+        numbers = re.fullmatch(r"\[?\s*(-?\d+(?:[.,]\d+)?)\s*[,;]\s*(-?\d+(?:[.,]\d+)?)\s*\]?", text)
+        if numbers and not ("," in numbers.group(1) or "," in numbers.group(2)):
+            fix, note = f"[{numbers.group(1)}, {numbers.group(2)}]", " (deux nombres entre crochets, sans guillemets)"
+    return f"écrivez « {f.name}: {fix} »{note}" if fix else ""
+
+
+def _date_of(text: str) -> str:
+    """A date as an editor may write it (French order: day, month, year), in ISO form; "inexistante" for a
+    31 June; "" when it cannot be read."""
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    if match := _NUMERIC_DATE.fullmatch(plain):
+        day, month, year = int(match.group(1)), int(match.group(3)), match.group(4)
+        year_number = int(year) if len(year) == 4 else 2000 + int(year)
+    elif match := _YEAR_FIRST.fullmatch(plain):
+        year_number, month, day = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    elif (match := _WORDS_DATE.fullmatch(plain)) and match.group(2) in _MONTHS:
+        day, month, year_number = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
+    else:
+        return ""
+    try:
+        return dt.date(year_number, month, day).isoformat()
+    except ValueError:
+        return "inexistante"
+
+
+def _has_invisible(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and S.invisible_character(v.strip()) for v in values)
+
+
+def _check_body(source: SourceFile, out: _Collector) -> None:
+    """Bidirectional controls reorder the text that follows them on the page, the feed and the open data."""
+    found = S.invisible_character(source.body, S.BIDI_CONTROLS)
+    if found:
+        at = found[1] - 1
+        line = source.body[:at].count("\n")
+        column = at - (source.body.rfind("\n", 0, at) + 1) + 1
+        out.errors.append(ContentError(source.path, source.body_line + line, "texte",
+                                       f"{found[0]} en position {column} de la ligne", S.INVISIBLE_HINT))
 
 
 def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | None = None) -> Validated:
@@ -477,6 +561,7 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
         out.add(("call_closes",), "call_closes", "la date de clôture précède la date d'ouverture")
     if e and e["number"] < 1:
         out.add(("number",), "number", "le numéro d'édition commence à 1")
+    _check_body(source, out)
     if out.errors or e is None:
         return None, out.errors
     return Edition(int(source.slug), e["number"], e["call_opens"], e["call_closes"], e["laureates_announced"],
@@ -496,8 +581,10 @@ def _laureate(source: SourceFile, quartiers: _References, themes: _References, y
                 f"retirez « draft: true » de content/editions/{d['edition']}.md, ou ajoutez « draft: true » ici")
     elif d["edition"] is not None and d["edition"] not in years.known and d["edition"] not in years.broken:
         known = ", ".join(str(y) for y in sorted(years.known)) or "aucune"
+        full_year = 2000 + d["edition"] if 0 <= d["edition"] < 100 else None  # « edition: 21 »
         out.add(("edition",), "edition", f"édition {d['edition']} inconnue (éditions : {known})",
-                f"créez content/editions/{d['edition']}.md ou corrigez l'année")
+                f"écrivez l'année en entier : « edition: {full_year} »" if full_year in years.known
+                else f"créez content/editions/{d['edition']}.md ou corrigez l'année")
     resolved_q = _resolve(d["quartiers"], quartiers, "quartiers", "quartier", "content/territory.yaml", out)
     resolved_t = _resolve(d["themes"], themes, "themes", "thématique", "content/themes.yaml", out)
     if d["image"]:
@@ -511,6 +598,7 @@ def _laureate(source: SourceFile, quartiers: _References, themes: _References, y
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
     elif d["image_alt"]:
         out.add(("image_alt",), "image_alt", "texte alternatif sans image", "ajoutez « image: » ou retirez ce champ")
+    _check_body(source, out)
     if out.errors:
         return None, out.errors
     return Laureate(source.slug, d["title"], d["porteur"], d["edition"], resolved_q, resolved_t, d["summary"],
@@ -565,6 +653,7 @@ def _page(source: SourceFile) -> tuple[FreePage | None, list[ContentError]]:
     out = _Collector(source)
     _check_name(source, out)
     p = check_fields(S.PAGE, source.data, (), out)
+    _check_body(source, out)
     if out.errors or p is None:
         return None, out.errors
     return FreePage(source.slug, p["title"], p["menu"], p["draft"], source.body, _source(source)), []
