@@ -24,7 +24,7 @@ import yaml
 
 from .errors import ContentError, did_you_mean, field_name
 from .parallel import in_chunks
-from .placeholders import example_lines
+from .placeholders import scan as scan_placeholders
 from .slugs import is_slug, slugify
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -87,7 +87,7 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     digest: str = ""
-    examples: tuple[int, ...] = ()  # lines of the front matter still holding an example value of ``new``
+    placeholders: tuple[ContentError, ...] = ()  # found when read (``placeholders.scan``), drafts' too
 
     def line(self, *keys: Any) -> int:
         """The line of the deepest known key along ``keys`` (1 when nothing is known)."""
@@ -265,8 +265,8 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
         errors.insert(0, name_error)
     if errors:  # a laureate or page with a bad name but good fields goes on: validation reports both
         return tuple(errors)
-    examples = example_lines(text, body_line) if kind in FOLDERS.values() else ()
-    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, examples)
+    found = scan_placeholders(rel, kind, text, data, lines, body, body_line) if kind != "geojson" else ()
+    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found)
 
 
 def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
