@@ -223,7 +223,7 @@ def test_command_line_mistakes_are_answered_in_french_with_exit_2(cli, repo: Pat
 
 @pytest.mark.parametrize("args, named", [
     (("check", "--stricte"), "--stricte"), (("build", "--out"), "--out"), (("build", "de", "trop"), "de trop"),
-    (("--date",), "--date"),
+    (("--date",), "--date"), (("--root",), "--root : il manque sa valeur"),
 ])
 def test_unknown_options_and_missing_values_are_refused_in_french(cli, repo: Path, args: tuple, named: str) -> None:
     result = cli(repo, *args)

@@ -120,33 +120,34 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python build.py", description="Construit le site du label Actions innovantes.")
-    p.add_argument("--root", type=Path, default=Path.cwd(), help="racine du dépôt (par défaut : le dossier courant)")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    p.add_argument("--root", type=Path, default=Path.cwd(), metavar="DOSSIER",
+                   help="racine du dépôt (par défaut : le dossier courant)")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMANDE")
     b = sub.add_parser("build", help="construire le site dans site/ (commande par défaut)")
     _common(b)
-    b.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut : site/)")
-    b.add_argument("--base-url", default=None, help="remplace base_url de site.yaml (déploiement de prévisualisation)")
+    b.add_argument("--out", type=Path, default=None, metavar="DOSSIER", help="dossier de sortie (par défaut : site/)")
+    b.add_argument("--base-url", default=None, metavar="URL", help="remplace base_url de site.yaml (déploiement de prévisualisation)")
     b.add_argument("--deploy", action="store_true",
                    help="construction de publication (intégration continue) : refuse les valeurs provisoires "
                         "(« À compléter », adresses d'exemple…) au lieu de les signaler")
     b.add_argument("--no-cache", action="store_true", help="ignorer .vitrine-cache/ (construction à froid)")
     b.add_argument("--no-search", action="store_true",
                    help="sans l'index de recherche (vérification rapide ; la page Recherche ne trouvera rien)")
-    b.add_argument("--jobs", type=_jobs_arg, default=None,
+    b.add_argument("--jobs", type=_jobs_arg, default=None, metavar="N",
                    help="nombre de processus de lecture et de rendu (par défaut : un par cœur quand il y a beaucoup de fichiers)")
     c = sub.add_parser("check", help="vérifier le contenu sans rien publier")
     _common(c)
     c.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
     s = sub.add_parser("serve", help="prévisualiser le site en direct, brouillons compris")
     _common(s)
-    s.add_argument("--port", type=_port_arg, default=8000, help="port d'écoute (par défaut : 8000)")
-    s.add_argument("--host", default="127.0.0.1",
+    s.add_argument("--port", type=_port_arg, default=8000, metavar="PORT", help="port d'écoute (par défaut : 8000)")
+    s.add_argument("--host", default="127.0.0.1", metavar="ADRESSE",
                    help="adresse d'écoute (par défaut : 127.0.0.1, cette machine seulement)")
     n = sub.add_parser("new", help="créer une fiche complète à remplir (brouillon)")
     _root(n)
     # Checked by ``new_request``, not by argparse: French spellings, and a message that says what to type.
-    n.add_argument("kind", nargs="?", help=_KINDS_SAID)
-    n.add_argument("name", nargs="?", help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
+    n.add_argument("kind", nargs="?", metavar="TYPE", help=_KINDS_SAID)
+    n.add_argument("name", nargs="?", metavar="NOM", help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
     return p
 
 
@@ -158,7 +159,7 @@ def _port_arg(value: str) -> int:
 
 def _common(p: argparse.ArgumentParser) -> None:
     _root(p)
-    p.add_argument("--date", type=_date_arg, default=None,
+    p.add_argument("--date", type=_date_arg, default=None, metavar="AAAA-MM-JJ",
                    help="date de construction AAAA-MM-JJ (état des appels à projets) ; sinon SOURCE_DATE_EPOCH ou aujourd'hui")
 
 
@@ -197,6 +198,8 @@ def with_command(argv: list[str]) -> list[str]:
     An unknown command is refused here, with a suggestion, before argparse would answer in its own words."""
     at = 0
     while at < len(argv) and (argv[at] == "--root" or argv[at].startswith("--root=")):
+        if argv[at] == "--root" and at + 1 == len(argv):
+            raise Misuse("--root : il manque sa valeur", "par exemple : python build.py --root chemin/du/depot")
         at += 2 if argv[at] == "--root" else 1
     if at >= len(argv) or argv[at].startswith("-") and argv[at] not in ("-h", "--help"):
         return argv[:at] + ["build"] + argv[at:]
