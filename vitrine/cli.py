@@ -199,7 +199,8 @@ def with_command(argv: list[str]) -> list[str]:
     at = 0
     while at < len(argv) and (argv[at] == "--root" or argv[at].startswith("--root=")):
         if argv[at] == "--root" and at + 1 == len(argv):
-            raise Misuse("--root : il manque sa valeur", "par exemple : python build.py --root chemin/du/depot")
+            raise Misuse("--root : il manque sa valeur",
+                         "par exemple : python build.py --root chemin/du/depot (aide : python build.py --help)")
         at += 2 if argv[at] == "--root" else 1
     if at >= len(argv) or argv[at].startswith("-") and argv[at] not in ("-h", "--help"):
         return argv[:at] + ["build"] + argv[at:]
