@@ -2,7 +2,9 @@
 
 Exit codes: 0 done, 1 content errors (nothing published) or a refusal (``new``
 will not overwrite a file; ``serve`` cannot listen on its port), 2 misuse
-(unknown command or option, a name that is not a slug or a year).
+(unknown command or option, a name that is not a slug or a year), answered in
+French like every other message (argparse's own words are translated while it
+parses); ``new`` takes French spellings (``lauréat``, ``édition``).
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ def _in_french() -> Iterator[None]:
     ``ngettext``) at the moment it writes them, so they are translated there, and only for as long as it parses."""
     words, plurals = argparse._, argparse.ngettext  # type: ignore[attr-defined]
     argparse._ = lambda message: _FRENCH.get(message, message)  # type: ignore[attr-defined]
-    argparse.ngettext = lambda one, many, n: _FRENCH.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: _FRENCH.get(one if n == 1 else many,  # type: ignore[attr-defined]
+                                                         one if n == 1 else many)
     try:
         yield
     finally:
@@ -126,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="construire le site dans site/ (commande par défaut)")
     _common(b)
     b.add_argument("--out", type=Path, default=None, metavar="DOSSIER", help="dossier de sortie (par défaut : site/)")
-    b.add_argument("--base-url", default=None, metavar="URL", help="remplace base_url de site.yaml (déploiement de prévisualisation)")
+    b.add_argument("--base-url", default=None, metavar="URL",
+                   help="remplace base_url de site.yaml (déploiement de prévisualisation)")
     b.add_argument("--deploy", action="store_true",
                    help="construction de publication (intégration continue) : refuse les valeurs provisoires "
                         "(« À compléter », adresses d'exemple…) au lieu de les signaler")
@@ -147,7 +151,8 @@ def _parser() -> argparse.ArgumentParser:
     _root(n)
     # Checked by ``new_request``, not by argparse: French spellings, and a message that says what to type.
     n.add_argument("kind", nargs="?", metavar="TYPE", help=_KINDS_SAID)
-    n.add_argument("name", nargs="?", metavar="NOM", help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
+    n.add_argument("name", nargs="?", metavar="NOM",
+                   help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
     return p
 
 
@@ -272,8 +277,8 @@ def run_build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = (args.out or root / "site").resolve()
     if args.deploy and args.base_url and find_placeholders_in(args.base_url):
-        print(f"Erreur : --base-url {args.base_url} est une adresse d'exemple, qui n'existe pas : rien n'a été publié "
-              "— indiquez la vraie adresse publique du site", file=sys.stderr)
+        print(f"Erreur : --base-url {args.base_url} est une adresse d'exemple, qui n'existe pas : rien n'a été "
+              "publié — indiquez la vraie adresse publique du site", file=sys.stderr)
         return 2
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search, deploy=args.deploy)

@@ -79,8 +79,8 @@ def scan(path: str, kind: str, text: str, data: Any, key_lines: Mapping[tuple, i
                   for at, kind_of, said in _found(shown)]
     if kind in ("laureate", "edition", "page"):
         head = text[:len(text) - len(body)]  # the front matter: the body is the end of the text
-        found += [ContentError(path, line, _field_at(key_lines, line), "valeur d'exemple écrite par « new » laissée "
-                               "en place", f"remplacez-la par la vraie valeur, puis retirez le commentaire "
+        found += [ContentError(path, line, _field_at(key_lines, line), "valeur d'exemple écrite par « new » "
+                               "laissée en place", "remplacez-la par la vraie valeur, puis retirez le commentaire "
                                f"« {EXAMPLE_MARK} »", warning=True) for line in _example_lines(head)]
     return tuple(sorted(set(found)))
 
@@ -139,8 +139,8 @@ def _line(key_lines: Mapping[tuple, int], keys: tuple) -> int:
 def _problem(path: str, line: int, field: str, kind: str, text: str) -> ContentError:
     if kind == "address":
         return ContentError(path, line, field, f"adresse d'exemple « {text} » laissée en place : ce domaine est "
-                            "réservé aux exemples et n'existe pas", "remplacez-la par la vraie adresse avant de publier",
-                            warning=True)
+                            "réservé aux exemples et n'existe pas",
+                            "remplacez-la par la vraie adresse avant de publier", warning=True)
     return ContentError(path, line, field, f"texte « {text} » laissé en place",
                         "remplacez-le par le vrai texte avant de publier", warning=True)
 

@@ -26,7 +26,8 @@ from .slugs import is_slug, slugify
 
 # What ``new`` can create: the type's schema and its folder under content/.
 KINDS = {"laureate": (S.LAUREATE, "laureates"), "edition": (S.EDITION, "editions"), "page": (S.PAGE, "pages")}
-# Left in a published file, both are placeholders (``placeholders``): listed by ``check``, refused by ``build --deploy``.
+# Left in a published file, both are placeholders (``placeholders``): listed by ``check``, refused by
+# ``build --deploy``.
 PLACEHOLDER = FILL
 EXAMPLES = ("edition", "quartiers", "themes")  # fields given an example value, marked ``EXAMPLE_MARK`` on their line
 BODIES = {
