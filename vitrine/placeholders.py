@@ -36,7 +36,7 @@ _FILL = re.compile(
     rf"(?:^|[^\w\s'’])[^\S\n]*(?P<fill>[aàâ]\u0300?\s+compl[eéèê]{_ACUTE}ter(?!\w))"
     rf"|(?-i:(?P<shout>(?<!\w)[AÀ]\u0300?\s+COMPL[EÉÈÊ]{_ACUTE}TER(?!\w)))",  # in capitals: anywhere
     re.I | re.M)
-# Where an address on a reserved domain ends; the address is then read back to where it starts (``_address``).
+# Where an address on a reserved domain ends; the address is then read back to where it starts (``_address_start``).
 _ADDRESS = re.compile(r"(?:(?<=[\w-])\.(?:invalid|example|localhost)|(?<![\w-])ex[ae]mple\.(?:com|org|net|fr))"
                       r"(?![\w-]|\.[\w-])|//(?:localhost|127\.\d+\.\d+\.\d+)(?![\w.-])", re.I)
 _ADDRESS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-@/:%")
