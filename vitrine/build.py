@@ -33,8 +33,9 @@ from .load import LoadCache, load_content
 from .markup import MarkdownCache
 from .model import Site
 from .pages import Page, plan_pages
+from .placeholders import find as find_placeholders
 from .record import (CACHE_DIR, ENGINE_ROOT, BuildOptions, BuildReport, Inputs, Record, code_digest, read_record,
-                     record_path, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
+                     record_path, refusing, scan_inputs, stat, theme_dir, tree_signatures, unchanged, write_record)
 from .render import Renderer, render_pages, template_environment
 from .store import ShardedStore
 from .validate import LaureateRules, validate
@@ -133,18 +134,23 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
     conversions_before, processed_before = state.markdown.conversions, state.images.processed
     model = _patched(options, state, inputs) or _made_anew(options, state)
     if isinstance(model, BuildReport):
-        return model  # content errors
-    site, pages, images, warnings = model.site, model.pages, model.images, model.warnings
+        return refusing(options, model)  # content errors
+    site, pages, images, warnings, placeholders = (model.site, model.pages, model.images, model.warnings,
+                                                   model.placeholders)
+    if options.deploy and placeholders:  # checked before anything is written: the published site stays as it is
+        return refusing(options, BuildReport(warnings=warnings, placeholders=placeholders))
     templates = theme_dir(options.root, "templates")
     renderer = Renderer(templates, state.markdown, site, preview=options.drafts, images=images.sets,
                         env=state.templates(templates), references=state.template_references)
     try:
         stale, written, outputs, rows = publish(options, state, site, pages, renderer, images, model.known)
     except jinja2.TemplateError as exc:
-        return BuildReport(errors=(template_error(options.root, exc),), warnings=warnings)
+        return BuildReport(errors=(template_error(options.root, exc),), warnings=warnings, placeholders=placeholders)
     except SearchIndexError as exc:
-        return BuildReport(errors=(ContentError(exc.path, 1, "recherche", str(exc)),), warnings=warnings)
-    state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows)
+        return BuildReport(errors=(ContentError(exc.path, 1, "recherche", str(exc)),), warnings=warnings,
+                           placeholders=placeholders)
+    state.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in warnings], len(pages), rows,
+                          [list(dataclasses.astuple(p)) for p in placeholders])
     shown_on, main_on = model.showing or (_frozen(renderer.shown_on), _frozen(renderer.main_on))
     renderer.release()  # before the snapshot is pickled: the build's largest moment in memory
     state.snapshot = delta.Snapshot(inputs.digest, inputs.settings, inputs.files, site, pages, images, model.rules,
@@ -157,7 +163,7 @@ def _build(options: BuildOptions, state: BuildState | None, inputs: Inputs | Non
                        conversions=state.markdown.conversions - conversions_before, reads=model.reads,
                        images_processed=state.images.processed - processed_before, site=site,
                        rendered_paths=tuple(page.output for page in stale),
-                       fingerprinted=sum(page.output not in model.known for page in pages))
+                       fingerprinted=sum(page.output not in model.known for page in pages), placeholders=placeholders)
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,7 @@ class _Model:
     images: PreparedImages
     rules: LaureateRules
     warnings: tuple[ContentError, ...]
+    placeholders: tuple[ContentError, ...]  # left in published files (``placeholders``)
     reads: int  # content files read
     known: Mapping[str, str] = field(default_factory=dict)  # outputs' fingerprints known not to have changed
     # Which pages show each laureate, as a card and whole: the snapshot's ``shown_on`` and ``main_on``, still true
@@ -187,8 +194,12 @@ def _patched(options: BuildOptions, state: BuildState, inputs: Inputs) -> _Model
     snapshot = state.snapshot
     assert snapshot is not None
     known = {path: entry[0] for path, entry in state.record.outputs.items() if path not in patched.candidates}
+    # The edited files' placeholders are found again; the others' are the last build's.
+    edited = {source.path for source in patched.sources}
+    kept = [ContentError(*p) for p in state.record.placeholders if p[0] not in edited]
+    placeholders = tuple(sorted(kept + find_placeholders(patched.sources)))
     return _Model(patched.site, patched.pages, snapshot.images, snapshot.rules,
-                  tuple(ContentError(*w) for w in state.record.warnings), patched.reads, known,
+                  tuple(ContentError(*w) for w in state.record.warnings), placeholders, patched.reads, known,
                   (snapshot.shown_on, snapshot.main_on), patched.edit)
 
 
@@ -201,17 +212,19 @@ def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport
     load_cache = _open_caches(state)
     reads_before = load_cache.reads
     loaded = load_content(options.root, load_cache, options.jobs)
+    placeholders = tuple(find_placeholders(loaded.files))
     validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
     if validated.errors or validated.site is None or validated.rules is None:
-        return BuildReport(errors=validated.errors, warnings=validated.warnings)
+        return BuildReport(errors=validated.errors, warnings=validated.warnings, placeholders=placeholders)
     site = _with_base_url(validated.site, options.base_url)
     plan = plan_pages(site, options.today)
     if plan.errors:
-        return BuildReport(errors=plan.errors, warnings=validated.warnings)
+        return BuildReport(errors=plan.errors, warnings=validated.warnings, placeholders=placeholders)
     images = prepare_images(options.root / "content", site, state.images)
     if images.errors:
-        return BuildReport(errors=tuple(images.errors), warnings=validated.warnings)
-    return _Model(site, plan.pages, images, validated.rules, validated.warnings, load_cache.reads - reads_before)
+        return BuildReport(errors=tuple(images.errors), warnings=validated.warnings, placeholders=placeholders)
+    return _Model(site, plan.pages, images, validated.rules, validated.warnings, placeholders,
+                  load_cache.reads - reads_before)
 
 
 def publish(options: BuildOptions, state: BuildState, site: Site, pages: tuple[Page, ...], renderer: Renderer,

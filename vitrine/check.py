@@ -14,7 +14,9 @@ Warnings, which ``--strict`` turns into errors:
   edition has opened its call, has no ``call_closes``, and is no longer current
   (its year is past, or a newer edition exists); without a closing date the site
   would say « ouvert » forever;
-- the « À compléter » placeholder of ``new`` left in a published file.
+- a placeholder left in a published file (``placeholders``: « À compléter »,
+  an example address, ``new``'s example values…), which ``build --deploy``
+  refuses to publish.
 
 « À confirmer » markers (``# À confirmer …`` YAML comments, ``<!-- À confirmer
 … -->`` in Markdown) are notes, listed with their line but never errors, even
@@ -28,7 +30,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator, Mapping
+from typing import Iterator, Mapping
 from urllib.parse import unquote
 
 import jinja2
@@ -40,8 +42,8 @@ from .load import LoadedContent, SourceFile, load_content
 from .markup import MarkdownCache
 from .model import Site
 from .pages import Page, call_state, plan_pages
+from .placeholders import find as find_placeholders
 from .render import Renderer
-from .scaffold import PLACEHOLDER
 from .validate import validate
 
 CARD_SUMMARY_MAX = 200
@@ -59,6 +61,7 @@ class CheckReport:
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
     notes: tuple[ContentError, ...] = ()  # « À confirmer » markers
+    placeholders: tuple[ContentError, ...] = ()  # those of the warnings that ``build --deploy`` refuses
 
 
 def check(root: Path, today: dt.date) -> CheckReport:
@@ -69,19 +72,20 @@ def check(root: Path, today: dt.date) -> CheckReport:
     loaded = load_content(root)
     validated = validate(loaded)
     notes = tuple(confirm_markers(root, loaded))
-    warnings = list(validated.warnings) + unused_media(loaded) + placeholders(loaded)
+    placeholders = tuple(find_placeholders(loaded.files))
+    warnings = list(validated.warnings) + unused_media(loaded) + list(placeholders)
     if validated.errors or validated.site is None:
-        return CheckReport(validated.errors, tuple(sorted(warnings)), notes)
+        return CheckReport(validated.errors, tuple(sorted(warnings)), notes, placeholders)
     site = validated.site
     files = {f.path: f for f in loaded.files}
     warnings += long_summaries(site, files) + stale_calls(site, files, today)
     plan = plan_pages(site, today)
     if plan.errors:
-        return CheckReport(plan.errors, tuple(sorted(warnings)), notes)
+        return CheckReport(plan.errors, tuple(sorted(warnings)), notes, placeholders)
     images = prepare_images(root / "content", site, ImageCache(root / CACHE_DIR))
     warnings += image_problems(root, site, images.sets, files)
     errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets)
-    return CheckReport(errors, tuple(sorted(warnings)), notes)
+    return CheckReport(errors, tuple(sorted(warnings)), notes, placeholders)
 
 
 def render_errors(root: Path, site: Site, pages: tuple[Page, ...],
@@ -171,34 +175,6 @@ def stale_calls(site: Site, files: dict[str, SourceFile], today: dt.date) -> lis
             for e in site.editions
             if e.call_closes is None and call_state(e, today).status == "open"
             and (e.year < today.year or e.year != newest)]
-
-
-def placeholders(loaded: LoadedContent) -> list[ContentError]:
-    """« À compléter » left by ``new`` in a file that is no longer a draft."""
-    found = []
-    for f in loaded.files:
-        if not isinstance(f.data, dict) or f.data.get("draft") is True:
-            continue
-        for keys, value in _strings(f.data, ()):
-            if PLACEHOLDER in value:
-                found.append(ContentError(f.path, f.line(*keys), _field_name(keys), f"texte « {PLACEHOLDER} » laissé "
-                                          "en place", "remplacez-le par le vrai texte avant de publier", warning=True))
-        for offset, text in enumerate(f.body.split("\n")):
-            if PLACEHOLDER in text:
-                found.append(ContentError(f.path, f.body_line + offset, "texte", f"texte « {PLACEHOLDER} » laissé "
-                                          "en place", "remplacez-le par le vrai texte avant de publier", warning=True))
-    return found
-
-
-def _strings(value: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield keys, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, keys + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, keys + (i,))
 
 
 def confirm_markers(root: Path, loaded: LoadedContent) -> Iterator[ContentError]:

@@ -77,6 +77,7 @@ class Patch:
     candidates: frozenset[str]  # outputs to fingerprint again: every other page is as the last build made it
     reads: int  # content files read
     edit: Edit
+    sources: tuple[SourceFile, ...] = ()  # the edited files, as read and checked
 
 
 def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts: bool,
@@ -103,7 +104,7 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
         return None
     site, pages, candidates = swapped_in(snapshot, laureates, published)
     edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
-    return Patch(site, pages, candidates, len(sources), edit)
+    return Patch(site, pages, candidates, len(sources), edit, tuple(sources))
 
 
 def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping[str, Laureate]

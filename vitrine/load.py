@@ -25,6 +25,7 @@ import yaml
 
 from .errors import ContentError, did_you_mean, field_name
 from .parallel import in_chunks
+from .placeholders import scan as scan_placeholders
 from .schema import EDITION_YEARS
 from .slugs import is_slug, slugify
 
@@ -118,6 +119,7 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     digest: str = ""
+    placeholders: tuple[ContentError, ...] = ()  # found when read (``placeholders.scan``), drafts' too
 
     def line(self, *keys: Any) -> int:
         """The line of the deepest known key along ``keys`` (1 when nothing is known)."""
@@ -296,7 +298,8 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
         errors.insert(0, name_error)
     if errors:  # a laureate or page with a bad name but good fields goes on: validation reports both
         return tuple(errors)
-    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest)
+    found = scan_placeholders(rel, kind, text, data, lines, body, body_line) if kind != "geojson" else ()
+    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found)
 
 
 def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:

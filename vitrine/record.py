@@ -9,6 +9,7 @@ library, so ``python build.py`` answers « nothing changed » before the stages
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import marshal
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".vitrine-cache"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 # The libraries whose versions change what a build makes (the engine's own code is hashed whole).
 LIBRARIES = {"jinja2", "pyyaml", "pillow", "pyromark", "nh3", "pagefind", "pagefind_bin"}
 
@@ -49,6 +50,9 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml, e.g. for a preview deployment
     use_cache: bool = True
     jobs: int | None = None  # processes rendering may use; None: one per core, when there are enough pages
+    # The deploy workflows' build: placeholders (``placeholders``) are errors, so nothing is published with them.
+    # It makes the same bytes, so it is not one of the settings that tell whether anything changed.
+    deploy: bool = False
 
 
 @dataclass
@@ -65,6 +69,7 @@ class BuildReport:
     site: Site | None = None  # None when nothing changed since the recorded build (nothing was read)
     rendered_paths: tuple[str, ...] = ()
     fingerprinted: int = 0  # pages whose fingerprint was computed (the others were known not to have changed)
+    placeholders: tuple[ContentError, ...] = ()  # warnings too, but errors for ``deploy`` (see ``refusing``)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +85,7 @@ class Record:
     warnings: list[list] = field(default_factory=list)
     pages: int = 0
     rows: dict[str, dict] = field(default_factory=dict)  # where each laureate's rows are in the open data
+    placeholders: list[list] = field(default_factory=list)
 
 
 def record_path(options: BuildOptions) -> Path | None:
@@ -122,7 +128,16 @@ def unchanged(options: BuildOptions, record: Record, inputs: Inputs) -> BuildRep
     build left it."""
     if record.inputs != inputs.digest or not outputs_as_recorded(options.out, record):
         return None
-    return BuildReport(warnings=tuple(ContentError(*w) for w in record.warnings), pages=record.pages)
+    return refusing(options, BuildReport(warnings=tuple(ContentError(*w) for w in record.warnings), pages=record.pages,
+                                         placeholders=tuple(ContentError(*p) for p in record.placeholders)))
+
+
+def refusing(options: BuildOptions, report: BuildReport) -> BuildReport:
+    """``report`` as ``options`` reads it: for a deployment, its placeholders are errors (nothing is published)."""
+    if not options.deploy or not report.placeholders:
+        return report
+    refused = tuple(dataclasses.replace(p, warning=False) for p in report.placeholders)
+    return dataclasses.replace(report, errors=tuple(sorted(report.errors + refused)), placeholders=refused)
 
 
 @lru_cache(maxsize=1)

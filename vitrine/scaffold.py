@@ -5,6 +5,9 @@ from its schema description, with a value that validates: the file is a draft
 (``draft: true``) the preview shows at once and a published build leaves out,
 so the site keeps building while the editor fills it in. A laureate's file
 lists, in comments, the quartier and theme identifiers the content really has.
+Texts to write say « À compléter »; the example values that let the draft
+validate (its edition, a quartier, a theme) carry ``# exemple à remplacer`` on
+their line: both are placeholders, which a published file may not keep.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from typing import Any
 from . import schema as S
 from .load import LoadedContent, load_content
 from .pages import RESERVED
+from .placeholders import EXAMPLE_MARK, FILL
 from .slugs import is_slug, slugify
 
 # What ``new`` can create: the type's schema and its folder under content/.
 KINDS = {"laureate": (S.LAUREATE, "laureates"), "edition": (S.EDITION, "editions"), "page": (S.PAGE, "pages")}
-PLACEHOLDER = "À compléter"  # ``check`` warns when it is left in a published file
+# Left in a published file, both are placeholders (``placeholders``): listed by ``check``, refused by
+# ``build --deploy``.
+PLACEHOLDER = FILL
+EXAMPLES = ("edition", "quartiers", "themes")  # fields given an example value, marked ``EXAMPLE_MARK`` on their line
 BODIES = {
     "laureate": "À compléter : la description du projet, en Markdown (paragraphes, ## intertitres, listes à tirets).",
     "edition": "À compléter : la présentation de l'édition {name} (calendrier de l'appel à projets, jury, lauréats).",
@@ -125,7 +132,9 @@ def scaffold_text(kind: str, name: str, found: Choices) -> str:
     for f in schema.fields:
         lines.append(f"# {f.description}{_requirement(f, values.get(f.name))}")
         lines += _choice_comments(f.name, found)
-        lines.append(f"{f.name}: {yaml_value(values.get(f.name))}".rstrip())
+        value = values.get(f.name)
+        mark = f"  {EXAMPLE_MARK}" if kind == "laureate" and f.name in EXAMPLES and value not in (None, []) else ""
+        lines.append(f"{f.name}: {yaml_value(value)}".rstrip() + mark)
     lines += ["---", BODIES[kind].format(name=name), ""]
     return "\n".join(lines)
 
@@ -154,16 +163,17 @@ def _values(kind: str, name: str, found: Choices) -> dict[str, Any]:
 def _choice_comments(field: str, found: Choices) -> list[str]:
     """The identifiers an editor may write in a reference field, in comments."""
     if field == "edition" and found.editions:
-        return [f"#   éditions existantes : {', '.join(str(y) for y in sorted(found.editions))}"]
+        return [f"#   éditions existantes : {', '.join(str(y) for y in sorted(found.editions))} (vérifiez l'année, "
+                f"puis retirez « {EXAMPLE_MARK} »)"]
     if field == "quartiers" and found.quartiers:
         by_commune: dict[str, list[str]] = {}
         for slug, qname, commune in found.quartiers:
             by_commune.setdefault(commune, []).append(f"{slug} ({qname})")
-        return ["#   quartiers possibles (remplacez l'exemple) :"] + [
+        return [f"#   quartiers possibles (remplacez l'exemple, puis retirez « {EXAMPLE_MARK} ») :"] + [
             line for commune, items in sorted(by_commune.items())
             for line in _wrapped(f"{commune} : {', '.join(items)}")]
     if field == "themes" and found.themes:
-        return ["#   thématiques possibles (remplacez l'exemple) :"] + _wrapped(
+        return [f"#   thématiques possibles (remplacez l'exemple, puis retirez « {EXAMPLE_MARK} ») :"] + _wrapped(
             ", ".join(f"{slug} ({tname})" for slug, tname in found.themes))
     return []
 

@@ -244,7 +244,7 @@ def _report(report: BuildReport, started: float, first: bool = False) -> None:
     clock = time.strftime("%H:%M:%S")
     elapsed = (time.perf_counter() - started) * 1000
     if report.ok:
-        for warning in report.warnings:
+        for warning in report.warnings + report.placeholders:
             print(f"avertissement : {warning}", file=sys.stderr)
         what = "Site construit" if first else "Reconstruit"
         print(f"[{clock}] {what} en {elapsed:.0f} ms : {report.rendered} page(s) rendue(s) sur {report.pages}.",
