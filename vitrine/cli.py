@@ -114,9 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a full disk, a read-only folder… in check, new or serve (build says more itself)
         where, cause, hint = io_failure(exc, args.root.resolve())
         place = f" dans {where}" if where else ""
-        state = "aucun fichier n'a été créé" if command == "new" else "site/ n'a pas été modifié"
-        print(f"Lecture ou écriture impossible{place} : {cause} — {hint}. {state[0].upper()}{state[1:]}.",
-              file=sys.stderr)
+        state = "Aucun fichier n'a été créé." if command == "new" else "site/ n'a pas été modifié."
+        print(f"Lecture ou écriture impossible{place} : {cause} — {hint}. {state}", file=sys.stderr)
         return EXIT_IO
     except KeyboardInterrupt:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
@@ -161,6 +160,10 @@ def run_build(args: argparse.Namespace) -> int:
 
                 report = build(options, BuildState.open(options, record), inputs)
     except OSError as exc:
+        if os.environ.get("VITRINE_DEBUG"):
+            import traceback  # noqa: PLC0415 - for a report only
+
+            traceback.print_exc()
         print(write_failure(exc, root, out, published=_identity(out) != before), file=sys.stderr)
         return EXIT_IO
     except Exception as exc:
@@ -226,7 +229,16 @@ def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:
 def run_check(args: argparse.Namespace) -> int:
     from .check import check  # noqa: PLC0415 - only this command needs it
 
-    report = check(args.root.resolve(), build_date(args.date))
+    root, today = args.root.resolve(), build_date(args.date)
+    try:
+        report = check(root, today)
+    except OSError as exc:  # check writes nothing but the cache: without it, it is slower, not wrong
+        if exc.filename is None or not Path(os.fsdecode(exc.filename)).resolve().is_relative_to(root / CACHE_DIR):
+            raise
+        where, cause, _hint = io_failure(exc, root)
+        print(f"avertissement : {where} : {cause} — vérification faite sans la mémoire de construction "
+              f"({CACHE_DIR}/), donc plus lente", file=sys.stderr)
+        report = check(root, today, use_cache=False)
     for note in report.notes:
         print(f"à confirmer : {note}")
     print_problems(report.warnings)

@@ -69,6 +69,17 @@ _IO_CAUSES = {
 }
 
 
+def located(exc: OSError, path: object) -> OSError:
+    """``exc`` with the file it failed on: a write to an open file (a full disk) names none, and the message must."""
+    if exc.filename is not None:
+        return exc
+    import os  # noqa: PLC0415 - only a failed write needs it
+
+    named = OSError(exc.errno, exc.strerror, os.fspath(path))  # type: ignore[arg-type]
+    named.__cause__ = exc
+    return named
+
+
 def io_failure(exc: OSError, root: Path) -> tuple[str, str, str]:
     """(where, cause, what to do) of a failed read or write, in French: the folder of the file named (relative to
     ``root`` when inside it), the cause for the common errors (else the system's own words) and a suggestion."""

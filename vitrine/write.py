@@ -70,6 +70,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+from .errors import located
+
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
 TREES_VERSION = 1
@@ -110,6 +112,14 @@ def _unmarked_empty(folder: Path) -> bool:
         if next(entries, None) is not None:
             raise OutputRefused(folder, "ce dossier n'est pas vide")
     return True
+
+
+def adopt(out: Path) -> None:
+    """Mark ``out`` and its staging folder as Vitrine's when they are real folders: only for folders Vitrine alone
+    makes (the preview's, inside its cache), which an earlier version left unmarked."""
+    for folder in (out, _staging_path(out)):
+        if folder.is_dir() and not folder.is_symlink() and not (folder / MARKER).exists():
+            _mark(folder)
 
 
 def _mark(folder: Path) -> None:
@@ -466,9 +476,11 @@ class _Staging:
             else:
                 assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
                 shutil.copyfile(o.copy_from, temporary)
-        except BaseException:  # a full disk, Ctrl-C…: no half-written file left behind
+        except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file left behind
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+            if isinstance(exc, OSError):
+                raise located(exc, temporary) from exc
             raise
         inode = os.stat(temporary).st_ino
         if os.path.isdir(target) and not os.path.islink(target):  # a folder of the previous site becomes a file
@@ -550,10 +562,8 @@ def _write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         _write_gathered(fd, parts)
-    except OSError as exc:
-        if exc.filename is None:  # os.write names no file: the message must say where the disk filled
-            raise OSError(exc.errno, exc.strerror, path) from exc
-        raise
+    except OSError as exc:  # os.write names no file: the message must say where the disk filled
+        raise located(exc, path) from exc
     finally:
         os.close(fd)
 
