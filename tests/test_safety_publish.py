@@ -29,6 +29,11 @@ DATE = TODAY.isoformat()
 MARKER = ".vitrine-output"
 
 
+def plain(text: str) -> str:
+    """Messages put a non-breaking space before « : » and « ; » (French typography); compared here as spaces."""
+    return text.replace("\u00a0", " ")
+
+
 def snapshot(root: Path) -> dict[str, bytes | str | None]:
     """Every entry under ``root``: a file's bytes, a link's target, None for a folder (links are not followed)."""
     found: dict[str, bytes | str | None] = {}
@@ -73,9 +78,9 @@ def test_an_output_folder_that_is_holds_or_lies_in_the_repository_is_refused(giv
 
     result = cli(root, "build", "--date", DATE, "--out", out)
 
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("Erreur : --out ") and REFUSED[given] in result.stderr, result.stderr
-    assert "choisissez un dossier à part" in result.stderr
+    assert result.returncode == 2, plain(result.stderr)
+    assert plain(result.stderr).startswith("Erreur : --out ") and REFUSED[given] in plain(result.stderr), plain(result.stderr)
+    assert "choisissez un dossier à part" in plain(result.stderr)
     assert snapshot(root) == before  # .git, content/… as they were: nothing moved aside, nothing written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]
     assert not Path(f"{tmp_path}.staging").exists()
@@ -87,8 +92,8 @@ def test_a_folder_vitrine_did_not_make_is_never_replaced(repo: Path, cli) -> Non
     result = cli(repo, "build", "--date", DATE, "--out", str(repo / "mes-documents"))
 
     assert result.returncode == 2
-    assert "mes-documents : ce dossier n'est pas vide, et Vitrine ne l'a pas créé" in result.stderr, result.stderr
-    assert "supprimez-le puis relancez" in result.stderr
+    assert "mes-documents : ce dossier n'est pas vide, et Vitrine ne l'a pas créé" in plain(result.stderr), plain(result.stderr)
+    assert "supprimez-le puis relancez" in plain(result.stderr)
     assert sorted(p.name for p in (repo / "mes-documents").iterdir()) == ["lettre.txt"]
     assert letter.read_text("utf-8") == "Ma lettre."
     assert not (repo / "mes-documents.staging").exists()
@@ -100,7 +105,7 @@ def test_a_file_named_as_the_output_is_refused(repo: Path, cli) -> None:
     result = cli(repo, "build", "--date", DATE, "--out", str(notes))
 
     assert result.returncode == 2
-    assert "notes.txt : c'est un fichier, pas un dossier" in result.stderr, result.stderr
+    assert "notes.txt : c'est un fichier, pas un dossier" in plain(result.stderr), plain(result.stderr)
     assert notes.read_text("utf-8") == "à garder"
 
 
@@ -111,7 +116,7 @@ def test_a_users_folder_where_the_staging_or_old_site_goes_is_left_alone(beside:
     result = cli(repo, "build", "--date", DATE)
 
     assert result.returncode == 2
-    assert f"{beside} : ce dossier n'est pas vide, et Vitrine ne l'a pas créé" in result.stderr, result.stderr
+    assert f"{beside} : ce dossier n'est pas vide, et Vitrine ne l'a pas créé" in plain(result.stderr), plain(result.stderr)
     assert mine.read_text("utf-8") == "à moi"
     assert sorted(p.name for p in (repo / beside).iterdir()) == ["important.txt"]
     assert not (repo / "site").exists()
@@ -136,7 +141,7 @@ def test_vitrines_own_output_and_staging_folders_are_rebuilt_as_before(repo: Pat
 
     result = cli(repo, "build", "--date", DATE)
 
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, plain(result.stderr)
     assert "Site de test v2" in (repo / "site/index.html").read_text("utf-8")
     assert "Site de test v2" not in (repo / "site.staging/index.html").read_text("utf-8")  # the previous site
 
@@ -168,15 +173,15 @@ def test_a_failure_after_the_swap_says_the_site_was_published(failure: str, repo
 
     assert swapped
     assert "Site de test v2" in (repo / "site/index.html").read_text("utf-8")
-    assert "n'a pas été modifié" not in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
+    assert "n'a pas été modifié" not in plain(result.stderr), plain(result.stderr)
+    assert "Traceback" not in plain(result.stderr)
     if failure == "bug":
         assert result.returncode == 3
-        assert "site/ a été mis à jour (la nouvelle version, complète)" in result.stderr
+        assert "site/ a été mis à jour (la nouvelle version, complète)" in plain(result.stderr)
     else:
         assert result.returncode == 4
-        assert result.stderr.startswith("Écriture impossible dans .vitrine-cache/ : plus de place sur le disque")
-        assert "site/ a bien été mis à jour (la nouvelle version, complète)" in result.stderr
+        assert plain(result.stderr).startswith("Écriture impossible dans .vitrine-cache/ : plus de place sur le disque")
+        assert "site/ a bien été mis à jour (la nouvelle version, complète)" in plain(result.stderr)
     assert not [p for p in repo.rglob("*.tmp")]
 
 
@@ -208,7 +213,8 @@ def in_own_mounts(script: str, root: Path, disk: Path, logs: Path) -> None:
 
 
 def result(logs: Path, name: str) -> tuple[int, str]:
-    return int((logs / f"{name}.rc").read_text()), (logs / f"{name}.out").read_text() + (logs / f"{name}.err").read_text()
+    output = (logs / f"{name}.out").read_text() + (logs / f"{name}.err").read_text()
+    return int((logs / f"{name}.rc").read_text()), plain(output)
 
 
 def to_v2(root: Path) -> str:

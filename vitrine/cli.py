@@ -109,13 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "new":
             return run_new(args)
     except OutputRefused as refused:
-        print(f"Erreur : {refused}.", file=sys.stderr)
+        print(f"Erreur : {refused}.", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk, a read-only folder… in check, new or serve (build says more itself)
         where, cause, hint = io_failure(exc, args.root.resolve())
         place = f" dans {where}" if where else ""
         state = "Aucun fichier n'a été créé." if command == "new" else "site/ n'a pas été modifié."
-        print(f"Lecture ou écriture impossible{place} : {cause} — {hint}. {state}", file=sys.stderr)
+        print(f"Lecture ou écriture impossible{place} : {cause} — {hint}. {state}", file=sys.stderr)
         return EXIT_IO
     except KeyboardInterrupt:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
@@ -147,7 +147,7 @@ def run_build(args: argparse.Namespace) -> int:
     out = (args.out or root / "site").resolve()
     refusal = output_refusal(root, out, args.out)
     if refusal:
-        print(f"Erreur : {refusal}", file=sys.stderr)
+        print(f"Erreur : {refusal}", file=sys.stderr)
         return 2
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search)
@@ -198,7 +198,7 @@ def write_failure(exc: OSError, root: Path, out: Path, published: bool) -> str:
     place = f" dans {where}" if where else ""
     state = (f"{out.name}/ a bien été mis à jour (la nouvelle version, complète), mais la construction n'a pas pu "
              "tout enregistrer" if published else f"{out.name}/ n'a pas été modifié")
-    return f"Écriture impossible{place} : {cause} — {hint}. {state}."
+    return f"Écriture impossible{place} : {cause} — {hint}. {state}."
 
 
 def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:
@@ -209,7 +209,7 @@ def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:
     shown = f"--out {given}" if given is not None else f"{out}"
     real = out.resolve()
     if real == root or root.is_relative_to(real):
-        return (f"{shown} : le dossier de sortie {real} {'est' if real == root else 'contient'} le dépôt lui-même ; "
+        return (f"{shown} : le dossier de sortie {real} {'est' if real == root else 'contient'} le dépôt lui-même ; "
                 "chaque construction remplace ce dossier en entier — choisissez un dossier à part, par exemple "
                 "--out site")
     protected = {root / "content": "le contenu", root / "templates": "les gabarits", root / "static": "le thème",
@@ -221,7 +221,7 @@ def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:
             relation = ("est" if real == folder else "se trouve dans" if real.is_relative_to(folder)
                         else "contient")
             name = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
-            return (f"{shown} : le dossier de sortie {relation} {name}/ ({what}) ; chaque construction remplace ce "
+            return (f"{shown} : le dossier de sortie {relation} {name}/ ({what}) ; chaque construction remplace ce "
                     "dossier en entier — choisissez un dossier à part, par exemple --out site")
     return None
 
@@ -236,7 +236,7 @@ def run_check(args: argparse.Namespace) -> int:
         if exc.filename is None or not Path(os.fsdecode(exc.filename)).resolve().is_relative_to(root / CACHE_DIR):
             raise
         where, cause, _hint = io_failure(exc, root)
-        print(f"avertissement : {where} : {cause} — vérification faite sans la mémoire de construction "
+        print(f"avertissement : {where} : {cause} — vérification faite sans la mémoire de construction "
               f"({CACHE_DIR}/), donc plus lente", file=sys.stderr)
         report = check(root, today, use_cache=False)
     for note in report.notes:

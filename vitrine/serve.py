@@ -87,7 +87,7 @@ class Preview:
             self.inputs = None  # and trust no earlier scan
             where, cause, hint = io_failure(exc, self.root)
             report = BuildReport(errors=(ContentError(where or "vitrine", 1, "écriture impossible", cause,
-                                                      f"{hint} ; la page se met à jour au prochain enregistrement"),))
+                                                      f"{hint} ; la page se met à jour au prochain enregistrement"),))
         except Exception as exc:  # a bug of ours: say so on the page and keep serving
             self.inputs = None  # and trust no earlier scan
             if os.environ.get("VITRINE_DEBUG"):

@@ -76,7 +76,7 @@ STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
 TREES_VERSION = 1
 MARKER = ".vitrine-output"  # in the top folder of every tree Vitrine writes: what it may replace (see the module)
-MARKER_TEXT = (b"Dossier produit par Vitrine (python build.py) : il est remplac\xc3\xa9 en entier \xc3\xa0 chaque "
+MARKER_TEXT = (b"Dossier produit par Vitrine (python build.py)\xc2\xa0: il est remplac\xc3\xa9 en entier \xc3\xa0 chaque "
                b"construction. N'y rangez rien.\n")
 
 
@@ -86,7 +86,7 @@ class OutputRefused(Exception):
     def __init__(self, folder: Path, what: str):
         self.folder = folder
         super().__init__(
-            f"{folder} : {what}, et Vitrine ne l'a pas créé (il n'a pas le fichier {MARKER}) ; "
+            f"{folder} : {what}, et Vitrine ne l'a pas créé (il n'a pas le fichier {MARKER}) ; "
             "Vitrine ne remplace ni ne supprime un dossier qui n'est pas le sien — choisissez avec --out un dossier "
             f"vide ou nouveau, ou, si ce dossier ne contient rien à garder, supprimez-le puis relancez")
 
