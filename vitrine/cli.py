@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import ContentError, io_failure
+from .errors import ContentError, io_failure, io_verb
 from .record import CACHE_DIR, BuildOptions, check, theme_dir
 from .write import OutputRefused, publication_lock
 
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where, cause, hint = io_failure(exc, args.root.resolve())
         place = f" dans {where}" if where else ""
         state = "Aucun fichier n'a été créé." if command == "new" else "site/ n'a pas été modifié."
-        print(f"Lecture ou écriture impossible{place} : {cause} — {hint}. {state}", file=sys.stderr)
+        print(f"{io_verb(exc)}{place} : {cause} — {hint}. {state}", file=sys.stderr)
         return EXIT_IO
     except KeyboardInterrupt:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
@@ -198,7 +198,7 @@ def write_failure(exc: OSError, root: Path, out: Path, published: bool) -> str:
     place = f" dans {where}" if where else ""
     state = (f"{out.name}/ a bien été mis à jour (la nouvelle version, complète), mais la construction n'a pas pu "
              "tout enregistrer" if published else f"{out.name}/ n'a pas été modifié")
-    return f"Écriture impossible{place} : {cause} — {hint}. {state}."
+    return f"{io_verb(exc)}{place} : {cause} — {hint}. {state}."
 
 
 def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:

@@ -80,15 +80,24 @@ def located(exc: OSError, path: object) -> OSError:
     return named
 
 
+def io_verb(exc: OSError) -> str:
+    """How a message about ``exc`` begins: only these causes are sure to come from a write."""
+    import errno  # noqa: PLC0415 - only a failed write needs it
+
+    written = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return "Écriture impossible" if written else "Lecture ou écriture impossible"
+
+
 def io_failure(exc: OSError, root: Path) -> tuple[str, str, str]:
     """(where, cause, what to do) of a failed read or write, in French: the folder of the file named (relative to
-    ``root`` when inside it), the cause for the common errors (else the system's own words) and a suggestion."""
+    ``root`` when inside it; none when the cause is not the folder's), the cause for the common errors (else the
+    system's own words) and a suggestion."""
     import errno  # noqa: PLC0415 - only a failed write needs it
     import os  # noqa: PLC0415 - idem
 
     name = errno.errorcode.get(exc.errno or 0, "")
     cause, hint = _IO_CAUSES.get(name, (exc.strerror or str(exc), "réglez le problème, puis relancez"))
-    if exc.filename is None:
+    if exc.filename is None or name in ("EMFILE", "ENFILE"):  # any file would have failed: naming one misleads
         return "", cause, hint
     path = Path(os.fsdecode(exc.filename))
     folder = path.parent
