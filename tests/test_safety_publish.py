@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TODAY, build_in_process, tree_digest, write
+from conftest import REPO, TODAY, tree_digest, write
 from vitrine import write as write_module
 
 DATE = TODAY.isoformat()
@@ -324,3 +324,15 @@ def test_new_in_a_read_only_content_folder_says_so_in_french(repo: Path, tmp_pat
     assert "dans content/laureates/ : le disque est en lecture seule" in output
     assert "Aucun fichier n'a été créé." in output and "Erreur interne" not in output
     assert not (repo / "content/laureates/mon-projet.md").exists()
+
+
+def test_the_previews_folders_left_unmarked_by_an_older_version_are_taken_back(repo: Path) -> None:
+    from vitrine.serve import Preview  # noqa: PLC0415 - livereload, for this test only
+
+    for folder in ("preview", "preview.staging"):  # as a Vitrine without markers left them
+        write(repo / ".vitrine-cache" / folder / "index.html", "ancienne prévisualisation")
+
+    report = Preview(repo, lambda: TODAY).rebuild()
+
+    assert report.ok, report.errors
+    assert "Site de test" in (repo / ".vitrine-cache/preview/index.html").read_text("utf-8")

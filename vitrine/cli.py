@@ -194,7 +194,7 @@ def write_failure(exc: OSError, root: Path, out: Path, published: bool) -> str:
     about ``out`` (the new site is published whole once swapped in; before that, ``out`` is untouched)."""
     where, cause, hint = io_failure(exc, root)
     if where.startswith(CACHE_DIR + "/"):
-        hint += f", ou construisez sans mémoire de construction (--no-cache)"
+        hint += ", ou construisez sans mémoire de construction (--no-cache)"
     place = f" dans {where}" if where else ""
     state = (f"{out.name}/ a bien été mis à jour (la nouvelle version, complète), mais la construction n'a pas pu "
              "tout enregistrer" if published else f"{out.name}/ n'a pas été modifié")
