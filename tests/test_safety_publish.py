@@ -336,3 +336,35 @@ def test_the_previews_folders_left_unmarked_by_an_older_version_are_taken_back(r
 
     assert report.ok, report.errors
     assert "Site de test" in (repo / ".vitrine-cache/preview/index.html").read_text("utf-8")
+
+
+def built_by_an_older_vitrine(repo: Path, cli) -> None:
+    """site/ and site.staging/ as a Vitrine without markers left them (its records in .vitrine-cache/)."""
+    assert cli(repo, "build", "--date", DATE).returncode == 0
+    site_yaml = repo / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace("Site de test", "Site de test v2"), "utf-8")
+    assert cli(repo, "build", "--date", DATE).returncode == 0
+    for folder in ("site", "site.staging"):
+        (repo / folder / MARKER).unlink()
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace("Site de test v2", "Site de test v3"), "utf-8")
+
+
+def test_a_site_an_older_vitrine_built_is_recognised_by_its_records(repo: Path, cli) -> None:
+    built_by_an_older_vitrine(repo, cli)
+
+    result = cli(repo, "build", "--date", DATE)
+
+    assert result.returncode == 0, result.stderr
+    assert "Site de test v3" in (repo / "site/index.html").read_text("utf-8")
+    assert (repo / "site" / MARKER).is_file() and (repo / "site.staging" / MARKER).is_file()
+
+
+def test_an_unmarked_site_holding_anything_its_records_do_not_name_is_refused(repo: Path, cli) -> None:
+    built_by_an_older_vitrine(repo, cli)
+    mine = write(repo / "site/mon-fichier.txt", "à moi")
+
+    result = cli(repo, "build", "--date", DATE)
+
+    assert result.returncode == 2
+    assert f"{repo / 'site'} : ce dossier n'est pas vide, et Vitrine ne l'a pas créé" in plain(result.stderr)
+    assert mine.read_text("utf-8") == "à moi" and "Site de test v2" in (repo / "site/index.html").read_text("utf-8")

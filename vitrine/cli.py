@@ -15,12 +15,13 @@ import argparse
 import datetime as dt
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Sequence
 
 from .errors import ContentError, io_failure, io_verb
 from .record import CACHE_DIR, BuildOptions, check, theme_dir
-from .write import OutputRefused, publication_lock
+from .write import OutputRefused, adopt_recorded, publication_lock
 
 EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
 
@@ -154,6 +155,7 @@ def run_build(args: argparse.Namespace) -> int:
     before = _identity(out)
     try:
         with publication_lock(out):  # from the check to the publication: no other build can change the record
+            adopt_recorded(out, partial(_recorded_files, root, out))
             record, inputs, report = check(options)
             if report is None:
                 from .build import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
@@ -178,6 +180,20 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"Site construit dans {out.name}/ : {report.pages} pages, {report.rendered} rendues, "
           f"{len(report.written)} fichiers écrits, {len(report.removed)} supprimés.")
     return 0
+
+
+def _recorded_files(root: Path, out: Path) -> set[str]:
+    """Every file the cache's records say a build left in ``out`` or in its staging folder (for sites built before
+    Vitrine marked its folders)."""
+    from .record import read_record  # noqa: PLC0415 - only for folders an older Vitrine left
+    from .write import Trees  # noqa: PLC0415 - idem
+
+    cache = root / CACHE_DIR
+    known = set(read_record(cache / f"record-{out.name}.marshal").outputs)
+    trees = Trees.load(cache / f"trees-{out.name}.pickle")
+    for listing in (trees.published, trees.spare):
+        known.update(listing.files if listing is not None and trees.out == os.fspath(out) else ())
+    return known
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:

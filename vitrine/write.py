@@ -114,6 +114,19 @@ def _unmarked_empty(folder: Path) -> bool:
     return True
 
 
+def adopt_recorded(out: Path, known: Callable[[], set[str]]) -> None:
+    """Mark ``out`` and its staging folder when a Vitrine older than the marker left them: each is taken only if
+    every file in it is one that Vitrine's own records of this output name (``known()``, called only when a folder
+    lacks the marker), so a folder with anything else in it is still refused."""
+    folders = [folder for folder in (out, _staging_path(out))
+               if folder.is_dir() and not folder.is_symlink() and not (folder / MARKER).exists()]
+    recorded = known() if folders else set()
+    for folder in folders:
+        files = _listing(folder, WriteReport()).files
+        if files and files.keys() <= recorded:
+            _mark(folder)
+
+
 def adopt(out: Path) -> None:
     """Mark ``out`` and its staging folder as Vitrine's when they are real folders: only for folders Vitrine alone
     makes (the preview's, inside its cache), which an earlier version left unmarked."""
