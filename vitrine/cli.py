@@ -21,7 +21,7 @@ from typing import Sequence
 
 from .errors import ContentError, io_failure, io_verb
 from .record import CACHE_DIR, BuildOptions, check, theme_dir
-from .write import OutputRefused, adopt_recorded, publication_lock
+from .write import OutputRefused, adopt_recorded, publication_lock, recover
 
 EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
 
@@ -156,6 +156,8 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         with publication_lock(out):  # from the check to the publication: no other build can change the record
             adopt_recorded(out, partial(_recorded_files, root, out))
+            recover(out)  # a site an interrupted build set aside is put back: that is no publication of this one
+            before = _identity(out)
             record, inputs, report = check(options)
             if report is None:
                 from .build import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
