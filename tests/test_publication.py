@@ -215,7 +215,10 @@ SITES = [  # one site after another: pages change, come and go, files become fol
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """The site's files (the writer's marker, in every tree it makes, is not one: it is checked on its own)."""
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert found.pop(write_module.MARKER, None) == write_module.MARKER_TEXT
+    return found
 
 
 @pytest.mark.parametrize("kept", ["in-memory", "saved"])

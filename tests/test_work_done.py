@@ -51,7 +51,9 @@ def jobs(request: pytest.FixtureRequest) -> int:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The site's files, without the writer's marker (``write.MARKER``: no output of the site)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.relative_to(folder).as_posix() != ".vitrine-output"}
 
 
 def rebuild(root: Path, jobs: int = 1) -> BuildReport:

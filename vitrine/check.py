@@ -64,11 +64,12 @@ class CheckReport:
     placeholders: tuple[ContentError, ...] = ()  # those of the warnings that ``build --deploy`` refuses
 
 
-def check(root: Path, today: dt.date) -> CheckReport:
+def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     """Validate, plan, prepare images and render the site in memory; collect errors, warnings and notes.
 
-    Nothing is written but caches (``.vitrine-cache/``), which the next build reuses.
+    Nothing is written but caches (``.vitrine-cache/``, unless ``use_cache`` is False), which the next build reuses.
     """
+    cache = root / CACHE_DIR if use_cache else None
     loaded = load_content(root)
     validated = validate(loaded)
     notes = tuple(confirm_markers(root, loaded))
@@ -82,16 +83,16 @@ def check(root: Path, today: dt.date) -> CheckReport:
     plan = plan_pages(site, today)
     if plan.errors:
         return CheckReport(plan.errors, tuple(sorted(warnings)), notes, placeholders)
-    images = prepare_images(root / "content", site, ImageCache(root / CACHE_DIR))
+    images = prepare_images(root / "content", site, ImageCache(cache))
     warnings += image_problems(root, site, images.sets, files)
-    errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets)
+    errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets, cache)
     return CheckReport(errors, tuple(sorted(warnings)), notes, placeholders)
 
 
-def render_errors(root: Path, site: Site, pages: tuple[Page, ...],
-                  images: Mapping[str, ImageSet]) -> tuple[ContentError, ...]:
+def render_errors(root: Path, site: Site, pages: tuple[Page, ...], images: Mapping[str, ImageSet],
+                  cache: Path | None) -> tuple[ContentError, ...]:
     """Render every page and throw the bytes away: a template mistake is an error of the build."""
-    renderer = Renderer(theme_dir(root, "templates"), MarkdownCache(root / CACHE_DIR), site, images=images)
+    renderer = Renderer(theme_dir(root, "templates"), MarkdownCache(cache), site, images=images)
     try:
         for page in pages:
             renderer.render(page)

@@ -2,9 +2,14 @@
 
 Exit codes: 0 done, 1 content errors (nothing published) or a refusal (``new``
 will not overwrite a file; ``serve`` cannot listen on its port), 2 misuse
-(unknown command or option, a name that is not a slug or a year), answered in
-French like every other message (argparse's own words are translated while it
-parses); ``new`` takes French spellings (``lauréat``, ``édition``).
+(unknown command or option, a name that is not a slug or a year, an output
+folder that is or holds the repository or its sources, or that Vitrine did not
+make), answered in French like every other message (argparse's own words are
+translated while it parses); ``new`` takes French spellings (``lauréat``,
+``édition``). 3 an internal error (a bug of Vitrine's), 4 a file could not be
+read or written (a full disk, a read-only folder, a permission: the message
+names the folder and the cause, and says whether ``site/`` changed), 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ import os
 import re
 import sys
 import unicodedata
+from functools import partial
 from pathlib import Path
 from typing import Iterator, NoReturn, Sequence
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, io_failure, io_verb
 from .placeholders import find_in as find_placeholders_in
-from .record import BuildOptions, check
-from .write import publication_lock
+from .record import CACHE_DIR, BuildOptions, check, theme_dir
+from .write import OutputRefused, adopt_recorded, publication_lock, recover
+
+EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
 
 
 def build_date(value: str | None) -> dt.date:
@@ -252,6 +260,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_serve(args)
         if command == "new":
             return run_new(args)
+    except OutputRefused as refused:
+        print(f"Erreur : {refused}.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk, a read-only folder… in check, new or serve (build says more itself)
+        where, cause, hint = io_failure(exc, args.root.resolve())
+        place = f" dans {where}" if where else ""
+        state = "Aucun fichier n'a été créé." if command == "new" else "site/ n'a pas été modifié."
+        print(f"{io_verb(exc)}{place} : {cause} — {hint}. {state}", file=sys.stderr)
+        return EXIT_IO
     except KeyboardInterrupt:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
               file=sys.stderr)
@@ -261,7 +278,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback  # noqa: PLC0415 - for a bug's report only
 
             traceback.print_exc()
-        print(f"Erreur interne de Vitrine ({sys.exc_info()[1]!r}) : site/ n'a pas été modifié. "
+        exc = sys.exc_info()[1]
+        published = getattr(exc, "vitrine_published", None)  # set by ``run_build``, which knows
+        state = (f"{published.name}/ a été mis à jour (la nouvelle version, complète)" if published else
+                 "site/ n'a pas été modifié")
+        print(f"Erreur interne de Vitrine ({exc!r}) : {state}. "
               "Relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)
         return 3
     return 2
@@ -280,14 +301,34 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"Erreur : --base-url {args.base_url} est une adresse d'exemple, qui n'existe pas : rien n'a été "
               "publié — indiquez la vraie adresse publique du site", file=sys.stderr)
         return 2
+    refusal = output_refusal(root, out, args.out)
+    if refusal:
+        print(f"Erreur : {refusal}", file=sys.stderr)
+        return 2
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, jobs=args.jobs, search=not args.no_search, deploy=args.deploy)
-    with publication_lock(out):  # from the check to the publication: no other build can change the record
-        record, inputs, report = check(options)
-        if report is None:
-            from .build import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
+    before = _identity(out)
+    try:
+        with publication_lock(out):  # from the check to the publication: no other build can change the record
+            adopt_recorded(out, partial(_recorded_files, root, out))
+            recover(out)  # a site an interrupted build set aside is put back: that is no publication of this one
+            before = _identity(out)
+            record, inputs, report = check(options)
+            if report is None:
+                from .build import BuildState, build  # noqa: PLC0415 - importing the stages costs more than the check
 
-            report = build(options, BuildState.open(options, record), inputs)
+                report = build(options, BuildState.open(options, record), inputs)
+    except OSError as exc:
+        if os.environ.get("VITRINE_DEBUG"):
+            import traceback  # noqa: PLC0415 - for a report only
+
+            traceback.print_exc()
+        print(write_failure(exc, root, out, published=_identity(out) != before), file=sys.stderr)
+        return EXIT_IO
+    except Exception as exc:
+        if _identity(out) != before:  # the swap took place: the message must not say site/ is as it was
+            exc.vitrine_published = out  # type: ignore[attr-defined]
+        raise
     refused = options.deploy and bool(report.placeholders)  # then they are among the errors
     print_problems(report.warnings + (() if refused else report.placeholders))
     if not report.ok:
@@ -305,10 +346,79 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recorded_files(root: Path, out: Path) -> set[str]:
+    """Every file the cache's records say a build left in ``out`` or in its staging folder (for sites built before
+    Vitrine marked its folders)."""
+    from .record import read_record  # noqa: PLC0415 - only for folders an older Vitrine left
+    from .write import Trees  # noqa: PLC0415 - idem
+
+    cache = root / CACHE_DIR
+    known = set(read_record(cache / f"record-{out.name}.marshal").outputs)
+    trees = Trees.load(cache / f"trees-{out.name}.pickle")
+    for listing in (trees.published, trees.spare):
+        known.update(listing.files if listing is not None and trees.out == os.fspath(out) else ())
+    return known
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder ``folder`` is: a swap (``write``) puts another one in its place."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def write_failure(exc: OSError, root: Path, out: Path, published: bool) -> str:
+    """The French message of a build stopped by a failed read or write: where, why, what to do, and the truth
+    about ``out`` (the new site is published whole once swapped in; before that, ``out`` is untouched)."""
+    where, cause, hint = io_failure(exc, root)
+    if where.startswith(CACHE_DIR + "/"):
+        hint += ", ou construisez sans mémoire de construction (--no-cache)"
+    place = f" dans {where}" if where else ""
+    state = (f"{out.name}/ a bien été mis à jour (la nouvelle version, complète), mais la construction n'a pas pu "
+             "tout enregistrer" if published else f"{out.name}/ n'a pas été modifié")
+    return f"{io_verb(exc)}{place} : {cause} — {hint}. {state}."
+
+
+def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:
+    """Why ``out`` cannot be the output folder, or None: it would be swapped away and replaced whole, so it must
+    neither be, hold, nor lie inside the repository's sources (content, templates, static), its history (.git),
+    the cache, nor hold the repository itself (``.``, ``..``, ``/``, the home folder). Real paths are compared, so
+    a link leads nowhere else."""
+    shown = f"--out {given}" if given is not None else f"{out}"
+    real = out.resolve()
+    if real == root or root.is_relative_to(real):
+        return (f"{shown} : le dossier de sortie {real} {'est' if real == root else 'contient'} le dépôt lui-même ; "
+                "chaque construction remplace ce dossier en entier — choisissez un dossier à part, par exemple "
+                "--out site")
+    protected = {root / "content": "le contenu", root / "templates": "les gabarits", root / "static": "le thème",
+                 theme_dir(root, "templates"): "les gabarits", theme_dir(root, "static"): "le thème",
+                 root / ".git": "l'historique git", root / CACHE_DIR: "la mémoire de construction"}
+    for folder, what in protected.items():
+        folder = folder.resolve()
+        if real == folder or real.is_relative_to(folder) or folder.is_relative_to(real):
+            relation = ("est" if real == folder else "se trouve dans" if real.is_relative_to(folder)
+                        else "contient")
+            name = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+            return (f"{shown} : le dossier de sortie {relation} {name}/ ({what}) ; chaque construction remplace ce "
+                    "dossier en entier — choisissez un dossier à part, par exemple --out site")
+    return None
+
+
 def run_check(args: argparse.Namespace) -> int:
     from .check import check  # noqa: PLC0415 - only this command needs it
 
-    report = check(args.root.resolve(), build_date(args.date))
+    root, today = args.root.resolve(), build_date(args.date)
+    try:
+        report = check(root, today)
+    except OSError as exc:  # check writes nothing but the cache: without it, it is slower, not wrong
+        if exc.filename is None or not Path(os.fsdecode(exc.filename)).resolve().is_relative_to(root / CACHE_DIR):
+            raise
+        where, cause, _hint = io_failure(exc, root)
+        print(f"avertissement : {where} : {cause} — vérification faite sans la mémoire de construction "
+              f"({CACHE_DIR}/), donc plus lente", file=sys.stderr)
+        report = check(root, today, use_cache=False)
     for note in report.notes:
         print(f"à confirmer : {note}")
     print_problems(report.warnings)

@@ -20,8 +20,10 @@ ignored).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
+import io
 import os
 import pickle
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from .model import Laureate, Quartier, Site, Theme
 from .pages import Page
 from .render import card_digest
 from .record import Inputs
+from .errors import located
 from .store import replace_file
 from .validate import LaureateRules, revalidate_laureates
 
@@ -246,8 +249,20 @@ class SnapshotFile:
     def save(self, snapshot: Snapshot, edit: Edit | None) -> None:
         """Keep ``snapshot``: by appending ``edit`` when it follows the snapshot on disk, else whole."""
         if edit is not None and edit.before == self.inputs and self.edits < LOG_LIMIT:
-            with open(self.log, "ab") as f:
-                _LogPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(edit)
+            entry = io.BytesIO()  # an edit's few records: pickled first, so a failed write can be taken back
+            _LogPickler(entry, protocol=pickle.HIGHEST_PROTOCOL).dump(edit)
+            with open(self.log, "ab", buffering=0) as f:
+                end = f.tell()
+                try:
+                    view = memoryview(entry.getvalue())
+                    while view:  # a raw write may write part of it
+                        view = view[f.write(view):]
+                except BaseException as exc:  # a full disk, Ctrl-C…: no half-written entry left at the log's end
+                    with contextlib.suppress(OSError):
+                        f.truncate(end)
+                    if isinstance(exc, OSError):
+                        raise located(exc, self.log) from exc
+                    raise
             self.edits += 1
         else:
             replace_file(self.path, lambda f: self._write(f, snapshot))

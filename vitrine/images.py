@@ -26,7 +26,7 @@ from typing import Iterable
 
 import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``imaging``
 
-from .errors import ContentError
+from .errors import ContentError, located
 from .model import Site
 from .schema import IMAGE_SUFFIXES
 from .write import Output, Product
@@ -135,9 +135,15 @@ class ImageCache:
         tmp = self.dir / f".{key}.{os.getpid()}.tmp"
         if tmp.exists():
             shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
+        try:
+            tmp.mkdir(parents=True)
+            for name, data in files.items():
+                (tmp / name).write_bytes(data)
+        except BaseException as exc:  # a full disk, Ctrl-C…: no half-written entry left behind
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise located(exc, tmp / "image") from exc
+            raise
         try:
             os.rename(tmp, self.dir / key)
         except OSError:  # another build stored the same entry meanwhile: same bytes
@@ -153,8 +159,14 @@ class ImageCache:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = self.dir / f"index.json.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(self._index, sort_keys=True), "utf-8")
-        os.replace(tmp, self.dir / "index.json")
+        try:
+            tmp.write_text(json.dumps(self._index, sort_keys=True), "utf-8")
+            os.replace(tmp, self.dir / "index.json")
+        except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file left behind
+            tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise located(exc, tmp) from exc
+            raise
         self._index_changed = False
 
 

@@ -17,6 +17,7 @@ scripts, event handlers, ``javascript:`` URLs, frames, styles and forms do not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import os
@@ -26,6 +27,7 @@ from pathlib import Path
 import nh3
 import pyromark
 
+from .errors import located
 from .slugs import slugify
 from .typography import RULES_VERSION, french_html
 
@@ -141,5 +143,12 @@ class MarkdownCache:
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+    except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file left behind
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise located(exc, path) from exc
+        raise

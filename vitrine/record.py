@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .errors import ContentError
-from .write import publication_lock, recover
+from .write import MARKER, publication_lock, recover
 
 if TYPE_CHECKING:
     from .model import Site
@@ -338,6 +338,8 @@ def outputs_as_recorded(out: Path, record: Record) -> bool:
             if entry.is_dir(follow_symlinks=False):
                 folders.append(entry.path)
                 continue
+            if entry.name == MARKER and folder == str(out):
+                continue  # the writer's mark, not an output
             entry_stat = entry.stat()
             recorded = outputs.get(entry.path[len(str(out)) + 1:])
             if recorded is None or recorded[1] != entry_stat.st_size or recorded[2] != entry_stat.st_mtime_ns:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
+from .errors import located
 from .load import LoadedContent, load_content
 from .pages import RESERVED
 from .placeholders import EXAMPLE_MARK, FILL
@@ -70,11 +71,18 @@ def new_file(root: Path, kind: str, name: str) -> Path:
     text = scaffold_text(kind, name, choices(load_content(root)))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as f:
-            f.write(text)
+        f = path.open("x", encoding="utf-8")
     except FileExistsError:
         raise ScaffoldError(f"content/{folder}/{name}.md existe déjà : rien n'a été écrit",
                             "ouvrez ce fichier pour le modifier, ou choisissez un autre nom", misuse=False) from None
+    try:
+        with f:
+            f.write(text)
+    except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file for the preview to show as an error
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise located(exc, path) from exc
+        raise
     return path
 
 

@@ -35,6 +35,7 @@ Indexing costs a few milliseconds per page, so each chunk's bundle is cached in
 
 from __future__ import annotations
 
+import contextlib
 import base64
 import bisect
 import gzip
@@ -51,7 +52,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from .errors import SearchIndexError
+from .errors import SearchIndexError, located
 from .pages import Page
 from .write import Output
 
@@ -358,12 +359,18 @@ class BundleCache:
         folder = self.root / key
         tmp = self.root / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        for name, data in bundle.files.items():
-            path = tmp / "files" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
-                                                    sort_keys=True), "utf-8")
+        try:
+            for name, data in bundle.files.items():
+                path = tmp / "files" / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
+                                                        sort_keys=True), "utf-8")
+        except BaseException as exc:  # a full disk, Ctrl-C…: no half-written bundle left behind
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise located(exc, folder) from exc
+            raise
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
 
@@ -436,7 +443,10 @@ class SearchIndex:
             if self._spill is None:
                 self._spill = tempfile.TemporaryFile(dir=self.out.parent, prefix=f".{self.out.name}.search.")
             chunk.spilled[output.path] = (self._spilled, len(output.data))
-            self._spill.write(output.data)
+            try:
+                self._spill.write(output.data)
+            except OSError as exc:  # an anonymous file (no name to give): the folder it is in, for the message
+                raise located(exc, self.out.parent / f".{self.out.name}.search") from exc
             self._spilled += len(output.data)
             chunk.waiting.discard(output.path)
             if not chunk.waiting:
@@ -478,7 +488,8 @@ class SearchIndex:
         if self._indexers is not None:
             self._indexers.shutdown(wait=True, cancel_futures=True)
         if self._spill is not None:
-            self._spill.close()
+            with contextlib.suppress(OSError):  # its last bytes were read, or are not wanted: a full disk failing
+                self._spill.close()  # to take them must not hide what stopped the build
 
 
 class _ChunkIndex:

@@ -47,9 +47,9 @@ from tornado.ioloop import IOLoop
 from tornado.routing import AnyMatches, Matcher, Rule
 
 from .build import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
-from .errors import ContentError
+from .errors import ContentError, io_failure
 from .record import Inputs, rescan, scan_inputs
-from .write import prepare_staging, publication_lock
+from .write import adopt, prepare_staging, publication_lock
 
 PREVIEW_DIR = "preview-{port}"  # one per port: two previews (two dates…) never share their files
 
@@ -70,6 +70,7 @@ class Preview:
     def __init__(self, root: Path, date: Callable[[], dt.date], port: int = 8000):
         self.root = root
         self.out = root / CACHE_DIR / PREVIEW_DIR.format(port=port)
+        adopt(self.out)  # made inside Vitrine's cache by a version that did not mark its folders
         self.date = date
         self.state = BuildState.open(self._options())
         self.state.save_later = True  # in ``settle``, once the browser is told
@@ -91,6 +92,11 @@ class Preview:
             self.inputs = self._scanned(options, None if changed is None else self.postponed.union(changed))
             self.postponed = set()
             report = build(options, self.state, self.inputs)
+        except OSError as exc:  # a full disk, a read-only folder: say where and why on the page, and keep serving
+            self.inputs = None  # and trust no earlier scan
+            where, cause, hint = io_failure(exc, self.root)
+            report = BuildReport(errors=(ContentError(where or "vitrine", 1, "écriture impossible", cause,
+                                                      f"{hint} ; la page se met à jour au prochain enregistrement"),))
         except Exception as exc:  # a bug of ours: say so on the page and keep serving
             self.inputs = None  # and trust no earlier scan
             if os.environ.get("VITRINE_DEBUG"):

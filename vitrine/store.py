@@ -10,11 +10,14 @@ removed since the last load or save marks its shard (a tuple of the same objects
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import zlib
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
+
+from .errors import located
 
 SHARDS = 64
 
@@ -76,6 +79,13 @@ def replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write a file through ``write`` (streamed, not built in memory first) and swap it in atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        write(f)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file left behind
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise located(exc, path) from exc
+        raise

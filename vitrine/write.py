@@ -46,6 +46,12 @@ Crash windows, and what closes them:
 - killed between the two renames of the fallback swap: ``site.old/`` is put back by ``recover``;
   Ctrl-C and SIGTERM are held back during the swap, so only SIGKILL or a power cut can land there;
 - two builds at once: ``publication_lock`` makes the second wait, so neither swaps in the other's half-made staging folder.
+
+Only Vitrine's folders are ever replaced, emptied or removed: the staging folder gets a marker file (``MARKER``)
+before anything else, and carries it into ``site/`` at the swap. A folder found where the output, the staging folder
+or ``site.old/`` go that is neither marked nor empty (a user's folder, a repository given as ``--out``) is refused
+(``OutputRefused``) before anything is touched; an empty one is taken and marked. The marker is no output: listings
+leave it out, so it is never removed nor recorded.
 """
 
 from __future__ import annotations
@@ -64,9 +70,81 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+from .errors import located
+
 STAGING_SUFFIX = ".staging"
 OLD_SUFFIX = ".old"
 TREES_VERSION = 1
+MARKER = ".vitrine-output"  # in the top folder of every tree Vitrine writes: what it may replace (see the module)
+MARKER_TEXT = (b"Dossier produit par Vitrine (python build.py)\xc2\xa0: il est remplac\xc3\xa9 en entier \xc3\xa0 chaque "
+               b"construction. N'y rangez rien.\n")
+
+
+class OutputRefused(Exception):
+    """A folder where the writer would publish, stage or set aside a site is not one Vitrine made (French message)."""
+
+    def __init__(self, folder: Path, what: str):
+        self.folder = folder
+        super().__init__(
+            f"{folder} : {what}, et Vitrine ne l'a pas créé (il n'a pas le fichier {MARKER}) ; "
+            "Vitrine ne remplace ni ne supprime un dossier qui n'est pas le sien — choisissez avec --out un dossier "
+            f"vide ou nouveau, ou, si ce dossier ne contient rien à garder, supprimez-le puis relancez")
+
+
+def claim(folder: Path) -> None:
+    """Make sure ``folder`` may be written, swapped or removed by the writer: missing, Vitrine's (marked), or an
+    empty folder (then marked). Anything else raises ``OutputRefused`` and nothing is touched."""
+    if _unmarked_empty(folder):
+        _mark(folder)
+
+
+def _unmarked_empty(folder: Path) -> bool:
+    """Whether ``folder`` is an empty folder to mark; False when missing or marked; ``OutputRefused`` otherwise."""
+    if not os.path.lexists(folder):
+        return False
+    if os.path.islink(folder):
+        raise OutputRefused(folder, "c'est un lien symbolique")
+    if not folder.is_dir():
+        raise OutputRefused(folder, "c'est un fichier, pas un dossier")
+    if (folder / MARKER).is_file():
+        return False
+    with os.scandir(folder) as entries:
+        if next(entries, None) is not None:
+            raise OutputRefused(folder, "ce dossier n'est pas vide")
+    return True
+
+
+def adopt_recorded(out: Path, known: Callable[[], set[str]]) -> None:
+    """Mark ``out`` and its staging folder when a Vitrine older than the marker left them: each is taken only if
+    every file in it is one that Vitrine's own records of this output name (``known()``, called only when a folder
+    lacks the marker), so a folder with anything else in it is still refused."""
+    folders = [folder for folder in (out, _staging_path(out))
+               if folder.is_dir() and not folder.is_symlink() and not (folder / MARKER).exists()]
+    recorded = known() if folders else set()
+    for folder in folders:
+        files = _listing(folder, WriteReport()).files
+        if files and files.keys() <= recorded:
+            _mark(folder)
+
+
+def adopt(out: Path) -> None:
+    """Mark ``out`` and its staging folder as Vitrine's when they are real folders: only for folders Vitrine alone
+    makes (the preview's, inside its cache), which an earlier version left unmarked."""
+    for folder in (out, _staging_path(out)):
+        if folder.is_dir() and not folder.is_symlink() and not (folder / MARKER).exists():
+            _mark(folder)
+
+
+def _mark(folder: Path) -> None:
+    with open(folder / MARKER, "wb") as f:
+        f.write(MARKER_TEXT)
+
+
+def _claim_all(out: Path) -> None:
+    """The output folder, its staging folder and the fallback swap's ``.old`` folder are all Vitrine's to touch."""
+    folders = (out, _staging_path(out), out.with_name(out.name + OLD_SUFFIX))
+    for folder in [folder for folder in folders if _unmarked_empty(folder)]:  # all checked before any is marked
+        _mark(folder)
 
 
 @dataclass(frozen=True)
@@ -154,7 +232,7 @@ def write_site(out: Path, outputs: Iterable[Output], trees: Trees | None = None,
 
 
 def _write_site(out: Path, outputs: Iterable[Output], trees: Trees | None, kept: Iterable[str]) -> WriteReport:
-    _recover(out)
+    _recover(out)  # which checks first that the three folders are Vitrine's
     report = WriteReport()
     known = _recall(trees, out)
     previous = known.published or _listing(out, report)
@@ -200,6 +278,7 @@ def prepare_staging(out: Path, trees: Trees) -> bool:
     with publication_lock(out):
         if not trees.current_in_memory(out):
             return False
+        _claim_all(out)
         first = trees.spare is None and not _staging_path(out).exists()
         if not first and (trees.spare is None or trees.differ == set()):
             return False  # not known (the next write lists it), or already the published site
@@ -229,6 +308,8 @@ def _listing(top: Path, report: WriteReport) -> _Listing:
         folder, prefix = folders.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
+                if not prefix and entry.name == MARKER:
+                    continue  # the writer's, not an output (see the module)
                 if entry.is_dir(follow_symlinks=False):
                     listing.folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_ctime_ns
                     folders.append((entry.path, prefix + entry.name + "/"))
@@ -343,13 +424,16 @@ class _Staging:
         self.out = out
         self.path = _staging_path(out)
         spare, differ = known.spare, known.differ
-        if self.path.exists() and not self.path.is_dir() or self.path.is_symlink():
-            os.unlink(self.path)
-        elif self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
+        claim(self.path)  # checked by the caller already; again, as the next lines may remove it
+        if self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
             shutil.rmtree(self.path)  # inodes of two file systems say nothing: start afresh
         if not self.path.is_dir():
             spare, differ = _Listing({}, {}), None  # made empty, every file to link
-        self.path.mkdir(parents=True, exist_ok=True)
+            self.path.mkdir(parents=True)
+            try:  # before anything else: whatever stops this write, the folder is known as Vitrine's
+                os.link(out / MARKER, self.path / MARKER)  # the published one's: the two trees share it too
+            except OSError:
+                _mark(self.path)
         _stamp(self.path)
         if spare is None:
             spare, differ = _listing(self.path, report), None
@@ -397,13 +481,20 @@ class _Staging:
         target = self._target(o.path)
         head, name = os.path.split(target)
         temporary = os.path.join(head, f".{name}.{os.getpid()}.tmp")
-        if o.data is not None:
-            Path(temporary).write_bytes(o.data)
-        elif o.parts is not None:
-            _write_parts(temporary, o.parts)
-        else:
-            assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
-            shutil.copyfile(o.copy_from, temporary)
+        try:
+            if o.data is not None:
+                Path(temporary).write_bytes(o.data)
+            elif o.parts is not None:
+                _write_parts(temporary, o.parts)
+            else:
+                assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
+                shutil.copyfile(o.copy_from, temporary)
+        except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file left behind
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            if isinstance(exc, OSError):
+                raise located(exc, temporary) from exc
+            raise
         inode = os.stat(temporary).st_ino
         if os.path.isdir(target) and not os.path.islink(target):  # a folder of the previous site becomes a file
             shutil.rmtree(target)
@@ -483,22 +574,28 @@ def _write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
     ``Copied`` runs copied by the kernel (``copy_file_range``: nothing read into memory, no page mapped)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        gathered: list[bytes] = []
-        size = 0
-        for part in parts:
-            if isinstance(part, Copied):
-                _write_all(fd, b"".join(gathered))
-                gathered, size = [], 0
-                _copy_range(part, fd)
-                continue
-            gathered.append(part)
-            size += len(part)
-            if size >= _GATHERED:
-                _write_all(fd, b"".join(gathered))
-                gathered, size = [], 0
-        _write_all(fd, b"".join(gathered))
+        _write_gathered(fd, parts)
+    except OSError as exc:  # os.write names no file: the message must say where the disk filled
+        raise located(exc, path) from exc
     finally:
         os.close(fd)
+
+
+def _write_gathered(fd: int, parts: Iterable[bytes | Copied]) -> None:
+    gathered: list[bytes] = []
+    size = 0
+    for part in parts:
+        if isinstance(part, Copied):
+            _write_all(fd, b"".join(gathered))
+            gathered, size = [], 0
+            _copy_range(part, fd)
+            continue
+        gathered.append(part)
+        size += len(part)
+        if size >= _GATHERED:
+            _write_all(fd, b"".join(gathered))
+            gathered, size = [], 0
+    _write_all(fd, b"".join(gathered))
 
 
 _GATHERED = 1 << 20
@@ -565,6 +662,7 @@ def recover(out: Path) -> None:
 
 def _recover(out: Path) -> None:
     """A site moved aside goes back; a staging folder stays, as the next build's start (see the module)."""
+    _claim_all(out)  # before touching any: none of the three may be a folder Vitrine did not make
     old = out.with_name(out.name + OLD_SUFFIX)
     if old.exists() and not out.exists():
         os.rename(old, out)
