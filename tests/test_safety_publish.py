@@ -329,13 +329,13 @@ def test_new_in_a_read_only_content_folder_says_so_in_french(repo: Path, tmp_pat
 def test_the_previews_folders_left_unmarked_by_an_older_version_are_taken_back(repo: Path) -> None:
     from vitrine.serve import Preview  # noqa: PLC0415 - livereload, for this test only
 
-    for folder in ("preview", "preview.staging"):  # as a Vitrine without markers left them
+    for folder in ("preview-8000", "preview-8000.staging"):  # unmarked, as a Vitrine without markers left them
         write(repo / ".vitrine-cache" / folder / "index.html", "ancienne prévisualisation")
 
     report = Preview(repo, lambda: TODAY).rebuild()
 
     assert report.ok, report.errors
-    assert "Site de test" in (repo / ".vitrine-cache/preview/index.html").read_text("utf-8")
+    assert "Site de test" in (repo / ".vitrine-cache/preview-8000/index.html").read_text("utf-8")
 
 
 def built_by_an_older_vitrine(repo: Path, cli) -> None:
