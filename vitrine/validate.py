@@ -16,6 +16,7 @@ from typing import Any, Callable
 from . import schema as S
 from .errors import ContentError, did_you_mean, field_name
 from .load import LoadedContent, SourceFile, check_file_name
+from .media import reference_problem
 from .model import (Contact, ContratDeVille, Edition, FreePage, Laureate, Quartier, Site, SiteConfig, Source,
                     Theme, make_site)
 from .slugs import is_slug, slugify
@@ -548,7 +549,10 @@ def _check_media(value: str, media: set[str], keys: tuple, field: str, out: _Col
     name = path.as_posix()
     if not name.startswith("media/"):
         name = "media/" + name
-    if name not in media:
+    unsafe = reference_problem(name)
+    if unsafe:  # the file itself, if it exists, is refused too (``load``): both say how to rename it
+        out.add(keys, field, *unsafe)
+    elif name not in media:
         hint = did_you_mean(name, media) or "placez le fichier dans content/media/"
         out.add(keys, field, f"fichier introuvable « {value} »", hint)
     return name
