@@ -111,6 +111,7 @@ class LoadedContent:
     files: tuple[SourceFile, ...]
     media: tuple[MediaFile, ...]
     errors: tuple[ContentError, ...]
+    refused_media: tuple[str, ...] = ()  # files and folders of content/media/ that may not be published
 
 
 Signature = tuple[int, int, int, int]
@@ -138,7 +139,9 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     content = root / "content"
     errors: list[ContentError] = []
     sources = _content_paths(root, content, errors)
+    known = len(errors)
     media = tuple(_media_files(root, content, errors))
+    refused = tuple(error.path for error in errors[known:])
     sources += [(m.path, _rel(root, m.path), DATA_MEDIA[m.path.suffix.lower()])
                 for m in media if m.path.suffix.lower() in DATA_MEDIA]
     results = _read_all(root, sources, cache, jobs)
@@ -147,7 +150,7 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     for stale in set(cache.entries) - {rel for _path, rel, _kind in sources}:
         del cache.entries[stale]
         cache.changed = True
-    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
+    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors), refused)
 
 
 def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache,
