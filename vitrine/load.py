@@ -573,7 +573,9 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
             path = folder / name
             problem = folder_problem(name)
             if path.is_symlink():  # os.walk would not enter it: say so rather than lose its files silently
-                problem = ("ce dossier est un lien vers l'extérieur du dépôt, refusé" if _unsafe_path(root, path)
+                unsafe = _unsafe_path(root, path)
+                problem = ("ce dossier est un lien vers l'extérieur du dépôt, refusé" if unsafe and "dépôt," in unsafe[0]
+                           else "ce dossier est un lien vers un dossier du dépôt hors de content/, refusé" if unsafe
                            else "ce dossier est un lien symbolique : son contenu n'est pas publié",
                            "copiez les fichiers dans content/media/ au lieu d'un lien")
             if problem:
