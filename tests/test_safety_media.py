@@ -12,13 +12,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import socket
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, build_in_process, make_repo, run_cli, tree_digest, write
+from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, tree_digest, write
 from photos import add_image, photo
 from vitrine.serve import Preview
 
@@ -296,3 +297,15 @@ def test_a_media_file_named_like_a_generated_size_is_an_error_not_dropped(cli, b
     put(root, size, photo((500, 250), fmt="WEBP"))
     stderr = refused(cli, root, before, f"content/media/{size}", f"nom de fichier « {size} »")
     assert f"renommez-le en {size.replace('.', '-', 1)}" in stderr
+
+
+# A neighbour: static/ (the design's files) is copied too, and followed links the same way.
+
+def test_a_link_in_static_to_a_private_file_is_refused(cli, built) -> None:
+    root, before = built
+    shutil.copytree(REPO / "static", root / "static")
+    write(root / ".env", "SECRET=1")
+    (root / "static/env.css").symlink_to("../.env")
+    os.mkfifo(root / "static/tube.js")
+    stderr = refused(cli, root, before, "static/env.css", "lien vers l'extérieur de static/")
+    assert "static/tube.js:1: fichier: ce n'est pas un fichier ordinaire" in stderr

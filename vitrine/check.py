@@ -33,7 +33,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from .build import CACHE_DIR, template_error, theme_dir
+from .build import CACHE_DIR, static_files, template_error, theme_dir
 from .errors import ContentError
 from .images import ImageCache, ImageSet, prepare_images
 from .load import LoadedContent, SourceFile, load_content
@@ -70,8 +70,9 @@ def check(root: Path, today: dt.date) -> CheckReport:
     validated = validate(loaded)
     notes = tuple(confirm_markers(root, loaded))
     warnings = list(validated.warnings) + unused_media(loaded) + placeholders(loaded)
-    if validated.errors or validated.site is None:
-        return CheckReport(validated.errors, tuple(sorted(warnings)), notes)
+    static_errors = tuple(static_files(root)[1])
+    if validated.errors or static_errors or validated.site is None:
+        return CheckReport(validated.errors + static_errors, tuple(sorted(warnings)), notes)
     site = validated.site
     files = {f.path: f for f in loaded.files}
     warnings += long_summaries(site, files) + stale_calls(site, files, today)
