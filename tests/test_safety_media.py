@@ -205,7 +205,7 @@ def test_a_named_pipe_as_a_laureate_image_is_refused_in_build_and_check_without_
     for command in ("build", "check"):
         result = run_cli(root, command, "--date", TODAY.isoformat(), timeout=60)
         assert result.returncode == 1, result.stderr
-        assert ("content/media/tube.jpg:1: fichier: ce n'est pas un fichier ordinaire (tube, socket ou périphérique)"
+        assert ("content/media/tube.jpg:1: fichier: ce n'est pas un fichier ordinaire (dossier, tube, socket ou périphérique)"
                 in result.stderr)
         assert f"{LAUREATE}:" in result.stderr and "fichier refusé « media/tube.jpg »" in result.stderr
     assert tree_digest(root / "site") == before
@@ -295,7 +295,7 @@ def test_a_media_file_named_like_a_generated_size_is_an_error_not_dropped(cli, b
     before = tree_digest(root / "site")
     [size] = [p.name for p in (root / "site/media").iterdir() if re.fullmatch(r"photo-480\.[0-9a-f]{8}\.webp", p.name)]
     put(root, size, photo((500, 250), fmt="WEBP"))
-    stderr = refused(cli, root, before, f"content/media/{size}", f"nom de fichier « {size} »")
+    stderr = refused(cli, root, before, f"content/media/{size}", f"nom de fichier « {size} » réservé")
     assert f"renommez-le en {size.replace('.', '-', 1)}" in stderr
 
 

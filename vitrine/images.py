@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``imaging``
 
@@ -192,7 +192,6 @@ def prepare_images(content: Path, site: Site, cache: ImageCache) -> PreparedImag
                                                 "vérifiez que le fichier est bien une image et relancez"))
             continue
         prepared.sets[name] = image_set(name, key, meta)
-    prepared.errors.extend(_collisions(prepared.sets, site.media))
     cache.save_index()
     return prepared
 
@@ -203,23 +202,11 @@ def read_media(path: Path) -> bytes:
         return handle.read()
 
 
-def _collisions(sets: Mapping[str, ImageSet], media: Iterable[str]) -> list[ContentError]:
-    """A size Vitrine makes of an image must not land on an editor's file (one of the two would be lost)."""
-    names = {name.lower(): name for name in media}
-    errors = []
-    for image in sets.values():
-        for variant in image.webp + image.fallback:
-            other = names.get(variant.path.lower())
-            if other:
-                errors.append(ContentError(f"content/{other}", 1, "fichier",
-                                           f"ce nom est celui d'une taille que Vitrine fabrique de content/{image.name}",
-                                           f"renommez-le, par exemple en {PurePosixPath(other).stem.replace('.', '-')}"
-                                           f"-original{PurePosixPath(other).suffix}"))
-    return errors
-
-
 def image_set(name: str, key: str, meta: dict) -> ImageSet:
-    """The published files of one image, named after it and its key (a new image gets new addresses)."""
+    """The published files of one image, named after it and its key (a new image gets new addresses).
+
+    A size's name has two dots (``expo-480.1a2b3c4d.webp``) and an editor's file only one (``media.name_problem``):
+    no file of content/media/ can take a size's address."""
     stem = PurePosixPath(name).with_suffix("").as_posix()
 
     def variants(entries: Iterable[dict]) -> tuple[Variant, ...]:

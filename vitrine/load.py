@@ -254,7 +254,7 @@ def open_regular(path: Path | str) -> io.BufferedReader:
     return open(fd, "rb")
 
 
-NOT_REGULAR = "ce n'est pas un fichier ordinaire (tube, socket ou périphérique)"
+NOT_REGULAR = "ce n'est pas un fichier ordinaire (dossier, tube, socket ou périphérique)"
 
 
 def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[ContentError, ...]:

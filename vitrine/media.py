@@ -36,6 +36,7 @@ OS_JUNK = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
 
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z0-9]+")
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_GENERATED_SIZE = re.compile(r".+-[0-9]+\.[0-9a-f]{8}\.(?:webp|jpg|png)")  # ``images.image_set``
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MARKUP = re.compile(rb"<\s*[A-Za-z!?/]")  # a tag, a doctype or a comment: what a browser's sniffer looks for
 SNIFF_BYTES = 4096
@@ -59,6 +60,9 @@ def name_problem(name: str) -> Problem | None:
     """Whether a file of ``content/media/`` named ``name`` can be published at that very address."""
     if _FILE_NAME.fullmatch(name):
         return None
+    if _GENERATED_SIZE.fullmatch(name):
+        return (f"nom de fichier « {name} » réservé : c'est le nom d'une taille que Vitrine fabrique d'une photo",
+                f"renommez-le en {safe_name(name)}, ou retirez-le s'il vient d'un site déjà publié")
     return (f"nom de fichier « {name} » impossible à publier tel quel : {NAME_RULE}",
             f"renommez-le en {safe_name(name)} (et changez les fiches qui le citent)")
 
