@@ -24,7 +24,7 @@ from typing import Any, Mapping
 import yaml
 
 from .errors import ContentError, did_you_mean, field_name
-from .media import OS_JUNK, content_problem, folder_problem, name_problem, suffix_problem
+from .media import DOCUMENT_SUFFIXES, OS_JUNK, content_problem, folder_problem, name_problem, suffix_problem
 from .parallel import in_chunks
 from .slugs import is_slug, slugify
 
@@ -303,6 +303,20 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
 def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
     """Content must live inside ``content/``: a symlink to anywhere else is refused, even inside the repository
     (``../../.git/config`` or ``../../.env`` would publish the repository's secrets)."""
+    escape = _link_escape(root, path)
+    if escape is None:
+        return None
+    return {"broken": ("lien symbolique cassé ou fichier introuvable", "remplacez le lien par le fichier lui-même"),
+            "repository": ("ce fichier est un lien vers l'extérieur du dépôt, refusé",
+                           "copiez le fichier dans le dépôt au lieu d'un lien"),
+            "content": ("ce fichier est un lien vers un fichier du dépôt hors de content/, refusé : il pourrait "
+                        "publier un fichier privé (configuration, mots de passe)",
+                        "copiez le fichier dans content/ au lieu d'un lien")}[escape]
+
+
+def _link_escape(root: Path, path: Path) -> str | None:
+    """Where ``path`` leads out of ``content/``: "broken", "repository" (out of it), "content" (elsewhere in the
+    repository), or None when it resolves inside ``content/``."""
     content = root / "content"
     try:  # the common case in two stat() calls: a plain file in a folder known to be inside content/
         folder = os.stat(path.parent)
@@ -314,12 +328,11 @@ def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return ("lien symbolique cassé ou fichier introuvable", "remplacez le lien par le fichier lui-même")
+        return "broken"
     if not real.is_relative_to(root.resolve()):
-        return ("ce fichier est un lien vers l'extérieur du dépôt, refusé", "copiez le fichier dans le dépôt au lieu d'un lien")
+        return "repository"
     if not real.is_relative_to(content.resolve()) or not content.resolve().is_relative_to(root.resolve()):
-        return ("ce fichier est un lien vers un fichier du dépôt hors de content/, refusé : il pourrait publier un "
-                "fichier privé (configuration, mots de passe)", "copiez le fichier dans content/ au lieu d'un lien")
+        return "content"
     return None
 
 
@@ -573,11 +586,7 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
             path = folder / name
             problem = folder_problem(name)
             if path.is_symlink():  # os.walk would not enter it: say so rather than lose its files silently
-                unsafe = _unsafe_path(root, path)
-                problem = ("ce dossier est un lien vers l'extérieur du dépôt, refusé" if unsafe and "dépôt," in unsafe[0]
-                           else "ce dossier est un lien vers un dossier du dépôt hors de content/, refusé" if unsafe
-                           else "ce dossier est un lien symbolique : son contenu n'est pas publié",
-                           "copiez les fichiers dans content/media/ au lieu d'un lien")
+                problem = (_FOLDER_LINK[_link_escape(root, path)], "copiez les fichiers dans content/media/ au lieu d'un lien")
             if problem:
                 dirnames.remove(name)
                 errors.append(ContentError(_rel(root, path), 1, "fichier", *problem))
@@ -590,6 +599,12 @@ def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[
     errors.extend(twins)
     refused = {error.path for error in twins}
     return [m for m in found if _rel(root, m.path) not in refused]
+
+
+_FOLDER_LINK = {"repository": "ce dossier est un lien vers l'extérieur du dépôt, refusé",
+                "content": "ce dossier est un lien vers un dossier du dépôt hors de content/, refusé",
+                "broken": "ce dossier est un lien symbolique cassé",
+                None: "ce dossier est un lien symbolique : son contenu n'est pas publié"}
 
 
 def _media_file(root: Path, content: Path, path: Path, errors: list[ContentError]) -> MediaFile | None:
@@ -606,7 +621,7 @@ def _media_file(root: Path, content: Path, path: Path, errors: list[ContentError
                                        "supprimez-le de content/media/"))
             return None
         problems = list(filter(None, [suffix_problem(path.name), name_problem(path.name)]))
-        if not problems and path.suffix.lower() not in DATA_MEDIA:
+        if not problems and path.suffix.lower() in DOCUMENT_SUFFIXES:  # photos are decoded (``images``), GeoJSON parsed
             with open_regular(path) as handle:
                 problems = list(filter(None, [content_problem(path.name, handle)]))
     except NotRegularFile:
