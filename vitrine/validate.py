@@ -566,8 +566,9 @@ def _check_media(value: str, media: _Media, keys: tuple, field: str, out: _Colle
                 "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
     elif unsafe:  # the file itself, if it exists, is refused too (``load``): both say how to rename it
         out.add(keys, field, *unsafe)
-    elif name in media.refused:
-        out.add(keys, field, f"fichier refusé « {value} »", f"voyez le message sur content/{name} et suivez-le")
+    elif name in media.refused or any(name.startswith(f"{folder}/") for folder in media.refused):
+        out.add(keys, field, f"fichier refusé « {value} »",
+                "voyez le message sur ce fichier (ou son dossier) dans content/media/ et suivez-le")
     elif name not in media.published:
         hint = did_you_mean(name, media.published) or "placez le fichier dans content/media/"
         out.add(keys, field, f"fichier introuvable « {value} »", hint)
