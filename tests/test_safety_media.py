@@ -309,3 +309,10 @@ def test_a_link_in_static_to_a_private_file_is_refused(cli, built) -> None:
     os.mkfifo(root / "static/tube.js")
     stderr = refused(cli, root, before, "static/env.css", "lien vers l'extérieur de static/")
     assert "static/tube.js:1: fichier: ce n'est pas un fichier ordinaire" in stderr
+
+
+def test_a_file_name_with_a_line_break_or_a_terminal_escape_is_shown_not_obeyed(cli, built) -> None:
+    root, before = built
+    put(root, "rapport\x1b[2J\nfin.pdf", PDF)
+    stderr = refused(cli, root, before, "content/media/rapport\\x1b[2J\\x0afin.pdf", "renommez-le en rapport-2j-fin.pdf")
+    assert "\x1b" not in stderr
