@@ -112,18 +112,18 @@ def test_check_reports_an_unreadable_image_as_the_build_does(repo: Path) -> None
 
 def test_check_warns_about_media_files_nothing_uses(repo: Path) -> None:
     media = repo / "content" / "media"
-    for name in ["orpheline.pdf", "guide.pdf", "plan%20acces.pdf", "affiche.pdf", "pour-un-brouillon.pdf"]:
-        write(media / name, "%PDF")
-    write(media / "plan acces.pdf", "%PDF")
+    for name in ["orpheline.pdf", "guide.pdf", "plan_acces.pdf", "affiche.pdf", "pour-un-brouillon.pdf",
+                 "docs/plan.pdf"]:  # names with spaces or « % » are refused (test_safety_media)
+        write(media / name, "%PDF-1.4")
     body = repo / "content" / "pages" / "le-label.md"
     body.write_text(body.read_text() + "\n[Le guide](/media/guide.pdf), [l'affiche](media/affiche.pdf), "
-                    "[le plan](/media/plan%20acces.pdf).\n")
+                    "[le plan](/media/plan_acces.pdf).\n")
     write(repo / "content" / "pages" / "brouillon.md", "---\ntitle: Bientôt\ndraft: true\n---\n"
           "[Document](/media/pour-un-brouillon.pdf)\n")
     assert lines(check(repo, TODAY).warnings) == [
-        "content/media/orpheline.pdf:1: fichier: fichier de content/media/ utilisé nulle part — liez-le depuis une "
+        "content/media/docs/plan.pdf:1: fichier: fichier de content/media/ utilisé nulle part — liez-le depuis une "
         "fiche (champ image, ou lien Markdown [texte](/media/…)) ou supprimez-le",
-        "content/media/plan%20acces.pdf:1: fichier: fichier de content/media/ utilisé nulle part — liez-le depuis une "
+        "content/media/orpheline.pdf:1: fichier: fichier de content/media/ utilisé nulle part — liez-le depuis une "
         "fiche (champ image, ou lien Markdown [texte](/media/…)) ou supprimez-le"]
 
 
@@ -160,7 +160,7 @@ def test_check_warns_about_a_placeholder_left_in_a_published_file(cli, repo: Pat
 
 
 def test_warnings_pass_check_but_fail_check_strict(cli, repo: Path) -> None:
-    write(repo / "content" / "media" / "orpheline.pdf", "%PDF")
+    write(repo / "content" / "media" / "orpheline.pdf", "%PDF-1.4")
     result = cli(repo, "check", "--date", TODAY.isoformat())
     assert result.returncode == 0
     assert "avertissement : content/media/orpheline.pdf:1: fichier:" in result.stderr

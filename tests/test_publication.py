@@ -294,7 +294,7 @@ def big_repo(base: Path) -> Path:
               f"themes: [{('numerique', 'culture', 'emploi')[i % 3]}]\nsummary: Le projet {i} en quelques mots.\n---\n"
               + "Un paragraphe avec du *texte* et un [lien](https://exemple.test/).\n\n" * 10)
     (root / "content/media").mkdir(parents=True, exist_ok=True)
-    (root / "content/media/film.bin").write_bytes(random.Random(1).randbytes(1_000_000))
+    (root / "content/media/film.pdf").write_bytes(b"%PDF-1.4\n" + random.Random(1).randbytes(1_000_000))  # a document
     return root
 
 

@@ -895,12 +895,12 @@ def test_a_preview_save_scans_every_input_when_the_paths_named_leave_a_doubt(cor
         preview.settle()
         (content / "media" / "plans").mkdir(parents=True)
         saved(content / "media", content / "media" / "plans")  # folders made
-        (content / "media" / "plans" / "plan.txt").write_text("un plan", "utf-8")
-        saved(content / "media" / "plans" / "plan.txt")  # in a folder where the last scan found no file
+        (content / "media" / "plans" / "plan.pdf").write_text("%PDF-1.4 un plan", "utf-8")  # .txt is not published
+        saved(content / "media" / "plans" / "plan.pdf")  # in a folder where the last scan found no file
         (content / "media" / "plans").rename(content / "media" / "cartes")
         saved(content / "media" / "plans")  # a folder gone with its file
-        (content / "media" / "cartes" / "lien.txt").symlink_to(content / "media" / "cartes" / "plan.txt")
-        saved(content / "media" / "cartes" / "lien.txt")  # a link
+        (content / "media" / "cartes" / "lien.pdf").symlink_to(content / "media" / "cartes" / "plan.pdf")
+        saved(content / "media" / "cartes" / "lien.pdf")  # a link
         saved(tmp_path / "ailleurs.md")  # outside the inputs
         saved(content / "laureates" / ".." / "site.yaml")  # not named as a scan names it
     finally:

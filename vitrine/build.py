@@ -214,8 +214,10 @@ def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport
     loaded = load_content(options.root, load_cache, options.jobs)
     placeholders = tuple(find_placeholders(loaded.files))
     validated = validate(loaded, include_drafts=options.drafts, memo=state.validated)
-    if validated.errors or validated.site is None or validated.rules is None:
-        return BuildReport(errors=validated.errors, warnings=validated.warnings, placeholders=placeholders)
+    static_errors = tuple(static_files(options.root)[1])
+    if validated.errors or static_errors or validated.site is None or validated.rules is None:
+        return BuildReport(errors=validated.errors + static_errors, warnings=validated.warnings,
+                           placeholders=placeholders)
     site = _with_base_url(validated.site, options.base_url)
     plan = plan_pages(site, options.today)
     if plan.errors:
@@ -349,16 +351,45 @@ def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[st
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
-    """The design's files (static/) and the editors' media (content/media/) other than images, copied as they are."""
-    outputs = []
-    static = theme_dir(root, "static")
-    for path in sorted(static.rglob("*")) if static.is_dir() else []:
-        if path.is_file():
-            outputs.append(Output("static/" + path.relative_to(static).as_posix(), copy_from=path))
+    """The design's files (static/) and the editors' documents (content/media/ but photos), copied as they are:
+    ``load`` let through only documents that are what their suffix says."""
+    outputs = [Output("static/" + name, copy_from=path) for name, path in static_files(root)[0]]
     for name in site.media:
         if name not in images:
             outputs.append(Output(name, copy_from=root / "content" / name))
     return outputs
+
+
+def static_files(root: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
+    """The files of static/ (name in it, path), and its files that may not be published: a link whose target is
+    not inside static/ (it could publish ``../.env``), a FIFO, a socket or a device (never opened)."""
+    static = theme_dir(root, "static")
+    real_static = os.path.realpath(static)
+    files, errors = [], []
+    for dirpath, dirnames, filenames in os.walk(static):  # never into a linked folder: its links are refused below
+        dirnames.sort()
+        for name in sorted(filenames) + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            path = Path(dirpath, name)
+            rel = path.relative_to(static).as_posix()
+            problem = None
+            if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(real_static):
+                problem = ("ce fichier est un lien vers l'extérieur de static/, refusé",
+                           "copiez le fichier dans static/ au lieu d'un lien")
+            elif not path.is_file():
+                problem = ("ce n'est pas un fichier ordinaire (tube, socket, périphérique ou lien de dossier)",
+                           "supprimez-le de static/")
+            if problem:
+                errors.append(ContentError(_shown(root, path), 1, "fichier", *problem))
+            else:
+                files.append((rel, path))
+    return files, errors
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _open_caches(state: BuildState) -> LoadCache:

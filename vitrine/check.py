@@ -35,7 +35,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from .build import CACHE_DIR, template_error, theme_dir
+from .build import CACHE_DIR, static_files, template_error, theme_dir
 from .errors import ContentError
 from .images import FULL_MAX, WIDTHS, ImageCache, ImageSet, prepare_images
 from .load import LoadedContent, SourceFile, load_content
@@ -75,8 +75,9 @@ def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     notes = tuple(confirm_markers(root, loaded))
     placeholders = tuple(find_placeholders(loaded.files))
     warnings = list(validated.warnings) + unused_media(loaded) + list(placeholders)
-    if validated.errors or validated.site is None:
-        return CheckReport(validated.errors, tuple(sorted(warnings)), notes, placeholders)
+    static_errors = tuple(static_files(root)[1])
+    if validated.errors or static_errors or validated.site is None:
+        return CheckReport(validated.errors + static_errors, tuple(sorted(warnings)), notes, placeholders)
     site = validated.site
     files = {f.path: f for f in loaded.files}
     warnings += long_summaries(site, files) + stale_calls(site, files, today)

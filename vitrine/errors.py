@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -24,7 +25,12 @@ class ContentError:
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}: {self.field}: {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
+        text = f"{text} — {self.hint}" if self.hint else text
+        # A file name may hold a line break or a terminal escape sequence: shown, never obeyed, one line per error.
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class SearchIndexError(Exception):

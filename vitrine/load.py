@@ -13,6 +13,7 @@ import codecs
 import errno
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from typing import Any, Mapping
 import yaml
 
 from .errors import ContentError, did_you_mean, field_name
+from .media import DOCUMENT_SUFFIXES, OS_JUNK, content_problem, folder_problem, name_problem, suffix_problem
 from .parallel import in_chunks
 from .placeholders import scan as scan_placeholders
 from .schema import EDITION_YEARS
@@ -143,6 +145,7 @@ class LoadedContent:
     files: tuple[SourceFile, ...]
     media: tuple[MediaFile, ...]
     errors: tuple[ContentError, ...]
+    refused_media: tuple[str, ...] = ()  # files and folders of content/media/ that may not be published
 
 
 Signature = tuple[int, int, int, int]
@@ -170,7 +173,9 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     content = root / "content"
     errors: list[ContentError] = []
     sources = _content_paths(root, content, errors)
+    known = len(errors)
     media = tuple(_media_files(root, content, errors))
+    refused = tuple(error.path for error in errors[known:])
     sources += [(m.path, _rel(root, m.path), DATA_MEDIA[m.path.suffix.lower()])
                 for m in media if m.path.suffix.lower() in DATA_MEDIA]
     results = _read_all(root, sources, cache, jobs)
@@ -179,7 +184,7 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     for stale in set(cache.entries) - {rel for _path, rel, _kind in sources}:
         del cache.entries[stale]
         cache.changed = True
-    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors))
+    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors), refused)
 
 
 def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache,
@@ -253,8 +258,37 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
 
 
 def ignored(name: str) -> bool:
-    """Hidden files and editors' temporary files are not content."""
-    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
+    """Hidden files, editors' temporary files and what an operating system leaves in folders are not content:
+    never read, never published."""
+    return (name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
+            or name.lower() in OS_JUNK)
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a socket or a device where a file was expected."""
+
+
+def open_regular(path: Path | str) -> io.BufferedReader:
+    """``path`` open for reading, only if it is a regular file.
+
+    Opening a named pipe waits for a writer, and reading a device may never end: the file is stat()ed first, then
+    opened without blocking and checked again through its descriptor (it may have been replaced in between)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile(f"not a regular file: {path}")
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"not a regular file: {path}")
+    except BaseException:
+        os.close(fd)
+        raise
+    return open(fd, "rb")
+
+
+NOT_REGULAR = "ce n'est pas un fichier ordinaire (dossier, tube, socket ou périphérique)"
 
 
 def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[ContentError, ...]:
@@ -266,12 +300,9 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
     slug = path.stem
     name_error = check_file_name(rel, kind, slug)
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return (ContentError(rel, 1, "fichier", "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)",
-                                 "remplacez-le par un fichier texte .md"),)
         limit = MAX_DATA_BYTES if kind in DATA_MEDIA.values() else MAX_FILE_BYTES
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            st = os.fstat(handle.fileno())
             raw = handle.read(limit + 1)  # never more, even if the file grows meanwhile
         if len(raw) > limit:
             size = max(st.st_size, len(raw))
@@ -279,6 +310,9 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
                     else "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/")
             return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, {limit >> 20} Mo au plus)",
                                  hint),)
+    except NotRegularFile:
+        return (ContentError(rel, 1, "fichier", f"{NOT_REGULAR} : il n'est jamais lu",
+                             "supprimez-le, ou remplacez-le par un fichier texte .md"),)
     except OSError as exc:
         cause = READ_CAUSES.get(exc.errno or 0, f"erreur système {exc.errno}")
         return (ContentError(rel, 1, "fichier", f"lecture impossible ({cause})", "vérifiez les droits du fichier"),)
@@ -303,27 +337,48 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
 
 
 def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
-    """Content must live inside the repository: a symlink out of it is refused."""
-    try:  # the common case in two stat() calls: a plain file in a folder known to be inside the repository
+    """Content must live inside ``content/``: a symlink to anywhere else is refused, even inside the repository
+    (``../../.git/config`` or ``../../.env`` would publish the repository's secrets)."""
+    escape = _link_escape(root, path)
+    if escape is None:
+        return None
+    return {"broken": ("lien symbolique cassé ou fichier introuvable", "remplacez le lien par le fichier lui-même"),
+            "repository": ("ce fichier est un lien vers l'extérieur du dépôt, refusé",
+                           "copiez le fichier dans le dépôt au lieu d'un lien"),
+            "content": ("ce fichier est un lien vers un fichier du dépôt hors de content/, refusé : il pourrait "
+                        "publier un fichier privé (configuration, mots de passe)",
+                        "copiez le fichier dans content/ au lieu d'un lien")}[escape]
+
+
+def _link_escape(root: Path, path: Path) -> str | None:
+    """Where ``path`` leads out of ``content/``: "broken", "repository" (out of it), "content" (elsewhere in the
+    repository), or None when it resolves inside ``content/``."""
+    content = root / "content"
+    try:  # the common case in two stat() calls: a plain file in a folder known to be inside content/
         folder = os.stat(path.parent)
-        if not os.path.islink(path) and _folder_inside(str(root), str(path.parent), folder.st_dev, folder.st_ino):
+        if not os.path.islink(path) and _folder_inside(str(root), str(content), str(path.parent), folder.st_dev,
+                                                       folder.st_ino):
             return None
     except OSError:
         pass
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return ("lien symbolique cassé ou fichier introuvable", "remplacez le lien par le fichier lui-même")
+        return "broken"
     if not real.is_relative_to(root.resolve()):
-        return ("ce fichier est un lien vers l'extérieur du dépôt, refusé", "copiez le fichier dans le dépôt au lieu d'un lien")
+        return "repository"
+    if not real.is_relative_to(content.resolve()) or not content.resolve().is_relative_to(root.resolve()):
+        return "content"
     return None
 
 
 @functools.lru_cache(maxsize=256)
-def _folder_inside(root: str, folder: str, device: int, inode: int) -> bool:
-    """``folder`` resolves inside ``root``; keyed by the folder's inode too, so a folder replaced by a link is
-    looked at again."""
-    return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root))
+def _folder_inside(root: str, content: str, folder: str, device: int, inode: int) -> bool:
+    """``folder`` resolves inside ``content``, itself inside ``root``; keyed by the folder's inode too, so a folder
+    replaced by a link is looked at again."""
+    real_content = os.path.realpath(content)
+    return (Path(os.path.realpath(folder)).is_relative_to(real_content)
+            and Path(real_content).is_relative_to(os.path.realpath(root)))
 
 
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
@@ -677,29 +732,76 @@ def _bad_character(text: str, mark: Any, rel: str, line: int) -> ContentError:
 
 
 def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[MediaFile]:
+    """The files of ``content/media/`` that may be published; every other one is an error (see ``media``)."""
     media_dir = content / MEDIA
     if not media_dir.is_dir():
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(media_dir):
+        folder = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not ignored(d))
-        for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-            dirnames.remove(name)  # os.walk would not enter it: say so rather than lose its files silently
-            path = Path(dirpath) / name
-            message = ("ce dossier est un lien vers l'extérieur du dépôt, refusé" if _unsafe_path(root, path)
-                       else "ce dossier est un lien symbolique : son contenu n'est pas publié")
-            errors.append(ContentError(_rel(root, path), 1, "fichier", message,
-                                       "copiez les fichiers dans content/media/ au lieu d'un lien"))
-        for name in sorted(filenames):
-            if ignored(name):
-                continue
-            path = Path(dirpath) / name
-            problem = _unsafe_path(root, path)
+        for name in list(dirnames):
+            path = folder / name
+            problem = folder_problem(name)
+            if path.is_symlink():  # os.walk would not enter it: say so rather than lose its files silently
+                problem = (_FOLDER_LINK[_link_escape(root, path)], "copiez les fichiers dans content/media/ au lieu d'un lien")
             if problem:
+                dirnames.remove(name)
                 errors.append(ContentError(_rel(root, path), 1, "fichier", *problem))
-                continue
-            found.append(MediaFile(path.relative_to(content).as_posix(), path, path.stat().st_size))
-    return found
+        for name in sorted(filenames):
+            if not ignored(name):
+                media = _media_file(root, content, folder / name, errors)
+                if media:
+                    found.append(media)
+    twins = _case_twins(root, found)
+    errors.extend(twins)
+    refused = {error.path for error in twins}
+    return [m for m in found if _rel(root, m.path) not in refused]
+
+
+_FOLDER_LINK = {"repository": "ce dossier est un lien vers l'extérieur du dépôt, refusé",
+                "content": "ce dossier est un lien vers un dossier du dépôt hors de content/, refusé",
+                "broken": "ce dossier est un lien symbolique cassé",
+                None: "ce dossier est un lien symbolique : son contenu n'est pas publié"}
+
+
+def _media_file(root: Path, content: Path, path: Path, errors: list[ContentError]) -> MediaFile | None:
+    """One file of ``content/media/``, if it may be published as it is; else its problems go to ``errors``."""
+    rel = _rel(root, path)
+    problem = _unsafe_path(root, path)
+    if problem:
+        errors.append(ContentError(rel, 1, "fichier", *problem))
+        return None
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            errors.append(ContentError(rel, 1, "fichier", f"{NOT_REGULAR} : il ne peut pas être publié",
+                                       "supprimez-le de content/media/"))
+            return None
+        problems = list(filter(None, [suffix_problem(path.name), name_problem(path.name)]))
+        if not problems and path.suffix.lower() in DOCUMENT_SUFFIXES:  # photos are decoded (``images``), GeoJSON parsed
+            with open_regular(path) as handle:
+                problems = list(filter(None, [content_problem(path.name, handle)]))
+    except NotRegularFile:
+        problems = [(f"{NOT_REGULAR} : il ne peut pas être publié", "supprimez-le de content/media/")]
+    except OSError as exc:
+        problems = [(f"lecture impossible ({exc.strerror})", "vérifiez les droits du fichier")]
+    errors.extend(ContentError(rel, 1, "fichier", *problem) for problem in problems)
+    return None if problems else MediaFile(path.relative_to(content).as_posix(), path, st.st_size)
+
+
+def _case_twins(root: Path, found: list[MediaFile]) -> list[ContentError]:
+    """Two files whose names differ only by case are one file for Windows, macOS and some hosts: the site would
+    show either."""
+    first: dict[str, MediaFile] = {}
+    errors = []
+    for media in found:
+        twin = first.setdefault(media.name.lower(), media)
+        if twin is not media:
+            errors.append(ContentError(_rel(root, media.path), 1, "fichier",
+                                       f"ce nom ne diffère de « {twin.name} » que par les majuscules",
+                                       "renommez l'un des deux : Windows, macOS et certains hébergeurs les confondent"))
+    return errors
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -26,7 +26,7 @@ KIND_LABELS = {
     "slug": "un identifiant (slug)",
     "url": "une adresse web (http:// ou https://)",
     "email": "une adresse e-mail",
-    "path": "un chemin de fichier dans content/media/",
+    "path": "un chemin de fichier dans content/media/ (lettres sans accents, chiffres, - et _, un seul point avant l'extension)",
     "mapping": "un groupe de champs",
     "list": "une liste",
     "number_pair": "deux nombres [latitude, longitude]",

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from . import schema as S
 from .errors import ContentError, did_you_mean, field_name
 from .load import LoadedContent, SourceFile, check_file_name
+from .media import reference_problem
 from .model import (Contact, ContratDeVille, Edition, FreePage, Laureate, Quartier, Site, SiteConfig, Source,
                     Theme, make_site)
 from .slugs import is_slug, slugify
@@ -65,6 +66,14 @@ class _References:
 
 
 @dataclass(frozen=True)
+class _Media:
+    """The files of content/media/: those published, and those refused (their own error says why)."""
+
+    published: frozenset
+    refused: frozenset
+
+
+@dataclass(frozen=True)
 class LaureateRules:
     """What a laureate file is checked against: the rest of the content, as one build saw it.
 
@@ -77,9 +86,11 @@ class LaureateRules:
     orphan_drafts: frozenset
     media: frozenset
     context: str
+    refused_media: frozenset = frozenset()  # files of content/media/ that exist but may not be published
 
     def check(self, source: SourceFile) -> tuple[Laureate | None, list[ContentError]]:
-        return _laureate(source, self.quartiers, self.themes, self.years, self.orphan_drafts, self.media)
+        return _laureate(source, self.quartiers, self.themes, self.years, self.orphan_drafts,
+                         _Media(self.media, self.refused_media))
 
 
 def check_fields(schema: S.Schema, data: Any, keys: tuple, out: _Collector,
@@ -249,9 +260,11 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
         by_kind.setdefault(f.kind, []).append(f)
 
     media = {m.name for m in loaded.media}
+    refused = frozenset(path.removeprefix("content/") for path in loaded.refused_media)
     config = _site_config(by_kind.get("site", []), errors)
     geojson = {f.path: f for f in by_kind.get("geojson", [])}
-    contrats, quartiers = _territory(by_kind.get("territory", []), geojson, media, errors, warnings)
+    contrats, quartiers = _territory(by_kind.get("territory", []), geojson, _Media(frozenset(media), refused), errors,
+                                     warnings)
     themes, theme_refs = _themes(by_kind.get("themes", []), errors)
 
     editions: list[Edition] = []
@@ -263,7 +276,7 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
     orphan_drafts = draft_years - set(years.known)
     context = repr(([f.digest for f in loaded.files if f.kind in ("territory", "themes")], sorted(years.known),
                     sorted(years.broken), sorted(orphan_drafts), sorted(media), [e.path for e in loaded.errors]))
-    rules = LaureateRules(quartiers, theme_refs, years, frozenset(orphan_drafts), frozenset(media), context)
+    rules = LaureateRules(quartiers, theme_refs, years, frozenset(orphan_drafts), frozenset(media), context, refused)
     for source in by_kind.get("laureate", []):
         _keep(_remembered(memo, source, context, rules.check), source, include_drafts, laureates, errors, warnings)
     if memo is not None:
@@ -384,7 +397,7 @@ def _site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteCon
                       clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source))
 
 
-def _territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: set[str],
+def _territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: _Media,
                errors: list[ContentError], warnings: list[ContentError]) -> tuple[list[ContratDeVille], _References]:
     source = _single(files)
     if source is None:
@@ -437,7 +450,7 @@ def _slugs_of(records: list) -> frozenset:
     return frozenset(str(r["slug"]) for r in records if isinstance(r, dict) and isinstance(r.get("slug"), (str, int)))
 
 
-def _outlines(value: str, geojson: dict[str, SourceFile], media: set[str], out: _Collector,
+def _outlines(value: str, geojson: dict[str, SourceFile], media: _Media, out: _Collector,
               errors: list[ContentError]) -> dict[tuple[str, str], tuple] | None:
     """The outlines of ``territory.yaml``'s GeoJSON file, by ("code", code_qp) and ("slug", slug)."""
     known = len(out.errors)
@@ -569,7 +582,7 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
 
 
 def _laureate(source: SourceFile, quartiers: _References, themes: _References, years: _References,
-              draft_years: set[int], media: set[str]) -> tuple[Laureate | None, list[ContentError]]:
+              draft_years: set[int], media: _Media) -> tuple[Laureate | None, list[ContentError]]:
     out = _Collector(source)
     _check_name(source, out)
     d = check_fields(S.LAUREATE, source.data, (), out, partial=True)
@@ -588,11 +601,7 @@ def _laureate(source: SourceFile, quartiers: _References, themes: _References, y
     resolved_q = _resolve(d["quartiers"], quartiers, "quartiers", "quartier", "content/territory.yaml", out)
     resolved_t = _resolve(d["themes"], themes, "themes", "thématique", "content/themes.yaml", out)
     if d["image"]:
-        d["image"] = _check_media(d["image"], media, ("image",), "image", out)
-        suffix = PurePosixPath(d["image"]).suffix.lower()
-        if suffix not in S.IMAGE_SUFFIXES and not out.failed("image"):
-            out.add(("image",), "image", f"format d'image « {suffix or 'sans extension'} » non pris en charge",
-                    "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
+        d["image"] = _check_media(d["image"], media, ("image",), "image", out, image=True)
         if not d["image_alt"] and not out.failed("image_alt"):
             out.add(("image",), "image_alt", "texte alternatif manquant pour l'image",
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
@@ -626,8 +635,10 @@ def _resolve(slugs: list[str] | None, refs: _References, field: str, what: str, 
     return tuple(resolved)
 
 
-def _check_media(value: str, media: set[str], keys: tuple, field: str, out: _Collector) -> str:
-    """A media path stays inside content/media/: no absolute path, no ``..``; returns ``media/…``."""
+def _check_media(value: str, media: _Media, keys: tuple, field: str, out: _Collector, image: bool = False) -> str:
+    """A media path stays inside content/media/: no absolute path, no ``..``; returns ``media/…``.
+
+    ``image``: it must be a photo Vitrine processes (JPEG, PNG, WebP)."""
     path = PurePosixPath(value.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or value.startswith("~") or ":" in value:
         out.add(keys, field, f"chemin refusé « {value} » : il doit rester dans content/media/",
@@ -636,8 +647,18 @@ def _check_media(value: str, media: set[str], keys: tuple, field: str, out: _Col
     name = path.as_posix()
     if not name.startswith("media/"):
         name = "media/" + name
-    if name not in media:
-        hint = did_you_mean(name, media) or "placez le fichier dans content/media/"
+    unsafe = reference_problem(name)
+    suffix = PurePosixPath(name).suffix.lower()
+    if image and suffix not in S.IMAGE_SUFFIXES:  # said first: the file itself, if any, is refused for that too
+        out.add(keys, field, f"format d'image « {suffix or 'sans extension'} » non pris en charge",
+                "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
+    elif unsafe:  # the file itself, if it exists, is refused too (``load``): both say how to rename it
+        out.add(keys, field, *unsafe)
+    elif name in media.refused or any(name.startswith(f"{folder}/") for folder in media.refused):
+        out.add(keys, field, f"fichier refusé « {value} »",
+                "voyez le message sur ce fichier (ou son dossier) dans content/media/ et suivez-le")
+    elif name not in media.published:
+        hint = did_you_mean(name, media.published) or "placez le fichier dans content/media/"
         out.add(keys, field, f"fichier introuvable « {value} »", hint)
     return name
 
