@@ -33,6 +33,7 @@ from urllib.parse import unquote
 
 import jinja2
 
+from .bodies import site_links
 from .build import CACHE_DIR, template_error, theme_dir
 from .errors import ContentError
 from .images import ImageCache, ImageSet, prepare_images
@@ -78,6 +79,9 @@ def check(root: Path, today: dt.date) -> CheckReport:
     plan = plan_pages(site, today)
     if plan.errors:
         return CheckReport(plan.errors, tuple(sorted(warnings)), notes)
+    dead = site_links(site, plan.pages)
+    if dead:
+        return CheckReport(tuple(sorted(dead)), tuple(sorted(warnings)), notes)
     images = prepare_images(root / "content", site, ImageCache(root / CACHE_DIR))
     warnings += image_problems(root, site, images.sets, files)
     errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets)

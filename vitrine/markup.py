@@ -26,6 +26,7 @@ from pathlib import Path
 import nh3
 import pyromark
 
+from .bodies import TEMPLATE_IDS, is_template_id
 from .slugs import slugify
 from .typography import french_html
 
@@ -44,12 +45,13 @@ URL_SCHEMES = {"http", "https", "mailto"}
 CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "textarea", "select", "template", "noscript"}
 
 # Bump when the pipeline below changes in a way that changes its output.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right)"')
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 _TAGS = re.compile(r"<[^>]*>")
+_RAW_ID = re.compile(r"""<h[2-6]\b[^>]*?\sid\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 def markdown_to_html(text: str) -> str:
@@ -64,8 +66,12 @@ def markdown_to_html(text: str) -> str:
 
 
 def _with_anchors(html_text: str) -> str:
-    """Headings demoted below the page's own h1, each with a unique anchor (chosen, or made from its text)."""
-    used: set[str] = set()
+    """Headings demoted below the page's own h1, each with a unique anchor (chosen, or made from its text).
+
+    An anchor made from a heading's text never takes an id of the templates' (« ## Contenu » is published as
+    ``contenu_1``: the page's ``<main>`` is ``#contenu``) nor one written in raw HTML; chosen ones that would are
+    refused at validation (``bodies``)."""
+    used: set[str] = set(TEMPLATE_IDS) | set(_RAW_ID.findall(html_text))
 
     def anchored(match: re.Match[str]) -> str:
         level, inner = match.group(1), match.group(2)
@@ -76,6 +82,8 @@ def _with_anchors(html_text: str) -> str:
         if level not in ANCHORED_LEVELS and not chosen:
             return f"<h{published}>{inner}</h{published}>"
         anchor = chosen.group(1) if chosen else slugify(html.unescape(_TAGS.sub("", inner))) or "section"
+        if is_template_id(anchor):
+            used.add(anchor)  # a prefix of the templates' ids (``contrat-…``): suffixed like a taken one
         anchor = _unique(anchor, used)
         return f'<h{published} id="{anchor}">{inner}</h{published}>'
 

@@ -83,6 +83,8 @@ class Edition:
     draft: bool
     body: str
     source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class Laureate:
     draft: bool
     body: str
     source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def communes(self) -> tuple[str, ...]:
@@ -135,6 +139,8 @@ class FreePage:
     draft: bool
     body: str
     source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

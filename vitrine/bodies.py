@@ -1,0 +1,292 @@
+"""What a Markdown body may hold, checked before it is converted: nesting, images, anchors and links.
+
+One pass over the body's Markdown events (pulldown-cmark, through pyromark: linear in the body's size), at
+validation, so ``build``, ``check``, the preview and the edit fast path (``delta``) all refuse the same bodies:
+
+- **nesting** deeper than ``MAX_NESTING`` levels (quotes, lists, emphasis, links, raw HTML elements together), or
+  more than ``MAX_RAW_TAGS`` raw HTML tags. The sanitizer (nh3, html5ever) costs time in proportion to the depth
+  of the tree for each element it adds: 100,000 ``>`` took minutes. The scan stops at the first level too deep,
+  so a refused body costs a bounded amount of work, and an accepted one reaches nh3 no deeper than the bound;
+- **images from another origin** (``![x](https://…)``, raw ``<img src="https://…">``): the site loads nothing
+  from elsewhere (its Content-Security-Policy would block them), so they would show as broken images;
+- **anchors that the templates use** (``{: #contenu }``, a raw ``<h2 id="titre">``): a second element with the id
+  of the page's ``<main>`` breaks the skip link and ``aria-labelledby``. Anchors made from a heading's text
+  avoid them by themselves (``markup``: ``contenu_1``).
+
+The links and media references found are kept with their line; ``dead_links`` resolves them against the site's
+URL map once the pages are planned.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pyromark
+
+from .errors import ContentError, did_you_mean
+
+if TYPE_CHECKING:
+    from .model import Laureate, Site
+    from .pages import Page
+
+# Deeper than any real text (a quote in a list in a list, with a link in bold: 8 levels), far below what slows the
+# sanitizer down (1,000 levels cost it about 5 ms).
+MAX_NESTING = 40
+# A pasted HTML table of 100 rows is about 700 tags. The bound on nesting follows how elements are opened and
+# closed; this one bounds the sanitizer's work whatever a tag soup makes it rebuild.
+MAX_RAW_TAGS = 2000
+
+OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH  # as ``markup`` converts
+
+# Ids the templates give their own elements (the skip link's target, ``aria-labelledby`` targets) and prefixes
+# of the ids they make (a contrat de ville's section, the filters' fields). tests/test_safety_markdown.py checks
+# that every id written in templates/ is covered.
+TEMPLATE_IDS = frozenset({"contenu", "titre", "carte-titre", "chiffres-titre", "contacts-titre", "derniers-titre",
+                          "edition-titre", "explorer-titre", "recherche-texte", "voisins-titre"})
+TEMPLATE_ID_PREFIXES = ("contrat-", "filtre-", "recherche-")
+
+_HEADINGS_ALL = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                  "track", "wbr", "keygen"})
+# How an HTML parser closes elements that were not closed as written, followed only where it surely does (any
+# other end tag that does not close the innermost element is taken as ignored: the count never falls short).
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "rp", "rt", "rb", "rtc"})
+_CLOSES_THROUGH = frozenset({"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div",
+                             "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing",
+                             "main", "menu", "nav", "ol", "pre", "section", "summary", "ul", "li", "dd", "dt"})
+_CLOSES_P = _CLOSES_THROUGH | _HEADINGS_ALL | {"p", "table", "hr", "form", "search"}
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
+_ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+FIELD = "texte"
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # in the body, from 0
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class BodyScan:
+    problems: tuple[Problem, ...]
+    links: tuple[tuple[int, str], ...]  # (line in the body from 0, destination) of each link and image
+    steps: int  # events and raw tags examined: the scan's work, bounded by the body's size and ``MAX_NESTING``
+
+
+def is_template_id(anchor: str) -> bool:
+    return anchor in TEMPLATE_IDS or anchor.startswith(TEMPLATE_ID_PREFIXES)
+
+
+def scan(text: str) -> BodyScan:
+    """Check one Markdown body; stop at the first nesting too deep (the rest would cost without telling more)."""
+    data = text.encode()
+    newlines = [m.start() for m in re.finditer(b"\n", data)] if b"\n" in data else []
+
+    def line(offset: int) -> int:
+        return bisect.bisect_left(newlines, offset)
+
+    problems: list[Problem] = []
+    links: list[tuple[int, str]] = []
+    ids: dict[str, int] = {}
+    depth = steps = tags = 0
+    raw: list[str] = []  # raw HTML elements left open, innermost last
+    block: list[str] = []  # the lines of the raw HTML block being read
+    block_start = 0
+    heading: list[str] | None = None  # the text of the heading being read
+    heading_start = 0
+
+    def too_deep(offset: int) -> bool:
+        if depth + len(raw) <= MAX_NESTING and tags <= MAX_RAW_TAGS:
+            return False
+        what = (f"plus de {MAX_RAW_TAGS} balises HTML" if tags > MAX_RAW_TAGS
+                else f"plus de {MAX_NESTING} niveaux imbriqués (citations, listes, emphases, liens ou balises HTML)")
+        problems.append(Problem(line(offset), f"mise en forme trop complexe : {what}",
+                                "simplifiez ce passage : aucun texte réel n'en a besoin"))
+        return True
+
+    def raw_html(fragment: str, start: int) -> bool:
+        """Follow the raw tags of ``fragment`` (at byte ``start``); True when nesting is too deep."""
+        nonlocal tags, steps
+        fragment = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), fragment)  # the sanitizer drops comments
+        for match in _TAG.finditer(fragment):
+            steps += 1
+            tags += 1
+            closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+            at = start + len(fragment[:match.start()].encode())
+            if closing:
+                _close(raw, name)
+                continue
+            for key, *value in _ATTRIBUTE.findall(attributes):
+                url = html.unescape(next((v for v in value if v), ""))
+                key = key.lower()
+                if key == "id":
+                    if name in _HEADINGS:  # the only elements whose id the sanitizer keeps
+                        _anchor(url, line(at), ids, problems)
+                elif name == "img" and key == "src":
+                    _image(url, line(at), problems, links)
+                elif key in ("href", "src"):
+                    links.append((line(at), url))
+            if raw and (raw[-1] == "p" and name in _CLOSES_P or raw[-1] == name == "li"
+                        or raw[-1] in ("dt", "dd") and name in ("dt", "dd")):
+                raw.pop()  # a new paragraph, list item or term closes the one before
+            if name not in VOID and not attributes.rstrip().endswith("/"):
+                raw.append(name)
+            if too_deep(at):
+                return True
+        return False
+
+    for event, where in pyromark.events_with_range(text, options=OPTIONS):
+        steps += 1
+        start = where["start"]
+        if isinstance(event, dict):
+            kind, value = next(iter(event.items()))
+        else:
+            kind, value = event, None
+        if kind == "Start":
+            name = value if isinstance(value, str) else next(iter(value))
+            if name == "HtmlBlock":
+                block, block_start = [], start
+                continue
+            depth += 1
+            if too_deep(start):
+                break
+            if name in ("Link", "Image"):
+                target = value[name]
+                if target["link_type"] in ("Email", "WikiLink"):
+                    continue
+                if name == "Image":
+                    _image(target["dest_url"], line(start), problems, links)
+                else:
+                    links.append((line(start), target["dest_url"]))
+            elif name == "Heading":
+                heading, heading_start = [], start
+        elif kind == "End":
+            name = value if isinstance(value, str) else next(iter(value))
+            if name == "HtmlBlock":
+                if raw_html("".join(block), block_start):
+                    break
+                continue
+            depth -= 1
+            if name == "Heading" and heading is not None:
+                chosen = _CHOSEN_ANCHOR.search("".join(heading))
+                if chosen:
+                    _anchor(chosen.group(1), line(heading_start), ids, problems)
+                heading = None
+        elif kind == "Html":
+            block.append(value)
+        elif kind == "InlineHtml":
+            if raw_html(value, start):
+                break
+        elif kind in ("Text", "Code") and heading is not None:
+            heading.append(value)
+    return BodyScan(tuple(problems), tuple(links), steps)
+
+
+def _close(raw: list[str], name: str) -> None:
+    """An end tag: it closes the innermost element of that name, and the elements whose end it implies."""
+    if raw and raw[-1] == name:
+        raw.pop()
+    elif name in _CLOSES_THROUGH and name in raw[-MAX_NESTING - 1:]:
+        at = len(raw) - 1 - raw[::-1].index(name)
+        if all(inner in _IMPLIED_END for inner in raw[at + 1:]):
+            del raw[at:]
+
+
+def _anchor(anchor: str, line: int, ids: dict[str, int], problems: list[Problem]) -> None:
+    if is_template_id(anchor):
+        problems.append(Problem(line, f"ancre « #{anchor} » réservée : la page utilise déjà cet identifiant",
+                                f"choisissez-en une autre, par exemple « #{anchor}-section »"))
+    elif anchor in ids:
+        problems.append(Problem(line, f"ancre « #{anchor} » donnée deux fois (déjà ligne {ids[anchor] + 1} du texte)",
+                                "donnez à chaque intertitre une ancre différente"))
+    else:
+        ids[anchor] = line
+
+
+def _image(url: str, line: int, problems: list[Problem], links: list[tuple[int, str]]) -> None:
+    """An image comes from the site itself: another origin is refused, the site's own is a link to check."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if url.strip().startswith("//") or scheme in ("http", "https"):
+        problems.append(Problem(line, f"image d'un autre site « {url} » : le site ne charge rien d'ailleurs, "
+                                      "elle ne s'afficherait pas",
+                                "enregistrez l'image dans content/media/ et écrivez ![description](/media/nom.jpg)"))
+    elif not scheme:
+        links.append((line, url))
+
+
+# Resolving links against the URL map -----------------------------------------------------------------------------
+
+def site_addresses(site: Site, pages: Iterable[Page], files: Iterable[str]) -> frozenset[str]:
+    """Every address a link may reach: pages' URLs (``laureats/x/``), the editors' media (``media/a.pdf``) and
+    the engine's ``files`` (``feed.xml``, ``donnees/laureats.csv``)."""
+    return frozenset(page.url for page in pages) | frozenset(site.media) | frozenset(files)
+
+
+def resolve(link: str, page_url: str, base_url: str) -> str | None:
+    """The site-root-relative address ``link`` reaches from ``page_url``; None when it leaves the site (another
+    origin, ``mailto:``…) or stays on the page (``#section``)."""
+    link = link.strip()
+    if not link or link.startswith(("#", "?")):
+        return None
+    if link.startswith(("http://", "https://")):
+        if not link.startswith(base_url):  # the site's own public address is an internal link
+            return None
+        link = "/" + link[len(base_url):]
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        return None
+    path = unquote(parts.path)
+    if path.startswith("media/"):  # written as relative to content/: the site publishes it at /media/
+        path = "/" + path
+    absolute = urljoin("https://site.invalid/" + page_url, path)
+    return absolute[len("https://site.invalid/"):]
+
+
+def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...]]], addresses: frozenset[str],
+               base_url: str) -> list[ContentError]:
+    """``records``: (file, URL of the page that shows it, links as (line, field, destination)). A link is alive
+    when it reaches a page or a published file (``laureats/x`` for ``laureats/x/`` too: hosts redirect it)."""
+    errors = []
+    choices: list[str] | None = None
+    for path, page_url, links in records:
+        for line, field, link in links:
+            target = resolve(link, page_url, base_url)
+            if target is None or target in addresses or target + "/" in addresses:
+                continue
+            if target.endswith("index.html") and target[:-len("index.html")] in addresses:
+                continue
+            if choices is None:
+                choices = sorted("/" + a for a in addresses if not a.endswith((".json", ".xml", ".txt")))
+            written = "/" + link.strip().lstrip("./") if not link.strip().startswith(("/", "http")) else ""
+            hint = (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or ("un document se place dans content/media/ et se lie par "
+                                                           "/media/nom.pdf" if target.startswith("media/")
+                                                           else "un lien vers une page du site commence par / "
+                                                                "(/candidater/, /laureats/identifiant/)")
+            errors.append(ContentError(path, line, field, f"lien mort « {link} » : aucune page ni aucun fichier du "
+                                                          "site à cette adresse", hint))
+    return errors
+
+
+def site_links(site: Site, pages: Iterable[Page]) -> list[ContentError]:
+    """Every link of the site's records that reaches no page and no published file."""
+    from . import feeds, opendata  # noqa: PLC0415 - their names only, and opendata imports the schema
+
+    addresses = site_addresses(site, pages, tuple(feeds.exports(site)) + tuple(opendata.exports(site)))
+    records = ([(l.source.path, f"laureats/{l.slug}/", l.links) for l in site.laureates] +
+               [(e.source.path, f"editions/{e.year}/", e.links) for e in site.editions] +
+               [(p.source.path, f"{p.slug}/", p.links) for p in site.pages])
+    return dead_links(records, addresses, site.config.base_url)
+
+
+def laureate_links(laureates: Iterable[Laureate], addresses: frozenset[str], base_url: str) -> list[ContentError]:
+    """The dead links of edited laureates (the edit fast path: the URL map is the last build's)."""
+    return dead_links([(l.source.path, f"laureats/{l.slug}/", l.links) for l in laureates], addresses, base_url)
