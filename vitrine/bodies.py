@@ -290,3 +290,67 @@ def site_links(site: Site, pages: Iterable[Page]) -> list[ContentError]:
 def laureate_links(laureates: Iterable[Laureate], addresses: frozenset[str], base_url: str) -> list[ContentError]:
     """The dead links of edited laureates (the edit fast path: the URL map is the last build's)."""
     return dead_links([(l.source.path, f"laureats/{l.slug}/", l.links) for l in laureates], addresses, base_url)
+
+
+# The open data's bodies -------------------------------------------------------------------------------------------
+
+def published_markdown(text: str) -> str:
+    """The Markdown of a body with its raw HTML as the site publishes it: tags and attributes outside the
+    sanitizer's allowlist, comments, and the content of scripts, styles, frames and forms removed; Markdown and
+    allowed tags (``<abbr title="…">``) kept as written."""
+    if "<" not in text:
+        return text
+    from .markup import CONTENT_DROPPED  # noqa: PLC0415 - markup imports this module
+
+    data = text.encode()
+    pieces: list[bytes] = []
+    last = 0
+    dropping: list[str] = []  # the dropped element being skipped, if any (its content spans several events)
+    for event, where in pyromark.events_with_range(text, options=OPTIONS):
+        kind, value = next(iter(event.items())) if isinstance(event, dict) else (event, None)
+        start, end = where["start"], where["end"]
+        if kind in ("Html", "InlineHtml") and data[start:end] == value.encode():
+            cleaned = _published_html(value, dropping, CONTENT_DROPPED)
+            if kind == "Html" and value.endswith("\n") and not cleaned.endswith("\n"):
+                cleaned += "\n"  # the line's end: a quote or list around it goes on
+        elif dropping and kind in ("Text", "Code", "SoftBreak", "HardBreak"):
+            cleaned = ""
+        else:
+            continue
+        pieces += [data[last:start], cleaned.encode()]
+        last = end
+    pieces.append(data[last:])
+    return b"".join(pieces).decode()
+
+
+def _published_html(fragment: str, dropping: list[str], dropped: set[str]) -> str:
+    from .markup import ALLOWED_TAGS, sanitize  # noqa: PLC0415 - markup imports this module
+
+    out, last = [], 0
+    if dropping == ["!--"]:  # a comment opened on an earlier line of the block
+        closed = fragment.find("-->")
+        if closed < 0:
+            return ""
+        dropping.clear()
+        fragment = fragment[closed + 3:]
+    for match in re.finditer(r"<!--.*?(?:-->|\Z)|" + _TAG.pattern, fragment, re.S):
+        if not dropping:
+            out.append(fragment[last:match.start()])
+        last = match.end()
+        closing, name = match.group(1), (match.group(2) or "").lower()
+        if not name:  # a comment
+            if not match.group().endswith("-->"):
+                dropping.append("!--")
+            continue
+        if dropping:
+            if closing and name == dropping[0]:
+                dropping.clear()
+            continue
+        if name in dropped and not closing:
+            dropping.append(name)
+        elif name in ALLOWED_TAGS:
+            tag = match.group() if closing else sanitize(match.group())
+            out.append(tag if closing else tag.removesuffix(f"</{name}>"))
+    if not dropping:
+        out.append(fragment[last:])
+    return "".join(out)
