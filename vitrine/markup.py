@@ -59,7 +59,9 @@ def markdown_to_html(text: str) -> str:
     html_text = pyromark.html(text, options=OPTIONS).rstrip("\n")
     html_text = _with_anchors(html_text)
     html_text = _TABLE_ALIGN.sub(r' class="align-\1"', html_text)
-    return french_html(sanitize(html_text))
+    # A code block may scroll sideways (static/style.css): focusable, a keyboard can scroll it (after the sanitizer,
+    # which would drop the attribute)
+    return french_html(sanitize(html_text)).replace("<pre>", '<pre tabindex="0">')
 
 
 def sanitize(html_text: str) -> str:
