@@ -23,7 +23,8 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pyromark
@@ -61,10 +62,14 @@ _CLOSES_THROUGH = frozenset({"address", "article", "aside", "blockquote", "cente
                              "main", "menu", "nav", "ol", "pre", "section", "summary", "ul", "li", "dd", "dt"})
 _CLOSES_P = _CLOSES_THROUGH | _HEADINGS_ALL | {"p", "table", "hr", "form", "search"}
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_RAW_TAG = re.compile(r"</?[A-Za-z]")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")  # a tag's name is all its depth needs
+_LINKING_TAG = re.compile(r"<(a|img|h[1-6])(\s(?:\"[^\"]*\"|'[^']*'|[^'\">])*)>", re.I)
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
 _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)  # as ``markup`` finds them
 FIELD = "texte"
 
 
@@ -79,7 +84,8 @@ class Problem:
 class BodyScan:
     problems: tuple[Problem, ...]
     links: tuple[tuple[int, str], ...]  # (line in the body from 0, destination) of each link and image
-    steps: int  # events and raw tags examined: the scan's work, bounded by the body's size and ``MAX_NESTING``
+    steps: int  # events and tags examined: the scan's work, bounded by the body's size and ``MAX_NESTING``
+    located: bool = True  # the links' lines are known (else each is 0: ``locate`` finds them when one is dead)
 
 
 def is_template_id(anchor: str) -> bool:
@@ -87,7 +93,62 @@ def is_template_id(anchor: str) -> bool:
 
 
 def scan(text: str) -> BodyScan:
-    """Check one Markdown body; stop at the first nesting too deep (the rest would cost without telling more)."""
+    """Check one Markdown body; stop at the first nesting too deep (the rest would cost without telling more).
+
+    The check reads the HTML the converter makes (pulldown-cmark, in Rust: a few microseconds), where the Markdown's
+    elements and the raw HTML's tags come in the order the sanitizer receives them. The links it finds are those
+    the site publishes (``<a href>``, ``<img src>``); their lines, and those of problems, are found only when
+    needed (``locate``: the Markdown's events with their offsets, four times as costly).
+    """
+    if len(_RAW_TAG.findall(text)) > MAX_RAW_TAGS:
+        return locate(text)
+    problems: list[Problem] = []
+    links: list[tuple[int, str]] = []
+    ids: dict[str, int] = {}
+    stack: list[str] = []
+    steps = 0
+    page = _COMMENT.sub("", pyromark.html(text, options=OPTIONS))
+    for closing, name in _TAG_NAME.findall(page):
+        steps += 1
+        if closing:
+            if stack and stack[-1] == name:
+                stack.pop()
+            else:
+                _close(stack, name.lower())
+            continue
+        name = name.lower()
+        if stack and (stack[-1] == "p" and name in _CLOSES_P or stack[-1] == name == "li"
+                      or stack[-1] in ("dt", "dd") and name in ("dt", "dd")):
+            stack.pop()  # a new paragraph, list item or term closes the one before
+        if name not in VOID:
+            stack.append(name)
+            if len(stack) > MAX_NESTING:
+                problems.append(_too_complex(0, False))
+                break
+    if not problems and ("href" in page or "src" in page or "id" in page):  # the attributes the site publishes
+        for name, attributes in _LINKING_TAG.findall(page):
+            name = name.lower()
+            for key, *value in _ATTRIBUTE.findall(attributes):
+                url, key = html.unescape(next((v for v in value if v), "")), key.lower()
+                if key == "id" and name in _HEADINGS:  # the only elements whose id the sanitizer keeps
+                    _anchor(url, 0, ids, problems)
+                elif key == "src" and name == "img":
+                    _image(url, 0, problems, links)
+                elif key == "href" and name == "a":
+                    links.append((0, url))
+    if not problems and "{" in page:  # headings' chosen anchors, ``## Contacts {: #contacts }``
+        for _, inner in _HEADING.findall(page):
+            chosen = _CHOSEN_ANCHOR.search(inner)
+            if chosen:
+                _anchor(chosen.group(1), 0, ids, problems)
+    if not problems:
+        return BodyScan((), tuple(links), steps, located=False)
+    located = locate(text)  # where the problems are; the same problems, or the quick pass's ones at the start
+    return BodyScan(located.problems or tuple(problems), located.links, steps + located.steps)
+
+
+def locate(text: str) -> BodyScan:
+    """``scan``, through the Markdown's events and their offsets: each problem and link with its line."""
     data = text.encode()
     newlines = [m.start() for m in re.finditer(b"\n", data)] if b"\n" in data else []
 
@@ -107,10 +168,7 @@ def scan(text: str) -> BodyScan:
     def too_deep(offset: int) -> bool:
         if depth + len(raw) <= MAX_NESTING and tags <= MAX_RAW_TAGS:
             return False
-        what = (f"plus de {MAX_RAW_TAGS} balises HTML" if tags > MAX_RAW_TAGS
-                else f"plus de {MAX_NESTING} niveaux imbriqués (citations, listes, emphases, liens ou balises HTML)")
-        problems.append(Problem(line(offset), f"mise en forme trop complexe : {what}",
-                                "simplifiez ce passage : aucun texte réel n'en a besoin"))
+        problems.append(_too_complex(line(offset), tags > MAX_RAW_TAGS))
         return True
 
     def raw_html(fragment: str, start: int) -> bool:
@@ -191,6 +249,12 @@ def scan(text: str) -> BodyScan:
     return BodyScan(tuple(problems), tuple(links), steps)
 
 
+def _too_complex(line: int, tags: bool) -> Problem:
+    what = (f"plus de {MAX_RAW_TAGS} balises HTML" if tags
+            else f"plus de {MAX_NESTING} niveaux imbriqués (citations, listes, emphases, liens ou balises HTML)")
+    return Problem(line, f"mise en forme trop complexe : {what}", "simplifiez ce passage : aucun texte réel n'en a besoin")
+
+
 def _close(raw: list[str], name: str) -> None:
     """An end tag: it closes the innermost element of that name, and the elements whose end it implies."""
     if raw and raw[-1] == name:
@@ -251,13 +315,15 @@ def resolve(link: str, page_url: str, base_url: str) -> str | None:
     return absolute[len("https://site.invalid/"):]
 
 
-def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...]]], addresses: frozenset[str],
-               base_url: str) -> list[ContentError]:
-    """``records``: (file, URL of the page that shows it, links as (line, field, destination)). A link is alive
-    when it reaches a page or a published file (``laureats/x`` for ``laureats/x/`` too: hosts redirect it)."""
+def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...], Callable[[], str]]],
+               addresses: frozenset[str], base_url: str) -> list[ContentError]:
+    """``records``: (file, URL of the page that shows it, links as (line, field, destination), its body). A link
+    is alive when it reaches a page or a published file (``laureats/x`` for ``laureats/x/`` too: hosts redirect
+    it). A body's link is kept with the negated line of the body's start until one is dead: then it is located."""
     errors = []
     choices: list[str] | None = None
-    for path, page_url, links in records:
+    for path, page_url, links, body in records:
+        places: dict[str, list[int]] | None = None
         for line, field, link in links:
             target = resolve(link, page_url, base_url)
             if target is None or target in addresses or target + "/" in addresses:
@@ -266,14 +332,26 @@ def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...
                 continue
             if choices is None:
                 choices = sorted("/" + a for a in addresses if not a.endswith((".json", ".xml", ".txt")))
-            written = "/" + link.strip().lstrip("./") if not link.strip().startswith(("/", "http")) else ""
-            hint = (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or ("un document se place dans content/media/ et se lie par "
-                                                           "/media/nom.pdf" if target.startswith("media/")
-                                                           else "un lien vers une page du site commence par / "
-                                                                "(/candidater/, /laureats/identifiant/)")
-            errors.append(ContentError(path, line, field, f"lien mort « {link} » : aucune page ni aucun fichier du "
+            if line < 0:  # somewhere in the body, which starts at line -line
+                if places is None:
+                    places = {}
+                    for offset, found in locate(body()).links:
+                        places.setdefault(_same(found), []).append(offset)
+                offsets = places.get(_same(link))
+                line = -line + (offsets.pop(0) if offsets else 0)
+            shown = unquote(link)
+            written = "/" + shown.strip().lstrip("./") if not shown.strip().startswith(("/", "http")) else ""
+            hint = (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or (
+                "un document se place dans content/media/ et se lie par /media/nom.pdf" if target.startswith("media/")
+                else "un lien vers une page du site commence par / (/candidater/, /laureats/identifiant/)")
+            errors.append(ContentError(path, line, field, f"lien mort « {shown} » : aucune page ni aucun fichier du "
                                                           "site à cette adresse", hint))
     return errors
+
+
+def _same(link: str) -> str:
+    """A link as the converter writes it in HTML and as the Markdown gives it, compared."""
+    return unquote(link.strip())
 
 
 def site_links(site: Site, pages: Iterable[Page]) -> list[ContentError]:
@@ -281,15 +359,16 @@ def site_links(site: Site, pages: Iterable[Page]) -> list[ContentError]:
     from . import feeds, opendata  # noqa: PLC0415 - their names only, and opendata imports the schema
 
     addresses = site_addresses(site, pages, tuple(feeds.exports(site)) + tuple(opendata.exports(site)))
-    records = ([(l.source.path, f"laureats/{l.slug}/", l.links) for l in site.laureates] +
-               [(e.source.path, f"editions/{e.year}/", e.links) for e in site.editions] +
-               [(p.source.path, f"{p.slug}/", p.links) for p in site.pages])
+    records = ([(l.source.path, f"laureats/{l.slug}/", l.links, partial(getattr, l, "body")) for l in site.laureates]
+               + [(e.source.path, f"editions/{e.year}/", e.links, partial(getattr, e, "body")) for e in site.editions]
+               + [(p.source.path, f"{p.slug}/", p.links, partial(getattr, p, "body")) for p in site.pages])
     return dead_links(records, addresses, site.config.base_url)
 
 
 def laureate_links(laureates: Iterable[Laureate], addresses: frozenset[str], base_url: str) -> list[ContentError]:
     """The dead links of edited laureates (the edit fast path: the URL map is the last build's)."""
-    return dead_links([(l.source.path, f"laureats/{l.slug}/", l.links) for l in laureates], addresses, base_url)
+    return dead_links([(l.source.path, f"laureats/{l.slug}/", l.links, partial(getattr, l, "body"))
+                       for l in laureates], addresses, base_url)
 
 
 # The open data's bodies -------------------------------------------------------------------------------------------

@@ -48,7 +48,9 @@ CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "text
 PIPELINE_VERSION = "7"
 
 _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right)"')
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+# A heading's content never holds another heading's tag: the match stops there (on raw ``<h2>…</h2 >`` lines,
+# ``.*?`` alone would scan to the end of the body from each one: quadratic)
+_HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)
 _CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 _TAGS = re.compile(r"<[^>]*>")
 _RAW_ID = re.compile(r"""<h[2-6]\b[^>]*?\sid\s*=\s*["']?([^"'\s>]+)""", re.I)

@@ -583,4 +583,6 @@ def _body(source: SourceFile, out: _Collector) -> tuple[tuple[int, str, str], ..
     for problem in found.problems:
         out.errors.append(ContentError(source.path, source.body_line + problem.line, bodies.FIELD, problem.message,
                                        problem.hint))
+    if not found.located:  # lines are looked for only if a link is dead (``bodies.dead_links``)
+        return tuple((-source.body_line, bodies.FIELD, link) for _, link in found.links)
     return tuple((source.body_line + line, bodies.FIELD, link) for line, link in found.links)
