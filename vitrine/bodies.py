@@ -1,7 +1,8 @@
 """What a Markdown body may hold, checked before it is converted: nesting, images, anchors and links.
 
-One pass over the body's Markdown events (pulldown-cmark, through pyromark: linear in the body's size), at
-validation, so ``build``, ``check``, the preview and the edit fast path (``delta``) all refuse the same bodies:
+One pass over the HTML the converter makes of the body (pulldown-cmark, through pyromark: linear in the body's
+size), before the sanitizer sees it, at validation, so ``build``, ``check``, the preview and the edit fast path
+(``delta``) all refuse the same bodies:
 
 - **nesting** deeper than ``MAX_NESTING`` levels (quotes, lists, emphasis, links, raw HTML elements together), or
   more than ``MAX_RAW_TAGS`` raw HTML tags. The sanitizer (nh3, html5ever) costs time in proportion to the depth
@@ -13,8 +14,9 @@ validation, so ``build``, ``check``, the preview and the edit fast path (``delta
   of the page's ``<main>`` breaks the skip link and ``aria-labelledby``. Anchors made from a heading's text
   avoid them by themselves (``markup``: ``contenu_1``).
 
-The links and media references found are kept with their line; ``dead_links`` resolves them against the site's
-URL map once the pages are planned.
+The links and media references found are kept in the records; ``dead_links`` resolves them against the site's
+URL map once the pages are planned. Lines are looked for (``locate``: the Markdown's events with their offsets,
+four times as costly) only for a body with a problem or a dead link.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ TEMPLATE_IDS = frozenset({"contenu", "titre", "carte-titre", "chiffres-titre", "
                           "edition-titre", "explorer-titre", "recherche-texte", "voisins-titre"})
 TEMPLATE_ID_PREFIXES = ("contrat-", "filtre-", "recherche-")
 
-_HEADINGS_ALL = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                   "track", "wbr", "keygen"})
 # How an HTML parser closes elements that were not closed as written, followed only where it surely does (any
@@ -60,7 +62,7 @@ _IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "rp", "rt
 _CLOSES_THROUGH = frozenset({"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div",
                              "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing",
                              "main", "menu", "nav", "ol", "pre", "section", "summary", "ul", "li", "dd", "dt"})
-_CLOSES_P = _CLOSES_THROUGH | _HEADINGS_ALL | {"p", "table", "hr", "form", "search"}
+_CLOSES_P = _CLOSES_THROUGH | _HEADINGS | {"p", "table", "hr", "form", "search"}
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _RAW_TAG = re.compile(r"</?[A-Za-z]")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")  # a tag's name is all its depth needs
@@ -68,7 +70,6 @@ _LINKING_TAG = re.compile(r"<(a|img|h[1-6])(\s(?:\"[^\"]*\"|'[^']*'|[^'\">])*)>"
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
 _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)  # as ``markup`` finds them
 FIELD = "texte"
 
@@ -196,7 +197,7 @@ def locate(text: str) -> BodyScan:
             if raw and (raw[-1] == "p" and name in _CLOSES_P or raw[-1] == name == "li"
                         or raw[-1] in ("dt", "dd") and name in ("dt", "dd")):
                 raw.pop()  # a new paragraph, list item or term closes the one before
-            if name not in VOID and not attributes.rstrip().endswith("/"):
+            if name not in VOID:  # ``<div/>`` opens a div: HTML ignores the slash
                 raw.append(name)
             if too_deep(at):
                 return True
