@@ -158,12 +158,16 @@ def test_every_way_editors_write_a_link_to_the_site_is_resolved(repo: Path) -> N
     assert report.ok, errors(report)
 
 
-def test_raw_html_links_and_the_website_field_are_checked_too(repo: Path) -> None:
+def test_raw_html_links_and_the_fields_that_may_point_into_the_site_are_checked_too(repo: Path) -> None:
     line = append(repo, "content/pages/le-label.md", '\n<p><a href="/laureats/absent/">x</a></p>\n')
     source = repo / LAUREATE
     source.write_text(source.read_text("utf-8").replace("https://alpha.exemple.test/",
                                                         "https://exemple.test/label/laureats/disparu/"), "utf-8")
+    site_yaml = repo / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8") + "licence_url: https://exemple.test/label/licence/\n", "utf-8")
     report = build_in_process(repo)
+    licence = site_yaml.read_text("utf-8").count("\n")
+    assert f"content/site.yaml:{licence}: licence_url: lien mort « https://exemple.test/label/licence/ »" in errors(report)
     assert f"content/pages/le-label.md:{line + 1}: texte: lien mort « /laureats/absent/ »" in errors(report)
     assert f"{LAUREATE}:8: website: lien mort « https://exemple.test/label/laureats/disparu/ »" in errors(report)
 

@@ -362,7 +362,8 @@ def site_links(site: Site, pages: Iterable[Page]) -> list[ContentError]:
     addresses = site_addresses(site, pages, tuple(feeds.exports(site)) + tuple(opendata.exports(site)))
     records = ([(l.source.path, f"laureats/{l.slug}/", l.links, partial(getattr, l, "body")) for l in site.laureates]
                + [(e.source.path, f"editions/{e.year}/", e.links, partial(getattr, e, "body")) for e in site.editions]
-               + [(p.source.path, f"{p.slug}/", p.links, partial(getattr, p, "body")) for p in site.pages])
+               + [(p.source.path, f"{p.slug}/", p.links, partial(getattr, p, "body")) for p in site.pages]
+               + [(site.config.source.path, "", site.config.links, str)])
     return dead_links(records, addresses, site.config.base_url)
 
 

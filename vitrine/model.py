@@ -31,6 +31,7 @@ class SiteConfig:
     licence: str
     licence_url: str
     source: Source
+    links: tuple[tuple[int, str, str], ...] = ()  # its addresses that may point into the site (``bodies``)
 
 
 @dataclass(frozen=True)

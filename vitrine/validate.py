@@ -298,7 +298,8 @@ def _site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteCon
         return None
     base = clean["base_url"] if clean["base_url"].endswith("/") else clean["base_url"] + "/"
     return SiteConfig(clean["title"], clean["description"], clean["intro"], clean["language"], base, clean["organisation"],
-                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source))
+                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source),
+                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),))
 
 
 def _territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: set[str],
