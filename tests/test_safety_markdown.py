@@ -133,6 +133,15 @@ def test_french_typography_of_a_long_paragraph_reads_it_once() -> None:
     assert html.count("mot\u00a0:") == 50_000 and html.endswith("<em>fin</em>\u00a0: «\u00a0oui\u00a0»</p>")
 
 
+def test_a_heading_with_a_long_run_of_spaces_is_read_once_for_its_chosen_anchor() -> None:
+    """The chosen anchor was searched from every position of the heading: a run of spaces cost its square (100,000
+    spaces: 20 s; a 1 MB heading: half an hour). It is looked for from the last « { » now, with the same result."""
+    body = "## Un titre" + " " * 300_000 + "suite {x\n\n## Contacts {: #nous-joindre }\n"
+    assert not bodies.scan(body).problems
+    html = markdown_to_html(body)
+    assert 'id="un-titre-suite-x"' in html and '<h2 id="nous-joindre">Contacts</h2>' in html
+
+
 def test_real_text_is_far_from_the_bound(shipped_repo: Path) -> None:
     assert build_in_process(shipped_repo, search=False).ok
 

@@ -69,8 +69,8 @@ _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")  # a tag's name is all its de
 _LINKING_TAG = re.compile(r"<(a|img|h[1-6])(\s(?:\"[^\"]*\"|'[^']*'|[^'\">])*)>", re.I)
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
 _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
-_CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)  # as ``markup`` finds them
+_CHOSEN_ANCHOR = re.compile(r"\{:?\s*#([A-Za-z][\w-]*)\s*\}")
 FIELD = "texte"
 
 
@@ -91,6 +91,18 @@ class BodyScan:
 
 def is_template_id(anchor: str) -> bool:
     return anchor in TEMPLATE_IDS or anchor.startswith(TEMPLATE_ID_PREFIXES)
+
+
+def chosen_anchor(text: str) -> tuple[int, str | None]:
+    """The anchor an editor chose at the end of a heading (``Contacts {: #contacts }``): (where the heading's
+    text ends, the anchor), or (its length, None). Looked for from the last « { » only: a pattern searched from
+    every position would cost the square of a run of spaces."""
+    end = len(text.rstrip())
+    start = text.rfind("{", 0, end)
+    chosen = _CHOSEN_ANCHOR.fullmatch(text, start, end) if start >= 0 and text[end - 1:end] == "}" else None
+    if chosen is None:
+        return len(text), None
+    return len(text[:start].rstrip()), chosen.group(1)
 
 
 def scan(text: str) -> BodyScan:
@@ -139,9 +151,9 @@ def scan(text: str) -> BodyScan:
                     links.append((0, url))
     if not problems and "{" in page:  # headings' chosen anchors, ``## Contacts {: #contacts }``
         for _, inner in _HEADING.findall(page):
-            chosen = _CHOSEN_ANCHOR.search(inner)
+            chosen = chosen_anchor(inner)[1]
             if chosen:
-                _anchor(chosen.group(1), 0, ids, problems)
+                _anchor(chosen, 0, ids, problems)
     if not problems:
         return BodyScan((), tuple(links), steps, located=False)
     located = locate(text)  # where the problems are; the same problems, or the quick pass's ones at the start
@@ -236,9 +248,9 @@ def locate(text: str) -> BodyScan:
                 continue
             depth -= 1
             if name == "Heading" and heading is not None:
-                chosen = _CHOSEN_ANCHOR.search("".join(heading))
+                chosen = chosen_anchor("".join(heading))[1]
                 if chosen:
-                    _anchor(chosen.group(1), line(heading_start), ids, problems)
+                    _anchor(chosen, line(heading_start), ids, problems)
                 heading = None
         elif kind == "Html":
             block.append(value)

@@ -26,7 +26,7 @@ from pathlib import Path
 import nh3
 import pyromark
 
-from .bodies import TEMPLATE_IDS, is_template_id
+from .bodies import TEMPLATE_IDS, chosen_anchor, is_template_id
 from .slugs import slugify
 from .typography import french_html
 
@@ -51,7 +51,6 @@ _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right)"')
 # A heading's content never holds another heading's tag: the match stops there (on raw ``<h2>…</h2 >`` lines,
 # ``.*?`` alone would scan to the end of the body from each one: quadratic)
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)
-_CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 _TAGS = re.compile(r"<[^>]*>")
 _RAW_ID = re.compile(r"""<h[2-6]\b[^>]*?\sid\s*=\s*["']?([^"'\s>]+)""", re.I)
 
@@ -83,13 +82,12 @@ def _with_anchors(html_text: str) -> str:
 
     def anchored(match: re.Match[str]) -> str:
         level, inner = match.group(1), match.group(2)
-        chosen = _CHOSEN_ANCHOR.search(inner)
-        if chosen:
-            inner = inner[:chosen.start()]
+        cut, chosen = chosen_anchor(inner)
+        inner = inner[:cut]
         published = "2" if level == "1" else level
         if level not in ANCHORED_LEVELS and not chosen:
             return f"<h{published}>{inner}</h{published}>"
-        anchor = chosen.group(1) if chosen else slugify(html.unescape(_TAGS.sub("", inner))) or "section"
+        anchor = chosen or slugify(html.unescape(_TAGS.sub("", inner))) or "section"
         if is_template_id(anchor):
             used.add(anchor)  # a prefix of the templates' ids (``contrat-…``): suffixed like a taken one
         anchor = _unique(anchor, used)
