@@ -142,6 +142,13 @@ def test_a_heading_with_a_long_run_of_spaces_is_read_once_for_its_chosen_anchor(
     assert 'id="un-titre-suite-x"' in html and '<h2 id="nous-joindre">Contacts</h2>' in html
 
 
+def test_check_reads_a_long_confirm_marker_once(repo: Path, cli) -> None:
+    """« À confirmer » notes in a body were matched with a pattern that cost the square of a run of spaces."""
+    line = append(repo, LAUREATE, "\n<!-- À confirmer : la date" + " " * 200_000 + "-->\n")
+    result = cli(repo, "check", "--date", TODAY.isoformat())
+    assert result.returncode == 0 and f"à confirmer : {LAUREATE}:{line + 1}: texte: la date" in result.stdout
+
+
 def test_real_text_is_far_from_the_bound(shipped_repo: Path) -> None:
     assert build_in_process(shipped_repo, search=False).ok
 

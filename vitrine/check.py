@@ -52,7 +52,9 @@ IMAGE_MIN_WIDTH = 640
 MEDIA_FIELDS = {"laureate": "image", "territory": "outlines"}  # fields that name a file of content/media/
 _MEDIA_LINK = re.compile(r"(?<![\w.-])(media/[^\s)\"'<>#?\]]+)")
 _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
-_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)\s*(?:-->|$)")
+# The text up to « --> » or the line's end, stripped afterwards (``(.*?)\s*(?:-->|$)`` cost the square of a run of
+# spaces)
+_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)(?:-->|$)")
 
 
 @dataclass(frozen=True)
