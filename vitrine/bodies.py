@@ -26,7 +26,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pyromark
@@ -66,12 +66,12 @@ _CLOSES_P = _CLOSES_THROUGH | _HEADINGS | {"p", "table", "hr", "form", "search"}
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _RAW_TAG = re.compile(r"</?[A-Za-z]")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")  # a tag's name is all its depth needs
-_LINKING_TAG = re.compile(r"<(a|img|h[1-6])(\s(?:\"[^\"]*\"|'[^']*'|[^'\">])*)>", re.I)
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
+_COMMENT_OR_TAG = re.compile(r"<!--|<(/?)([A-Za-z][^\s/>]*)")
 _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)  # as ``markup`` finds them
 _CHOSEN_ANCHOR = re.compile(r"\{:?\s*#([A-Za-z][\w-]*)\s*\}")
 FIELD = "texte"
+_LINKING = _HEADINGS | {"a", "img"}  # the elements whose links or ids the sanitizer keeps
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,10 @@ def scan(text: str) -> BodyScan:
                 problems.append(_too_complex(0, False))
                 break
     if not problems and ("href" in page or "src" in page or "id" in page):  # the attributes the site publishes
-        for name, attributes in _LINKING_TAG.findall(page):
+        for _, _, closing, name, attributes in _tags(page):
             name = name.lower()
+            if closing or not attributes or name not in _LINKING:
+                continue
             for key, *value in _ATTRIBUTE.findall(attributes):
                 url, key = html.unescape(next((v for v in value if v), "")), key.lower()
                 if key == "id" and name in _HEADINGS:  # the only elements whose id the sanitizer keeps
@@ -178,21 +180,24 @@ def locate(text: str) -> BodyScan:
     heading: list[str] | None = None  # the text of the heading being read
     heading_start = 0
 
-    def too_deep(offset: int) -> bool:
+    def too_deep(at: int) -> bool:
+        """Whether the nesting is too deep at line ``at`` (then it is reported)."""
         if depth + len(raw) <= MAX_NESTING and tags <= MAX_RAW_TAGS:
             return False
-        problems.append(_too_complex(line(offset), tags > MAX_RAW_TAGS))
+        problems.append(_too_complex(at, tags > MAX_RAW_TAGS))
         return True
 
     def raw_html(fragment: str, start: int) -> bool:
         """Follow the raw tags of ``fragment`` (at byte ``start``); True when nesting is too deep."""
         nonlocal tags, steps
         fragment = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), fragment)  # the sanitizer drops comments
-        for match in _TAG.finditer(fragment):
+        first, counted, lines = line(start), 0, 0  # the fragment's first line; its lines counted up to ``counted``
+        for at, _, closing, name, attributes in _tags(fragment):
             steps += 1
             tags += 1
-            closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
-            at = start + len(fragment[:match.start()].encode())
+            name = name.lower()
+            lines += fragment.count("\n", counted, at)
+            counted, at = at, first + lines
             if closing:
                 _close(raw, name)
                 continue
@@ -201,11 +206,11 @@ def locate(text: str) -> BodyScan:
                 key = key.lower()
                 if key == "id":
                     if name in _HEADINGS:  # the only elements whose id the sanitizer keeps
-                        _anchor(url, line(at), ids, problems)
+                        _anchor(url, at, ids, problems)
                 elif name == "img" and key == "src":
-                    _image(url, line(at), problems, links)
-                elif key in ("href", "src"):
-                    links.append((line(at), url))
+                    _image(url, at, problems, links)
+                elif key == "href" and name == "a":
+                    links.append((at, url))
             if raw and (raw[-1] == "p" and name in _CLOSES_P or raw[-1] == name == "li"
                         or raw[-1] in ("dt", "dd") and name in ("dt", "dd")):
                 raw.pop()  # a new paragraph, list item or term closes the one before
@@ -228,7 +233,7 @@ def locate(text: str) -> BodyScan:
                 block, block_start = [], start
                 continue
             depth += 1
-            if too_deep(start):
+            if too_deep(line(start)):
                 break
             if name in ("Link", "Image"):
                 target = value[name]
@@ -260,6 +265,21 @@ def locate(text: str) -> BodyScan:
         elif kind in ("Text", "Code") and heading is not None:
             heading.append(value)
     return BodyScan(tuple(problems), tuple(links), steps)
+
+
+def _tags(fragment: str) -> Iterator[tuple[int, int, str, str, str]]:
+    """(start, end, « / » or not, name, attributes) of each tag of ``fragment``, read without backtracking: a tag
+    ends at its first « > », and is no tag when a « < » comes first (then ``end`` is -1). Each character is read
+    once or twice: a pattern for quoted values would read to the end of the body from each unfinished tag (a
+    block of ``<a title="x`` lines took minutes). A value that holds « < » or « > » cuts the attributes short; the
+    element still counts."""
+    for match in _TAG_NAME.finditer(fragment):
+        after = match.end()
+        limit = fragment.find("<", after)
+        limit = len(fragment) if limit < 0 else limit
+        end = fragment.find(">", after, limit)
+        yield (match.start(), -1 if end < 0 else end + 1, match.group(1), match.group(2),
+               fragment[after:limit if end < 0 else end])
 
 
 def _too_complex(line: int, tags: bool) -> Problem:
@@ -417,6 +437,8 @@ def published_markdown(text: str) -> str:
 
 
 def _published_html(fragment: str, dropping: list[str], dropped: set[str]) -> str:
+    """``fragment``'s raw HTML as the site publishes it; ``dropping``: the element being dropped (a script…) or
+    an open comment, carried from one fragment to the next."""
     from .markup import ALLOWED_TAGS, sanitize  # noqa: PLC0415 - markup imports this module
 
     out, last = [], 0
@@ -425,16 +447,30 @@ def _published_html(fragment: str, dropping: list[str], dropped: set[str]) -> st
         if closed < 0:
             return ""
         dropping.clear()
-        fragment = fragment[closed + 3:]
-    for match in re.finditer(r"<!--.*?(?:-->|\Z)|" + _TAG.pattern, fragment, re.S):
+        last = closed + 3
+    for match in _COMMENT_OR_TAG.finditer(fragment):
+        at = match.start()
+        if at < last:
+            continue  # inside a comment or a tag already read
         if not dropping:
-            out.append(fragment[last:match.start()])
-        last = match.end()
-        closing, name = match.group(1), (match.group(2) or "").lower()
-        if not name:  # a comment
-            if not match.group().endswith("-->"):
-                dropping.append("!--")
+            out.append(fragment[last:at])
+        if match.group(2) is None:  # a comment, to its end or the fragment's
+            closed = fragment.find("-->", match.end())
+            if closed < 0:
+                dropping[:] = dropping or ["!--"]
+                return "".join(out)
+            last = closed + 3
             continue
+        closing, name = match.group(1), match.group(2).lower()
+        after = match.end()
+        limit = fragment.find("<", after)
+        end = fragment.find(">", after, len(fragment) if limit < 0 else limit)
+        if end < 0:  # not a tag: its « < » is text
+            if not dropping:
+                out.append("&lt;")
+            last = at + 1
+            continue
+        last = end + 1
         if dropping:
             if closing and name == dropping[0]:
                 dropping.clear()
@@ -442,8 +478,8 @@ def _published_html(fragment: str, dropping: list[str], dropped: set[str]) -> st
         if name in dropped and not closing:
             dropping.append(name)
         elif name in ALLOWED_TAGS:
-            tag = match.group() if closing else sanitize(match.group())
-            out.append(tag if closing else tag.removesuffix(f"</{name}>"))
+            tag = fragment[at:last]
+            out.append(tag if closing else sanitize(tag).removesuffix(f"</{name}>"))
     if not dropping:
         out.append(fragment[last:])
     return "".join(out)

@@ -51,8 +51,9 @@ _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right)"')
 # A heading's content never holds another heading's tag: the match stops there (on raw ``<h2>…</h2 >`` lines,
 # ``.*?`` alone would scan to the end of the body from each one: quadratic)
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)
-_TAGS = re.compile(r"<[^>]*>")
-_RAW_ID = re.compile(r"""<h[2-6]\b[^>]*?\sid\s*=\s*["']?([^"'\s>]+)""", re.I)
+# Neither pattern crosses a « < »: from each « < » with no « > » after it, they would read to the end (quadratic)
+_TAGS = re.compile(r"<[^<>]*>")
+_RAW_ID = re.compile(r"""<h[2-6]\b[^<>]*?\sid\s*=\s*["']?([^"'\s<>]+)""", re.I)
 
 
 def markdown_to_html(text: str) -> str:
