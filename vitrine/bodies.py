@@ -71,7 +71,8 @@ _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|(
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)  # as ``markup`` finds them
 _CHOSEN_ANCHOR = re.compile(r"\{:?\s*#([A-Za-z][\w-]*)\s*\}")
 FIELD = "texte"
-_LINKING = _HEADINGS | {"a", "img"}  # the elements whose links or ids the sanitizer keeps
+# The elements whose links or ids the sanitizer keeps
+_LINKING_TAG = re.compile(r"<()(a|img|h[1-6])(?=[\s/>])", re.I)
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,9 @@ def scan(text: str) -> BodyScan:
             if len(stack) > MAX_NESTING:
                 problems.append(_too_complex(0, False))
                 break
-    if not problems and ("href" in page or "src" in page or "id" in page):  # the attributes the site publishes
-        for _, _, closing, name, attributes in _tags(page):
+    if not problems and ("href=" in page or "src=" in page or "id=" in page):  # the attributes the site publishes
+        for _, _, _, name, attributes in _tags(page, _LINKING_TAG):
             name = name.lower()
-            if closing or not attributes or name not in _LINKING:
-                continue
             for key, *value in _ATTRIBUTE.findall(attributes):
                 url, key = html.unescape(next((v for v in value if v), "")), key.lower()
                 if key == "id" and name in _HEADINGS:  # the only elements whose id the sanitizer keeps
@@ -267,13 +266,13 @@ def locate(text: str) -> BodyScan:
     return BodyScan(tuple(problems), tuple(links), steps)
 
 
-def _tags(fragment: str) -> Iterator[tuple[int, int, str, str, str]]:
+def _tags(fragment: str, names: re.Pattern[str] = _TAG_NAME) -> Iterator[tuple[int, int, str, str, str]]:
     """(start, end, « / » or not, name, attributes) of each tag of ``fragment``, read without backtracking: a tag
     ends at its first « > », and is no tag when a « < » comes first (then ``end`` is -1). Each character is read
     once or twice: a pattern for quoted values would read to the end of the body from each unfinished tag (a
     block of ``<a title="x`` lines took minutes). A value that holds « < » or « > » cuts the attributes short; the
-    element still counts."""
-    for match in _TAG_NAME.finditer(fragment):
+    element still counts. ``names``: the tags to read (a pattern like ``_TAG_NAME``)."""
+    for match in names.finditer(fragment):
         after = match.end()
         limit = fragment.find("<", after)
         limit = len(fragment) if limit < 0 else limit
