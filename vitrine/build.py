@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 import jinja2
 
 from . import delta, feeds, opendata
+from .bodies import site_links
 from .errors import ContentError, SearchIndexError
 from .images import ImageCache, ImageSet, PreparedImages, prepare_images
 from .load import LoadCache, load_content
@@ -222,6 +223,9 @@ def _made_anew(options: BuildOptions, state: BuildState) -> _Model | BuildReport
     plan = plan_pages(site, options.today)
     if plan.errors:
         return BuildReport(errors=plan.errors, warnings=validated.warnings, placeholders=placeholders)
+    dead = site_links(site, plan.pages)
+    if dead:
+        return BuildReport(errors=tuple(sorted(dead)), warnings=validated.warnings, placeholders=placeholders)
     images = prepare_images(options.root / "content", site, state.images)
     if images.errors:
         return BuildReport(errors=tuple(images.errors), warnings=validated.warnings, placeholders=placeholders)

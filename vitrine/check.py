@@ -35,6 +35,7 @@ from urllib.parse import unquote
 
 import jinja2
 
+from .bodies import site_links
 from .build import CACHE_DIR, static_files, template_error, theme_dir
 from .errors import ContentError
 from .images import FULL_MAX, WIDTHS, ImageCache, ImageSet, prepare_images
@@ -53,7 +54,9 @@ IMAGE_MIN_WIDTH = 640
 MEDIA_FIELDS = {"laureate": "image", "territory": "outlines"}  # fields that name a file of content/media/
 _MEDIA_LINK = re.compile(r"(?<![\w.-])(media/[^\s)\"'<>#?\]]+)")
 _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
-_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)\s*(?:-->|$)")
+# The text up to « --> » or the line's end, stripped afterwards (``(.*?)\s*(?:-->|$)`` cost the square of a run of
+# spaces)
+_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)(?:-->|$)")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     plan = plan_pages(site, today)
     if plan.errors:
         return CheckReport(plan.errors, tuple(sorted(warnings)), notes, placeholders)
+    dead = site_links(site, plan.pages)
+    if dead:
+        return CheckReport(tuple(sorted(dead)), tuple(sorted(warnings)), notes, placeholders)
     images = prepare_images(root / "content", site, ImageCache(cache))
     warnings += image_problems(root, site, images.sets, files)
     errors = tuple(images.errors) or render_errors(root, site, plan.pages, images.sets, cache)

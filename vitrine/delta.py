@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Mapping
 
+from .bodies import laureate_links, site_addresses
 from .images import PreparedImages
 from .load import SourceFile, ignored, read_source
 from .model import Laureate, Quartier, Site, Theme
@@ -105,6 +106,9 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
         return None
     if any(placement(new) != placement(_last(snapshot, published, new.source.path)) for new in laureates):
         return None
+    if any(new.links for new in laureates) and laureate_links(laureates, _addresses(snapshot),
+                                                              snapshot.site.config.base_url):
+        return None  # a dead link: the full path reports it (the URL map is the same: same placement)
     site, pages, candidates = swapped_in(snapshot, laureates, published)
     edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
     return Patch(site, pages, candidates, len(sources), edit, tuple(sources))
@@ -131,6 +135,14 @@ def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping
     pages = tuple(dataclasses.replace(page, context=_swapped(page.context, swap)) if page.output in holding
                   else page for page in snapshot.pages)
     return site, pages, frozenset(candidates)
+
+
+def _addresses(snapshot: Snapshot) -> frozenset[str]:
+    """What a link may reach on the snapshot's site (the same while laureates keep their place)."""
+    from . import feeds, opendata  # noqa: PLC0415 - as ``bodies.site_links``
+
+    return site_addresses(snapshot.site, snapshot.pages, tuple(feeds.exports(snapshot.site))
+                          + tuple(opendata.exports(snapshot.site)))
 
 
 def _last(snapshot: Snapshot, published: Mapping[str, Laureate], path: str) -> Laureate:

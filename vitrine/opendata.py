@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from . import schema as S
+from .bodies import published_markdown
 from .model import Laureate, Site
 from .slugs import slugify
 from .write import Copied, Output
@@ -95,7 +96,7 @@ def columns() -> tuple[Column, ...]:
                              value=_field_value(f)))
         result.extend(RESOLVED.get(f.name, ()))
     result.append(Column("description", "string", S.LAUREATE.body_description,
-                         value=lambda site, laureate: laureate.body.strip()))
+                         value=lambda site, laureate: published_markdown(laureate.body).strip()))
     return tuple(result)
 
 

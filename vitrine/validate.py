@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
+from . import bodies
 from . import schema as S
 from .errors import ContentError, did_you_mean, field_name
 from .load import LoadedContent, SourceFile, check_file_name
@@ -394,7 +395,8 @@ def _site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteCon
         return None
     base = clean["base_url"] if clean["base_url"].endswith("/") else clean["base_url"] + "/"
     return SiteConfig(clean["title"], clean["description"], clean["intro"], clean["language"], base, clean["organisation"],
-                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source))
+                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], _source(source),
+                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),))
 
 
 def _territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: _Media,
@@ -574,11 +576,11 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
         out.add(("call_closes",), "call_closes", "la date de clôture précède la date d'ouverture")
     if e and e["number"] < 1:
         out.add(("number",), "number", "le numéro d'édition commence à 1")
-    _check_body(source, out)
+    links = _body(source, out)
     if out.errors or e is None:
         return None, out.errors
     return Edition(int(source.slug), e["number"], e["call_opens"], e["call_closes"], e["laureates_announced"],
-                   e["draft"], source.body, _source(source)), []
+                   e["draft"], source.body, _source(source), links), []
 
 
 def _laureate(source: SourceFile, quartiers: _References, themes: _References, years: _References,
@@ -607,12 +609,14 @@ def _laureate(source: SourceFile, quartiers: _References, themes: _References, y
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
     elif d["image_alt"]:
         out.add(("image_alt",), "image_alt", "texte alternatif sans image", "ajoutez « image: » ou retirez ce champ")
-    _check_body(source, out)
+    links = _body(source, out)
+    if d["website"]:  # a link to the site itself is checked like the body's
+        links = ((source.line("website"), "website", d["website"]),) + links
     if out.errors:
         return None, out.errors
     return Laureate(source.slug, d["title"], d["porteur"], d["edition"], resolved_q, resolved_t, d["summary"],
                     d["image"], d["image_alt"], d["website"], tuple(d["partners"] or ()), d["draft"], source.body,
-                    _source(source)), []
+                    _source(source), links), []
 
 
 def _resolve(slugs: list[str] | None, refs: _References, field: str, what: str, where: str,
@@ -674,7 +678,20 @@ def _page(source: SourceFile) -> tuple[FreePage | None, list[ContentError]]:
     out = _Collector(source)
     _check_name(source, out)
     p = check_fields(S.PAGE, source.data, (), out)
-    _check_body(source, out)
+    links = _body(source, out)
     if out.errors or p is None:
         return None, out.errors
-    return FreePage(source.slug, p["title"], p["menu"], p["draft"], source.body, _source(source)), []
+    return FreePage(source.slug, p["title"], p["menu"], p["draft"], source.body, _source(source), links), []
+
+
+def _body(source: SourceFile, out: _Collector) -> tuple[tuple[int, str, str], ...]:
+    """The body's problems (``bodies.scan``) reported at their line; its links kept to be resolved once the
+    site's URL map is known: (line, field, destination)."""
+    _check_body(source, out)
+    found = bodies.scan(source.body)
+    for problem in found.problems:
+        out.errors.append(ContentError(source.path, source.body_line + problem.line, bodies.FIELD, problem.message,
+                                       problem.hint))
+    if not found.located:  # lines are looked for only if a link is dead (``bodies.dead_links``)
+        return tuple((-source.body_line, bodies.FIELD, link) for _, link in found.links)
+    return tuple((source.body_line + line, bodies.FIELD, link) for line, link in found.links)
