@@ -79,7 +79,7 @@ def _laureate(rng: random.Random, i: int, slugs: list[str], quartiers: list[str]
     themes = rng.sample(THEMES, rng.randint(1, 3))
     where = rng.sample(quartiers, rng.randint(1, 2))
     partners = "" if i % 3 else f"partners: [Ville de {rng.choice(COMMUNES)}, {rng.choice(NOUNS).capitalize()} solidaire]\n"
-    website = "" if i % 2 else f"website: https://projet-{i}.exemple.fr/\n"
+    website = "" if i % 2 else f"website: https://projet-{i}.vitrine-demo.fr/\n"
     others = rng.sample(slugs, min(3, len(slugs)))
     return (f"---\ntitle: \"{title}\"\nporteur: Association {rng.choice(NOUNS)} {rng.choice(ADJECTIVES)} {i % 97}\n"
             f"edition: {EDITIONS[i % len(EDITIONS)]}\nquartiers: [{', '.join(where)}]\nthemes: [{', '.join(themes)}]\n"
@@ -105,7 +105,7 @@ def _body(rng: random.Random, links: list[str], words: int) -> str:
             if links and rng.random() < 0.5:
                 paragraph += f" Voir aussi [un projet voisin](/laureats/{rng.choice(links)}/)."
             elif rng.random() < 0.3:
-                paragraph += " Plus d'informations sur [le site de la ville](https://www.exemple.fr/actualites)."
+                paragraph += " Plus d'informations sur [le site de la ville](https://www.vitrine-demo.fr/actualites)."
             blocks.append(paragraph)
             count += len(paragraph.split())
     return "\n\n".join(blocks) + "\n"
@@ -140,7 +140,7 @@ def _territory(path: Path) -> list[str]:
         commune = COMMUNES[c]
         lines += [f"  - slug: contrat-{c + 1}", f"    name: Contrat de ville de {commune}",
                   "    contact:", "      role: Chef de projet du contrat de ville",
-                  f"      email: contrat-{c + 1}@exemple.fr", "    quartiers:"]
+                  f"      email: contrat-{c + 1}@vitrine-demo.fr", "    quartiers:"]
         for _ in range(count):
             q += 1
             slug = f"quartier-{q}"
@@ -165,9 +165,9 @@ title: Label Actions innovantes
 description: La vitrine des projets distingués par le label Actions innovantes (corpus de test des performances).
 intro: Un corpus synthétique pour mesurer Vitrine à grande échelle.
 language: fr
-base_url: https://label.exemple.fr/
+base_url: https://label.vitrine-demo.fr/
 organisation: Établissement public de test
-contact_email: contact@exemple.fr
+contact_email: contact@vitrine-demo.fr
 page_size: 24
 """
 

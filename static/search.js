@@ -9,6 +9,8 @@
 import { FILTERS, card, element, loadLaureates, matches } from "./laureates.js";
 
 const PAGE_SIZE = 20;
+// How wide a result's photo is shown: a 12rem thumbnail from 40rem up, else the column (style.css).
+const SEARCH_SIZES = "(min-width: 40rem) 12rem, calc(100vw - 2rem)";
 
 const box = document.querySelector("[data-search]");
 if (box) start(box);
@@ -121,7 +123,7 @@ function start(box) {
     shown += batch.length;
     more.hidden = shown >= entries.length;
     const items = await Promise.all(batch.map(async (entry) =>
-      entry.slug ? card(entry, root) : pageItem(await entry.data())));
+      entry.slug ? card(entry, root, SEARCH_SIZES) : pageItem(await entry.data())));
     if (current !== entries) return; // another search replaced these results meanwhile
     list.append(...items);
     if (focus && items.length) items[0].querySelector("a").focus();

@@ -21,7 +21,9 @@ N = 50
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The site's files, without the writer's marker (``publish/marker.py``: no output of the site)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.relative_to(folder).as_posix() != ".vitrine-output"}
 
 
 
@@ -62,6 +64,13 @@ def pages(report: BuildReport, paths: set[str]) -> set[str]:
 
 def laureate_file(root: Path, index: int = 0) -> Path:
     return sorted((root / "content" / "laureates").iterdir())[index]
+
+
+def unlinked_laureate(root: Path, index: int = 0) -> Path:
+    """A laureate file no other file links to: removing it leaves no dead link (which the build refuses)."""
+    files = sorted((root / "content" / "laureates").iterdir())
+    texts = "".join(path.read_text("utf-8") for path in files)
+    return [path for path in files if f"/laureats/{path.stem}/" not in texts][index]
 
 
 

@@ -2,94 +2,43 @@
 
 Exit codes: 0 done, 1 content errors (nothing published) or a refusal (``new``
 will not overwrite a file; ``serve`` cannot listen on its port), 2 misuse
-(unknown command or option, a name that is not a slug or a year).
+(unknown command or option, a name that is not a slug or a year, an output
+folder that is or holds the repository or its sources, or that Vitrine did not
+make), answered in French like every other message (argparse's own words are
+translated while it parses); ``new`` takes French spellings (``lauréat``,
+``édition``). 3 an internal error (a bug of Vitrine's), 4 a file could not be
+read or written (a full disk, a read-only folder, a permission: the message
+names the folder and the cause, and says whether ``site/`` changed), 130
+interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Sequence
 
+from vitrine.arguments import Misuse, build_date, parse
+from vitrine.content.placeholders import find_in as find_placeholders_in
+from vitrine.engine import CACHE_DIR, theme_dir
+from vitrine.errors import ContentError, io_failure, io_verb
 from vitrine.options import BuildOptions
+from vitrine.publish.marker import OutputRefused, adopt_recorded
+from vitrine.publish.swap import publication_lock, recover
 from vitrine.speed.record import compare_with_record
-from vitrine.publish.swap import publication_lock
-from vitrine.errors import ContentError
 
-
-def build_date(value: str | None) -> dt.date:
-    """The build date: ``--date``, else ``SOURCE_DATE_EPOCH``, else today."""
-    if value:
-        return dt.date.fromisoformat(value)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
-
-
-def _date_arg(value: str) -> str:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {value} » : attendu AAAA-MM-JJ")
-    return value
-
-
-def _jobs_arg(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"nombre de processus invalide « {value} » : attendu un entier, 1 ou plus")
-    return int(value)
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python build.py", description="Construit le site du label Actions innovantes.")
-    p.add_argument("--root", type=Path, default=Path.cwd(), help="racine du dépôt (par défaut : le dossier courant)")
-    sub = p.add_subparsers(dest="command")
-    b = sub.add_parser("build", help="construire le site dans site/ (commande par défaut)")
-    _common(b)
-    b.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut : site/)")
-    b.add_argument("--base-url", default=None, help="remplace base_url de site.yaml (déploiement de prévisualisation)")
-    b.add_argument("--no-cache", action="store_true",
-                   help="ignorer .vitrine-cache/ : construction à froid, par les seules étapes (sans la couche de vitesse)")
-    b.add_argument("--no-search", action="store_true",
-                   help="sans l'index de recherche (vérification rapide ; la page Recherche ne trouvera rien)")
-    b.add_argument("--jobs", type=_jobs_arg, default=None,
-                   help="nombre de processus de lecture et de rendu (par défaut : un par cœur quand il y a beaucoup de fichiers)")
-    c = sub.add_parser("check", help="vérifier le contenu sans rien publier")
-    _common(c)
-    c.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
-    s = sub.add_parser("serve", help="prévisualiser le site en direct, brouillons compris")
-    _common(s)
-    s.add_argument("--port", type=_port_arg, default=8000, help="port d'écoute (par défaut : 8000)")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="adresse d'écoute (par défaut : 127.0.0.1, cette machine seulement)")
-    n = sub.add_parser("new", help="créer une fiche complète à remplir (brouillon)")
-    n.add_argument("kind", choices=["laureate", "edition", "page"], help="laureate, edition ou page")
-    n.add_argument("name", help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
-    return p
-
-
-def _port_arg(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise argparse.ArgumentTypeError(f"port invalide « {value} » : attendu un nombre entre 1 et 65535")
-    return int(value)
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--date", type=_date_arg, default=None,
-                   help="date de construction AAAA-MM-JJ (état des appels à projets) ; sinon SOURCE_DATE_EPOCH ou aujourd'hui")
+EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--root"):
-        argv = ["build"] + argv
-    if argv and argv[0] == "--root" and (len(argv) < 3 or argv[2].startswith("-")):
-        argv = argv[:2] + ["build"] + argv[2:]
-    args = parser().parse_args(argv)
+    try:
+        args = parse(sys.argv[1:] if argv is None else argv)
+    except Misuse as misuse:
+        print(f"Erreur : {misuse.message}" + (f" — {misuse.hint}" if misuse.hint else ""), file=sys.stderr)
+        return 2
     command = args.command or "build"
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and not epoch.isdigit():
@@ -104,6 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_serve(args)
         if command == "new":
             return run_new(args)
+    except OutputRefused as refused:
+        print(f"Erreur : {refused}.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk, a read-only folder… in check, new or serve (build says more itself)
+        where, cause, hint = io_failure(exc, args.root.resolve())
+        place = f" dans {where}" if where else ""
+        state = "Aucun fichier n'a été créé." if command == "new" else "site/ n'a pas été modifié."
+        print(f"{io_verb(exc)}{place} : {cause} — {hint}. {state}", file=sys.stderr)
+        return EXIT_IO
     except KeyboardInterrupt:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
               file=sys.stderr)
@@ -113,7 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback  # noqa: PLC0415 - for a bug's report only
 
             traceback.print_exc()
-        print(f"Erreur interne de Vitrine ({sys.exc_info()[1]!r}) : site/ n'a pas été modifié. "
+        exc = sys.exc_info()[1]
+        published = getattr(exc, "vitrine_published", None)  # set by ``run_build``, which knows
+        state = (f"{published.name}/ a été mis à jour (la nouvelle version, complète)" if published else
+                 "site/ n'a pas été modifié")
+        print(f"Erreur interne de Vitrine ({exc!r}) : {state}. "
               "Relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)
         return 3
     return 2
@@ -128,31 +90,131 @@ def print_problems(problems: Sequence[ContentError]) -> None:
 def run_build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = (args.out or root / "site").resolve()
+    if args.deploy and args.base_url and find_placeholders_in(args.base_url):
+        print(f"Erreur : --base-url {args.base_url} est une adresse d'exemple, qui n'existe pas : rien n'a été "
+              "publié — indiquez la vraie adresse publique du site", file=sys.stderr)
+        return 2
+    refusal = output_refusal(root, out, args.out)
+    if refusal:
+        print(f"Erreur : {refusal}", file=sys.stderr)
+        return 2
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, speed=not args.no_cache, jobs=args.jobs,
-                           search=not args.no_search)
-    with publication_lock(out):  # from the check to the publication: no other build can change the record
-        # The speed layer's first question, asked before the stages are even imported: has anything changed?
-        record, inputs, report = compare_with_record(options) if options.speed else (None, None, None)
-        if report is None:
-            from vitrine.pipeline import build  # noqa: PLC0415 - importing the stages costs more than the check
-            from vitrine.speed.state import BuildState  # noqa: PLC0415 - idem
+                           search=not args.no_search, deploy=args.deploy)
+    before = _identity(out)
+    try:
+        with publication_lock(out):  # from the check to the publication: no other build can change the record
+            adopt_recorded(out, partial(_recorded_files, root, out))
+            recover(out)  # a site an interrupted build set aside is put back: that is no publication of this one
+            before = _identity(out)
+            # The speed layer's first question, asked before the stages are even imported: has anything changed?
+            record, inputs, report = compare_with_record(options) if options.speed else (None, None, None)
+            if report is None:
+                from vitrine.pipeline import build  # noqa: PLC0415 - importing the stages costs more than the check
+                from vitrine.speed.state import BuildState  # noqa: PLC0415 - idem
 
-            report = build(options, BuildState.open(options, record) if options.speed else None, inputs)
-    print_problems(report.warnings)
+                report = build(options, BuildState.open(options, record) if options.speed else None, inputs)
+    except OSError as exc:
+        if os.environ.get("VITRINE_DEBUG"):
+            import traceback  # noqa: PLC0415 - for a report only
+
+            traceback.print_exc()
+        print(write_failure(exc, root, out, published=_identity(out) != before), file=sys.stderr)
+        return EXIT_IO
+    except Exception as exc:
+        if _identity(out) != before:  # the swap took place: the message must not say site/ is as it was
+            exc.vitrine_published = out  # type: ignore[attr-defined]
+        raise
+    refused = options.deploy and bool(report.placeholders)  # then they are among the errors
+    print_problems(report.warnings + (() if refused else report.placeholders))
     if not report.ok:
         print_problems(report.errors)
+        if refused:
+            print(f"{len(report.placeholders)} valeur(s) provisoire(s) à remplacer : la publication (--deploy) "
+                  "les refuse.", file=sys.stderr)
         print(f"{len(report.errors)} erreur(s) : rien n'a été publié, {out.name}/ est inchangé.", file=sys.stderr)
         return 1
     print(f"Site construit dans {out.name}/ : {report.pages} pages, {report.rendered} rendues, "
           f"{len(report.written)} fichiers écrits, {len(report.removed)} supprimés.")
+    if report.placeholders:
+        print(f"{len(report.placeholders)} valeur(s) provisoire(s) à remplacer avant de publier (voir les "
+              "avertissements) : la publication (python build.py build --deploy) les refusera.", file=sys.stderr)
     return 0
+
+
+def _recorded_files(root: Path, out: Path) -> set[str]:
+    """Every file the cache's records say a build left in ``out`` or in its staging folder (for sites built before
+    Vitrine marked its folders)."""
+    from vitrine.speed.record import read_record  # noqa: PLC0415 - only for folders an older Vitrine left
+    from vitrine.speed.trees import Trees  # noqa: PLC0415 - idem
+
+    cache = root / CACHE_DIR
+    known = set(read_record(cache / f"record-{out.name}.marshal").outputs)
+    trees = Trees.load(cache / f"trees-{out.name}.pickle")
+    for listing in (trees.known.published, trees.known.staging):
+        known.update(listing.files if listing is not None and trees.out == os.fspath(out) else ())
+    return known
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder ``folder`` is: a swap (``write``) puts another one in its place."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def write_failure(exc: OSError, root: Path, out: Path, published: bool) -> str:
+    """The French message of a build stopped by a failed read or write: where, why, what to do, and the truth
+    about ``out`` (the new site is published whole once swapped in; before that, ``out`` is untouched)."""
+    where, cause, hint = io_failure(exc, root)
+    if where.startswith(CACHE_DIR + "/"):
+        hint += ", ou construisez sans mémoire de construction (--no-cache)"
+    place = f" dans {where}" if where else ""
+    state = (f"{out.name}/ a bien été mis à jour (la nouvelle version, complète), mais la construction n'a pas pu "
+             "tout enregistrer" if published else f"{out.name}/ n'a pas été modifié")
+    return f"{io_verb(exc)}{place} : {cause} — {hint}. {state}."
+
+
+def output_refusal(root: Path, out: Path, given: Path | None) -> str | None:
+    """Why ``out`` cannot be the output folder, or None: it would be swapped away and replaced whole, so it must
+    neither be, hold, nor lie inside the repository's sources (content, templates, static), its history (.git),
+    the cache, nor hold the repository itself (``.``, ``..``, ``/``, the home folder). Real paths are compared, so
+    a link leads nowhere else."""
+    shown = f"--out {given}" if given is not None else f"{out}"
+    real = out.resolve()
+    if real == root or root.is_relative_to(real):
+        return (f"{shown} : le dossier de sortie {real} {'est' if real == root else 'contient'} le dépôt lui-même ; "
+                "chaque construction remplace ce dossier en entier — choisissez un dossier à part, par exemple "
+                "--out site")
+    protected = {root / "content": "le contenu", root / "templates": "les gabarits", root / "static": "le thème",
+                 theme_dir(root, "templates"): "les gabarits", theme_dir(root, "static"): "le thème",
+                 root / ".git": "l'historique git", root / CACHE_DIR: "la mémoire de construction"}
+    for folder, what in protected.items():
+        folder = folder.resolve()
+        if real == folder or real.is_relative_to(folder) or folder.is_relative_to(real):
+            relation = ("est" if real == folder else "se trouve dans" if real.is_relative_to(folder)
+                        else "contient")
+            name = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+            return (f"{shown} : le dossier de sortie {relation} {name}/ ({what}) ; chaque construction remplace ce "
+                    "dossier en entier — choisissez un dossier à part, par exemple --out site")
+    return None
 
 
 def run_check(args: argparse.Namespace) -> int:
     from vitrine.pipeline import check  # noqa: PLC0415 - only this command needs the stages
 
-    report = check(args.root.resolve(), build_date(args.date))
+    root, today = args.root.resolve(), build_date(args.date)
+    try:
+        report = check(root, today)
+    except OSError as exc:  # check writes nothing but the cache: without it, it is slower, not wrong
+        if exc.filename is None or not Path(os.fsdecode(exc.filename)).resolve().is_relative_to(root / CACHE_DIR):
+            raise
+        where, cause, _hint = io_failure(exc, root)
+        print(f"avertissement : {where} : {cause} — vérification faite sans la mémoire de construction "
+              f"({CACHE_DIR}/), donc plus lente", file=sys.stderr)
+        report = check(root, today, use_cache=False)
     for note in report.notes:
         print(f"à confirmer : {note}")
     print_problems(report.warnings)
@@ -165,6 +227,10 @@ def run_check(args: argparse.Namespace) -> int:
     if args.strict and report.warnings:
         print(f"{counts} : avec --strict, les avertissements comptent comme des erreurs.", file=sys.stderr)
         return 1
+    if report.placeholders:  # valid, but the deploy workflows' build will refuse it
+        print(f"Contenu valide, mais pas encore publiable : {len(report.placeholders)} valeur(s) provisoire(s) à "
+              f"remplacer (la publication, python build.py build --deploy, les refuse) ; {counts}.")
+        return 0
     print(f"Contenu valide : {counts}.")
     return 0
 

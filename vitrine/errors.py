@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -29,7 +30,12 @@ class ContentError:
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}: {self.field}: {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
+        text = f"{text} — {self.hint}" if self.hint else text
+        # A file name may hold a line break or a terminal escape sequence: shown, never obeyed, one line per error.
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class SearchIndexError(Exception):
@@ -75,3 +81,54 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
             found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+# What an operating-system error means, in French, for the messages of a failed write (``io_failure``).
+_IO_CAUSES = {
+    "ENOSPC": ("plus de place sur le disque", "libérez de la place puis relancez"),
+    "EDQUOT": ("quota de disque dépassé", "libérez de la place puis relancez"),
+    "EROFS": ("le disque est en lecture seule", "choisissez un dossier où l'on peut écrire, ou remontez le disque "
+              "en écriture"),
+    "EACCES": ("permission refusée", "donnez le droit d'écriture sur ce dossier, ou choisissez-en un autre"),
+    "EPERM": ("opération non permise", "donnez le droit d'écriture sur ce dossier, ou choisissez-en un autre"),
+    "EMFILE": ("trop de fichiers ouverts", "fermez des programmes ou augmentez la limite (ulimit -n), puis relancez"),
+    "ENFILE": ("trop de fichiers ouverts sur la machine", "fermez des programmes, puis relancez"),
+    "EIO": ("erreur matérielle de lecture ou d'écriture", "vérifiez le disque, puis relancez"),
+}
+
+
+def located(exc: OSError, path: object) -> OSError:
+    """``exc`` with the file it failed on: a write to an open file (a full disk) names none, and the message must."""
+    if exc.filename is not None:
+        return exc
+    import os  # noqa: PLC0415 - only a failed write needs it
+
+    named = OSError(exc.errno, exc.strerror, os.fspath(path))  # type: ignore[arg-type]
+    named.__cause__ = exc
+    return named
+
+
+def io_verb(exc: OSError) -> str:
+    """How a message about ``exc`` begins: only these causes are sure to come from a write."""
+    import errno  # noqa: PLC0415 - only a failed write needs it
+
+    written = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return "Écriture impossible" if written else "Lecture ou écriture impossible"
+
+
+def io_failure(exc: OSError, root: Path) -> tuple[str, str, str]:
+    """(where, cause, what to do) of a failed read or write, in French: the folder of the file named (relative to
+    ``root`` when inside it; none when the cause is not the folder's), the cause for the common errors (else the
+    system's own words) and a suggestion."""
+    import errno  # noqa: PLC0415 - only a failed write needs it
+    import os  # noqa: PLC0415 - idem
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    cause, hint = _IO_CAUSES.get(name, (exc.strerror or str(exc), "réglez le problème, puis relancez"))
+    if exc.filename is None or name in ("EMFILE", "ENFILE"):  # any file would have failed: naming one misleads
+        return "", cause, hint
+    path = Path(os.fsdecode(exc.filename))
+    folder = path.parent
+    try:
+        relative = folder.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):  # outside the repository (an --out elsewhere): its full path
+        relative = "."
+    return (f"{relative}/" if relative != "." else f"{folder}/"), cause, hint

@@ -5,11 +5,14 @@ Standard library only: the no-change path imports this module.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import stat as stat_module
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Mapping
+from typing import Any, BinaryIO, Callable, Iterator, Mapping
+
+from vitrine.errors import located
 
 # A file's identity as a scan sees it: size, modification and change times, inode. Equal signatures: same bytes.
 Signature = tuple[int, int, int, int]
@@ -41,9 +44,48 @@ def replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write a file through ``write`` (streamed, not built in memory first) and swap it in atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        write(f)
-    os.replace(tmp, path)
+    with cleaned_on_failure(path, lambda: os.unlink(tmp)):
+        with open(tmp, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def cleaned_on_failure(named: Path | str, clean: Callable[[], object]) -> Iterator[None]:
+    """A write that leaves nothing half-written: on any failure (a full disk, Ctrl-C…) ``clean()`` removes what it
+    wrote, and an ``OSError`` names ``named`` (a write to an open file names none, and the message must)."""
+    try:
+        yield
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            clean()
+        if isinstance(exc, OSError):
+            raise located(exc, named) from exc
+        raise
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a socket or a device where a file was expected."""
+
+
+def open_regular(path: Path | str) -> io.BufferedReader:
+    """``path`` open for reading, only if it is a regular file.
+
+    Opening a named pipe waits for a writer, and reading a device may never end: the file is stat()ed first, then
+    opened without blocking and checked again through its descriptor (it may have been replaced in between)."""
+    if not stat_module.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile(f"not a regular file: {path}")
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"not a regular file: {path}")
+    except BaseException:
+        os.close(fd)
+        raise
+    return open(fd, "rb")
 
 
 def read_pickle(path: Path) -> Any | None:

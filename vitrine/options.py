@@ -5,6 +5,7 @@ Standard library only: the command line reads these before it knows whether the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,9 @@ class BuildOptions:
     # bytes (``build --no-cache``; the golden tests build both ways)
     speed: bool = True
     jobs: int | None = None  # processes rendering may use; None: one per core, when there are enough pages
+    # The deploy workflows' build: placeholders (``content/placeholders.py``) are errors, so nothing is published
+    # with them. It makes the same bytes, so it is not one of the settings that tell whether anything changed.
+    deploy: bool = False
 
 
 @dataclass
@@ -60,10 +64,19 @@ class BuildReport:
     site: Site | None = None  # None when nothing changed since the recorded build (nothing was read)
     rendered_paths: tuple[str, ...] = ()
     fingerprinted: int = 0  # pages whose fingerprint was computed (the others were known not to have changed)
+    placeholders: tuple[ContentError, ...] = ()  # warnings too, but errors for ``deploy`` (see ``refusing``)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def refusing(options: BuildOptions, report: BuildReport) -> BuildReport:
+    """``report`` as ``options`` reads it: for a deployment, its placeholders are errors (nothing is published)."""
+    if not options.deploy or not report.placeholders:
+        return report
+    refused = tuple(dataclasses.replace(p, warning=False) for p in report.placeholders)
+    return dataclasses.replace(report, errors=tuple(sorted(report.errors + refused)), placeholders=refused)
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class SitePlan:
     rules: LaureateRules  # what each laureate file was checked against (the speed layer re-checks an edited one)
     warnings: tuple[ContentError, ...]
     reads: int = 0  # content files read to make it
+    placeholders: tuple[ContentError, ...] = ()  # left in published files (``content/placeholders.py``)
 
 
 @dataclass(frozen=True)
@@ -84,3 +98,4 @@ class CheckReport:
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
     notes: tuple[ContentError, ...] = ()  # « À confirmer » markers
+    placeholders: tuple[ContentError, ...] = ()  # those of the warnings that ``build --deploy`` refuses

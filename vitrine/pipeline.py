@@ -1,5 +1,5 @@
-"""The build, top to bottom: read → validate → plan pages → images → render → write. ``check`` is the same stages
-rendering in memory.
+"""The build, top to bottom: read → validate → plan pages → check links → images → render → write. ``check`` is the
+same stages rendering in memory.
 
 Without the speed layer (``BuildOptions(speed=False)``, ``build --no-cache``) every build runs every stage on the
 whole site. With it (``vitrine/speed/``, the default), the pipeline consults a ``BuildState`` at each step: has
@@ -14,22 +14,25 @@ import datetime as dt
 import itertools
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import jinja2
 
 from vitrine.content.model import Site
+from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache, LoadedContent, load_content
 from vitrine.content.validate import validate
 from vitrine.engine import CACHE_DIR, site_digest, theme_dir
 from vitrine.errors import ContentError, SearchIndexError, template_error
-from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order
+from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order, refusing
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
-from vitrine.outputs.images import ImageCache, ImageSet, prepare_images
+from vitrine.outputs.assets import asset_outputs, engine_files, static_files
+from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.publish.write import WriteReport, write_site
+from vitrine.site.links import site_links
 from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import Page, plan_pages
 from vitrine.site.render import Renderer, render_pages
@@ -58,12 +61,15 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             content = load_content(options.root, speed.reading_cache() if speed else LoadCache(), _spread(options, speed))
             plan = plan_site(options, content, images, speed.validated if speed else None)
         if isinstance(plan, BuildReport):
-            return plan  # content errors: site/ untouched
+            return refusing(options, plan)  # content errors: site/ untouched
+        if options.deploy and plan.placeholders:  # build --deploy: nothing is published with a placeholder left
+            return refusing(options, BuildReport(warnings=plan.warnings, placeholders=plan.placeholders))
         renderer = make_renderer(options, plan, markdown, speed)
         try:
             stale, written = publish_site(options, plan, renderer, images, speed)
         except (jinja2.TemplateError, SearchIndexError) as exc:
-            return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings)
+            return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
+                               placeholders=plan.placeholders)
         if speed:
             speed.keep(options, plan, inputs, renderer, written)  # the record, snapshot and trees of this build
         return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
@@ -71,41 +77,51 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
                            conversions=markdown.conversions - before[0], reads=plan.reads,
                            images_processed=images.processed - before[1], site=plan.site,
                            rendered_paths=tuple(page.output for page in stale),
-                           fingerprinted=speed.current.fingerprinted if speed and speed.current else 0)
+                           fingerprinted=speed.current.fingerprinted if speed and speed.current else 0,
+                           placeholders=plan.placeholders)
 
 
-def check(root: Path, today: dt.date) -> CheckReport:
+def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     """The same stages without writing ``site/``: every error a build would report (templates rendered in memory),
-    and the warnings and notes of ``check`` (``tools/check.py``). Only caches are written (``.vitrine-cache/``)."""
+    and the warnings and notes of ``check`` (``tools/check.py``). Only caches are written (``.vitrine-cache/``,
+    unless ``use_cache`` is False)."""
     options = BuildOptions(root=root, out=root / "site", today=today, speed=False)
+    cache = root / CACHE_DIR if use_cache else None
     content = load_content(root)
-    plan = plan_site(options, content, ImageCache(root / CACHE_DIR))
+    plan = plan_site(options, content, ImageCache(cache))
     notes, warnings = warnings_of.notes(root, content), warnings_of.warnings(root, content, plan, today)
     if isinstance(plan, BuildReport):
-        return CheckReport(plan.errors, warnings, notes)
-    renderer = make_renderer(options, plan, MarkdownCache(root / CACHE_DIR), None)
+        return CheckReport(plan.errors, warnings, notes, plan.placeholders)
+    renderer = make_renderer(options, plan, MarkdownCache(cache), None)
     try:
         for page in plan.pages:
             renderer.render(page)  # and throw the bytes away
     except jinja2.TemplateError as exc:
-        return CheckReport((template_error(root, exc),), warnings, notes)
-    return CheckReport((), warnings, notes)
+        return CheckReport((template_error(root, exc),), warnings, notes, plan.placeholders)
+    return CheckReport((), warnings, notes, plan.placeholders)
 
 
 def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
               memo: dict | None = None) -> SitePlan | BuildReport:
-    """Validate the content, plan its pages and prepare its images; or the report of what stops it."""
+    """Validate the content, plan its pages, check its links and prepare its images; or the report of what stops
+    it. Placeholders left in published files (« À compléter »…) are warnings, errors for ``build --deploy``."""
+    placeholders = tuple(find_placeholders(content.files))
     validated = validate(content, include_drafts=options.drafts, memo=memo)
-    if validated.errors or validated.site is None or validated.rules is None:
-        return BuildReport(errors=validated.errors, warnings=validated.warnings)
+    refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
+    if validated.errors or refused_static or validated.site is None or validated.rules is None:
+        return BuildReport(errors=validated.errors + refused_static, warnings=validated.warnings,
+                           placeholders=placeholders)
     site = _with_base_url(validated.site, options.base_url)
     planned = plan_pages(site, options.today)
-    if planned.errors:
-        return BuildReport(errors=planned.errors, warnings=validated.warnings, site=site)
+    dead_links = () if planned.errors else site_links(site, planned.pages, engine_files(site))
+    if planned.errors or dead_links:
+        return BuildReport(errors=planned.errors or tuple(sorted(dead_links)), warnings=validated.warnings, site=site,
+                           placeholders=placeholders)
     prepared = prepare_images(options.root / "content", site, images)
     if prepared.errors:
-        return BuildReport(errors=tuple(prepared.errors), warnings=validated.warnings, site=site)
-    return SitePlan(site, planned.pages, prepared, validated.rules, validated.warnings, content.reads)
+        return BuildReport(errors=tuple(prepared.errors), warnings=validated.warnings, site=site,
+                           placeholders=placeholders)
+    return SitePlan(site, planned.pages, prepared, validated.rules, validated.warnings, content.reads, placeholders)
 
 
 def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache,
@@ -176,19 +192,6 @@ def data_outputs(site: Site, rows: Rows | None) -> list[LazyOutput]:
 
 def _made(path: str, make: Callable[[], bytes]) -> Output:
     return Output(path, make())
-
-
-def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
-    """The design's files (static/) and the editors' media (content/media/) other than images, copied as they are."""
-    outputs = []
-    static = theme_dir(root, "static")
-    for path in sorted(static.rglob("*")) if static.is_dir() else []:
-        if path.is_file():
-            outputs.append(Output("static/" + path.relative_to(static).as_posix(), copy_from=path))
-    for name in site.media:
-        if name not in images:
-            outputs.append(Output(name, copy_from=root / "content" / name))
-    return outputs
 
 
 def _with_base_url(site: Site, base_url: str | None) -> Site:

@@ -129,7 +129,7 @@ CASES = [
     Case("themes-as-a-string", replaced("[numerique]", "numerique"),
          LAUREATE, 6, "themes", "attendu : une liste d'identifiants"),
     Case("impossible-date", lambda r: edit(r, "content/editions/2022.md", "2022-06-05", "2022-06-31"),
-         "content/editions/2022.md", 4, "call_closes", "valeur illisible « 2022-06-31 »"),
+         "content/editions/2022.md", 4, "call_closes", "la date « 2022-06-31 » n'existe pas"),
     Case("date-as-words", lambda r: edit(r, "content/editions/2022.md", "2022-06-05", "5 juin 2022"),
          "content/editions/2022.md", 4, "call_closes", "attendu : une date"),
     Case("huge-integer", replaced("2021", "9" * 5000),

@@ -159,7 +159,8 @@ def test_every_problem_of_a_file_is_reported_in_one_run(repo: Path) -> None:
         "content/laureates/Mon Projet.md:5: themes: attendu : une liste d'identifiants (slugs), trouvé le texte "
         "« numerique » — écrivez « themes: [numerique] » ou une liste à tirets",
         "content/laureates/Mon Projet.md:7: website: adresse refusée « www.exemple.fr » : seules les adresses http:// "
-        "ou https:// complètes sont acceptées — par exemple « website: https://www.exemple.fr »",
+        "ou https:// complètes sont acceptées — écrivez « website: https://www.exemple.fr » (une adresse web commence "
+        "par https://)",
     ]
 
 

@@ -131,7 +131,11 @@ def test_an_unsupported_image_format_is_a_content_error(repo: Path) -> None:
     report = build_in_process(repo)
     assert [str(e) for e in report.errors] == [
         "content/laureates/atelier-code.md:10: image: format d'image « .heic » non pris en charge "
-        "— enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)"]
+        "— enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)",
+        "content/media/photo.gif:1: fichier: format d'image « .gif » non publié "
+        "— enregistrez l'image en JPEG, PNG ou WebP",
+        "content/media/photo.heic:1: fichier: format d'image « .heic » non publié "
+        "— enregistrez l'image en JPEG, PNG ou WebP"]
 
 
 def test_an_unreadable_image_is_a_content_error_and_nothing_is_published(repo: Path) -> None:

@@ -13,7 +13,7 @@ from conftest import TODAY
 from vitrine.speed import snapshot_file
 from vitrine.pipeline import BuildOptions
 from vitrine.speed.inputs import scan_inputs
-from work import tree, assert_preview_same_as_cold_build, laureate_file, inodes, edit_body
+from work import tree, assert_preview_same_as_cold_build, laureate_file, inodes, edit_body, unlinked_laureate
 from work_fixtures import corpus, copied  # noqa: F401 - fixtures
 
 
@@ -75,7 +75,7 @@ def test_a_preview_save_stats_only_the_files_named_and_knows_the_inputs_a_full_s
         assert (preview.inputs.digest, list(preview.inputs.files.items())) == (full.digest, list(full.files.items()))
         preview.settle()
 
-    laureates, removed, edited = corpus / "content" / "laureates", laureate_file(corpus, 7), laureate_file(corpus, 1)
+    laureates, removed, edited = corpus / "content" / "laureates", unlinked_laureate(corpus, 3), laureate_file(corpus, 1)
     swap, created = laureates / f".{edited.name}.swp", laureates / "zz-copie.md"
     template = corpus / "templates" / "laureate.html"
     try:
@@ -123,12 +123,12 @@ def test_a_preview_save_scans_every_input_when_the_paths_named_leave_a_doubt(cor
         preview.settle()
         (content / "media" / "plans").mkdir(parents=True)
         saved(content / "media", content / "media" / "plans")  # folders made
-        (content / "media" / "plans" / "plan.txt").write_text("un plan", "utf-8")
-        saved(content / "media" / "plans" / "plan.txt")  # in a folder where the last scan found no file
+        (content / "media" / "plans" / "plan.pdf").write_text("%PDF-1.4 un plan", "utf-8")  # .txt is not published
+        saved(content / "media" / "plans" / "plan.pdf")  # in a folder where the last scan found no file
         (content / "media" / "plans").rename(content / "media" / "cartes")
         saved(content / "media" / "plans")  # a folder gone with its file
-        (content / "media" / "cartes" / "lien.txt").symlink_to(content / "media" / "cartes" / "plan.txt")
-        saved(content / "media" / "cartes" / "lien.txt")  # a link
+        (content / "media" / "cartes" / "lien.pdf").symlink_to(content / "media" / "cartes" / "plan.pdf")
+        saved(content / "media" / "cartes" / "lien.pdf")  # a link
         saved(tmp_path / "ailleurs.md")  # outside the inputs
         saved(content / "laureates" / ".." / "site.yaml")  # not named as a scan names it
     finally:
@@ -141,8 +141,8 @@ def test_a_preview_killed_before_keeping_its_record_restarts_into_the_site_of_a_
         corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vitrine.preview.serve import Preview
 
-    record = corpus / ".vitrine-cache" / "record-preview.marshal"
     first = Preview(corpus, lambda: TODAY)
+    record = corpus / ".vitrine-cache" / f"record-{first.out.name}.marshal"  # the port's own (preview-8000)
     assert first.rebuild().ok
     first.settle()
     kept = record.stat().st_ino

@@ -1,4 +1,5 @@
-"""The continuous-deployment workflows build with ``python build.py`` and publish what it built."""
+"""The continuous-deployment workflows build with ``python build.py build --deploy`` (placeholders refused) and
+publish what it built."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from conftest import REPO
 
 def test_gitlab_pages_job_builds_and_publishes_the_site_as_public() -> None:
     job = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text("utf-8"))["pages"]
-    assert job["script"][-2:] == ["python build.py", "mv site public"]
+    assert job["script"][-2:] == ["python build.py build --deploy", "mv site public"]
     assert job["artifacts"]["paths"] == ["public"]
 
 
 def test_github_pages_workflow_builds_uploads_site_and_deploys() -> None:
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     build_steps = workflow["jobs"]["build"]["steps"]
-    assert {"run": "python build.py"} in build_steps
+    assert {"run": "python build.py build --deploy"} in build_steps
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "site"
     deploy = workflow["jobs"]["deploy"]

@@ -24,6 +24,7 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, tree_digest, write
 from vitrine.speed import state as state_module
+from vitrine.publish import marker as marker_module
 from vitrine.publish import output as output_module
 from vitrine.publish import swap as swap_module
 from vitrine.publish import write as write_module
@@ -218,7 +219,10 @@ SITES = [  # one site after another: pages change, come and go, files become fol
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """The site's files (the writer's marker, in every tree it makes, is not one: it is checked on its own)."""
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert found.pop(marker_module.MARKER, None) == marker_module.MARKER_TEXT
+    return found
 
 
 @pytest.mark.parametrize("kept", ["in-memory", "saved"])
@@ -296,7 +300,7 @@ def big_repo(base: Path) -> Path:
               f"themes: [{('numerique', 'culture', 'emploi')[i % 3]}]\nsummary: Le projet {i} en quelques mots.\n---\n"
               + "Un paragraphe avec du *texte* et un [lien](https://exemple.test/).\n\n" * 10)
     (root / "content/media").mkdir(parents=True, exist_ok=True)
-    (root / "content/media/film.bin").write_bytes(random.Random(1).randbytes(1_000_000))
+    (root / "content/media/film.pdf").write_bytes(b"%PDF-1.4\n" + random.Random(1).randbytes(1_000_000))  # a document
     return root
 
 

@@ -26,7 +26,7 @@ from vitrine.site.markup import OPTIONS, markdown_to_html
 PAYLOADS = [
     "<script>alert(1)</script>",
     "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
-    "<img src=x onerror=alert(1)>",
+    "<img src=/media/photo.jpg onerror=alert(1)>",
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
     "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
@@ -52,7 +52,7 @@ PAYLOADS = [
     "</script><script>alert(1)</script>",
     "<!--<script>",
     "</textarea><script>alert(1)</script>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<noscript><p title=\"</noscript><img src=/media/photo.jpg onerror=alert(1)>\">",
     "<scr<script>ipt>alert(1)</script>",
     "<details open ontoggle=alert(1)>",
     "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -60,7 +60,7 @@ PAYLOADS = [
     "[lien](javascript:alert(1))",
     "[lien](data:text/html,<script>alert(1)</script>)",
     "![image](javascript:alert(1))",
-    "![x\" onerror=\"alert(1)](photo.png)",
+    "![x\" onerror=\"alert(1)](media/photo.jpg)",
     "<javascript:alert(1)>",
     "[ref]\n\n[ref]: javascript:alert(1)",
     "Un paragraphe\n{: onclick=\"alert(1)\" style=\"color:red\" }",
@@ -74,7 +74,7 @@ MARKER = "P{:02d}"
 INERT = {"\" onmouseover=\"alert(1)", "' onmouseover='alert(1)", "&lt;script&gt;alert(1)&lt;/script&gt;",
          "{{ 1234 * 10 }}{% raw %}{{ config }}{% endraw %}", "<!--<script>alert(1)</script>-->",
          "<scr<script>ipt>alert(1)</script>", "<![CDATA[<script>alert(1)</script>]]>", "<javascript:alert(1)>",
-         "![x\" onerror=\"alert(1)](photo.png)", "<!--<script>",
+         "![x\" onerror=\"alert(1)](media/photo.jpg)", "<!--<script>",
          "Un paragraphe\n{: onclick=\"alert(1)\" style=\"color:red\" }"}  # attribute lists: only a heading's #anchor
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "background", "cite", "xlink:href", "srcset",

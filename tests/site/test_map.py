@@ -96,7 +96,7 @@ def test_a_broken_outlines_file_is_a_content_error(repo: Path) -> None:
     ]
     write(repo / "content" / "media" / "quartiers.geojson", '{"type": "FeatureCollection",\n "features": [,]}')
     assert [str(e).split(" — ")[0] for e in build_in_process(repo).errors] == [
-        "content/media/quartiers.geojson:2: json: JSON invalide (Expecting value, colonne 15)"]
+        "content/media/quartiers.geojson:2: json: JSON invalide : valeur attendue, colonne 15"]
 
 
 def test_outlines_and_coordinates_are_checked_in_territory_yaml(repo: Path) -> None:

@@ -41,7 +41,7 @@ def test_french_typography_in_html(html: str, expected: str) -> None:
 
 MARKDOWN = {
     "a first-level heading becomes an h2: the page has its own h1": (
-        "# Titre", '<h2 id="titre">Titre</h2>'),
+        "# Le projet", '<h2 id="le-projet">Le projet</h2>'),
     "second and third levels keep their level, with anchors": (
         "## Les étapes\n\n### Le jury", '<h2 id="les-etapes">Les étapes</h2>\n<h3 id="le-jury">Le jury</h3>'),
     "attribute lists set an anchor": (

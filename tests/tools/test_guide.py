@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conftest import REPO, build_in_process
 from vitrine.content import schema as S
+from vitrine.cli import parse
 
 GUIDE = REPO / "docs" / "guide-redaction.md"
 # The mistakes the guide's « dix erreurs » section shows, made on the small fixture: (file, before, after).
@@ -53,3 +54,42 @@ def test_the_guide_explains_every_laureate_field_with_an_example() -> None:
     guide = GUIDE.read_text("utf-8")
     for f in S.LAUREATE.fields:
         assert f"- `{f.name}`" in guide, f.name
+
+
+def guide_commands(program: str) -> list[str]:
+    """Every command the guide tells to type that starts with ``program``: in `code` and in ```sh blocks."""
+    guide = GUIDE.read_text("utf-8")
+    spans = re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", guide, flags=re.S))
+    blocks = [line.split("  #")[0].strip() for block in re.findall(r"```sh\n(.*?)```", guide, re.S)
+              for line in block.splitlines()]
+    return [command for command in spans + blocks if command.startswith(program + " ")]
+
+
+def test_every_vitrine_command_the_guide_quotes_is_one_the_command_line_takes() -> None:
+    commands = guide_commands("python build.py")
+    assert len(commands) >= 10
+    for command in commands:
+        words = command.replace("<identifiant>", "mon-projet").replace("<année>", "2024").split()[2:]
+        parse(words)  # a command the guide gets wrong raises Misuse (exit 2)
+    assert "python build.py build --deploy" in commands  # what the deployment runs
+
+
+def test_the_guide_starts_with_the_installation_the_readme_gives() -> None:
+    guide = GUIDE.read_text("utf-8")
+    first = guide.split("\n## ", 2)[1]
+    assert first.startswith("Installer (une seule fois)")
+    assert "python -m pip install -c constraints.txt -e ." in first  # the README's install, with the tested versions
+    assert "pip install -c constraints.txt -e ." in (REPO / "README.md").read_text("utf-8")
+    assert (REPO / "constraints.txt").is_file()
+    for step in ("python.org", "Add python.exe to PATH", "`py`", "git clone", "python build.py serve", "macOS"):
+        assert step in first, step
+
+
+def test_the_guide_explains_the_gitlab_schedule_step_by_step() -> None:
+    guide = GUIDE.read_text("utf-8")
+    schedule = guide.split("### Reconstruire le site chaque jour (GitLab)", 1)[1].split("\n## ", 1)[0]
+    steps = re.findall(r"^\d\. (.*)", schedule, re.M)
+    assert len(steps) >= 5
+    for word in ("Build › Pipeline schedules", "New schedule", "Every day", "branche par défaut"):
+        assert word in schedule, word
+    assert "Build › Pipeline schedules › New schedule" in (REPO / ".gitlab-ci.yml").read_text("utf-8")

@@ -31,7 +31,7 @@ def test_new_laureate_lists_the_real_quartier_and_theme_slugs(cli, repo: Path) -
     assert "#     Sainte-Rive : le-moulin (Le Moulin)" in text
     assert "#     numerique (Numérique), culture (Culture), emploi (Emploi)" in text
     assert "#   éditions existantes : 2021, 2022" in text
-    assert "edition: 2022\n" in text
+    assert "edition: 2022  # exemple à remplacer\n" in text  # an example: the deployment refuses it until checked
 
 
 def test_a_new_laureate_is_previewed_with_its_badge_and_never_published(cli, repo: Path) -> None:
@@ -76,7 +76,7 @@ def test_new_refuses_a_name_that_is_not_a_slug_and_suggests_one(cli, repo: Path)
 @pytest.mark.parametrize("args, message", [
     (("edition", "23"), "« 23 » n'est pas une année"),
     (("page", "laureats"), "l'adresse /laureats/ est réservée au site"),
-    (("auteur", "x"), "invalid choice"),
+    (("auteur", "x"), "Erreur : type de fiche inconnu « auteur »"),
 ])
 def test_new_rejects_misuse_with_exit_2(cli, repo: Path, args: tuple[str, str], message: str) -> None:
     result = cli(repo, "new", *args)

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from vitrine.content import bodies
 from vitrine.content import schema as S
+from vitrine.content.corrections import corrected, has_invisible
+from vitrine.content.media import reference_problem
 from vitrine.content.read import SourceFile
 from vitrine.content.model import Source
 from vitrine.content.slugs import is_slug, slugify
@@ -42,6 +45,14 @@ class References:
     readable: bool = True
 
 
+@dataclass(frozen=True)
+class Media:
+    """The files of content/media/: those published, and those refused (their own error says why)."""
+
+    published: frozenset
+    refused: frozenset = frozenset()
+
+
 def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
                  partial: bool = False) -> dict[str, Any] | None:
     """Apply a schema to one mapping: unknown, missing and mistyped fields; defaults filled in.
@@ -67,7 +78,12 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
         if value is None:
             if f.required:
                 example = f" ({_example(f)})" if f.example is not None and f.kind not in ("list", "mapping") else ""
-                out.add(keys if keys else (), field_of(keys, f.name), "champ obligatoire manquant", f"ajoutez-le{example}")
+                if f.name in data:  # « title: » with nothing after it: at its own line
+                    out.add(keys + (f.name,), field_of(keys, f.name), "champ obligatoire vide",
+                            f"écrivez sa valeur après « {f.name}: »{example}")
+                else:
+                    out.add(keys if keys else (), field_of(keys, f.name), "champ obligatoire manquant",
+                            f"ajoutez-le{example}")
                 ok = False
             clean[f.name] = f.default
             continue
@@ -103,16 +119,20 @@ def _inline_yaml(value: Any) -> str:
 
 def _kind_hint(f: S.Field, value: Any) -> str:
     """What to type instead of a value of the wrong kind."""
+    if f.kind in ("text", "slug", "url", "email", "path", "text_list", "slug_list") and has_invisible(value):
+        return S.INVISIBLE_HINT
     if f.kind == "text" and isinstance(value, str):  # the right kind, but empty or too long
         if f.max_length and len(value.strip()) > f.max_length:
             return "raccourcissez le texte"
         return "écrivez une valeur" + ("" if f.required else " ou retirez la ligne")
     if f.kind in ("text_list", "slug_list") and isinstance(value, str):
         return f"écrivez « {f.name}: [{value}] » ou une liste à tirets"
+    own = corrected(f, value)
+    if own:
+        return own
     if f.example is None or f.kind in ("list", "mapping"):
         return ""
-    quoted = f.kind == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit()
-    return _example(f) + (" (un nombre s'écrit sans guillemets)" if quoted else "")
+    return _example(f)
 
 
 def source_of(f: SourceFile) -> Source:
@@ -148,8 +168,10 @@ def agree(word: str, what: str) -> str:
 FEMININE = {"thématique", "édition"}
 
 
-def check_media(value: str, media: set[str], keys: tuple, field: str, out: Collector) -> str:
-    """A media path stays inside content/media/: no absolute path, no ``..``; returns ``media/…``."""
+def check_media(value: str, media: Media, keys: tuple, field: str, out: Collector, image: bool = False) -> str:
+    """A media path stays inside content/media/: no absolute path, no ``..``; returns ``media/…``.
+
+    ``image``: it must be a photo Vitrine processes (JPEG, PNG, WebP)."""
     path = PurePosixPath(value.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or value.startswith("~") or ":" in value:
         out.add(keys, field, f"chemin refusé « {value} » : il doit rester dans content/media/",
@@ -158,7 +180,36 @@ def check_media(value: str, media: set[str], keys: tuple, field: str, out: Colle
     name = path.as_posix()
     if not name.startswith("media/"):
         name = "media/" + name
-    if name not in media:
-        hint = did_you_mean(name, media) or "placez le fichier dans content/media/"
+    unsafe = reference_problem(name)
+    suffix = PurePosixPath(name).suffix.lower()
+    if image and suffix not in S.IMAGE_SUFFIXES:  # said first: the file itself, if any, is refused for that too
+        out.add(keys, field, f"format d'image « {suffix or 'sans extension'} » non pris en charge",
+                "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
+    elif unsafe:  # the file itself, if it exists, is refused too (``read``): both say how to rename it
+        out.add(keys, field, *unsafe)
+    elif name in media.refused or any(name.startswith(f"{folder}/") for folder in media.refused):
+        out.add(keys, field, f"fichier refusé « {value} »",
+                "voyez le message sur ce fichier (ou son dossier) dans content/media/ et suivez-le")
+    elif name not in media.published:
+        hint = did_you_mean(name, media.published) or "placez le fichier dans content/media/"
         out.add(keys, field, f"fichier introuvable « {value} »", hint)
     return name
+
+
+def check_body(source: SourceFile, out: Collector) -> tuple[tuple[int, str, str], ...]:
+    """The body's problems (``bodies.scan``) reported at their line; its links kept to be resolved once the
+    site's URL map is known (``site/links.py``): (line, field, destination)."""
+    found = S.invisible_character(source.body, S.BIDI_CONTROLS)
+    if found:  # bidirectional controls reorder the text that follows them on the page, the feed and the open data
+        at = found[1] - 1
+        line = source.body[:at].count("\n")
+        column = at - (source.body.rfind("\n", 0, at) + 1) + 1
+        out.errors.append(ContentError(source.path, source.body_line + line, "texte",
+                                       f"{found[0]} en position {column} de la ligne", S.INVISIBLE_HINT))
+    scan = bodies.scan(source.body)
+    for problem in scan.problems:
+        out.errors.append(ContentError(source.path, source.body_line + problem.line, bodies.FIELD, problem.message,
+                                       problem.hint))
+    if not scan.located:  # lines are looked for only if a link is dead (``site/links.py``)
+        return tuple((-source.body_line, bodies.FIELD, link) for _, link in scan.links)
+    return tuple((source.body_line + line, bodies.FIELD, link) for line, link in scan.links)

@@ -31,6 +31,7 @@ class SiteConfig:
     licence: str
     licence_url: str
     source: Source
+    links: tuple[tuple[int, str, str], ...] = ()  # its addresses that may point into the site (``site/links.py``)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Edition:
     draft: bool
     body: str
     source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class Laureate:
     draft: bool
     body: str
     source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def communes(self) -> tuple[str, ...]:
@@ -115,6 +120,8 @@ class FreePage:
     draft: bool
     body: str
     source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from vitrine.content.fields import Collector, check_media, field_of
+from vitrine.content.fields import Collector, Media, check_media, field_of
 from vitrine.content.read import SourceFile
 from vitrine.errors import ContentError
 
 
-def outlines_of(value: str, geojson: dict[str, SourceFile], media: set[str], out: Collector,
+def outlines_of(value: str, geojson: dict[str, SourceFile], media: Media, out: Collector,
               errors: list[ContentError]) -> dict[tuple[str, str], tuple] | None:
     """The outlines of ``territory.yaml``'s GeoJSON file, by ("code", code_qp) and ("slug", slug)."""
     known = len(out.errors)

@@ -9,10 +9,10 @@ Files whose size and modification time did not change are taken from the
 
 from __future__ import annotations
 
-import functools
+import errno
 import hashlib
 import os
-import stat
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -23,7 +23,11 @@ from vitrine.files import Signature, signature
 from vitrine.options import Spread, in_order
 from vitrine.content.text import decode
 from vitrine.content.yaml_lines import KeyPath, parse_json, parse_yaml, split_front_matter
+from vitrine.content.media_files import MEDIA, NOT_REGULAR, MediaFile, ignored, media_files, rel as _rel, unsafe_path
+from vitrine.content.placeholders import scan as scan_placeholders
+from vitrine.content.schema import EDITION_YEARS
 from vitrine.content.slugs import is_slug, slugify
+from vitrine.files import NotRegularFile, open_regular
 
 MAX_FILE_BYTES = 1024 * 1024
 PARALLEL_MIN_FILES = 400  # below this many files to read, forking costs more than it saves
@@ -33,7 +37,6 @@ MAX_DATA_BYTES = 20 * 1024 * 1024  # a GeoJSON of outlines (content/media/*.geoj
 # Which files make up the content, and what kind of record each is.
 SINGLE_FILES = {"site.yaml": "site", "territory.yaml": "territory", "themes.yaml": "themes"}
 FOLDERS = {"editions": "edition", "laureates": "laureate", "pages": "page"}
-MEDIA = "media"
 # Media that are also data (read as records of this kind, and still published as media).
 DATA_MEDIA = {".geojson": "geojson"}
 
@@ -50,6 +53,7 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     digest: str = ""
+    placeholders: tuple[ContentError, ...] = ()  # found when read (``placeholders.scan``), drafts' too
 
     def line(self, *keys: Any) -> int:
         """The line of the deepest known key along ``keys`` (1 when nothing is known)."""
@@ -60,20 +64,12 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
-class MediaFile:
-    """A file under content/media/, referenced as ``media/<name>``."""
-
-    name: str  # relative to content/, e.g. "media/expo.jpg"
-    path: Path
-    size: int
-
-
-@dataclass(frozen=True)
 class LoadedContent:
     files: tuple[SourceFile, ...]
     media: tuple[MediaFile, ...]
     errors: tuple[ContentError, ...]
     reads: int = 0  # files read (the others were as the cache last saw them)
+    refused_media: tuple[str, ...] = ()  # files and folders of content/media/ that may not be published
 
 
 @dataclass
@@ -98,7 +94,9 @@ def load_content(root: Path, cache: LoadCache | None = None, spread: Spread = in
     content = root / "content"
     errors: list[ContentError] = []
     sources = _content_paths(root, content, errors)
-    media = tuple(_media_files(root, content, errors))
+    known = len(errors)
+    media = tuple(media_files(root, content, errors))
+    refused = tuple(error.path for error in errors[known:])
     sources += [(m.path, _rel(root, m.path), DATA_MEDIA[m.path.suffix.lower()])
                 for m in media if m.path.suffix.lower() in DATA_MEDIA]
     reads = cache.reads
@@ -108,7 +106,8 @@ def load_content(root: Path, cache: LoadCache | None = None, spread: Spread = in
     for stale in set(cache.entries) - {rel for _path, rel, _kind in sources}:
         del cache.entries[stale]
         cache.changed = True
-    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors), cache.reads - reads)
+    return LoadedContent(tuple(sorted(files, key=lambda f: f.path)), media, tuple(errors), cache.reads - reads,
+                         refused)
 
 
 def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache,
@@ -173,26 +172,24 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
     return paths
 
 
-def ignored(name: str) -> bool:
-    """Hidden files and editors' temporary files are not content."""
-    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
+# Why a file could not be read, in French (the system's own words are English here)
+READ_CAUSES = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé", errno.ENOENT: "fichier introuvable",
+               errno.EIO: "erreur du disque", errno.EISDIR: "c'est un dossier", errno.ELOOP: "trop de liens symboliques",
+               errno.ENAMETOOLONG: "nom trop long"}
 
 
 def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[ContentError, ...]:
     """Read and parse one content file, or return the problems that stop it."""
     rel = _rel(root, path)
-    problem = _unsafe_path(root, path)
+    problem = unsafe_path(root, path)
     if problem:
         return (ContentError(rel, 1, "fichier", *problem),)
     slug = path.stem
     name_error = check_file_name(rel, kind, slug)
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return (ContentError(rel, 1, "fichier", "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)",
-                                 "remplacez-le par un fichier texte .md"),)
         limit = MAX_DATA_BYTES if kind in DATA_MEDIA.values() else MAX_FILE_BYTES
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            st = os.fstat(handle.fileno())
             raw = handle.read(limit + 1)  # never more, even if the file grows meanwhile
         if len(raw) > limit:
             size = max(st.st_size, len(raw))
@@ -200,8 +197,12 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
                     else "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/")
             return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, {limit >> 20} Mo au plus)",
                                  hint),)
+    except NotRegularFile:
+        return (ContentError(rel, 1, "fichier", f"{NOT_REGULAR} : il n'est jamais lu",
+                             "supprimez-le, ou remplacez-le par un fichier texte .md"),)
     except OSError as exc:
-        return (ContentError(rel, 1, "fichier", f"lecture impossible ({exc.strerror})", "vérifiez les droits du fichier"),)
+        cause = READ_CAUSES.get(exc.errno or 0, f"erreur système {exc.errno}")
+        return (ContentError(rel, 1, "fichier", f"lecture impossible ({cause})", "vérifiez les droits du fichier"),)
     text, problem_line, problem = decode(raw)
     if problem:
         return tuple(filter(None, [name_error, ContentError(rel, problem_line, "fichier", *problem)]))
@@ -218,74 +219,24 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
         errors.insert(0, name_error)
     if errors:  # a laureate or page with a bad name but good fields goes on: validation reports both
         return tuple(errors)
-    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest)
-
-
-def _unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
-    """Content must live inside the repository: a symlink out of it is refused."""
-    try:  # the common case in two stat() calls: a plain file in a folder known to be inside the repository
-        folder = os.stat(path.parent)
-        if not os.path.islink(path) and _folder_inside(str(root), str(path.parent), folder.st_dev, folder.st_ino):
-            return None
-    except OSError:
-        pass
-    try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return ("lien symbolique cassé ou fichier introuvable", "remplacez le lien par le fichier lui-même")
-    if not real.is_relative_to(root.resolve()):
-        return ("ce fichier est un lien vers l'extérieur du dépôt, refusé", "copiez le fichier dans le dépôt au lieu d'un lien")
-    return None
-
-
-@functools.lru_cache(maxsize=256)
-def _folder_inside(root: str, folder: str, device: int, inode: int) -> bool:
-    """``folder`` resolves inside ``root``; keyed by the folder's inode too, so a folder replaced by a link is
-    looked at again."""
-    return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root))
+    found = scan_placeholders(rel, kind, text, data, lines, body, body_line) if kind != "geojson" else ()
+    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found)
 
 
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:
     if kind == "edition":
         if not (slug.isdigit() and len(slug) == 4):
+            year = re.search(r"(?<!\d)\d{4}(?!\d)", slug)  # « 2021-bis », « edition 2021 »: her own year
             return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : une édition se nomme par son année",
-                                "par exemple editions/2021.md")
+                                f"renommez-le en {year.group()}.md" if year and int(year.group()) in EDITION_YEARS
+                                else "par exemple editions/2021.md")
+        if int(slug) not in EDITION_YEARS:
+            return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » : l'année {slug} est hors des années "
+                                f"possibles ({EDITION_YEARS[0]} à {EDITION_YEARS[-1]})",
+                                "renommez le fichier avec l'année de l'édition, par exemple editions/2021.md")
         return None
     if kind in ("laureate", "page") and not is_slug(slug):
         suggestion = slugify(slug) or "nom-du-fichier"
         return ContentError(rel, 1, "fichier", f"nom de fichier « {slug}.md » invalide : minuscules, chiffres et tirets seulement",
                             f"renommez-le en {suggestion}.md")
     return None
-
-
-def _media_files(root: Path, content: Path, errors: list[ContentError]) -> list[MediaFile]:
-    media_dir = content / MEDIA
-    if not media_dir.is_dir():
-        return []
-    found = []
-    for dirpath, dirnames, filenames in os.walk(media_dir):
-        dirnames[:] = sorted(d for d in dirnames if not ignored(d))
-        for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-            dirnames.remove(name)  # os.walk would not enter it: say so rather than lose its files silently
-            path = Path(dirpath) / name
-            message = ("ce dossier est un lien vers l'extérieur du dépôt, refusé" if _unsafe_path(root, path)
-                       else "ce dossier est un lien symbolique : son contenu n'est pas publié")
-            errors.append(ContentError(_rel(root, path), 1, "fichier", message,
-                                       "copiez les fichiers dans content/media/ au lieu d'un lien"))
-        for name in sorted(filenames):
-            if ignored(name):
-                continue
-            path = Path(dirpath) / name
-            problem = _unsafe_path(root, path)
-            if problem:
-                errors.append(ContentError(_rel(root, path), 1, "fichier", *problem))
-                continue
-            found.append(MediaFile(path.relative_to(content).as_posix(), path, path.stat().st_size))
-    return found
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ KIND_LABELS = {
     "slug": "un identifiant (slug)",
     "url": "une adresse web (http:// ou https://)",
     "email": "une adresse e-mail",
-    "path": "un chemin de fichier dans content/media/",
+    "path": "un chemin de fichier dans content/media/ (lettres sans accents, chiffres, - et _, un seul point avant l'extension)",
     "mapping": "un groupe de champs",
     "list": "une liste",
     "number_pair": "deux nombres [latitude, longitude]",
@@ -38,6 +39,48 @@ TABLE_TYPES = {"int": "integer", "date": "date", "bool": "boolean"}
 EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:?&=#/]+@[^@\s\"'<>()\[\]\\,;:?&=#/`]+\.[^@\s\"'<>()\[\]\\,;:?&=#/`]+$")
 URL_RE = re.compile(r"^https?://[^\s/\"'<>\\^`{|}]+\.[^\s\"<>\\^`{|}]+$")
 URL_UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
+
+# Invisible characters that change how a text reads. Bidirectional embeddings, overrides and isolates display what
+# follows in another order than it is written (« Trojan Source »): refused everywhere, bodies included. Zero-width
+# characters and direction marks hide inside a one-line text (two titles that look the same, a search that misses):
+# refused in fields, allowed in bodies (a zero-width joiner makes 👩‍💻 one emoji; a zero-width space a line break
+# hint), and the joiner between two emoji is allowed in fields too.
+INVISIBLE_NAMES = {
+    0x061C: "marque de lettre arabe", 0x200B: "espace sans chasse", 0x200C: "antiliant sans chasse",
+    0x200D: "liant sans chasse", 0x200E: "marque gauche-à-droite", 0x200F: "marque droite-à-gauche",
+    0x202A: "enchâssement gauche-à-droite", 0x202B: "enchâssement droite-à-gauche",
+    0x202C: "fin d'enchâssement", 0x202D: "forçage gauche-à-droite", 0x202E: "forçage droite-à-gauche",
+    0x2060: "gluon de mots", 0x2061: "application de fonction invisible", 0x2062: "multiplication invisible",
+    0x2063: "séparateur invisible", 0x2064: "plus invisible", 0x2066: "isolat gauche-à-droite",
+    0x2067: "isolat droite-à-gauche", 0x2068: "isolat de première force", 0x2069: "fin d'isolat",
+    0xFEFF: "espace insécable sans chasse, ou BOM",
+}
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE_IN_FIELDS = re.compile("[" + "".join(chr(c) for c in INVISIBLE_NAMES) + "]")
+ZERO_WIDTH_JOINER = "\u200d"
+INVISIBLE_HINT = ("supprimez-le (il vient souvent d'un copier-coller) : invisible à l'écran, il change l'ordre "
+                  "d'affichage ou la recherche du texte")
+
+
+def invisible_character(text: str, pattern: re.Pattern[str] = _INVISIBLE_IN_FIELDS) -> tuple[str, int] | None:
+    """The first invisible character of ``text`` that ``pattern`` refuses, named, and its position (from 1);
+    a zero-width joiner between two emoji is part of the emoji."""
+    for found in pattern.finditer(text):
+        at = found.start()
+        if found.group() == ZERO_WIDTH_JOINER and _is_emoji(text[at - 1:at]) and _is_emoji(text[at + 1:at + 2]):
+            continue
+        code = ord(found.group())
+        return f"caractère invisible U+{code:04X} ({INVISIBLE_NAMES[code]})", at + 1
+    return None
+
+
+def _is_emoji(char: str) -> bool:
+    # Pictographs (So), skin tones (Sk) and the emoji presentation selector that may end the previous one
+    return bool(char) and (char == "\ufe0f" or unicodedata.category(char) in ("So", "Sk"))
+
+
+# The years an edition may have (its file's name): a typo (editions/0000.md, 2201.md) is not « Édition 0 ».
+EDITION_YEARS = range(2000, 2101)
 
 # Image formats a laureate's ``image`` may use: the ones Vitrine can resize and strip of their metadata.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -99,6 +142,9 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
         text = str(value).strip()
         if not text:
             return None, "ce champ est vide"
+        hidden = invisible_character(text)
+        if hidden:
+            return None, f"{hidden[0]} en position {hidden[1]}"
         if f.max_length and len(text) > f.max_length:
             return None, f"{len(text)} caractères, {f.max_length} au plus"
         unsafe = URL_UNSAFE.search(text) if f.kind == "url" and text.startswith(("http://", "https://")) else None
@@ -129,7 +175,12 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
         bad = [v for v in value if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip()]
         if bad:
             return None, f"{expected} : élément invalide {describe(bad[0])}"
-        return [str(v).strip() for v in value], ""
+        items = [str(v).strip() for v in value]
+        for number, item in enumerate(items, 1):
+            hidden = invisible_character(item)
+            if hidden:
+                return None, f"élément {number} : {hidden[0]} en position {hidden[1]}"
+        return items, ""
     if f.kind == "number_pair":
         ok = isinstance(value, list) and len(value) == 2 and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)

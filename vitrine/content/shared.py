@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vitrine.content import schema as S
-from vitrine.content.fields import Collector, References, check_fields, field_of, single, slugs_of, source_of, unique
+from vitrine.content.fields import Collector, Media, References, check_fields, field_of, single, slugs_of, source_of, unique
 from vitrine.content.model import Contact, ContratDeVille, Quartier, SiteConfig, Theme
 from vitrine.content.outlines import missing_outline, outlines_of
 from vitrine.content.read import SourceFile
@@ -25,10 +25,11 @@ def read_site_config(files: list[SourceFile], errors: list[ContentError]) -> Sit
         return None
     base = clean["base_url"] if clean["base_url"].endswith("/") else clean["base_url"] + "/"
     return SiteConfig(clean["title"], clean["description"], clean["intro"], clean["language"], base, clean["organisation"],
-                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], source_of(source))
+                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], source_of(source),
+                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),))
 
 
-def read_territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: set[str],
+def read_territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: Media,
                errors: list[ContentError], warnings: list[ContentError]) -> tuple[list[ContratDeVille], References]:
     source = single(files)
     if source is None:

@@ -17,7 +17,8 @@ from vitrine.content import schema as S
 from vitrine.errors import ContentError, did_you_mean
 from vitrine.content.read import LoadedContent, SourceFile, check_file_name
 from vitrine.content.model import Edition, FreePage, Laureate, Site, make_site
-from vitrine.content.fields import FEMININE, Collector, References, agree, check_fields, check_media, source_of
+from vitrine.content.fields import (FEMININE, Collector, Media, References, agree, check_body, check_fields, check_media,
+                                    source_of)
 from vitrine.content.shared import read_site_config, read_territory, read_themes
 
 # The footer of every page links these free pages (French public sites must show both).
@@ -45,9 +46,11 @@ class LaureateRules:
     orphan_drafts: frozenset
     media: frozenset
     context: str
+    refused_media: frozenset = frozenset()  # files of content/media/ that exist but may not be published
 
     def check(self, source: SourceFile) -> tuple[Laureate | None, list[ContentError]]:
-        return _laureate(source, self.quartiers, self.themes, self.years, self.orphan_drafts, self.media)
+        return _laureate(source, self.quartiers, self.themes, self.years, self.orphan_drafts,
+                         Media(self.media, self.refused_media))
 
 
 def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | None = None) -> Validated:
@@ -63,9 +66,11 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
         by_kind.setdefault(f.kind, []).append(f)
 
     media = {m.name for m in loaded.media}
+    refused = frozenset(path.removeprefix("content/") for path in loaded.refused_media)
     config = read_site_config(by_kind.get("site", []), errors)
     geojson = {f.path: f for f in by_kind.get("geojson", [])}
-    contrats, quartiers = read_territory(by_kind.get("territory", []), geojson, media, errors, warnings)
+    contrats, quartiers = read_territory(by_kind.get("territory", []), geojson, Media(frozenset(media), refused), errors,
+                                         warnings)
     themes, theme_refs = read_themes(by_kind.get("themes", []), errors)
 
     editions: list[Edition] = []
@@ -77,7 +82,7 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
     orphan_drafts = draft_years - set(years.known)
     context = repr(([f.digest for f in loaded.files if f.kind in ("territory", "themes")], sorted(years.known),
                     sorted(years.broken), sorted(orphan_drafts), sorted(media), [e.path for e in loaded.errors]))
-    rules = LaureateRules(quartiers, theme_refs, years, frozenset(orphan_drafts), frozenset(media), context)
+    rules = LaureateRules(quartiers, theme_refs, years, frozenset(orphan_drafts), frozenset(media), context, refused)
     for source in by_kind.get("laureate", []):
         _keep(_remembered(memo, source, context, rules.check), source, include_drafts, laureates, errors, warnings)
     if memo is not None:
@@ -179,14 +184,15 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
         out.add(("call_closes",), "call_closes", "la date de clôture précède la date d'ouverture")
     if e and e["number"] < 1:
         out.add(("number",), "number", "le numéro d'édition commence à 1")
+    links = check_body(source, out)
     if out.errors or e is None:
         return None, out.errors
     return Edition(int(source.slug), e["number"], e["call_opens"], e["call_closes"], e["laureates_announced"],
-                   e["draft"], source.body, source_of(source)), []
+                   e["draft"], source.body, source_of(source), links), []
 
 
 def _laureate(source: SourceFile, quartiers: References, themes: References, years: References,
-              draft_years: set[int], media: set[str]) -> tuple[Laureate | None, list[ContentError]]:
+              draft_years: set[int], media: Media) -> tuple[Laureate | None, list[ContentError]]:
     out = Collector(source)
     _check_name(source, out)
     d = check_fields(S.LAUREATE, source.data, (), out, partial=True)
@@ -198,26 +204,27 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
                 f"retirez « draft: true » de content/editions/{d['edition']}.md, ou ajoutez « draft: true » ici")
     elif d["edition"] is not None and d["edition"] not in years.known and d["edition"] not in years.broken:
         known = ", ".join(str(y) for y in sorted(years.known)) or "aucune"
+        full_year = 2000 + d["edition"] if 0 <= d["edition"] < 100 else None  # « edition: 21 »
         out.add(("edition",), "edition", f"édition {d['edition']} inconnue (éditions : {known})",
-                f"créez content/editions/{d['edition']}.md ou corrigez l'année")
+                f"écrivez l'année en entier : « edition: {full_year} »" if full_year in years.known
+                else f"créez content/editions/{d['edition']}.md ou corrigez l'année")
     resolved_q = _resolve(d["quartiers"], quartiers, "quartiers", "quartier", "content/territory.yaml", out)
     resolved_t = _resolve(d["themes"], themes, "themes", "thématique", "content/themes.yaml", out)
     if d["image"]:
-        d["image"] = check_media(d["image"], media, ("image",), "image", out)
-        suffix = PurePosixPath(d["image"]).suffix.lower()
-        if suffix not in S.IMAGE_SUFFIXES and not out.failed("image"):
-            out.add(("image",), "image", f"format d'image « {suffix or 'sans extension'} » non pris en charge",
-                    "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
+        d["image"] = check_media(d["image"], media, ("image",), "image", out, image=True)
         if not d["image_alt"] and not out.failed("image_alt"):
             out.add(("image",), "image_alt", "texte alternatif manquant pour l'image",
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
     elif d["image_alt"]:
         out.add(("image_alt",), "image_alt", "texte alternatif sans image", "ajoutez « image: » ou retirez ce champ")
+    links = check_body(source, out)
+    if d["website"]:  # a link to the site itself is checked like the body's
+        links = ((source.line("website"), "website", d["website"]),) + links
     if out.errors:
         return None, out.errors
     return Laureate(source.slug, d["title"], d["porteur"], d["edition"], resolved_q, resolved_t, d["summary"],
                     d["image"], d["image_alt"], d["website"], tuple(d["partners"] or ()), d["draft"], source.body,
-                    source_of(source)), []
+                    source_of(source), links), []
 
 
 def _resolve(slugs: list[str] | None, refs: References, field: str, what: str, where: str,
@@ -251,6 +258,7 @@ def _page(source: SourceFile) -> tuple[FreePage | None, list[ContentError]]:
     out = Collector(source)
     _check_name(source, out)
     p = check_fields(S.PAGE, source.data, (), out)
+    links = check_body(source, out)
     if out.errors or p is None:
         return None, out.errors
-    return FreePage(source.slug, p["title"], p["menu"], p["draft"], source.body, source_of(source)), []
+    return FreePage(source.slug, p["title"], p["menu"], p["draft"], source.body, source_of(source), links), []

@@ -4,15 +4,16 @@ from a Markdown body. Refuses what content never needs and what could exhaust th
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
 
 from vitrine.content.text import INVISIBLE
+from vitrine.content.yaml_depth import MAX_YAML_DEPTH, too_deep
 from vitrine.errors import ContentError, field_name
 
 
-MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; libyaml crashes on thousands
 
 
 KeyPath = tuple[Any, ...]
@@ -49,6 +50,31 @@ YAML_PROBLEMS = (
     ("found undefined alias", "« * » en début de valeur a un sens spécial en YAML (alias)", _QUOTE_HINT, False),
     ("did not find expected alphabetic or numeric character",
      "« * » ou « & » en début de valeur a un sens spécial en YAML (ancre ou alias)", _QUOTE_HINT, False),
+    ("found unknown escape character", "séquence « \\ » inconnue dans un texte entre guillemets doubles",
+     "mettez le texte entre guillemets simples ' ', ou écrivez « \\\\ » pour une barre oblique inverse", False),
+    ("did not find expected hexdecimal number", "séquence « \\x », « \\u » ou « \\U » incomplète entre guillemets doubles",
+     "mettez le texte entre guillemets simples ' ', ou écrivez « \\\\ » pour une barre oblique inverse", False),
+    ("block sequence entries are not allowed", "tiret « - » inattendu",
+     "une liste commence à la ligne qui suit le nom du champ ; mettez entre guillemets une valeur qui commence par "
+     "« - »", False),
+    ("did not find expected node content", "valeur manquante dans une liste ou un groupe",
+     "retirez la virgule en trop, ou mettez la valeur entre guillemets", False),
+    ("did not find expected comment or line break", "texte inattendu en fin de ligne",
+     "mettez toute la valeur entre guillemets", False),
+)
+# Any other problem (the parser's words are English and vary with its version): a French message, still located.
+_UNKNOWN_PROBLEM = ("YAML invalide : syntaxe non reconnue",
+                    "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
+# The json module's problems (English), in French: an unknown one gets a generic message, never the English words.
+JSON_PROBLEMS = (
+    ("Expecting ',' delimiter", "virgule attendue"),
+    ("Expecting ':' delimiter", "deux-points attendu"),
+    ("Expecting property name", "nom de propriété entre guillemets doubles attendu"),
+    ("Expecting value", "valeur attendue"),
+    ("Unterminated string", "texte non terminé"),
+    ("Extra data", "données en trop après la fin"),
+    ("Invalid control character", "caractère de contrôle dans un texte"),
+    ("Invalid \\escape", "séquence « \\ » invalide dans un texte"),
 )
 
 
@@ -105,8 +131,8 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
         return None, {}, [ContentError(rel, line, "yaml", f"YAML invalide : caractère interdit (U+{exc.character:04X})"
                                        if isinstance(exc.character, int) else "YAML invalide : caractère interdit",
                                        "supprimez ce caractère invisible")]
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        return None, {}, [ContentError(rel, line_offset + 1, "yaml", f"YAML illisible ({type(exc).__name__})",
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return None, {}, [ContentError(rel, line_offset + 1, "yaml", "YAML illisible",
                                        "vérifiez la syntaxe « nom: valeur » des champs")]
 
 
@@ -125,6 +151,9 @@ def _shared_keys(lines: dict[KeyPath, int]) -> dict[KeyPath, int]:
 
 
 def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
+    deep = too_deep(text)
+    if deep is not None:  # before the parser: it has a limit of its own, and its own words
+        return _too_deep_error(rel, deep + offset)
     loader = _Loader(text)
     depth = 0
     try:
@@ -143,8 +172,7 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    return ContentError(rel, line, "yaml", "YAML invalide : listes ou groupes imbriqués trop profondément",
-                                        "un champ contient au plus quelques niveaux de listes ; vérifiez les « [ » et « { »")
+                    return _too_deep_error(rel, line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
         return None
@@ -152,12 +180,18 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
         loader.dispose()
 
 
+def _too_deep_error(rel: str, line: int) -> ContentError:
+    return ContentError(rel, line, "yaml", "YAML invalide : listes ou groupes imbriqués trop profondément",
+                        "un champ contient au plus quelques niveaux de listes ; vérifiez les « [ » et « { »")
+
+
 def parse_json(text: str, rel: str) -> tuple[Any, dict, list[ContentError]]:
     """Parse a JSON data file (GeoJSON); a syntax error is located to its line."""
     try:
         return json.loads(text), {}, []
     except json.JSONDecodeError as exc:
-        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide ({exc.msg}, colonne {exc.colno})",
+        problem = next((words for start, words in JSON_PROBLEMS if exc.msg.startswith(start)), "syntaxe non reconnue")
+        return None, {}, [ContentError(rel, exc.lineno, "json", f"JSON invalide : {problem}, colonne {exc.colno}",
                                        "exportez le fichier à nouveau au format GeoJSON")]
     except RecursionError:
         return None, {}, [ContentError(rel, 1, "json", "JSON illisible (imbrication trop profonde)")]
@@ -186,6 +220,10 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
         shown = str(node.value)[:40]
+        if re.fullmatch(r"\d{4}-\d\d?-\d\d?", shown):
+            errors.append(ContentError(rel, lines[keys], field_name(keys), f"la date « {shown} » n'existe pas",
+                                       "vérifiez le jour et le mois : une date s'écrit année-mois-jour (AAAA-MM-JJ)"))
+            return None
         errors.append(ContentError(rel, lines[keys], field_name(keys), f"valeur illisible « {shown} »",
                                    "une date s'écrit AAAA-MM-JJ et doit exister ; mettez entre guillemets un texte "
                                    "qui ressemble à une date ou à un nombre"))
@@ -210,8 +248,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> 
             if at_opening and exc.context_mark is not None:
                 line = exc.context_mark.line + 1 + offset
             return ContentError(rel, line, "yaml", f"YAML invalide : {message}", hint)
-    return ContentError(rel, line, "yaml", f"YAML invalide ({problem})",
-                        "chaque champ s'écrit « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou « # »")
+    return ContentError(rel, line, "yaml", *_UNKNOWN_PROBLEM)
 
 
 def _bad_character(text: str, mark: Any, rel: str, line: int) -> ContentError:

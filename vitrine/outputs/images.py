@@ -27,7 +27,7 @@ from typing import Iterable
 import PIL  # its version only (1 ms): the pixel work, and Pillow's 30 ms import, are in ``pixels``
 
 from vitrine.errors import ContentError
-from vitrine.files import replace_file, size_and_time
+from vitrine.files import cleaned_on_failure, open_regular, replace_file, size_and_time
 from vitrine.content.model import Site
 from vitrine.content.schema import IMAGE_SUFFIXES
 from vitrine.publish.output import LazyOutput, Output
@@ -114,7 +114,7 @@ class ImageCache:
         if known and known[:2] == now:
             return known[2]
         self.hashed += 1
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        digest = hashlib.blake2b(read_media(path), digest_size=16).hexdigest()
         self._index["sources"][name] = [*now, digest]
         self._index_changed = True
         return digest
@@ -138,9 +138,10 @@ class ImageCache:
         tmp = self.dir / f".{key}.{os.getpid()}.tmp"
         if tmp.exists():
             shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
+        with cleaned_on_failure(tmp / "image", lambda: shutil.rmtree(tmp, ignore_errors=True)):
+            tmp.mkdir(parents=True)
+            for name, data in files.items():
+                (tmp / name).write_bytes(data)
         try:
             os.rename(tmp, self.dir / key)
         except OSError:  # another build stored the same entry meanwhile: same bytes
@@ -171,28 +172,42 @@ def prepare_images(content: Path, site: Site, cache: ImageCache) -> PreparedImag
         if not is_processable(name):
             continue
         path = content / name
-        key = hashlib.blake2b(f"{cache.digest(name, path)}\0{SETTINGS}\0{name in wanted}\0{_suffix_format(name)}"
-                              .encode(), digest_size=16).hexdigest()
-        meta = cache.meta(key)
-        if meta is None:
-            from vitrine.outputs import pixels  # noqa: PLC0415 - Pillow is imported only when an image must be processed
+        try:
+            key = hashlib.blake2b(f"{cache.digest(name, path)}\0{SETTINGS}\0{name in wanted}\0{_suffix_format(name)}"
+                                  .encode(), digest_size=16).hexdigest()
+            meta = cache.meta(key)
+            if meta is None:
+                from vitrine.outputs import pixels  # noqa: PLC0415 - Pillow is imported only when it must process one
 
-            try:
-                meta, files = pixels.process(path.read_bytes(), _suffix_format(name), variants=name in wanted)
-            except pixels.UNREADABLE:
-                prepared.errors.append(ContentError(f"content/{name}", 1, "fichier", "image illisible ou abîmée",
-                                                    "ouvrez-la dans un logiciel d'images et enregistrez-la de nouveau "
-                                                    "en JPEG, PNG ou WebP"))
-                continue
-            cache.processed += 1
-            cache.store(key, meta, files)
+                try:
+                    meta, files = pixels.process(read_media(path), _suffix_format(name), variants=name in wanted)
+                except pixels.UNREADABLE:
+                    prepared.errors.append(ContentError(f"content/{name}", 1, "fichier", "image illisible ou abîmée",
+                                                        "ouvrez-la dans un logiciel d'images et enregistrez-la de "
+                                                        "nouveau en JPEG, PNG ou WebP"))
+                    continue
+                cache.processed += 1
+                cache.store(key, meta, files)
+        except OSError as exc:  # replaced by a pipe or removed since it was listed: never wait for it
+            prepared.errors.append(ContentError(f"content/{name}", 1, "fichier", f"lecture impossible ({exc.strerror or exc})",
+                                                "vérifiez que le fichier est bien une image et relancez"))
+            continue
         prepared.sets[name] = image_set(name, key, meta)
     cache.save_index()
     return prepared
 
 
+def read_media(path: Path) -> bytes:
+    """The bytes of a media file, never waiting on a pipe or a device (see ``files.open_regular``)."""
+    with open_regular(path) as handle:
+        return handle.read()
+
+
 def image_set(name: str, key: str, meta: dict) -> ImageSet:
-    """The published files of one image, named after it and its key (a new image gets new addresses)."""
+    """The published files of one image, named after it and its key (a new image gets new addresses).
+
+    A size's name has two dots (``expo-480.1a2b3c4d.webp``) and an editor's file only one (``content/media.py``):
+    no file of content/media/ can take a size's address."""
     stem = PurePosixPath(name).with_suffix("").as_posix()
 
     def variants(entries: Iterable[dict]) -> tuple[Variant, ...]:

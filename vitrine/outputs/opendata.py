@@ -21,10 +21,13 @@ from typing import Any, Callable
 from vitrine.content.columns import SEPARATOR, Column, columns
 from vitrine.content.model import Laureate, Site
 from vitrine.site.pages import CSV_NAME, DATA_FOLDER, JSON_NAME, PACKAGE_NAME
+from vitrine.site.published_text import published_markdown
 from vitrine.content.slugs import slugify
 from vitrine.publish.output import Output
 
 FOLDER = DATA_FOLDER
+# What makes a spreadsheet read a CSV cell as a formula (OWASP, « CSV injection »)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def exports(site: Site, rows_file: Callable[[Site, str], Output] | None = None) -> dict[str, Callable[[], Output]]:
@@ -79,7 +82,10 @@ def _csv_layout() -> RowLayout:
 
 
 def row(site: Site, laureate: Laureate, cols: tuple[Column, ...]) -> dict[str, Any]:
-    return {c.name: c.value(site, laureate) for c in cols}
+    values = {c.name: c.value(site, laureate) for c in cols}
+    if values.get("description"):  # the body as the site publishes it (its raw HTML sanitized: a site-layer job)
+        values["description"] = published_markdown(laureate.body).strip()
+    return values
 
 
 def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], as_json: bool) -> bytes:
@@ -104,11 +110,20 @@ def _csv_header() -> bytes:
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list):
+    if isinstance(value, list):  # each value, as a reuser splitting the cell on « ; » finds it
         return SEPARATOR.join(_csv_cell(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, str):
+        return neutralised(value)
+    return str(value)  # a number stays a number (none is negative today; a sign must not be quoted away)
+
+
+def neutralised(text: str) -> str:
+    """``text`` as a spreadsheet shows it without running it: a text a spreadsheet would read as a formula
+    (``=HYPERLINK(…)``, ``+``, ``-``, ``@``, a tab or a carriage return first) gets a ``'`` in front, as OWASP's
+    « CSV injection » advice says; spreadsheets hide that quote. Only the CSV: the JSON keeps every text exact."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def table_schema() -> dict[str, Any]:
@@ -143,7 +158,10 @@ def data_package(site: Site) -> dict[str, Any]:
         "resources": [
             {"name": "laureats", "path": CSV_NAME, "title": title, "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-             "dialect": {"delimiter": ",", "doubleQuote": True, "header": True}, "schema": table_schema()},
+             "dialect": {"delimiter": ",", "doubleQuote": True, "header": True}, "schema": table_schema(),
+             "description": "Une valeur texte qui commence par =, +, -, @, une tabulation ou un retour chariot est "
+                            "précédée d'une apostrophe ('), pour qu'un tableur ne l'exécute pas comme une formule ; "
+                            "laureats.json donne les textes exacts."},
             {"name": "laureats-json", "path": JSON_NAME, "title": f"{title} (JSON)", "profile": "data-resource",
              "format": "json", "mediatype": "application/json", "encoding": "utf-8",
              "description": "Les mêmes lignes et colonnes que laureats.csv, un objet par lauréat ; les valeurs "

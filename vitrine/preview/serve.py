@@ -1,6 +1,6 @@
 """``serve``: the editors' live preview.
 
-The site is built, drafts included, into ``.vitrine-cache/preview/`` (never
+The site is built, drafts included, into ``.vitrine-cache/preview-<port>/`` (never
 into ``site/``) and served by livereload. One long-lived ``BuildState`` keeps
 what was read and what each page was made from, so a save re-reads only the
 changed file and re-renders only the pages it can change. The operating system
@@ -10,32 +10,43 @@ reports changes (watchfiles: inotify, FSEvents…) instead of livereload's
 While the content has errors the server keeps running and answers every HTML
 request with a French page listing them; the next good build brings the site
 back, and the open tab reloads itself after every rebuild.
+
+The server answers only requests naming its own address (``Address``: a page of another site that had its name
+point here reads nothing), its WebSocket only its own pages, with no path of this machine; each port has its own
+folder, held by one preview at a time (``claimed``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import gc
 import os
 import signal
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import watchfiles
 from livereload.handlers import LiveReloadHandler
 
-from vitrine.pipeline import CACHE_DIR, BuildOptions, BuildReport, BuildState, build, theme_dir
-from vitrine.errors import ContentError
-from vitrine.preview.http import PreviewServer, wsgi_app
+from vitrine.engine import CACHE_DIR, theme_dir
+from vitrine.errors import ContentError, io_failure
+from vitrine.options import BuildOptions, BuildReport
+from vitrine.pipeline import build
+from vitrine.preview.address import Address
+from vitrine.preview.http import PreviewServer
 from vitrine.preview.watcher import ChangeWatcher
-from vitrine.speed.inputs import Inputs, rescan, scan_inputs
+from vitrine.publish.marker import adopt
 from vitrine.publish.swap import publication_lock
+from vitrine.speed.inputs import Inputs, rescan, scan_inputs
+from vitrine.speed.state import BuildState
 from vitrine.speed.trees import prepare_staging
 
-PREVIEW_DIR = "preview"
+PREVIEW_DIR = "preview-{port}"  # one per port: two previews (two dates…) never share their files
 
 
 class Preview:
@@ -51,9 +62,10 @@ class Preview:
 
     FULL_SCAN_EVERY = 32
 
-    def __init__(self, root: Path, date: Callable[[], dt.date]):
+    def __init__(self, root: Path, date: Callable[[], dt.date], port: int = 8000):
         self.root = root
-        self.out = root / CACHE_DIR / PREVIEW_DIR
+        self.out = root / CACHE_DIR / PREVIEW_DIR.format(port=port)
+        adopt(self.out)  # made inside Vitrine's cache by a version that did not mark its folders
         self.date = date
         self.state = BuildState.open(self._options())
         self.state.save_later = True  # in ``settle``, once the browser is told
@@ -75,6 +87,11 @@ class Preview:
             self.inputs = self._scanned(options, None if changed is None else self.postponed.union(changed))
             self.postponed = set()
             report = build(options, self.state, self.inputs)
+        except OSError as exc:  # a full disk, a read-only folder: say where and why on the page, and keep serving
+            self.inputs = None  # and trust no earlier scan
+            where, cause, hint = io_failure(exc, self.root)
+            report = BuildReport(errors=(ContentError(where or "vitrine", 1, "écriture impossible", cause,
+                                                      f"{hint} ; la page se met à jour au prochain enregistrement"),))
         except Exception as exc:  # a bug of ours: say so on the page and keep serving
             self.inputs = None  # and trust no earlier scan
             if os.environ.get("VITRINE_DEBUG"):
@@ -124,15 +141,56 @@ class Preview:
         return [p for p in dict.fromkeys(paths) if p.is_dir()]
 
 
+class PreviewBusy(Exception):
+    """Another preview serves from the same folder (the same port): its address, if it wrote it yet."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+@contextmanager
+def claimed(root: Path, address: Address) -> Iterator[None]:
+    """Hold the port's preview folder for this process: a second preview on that port would rebuild (with its own
+    date…) what the first one serves; it is refused with the first one's address instead. The lock is the
+    kernel's, released however the process ends."""
+    lock = root / CACHE_DIR / f"{PREVIEW_DIR.format(port=address.port)}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PreviewBusy(os.read(fd, 1024).decode("utf-8", "replace").strip()) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, address.url.encode())
+        yield
+    finally:
+        os.close(fd)
+
+
 def serve(root: Path, host: str, port: int, date: Callable[[], dt.date]) -> int:
     """Build, serve and rebuild on every save until Ctrl+C (or SIGTERM); 0 when stopped, 1 if it cannot start."""
-    preview = Preview(root, date)
+    address = Address(host, port)
+    try:
+        with claimed(root, address):
+            return _serve(root, address, date)
+    except PreviewBusy as busy:
+        print(f"Une prévisualisation tourne déjà sur ce port : {busy.url or f'port {port}'} — ouvrez-la dans le "
+              "navigateur, ou arrêtez-la (Ctrl+C dans son terminal) ; pour une seconde prévisualisation, "
+              f"choisissez un autre port, par exemple --port {port + 1}.", file=sys.stderr)
+        return 1
+
+
+def _serve(root: Path, address: Address, date: Callable[[], dt.date]) -> int:
+    host, port = address.host, address.port
+    preview = Preview(root, date, port)
     started = time.perf_counter()
     _report(preview.rebuild(), started, first=True)
     preview.settle()
     watcher = ChangeWatcher(lambda changed: _on_change(preview, changed), lambda: _on_watching(preview))
-    server = PreviewServer(wsgi_app(preview), watcher, port, announce=lambda: print(
-        f"Prévisualisation sur http://{host}:{port}/ (brouillons compris). "
+    server = PreviewServer(preview, watcher, address, announce=lambda: print(
+        f"Prévisualisation sur {address.url} (brouillons compris). "
         "Enregistrez un fichier : la page se met à jour. Ctrl+C pour arrêter.", flush=True))
     for path in preview.watched_paths():
         server.watch(str(path))
@@ -169,21 +227,25 @@ def _on_watching(preview: Preview) -> None:
 def _rebuild(preview: Preview, changed: list[str]) -> None:
     started = time.perf_counter()
     _report(preview.rebuild(changed), started)
-    LiveReloadHandler.reload_waiters(_reload_path(changed))
+    LiveReloadHandler.reload_waiters(_reload_path(changed, theme_dir(preview.root, "static")))
     preview.settle()
 
 
-def _reload_path(changed: list[str]) -> str:
-    """livereload.js swaps a stylesheet in place when told a .css file changed; anything else reloads the page."""
-    others = [p for p in changed if not p.endswith(".css")]
-    return (others or changed or ["*"])[0]
+def _reload_path(changed: list[str], static: Path) -> str:
+    """What livereload.js is told: a design stylesheet's path in the site (it swaps that one in place), else "*"
+    (it reloads the page). Never a path of this machine: the page need not learn where the files are."""
+    if changed and all(p.endswith(".css") for p in changed):
+        inside = Path(changed[0])
+        if inside.is_relative_to(static):
+            return "static/" + inside.relative_to(static).as_posix()
+    return "*"
 
 
 def _report(report: BuildReport, started: float, first: bool = False) -> None:
     clock = time.strftime("%H:%M:%S")
     elapsed = (time.perf_counter() - started) * 1000
     if report.ok:
-        for warning in report.warnings:
+        for warning in report.warnings + report.placeholders:
             print(f"avertissement : {warning}", file=sys.stderr)
         what = "Site construit" if first else "Reconstruit"
         print(f"[{clock}] {what} en {elapsed:.0f} ms : {report.rendered} page(s) rendue(s) sur {report.pages}.",

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from vitrine.errors import located
+
 
 @dataclass(frozen=True)
 class Copied:
@@ -49,22 +51,28 @@ def write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
     ``Copied`` runs copied by the kernel (``copy_file_range``: nothing read into memory, no page mapped)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        gathered: list[bytes] = []
-        size = 0
-        for part in parts:
-            if isinstance(part, Copied):
-                _write_all(fd, b"".join(gathered))
-                gathered, size = [], 0
-                _copy_range(part, fd)
-                continue
-            gathered.append(part)
-            size += len(part)
-            if size >= _GATHERED:
-                _write_all(fd, b"".join(gathered))
-                gathered, size = [], 0
-        _write_all(fd, b"".join(gathered))
+        _write_gathered(fd, parts)
+    except OSError as exc:  # os.write names no file: the message must say where the disk filled
+        raise located(exc, path) from exc
     finally:
         os.close(fd)
+
+
+def _write_gathered(fd: int, parts: Iterable[bytes | Copied]) -> None:
+    gathered: list[bytes] = []
+    size = 0
+    for part in parts:
+        if isinstance(part, Copied):
+            _write_all(fd, b"".join(gathered))
+            gathered, size = [], 0
+            _copy_range(part, fd)
+            continue
+        gathered.append(part)
+        size += len(part)
+        if size >= _GATHERED:
+            _write_all(fd, b"".join(gathered))
+            gathered, size = [], 0
+    _write_all(fd, b"".join(gathered))
 
 
 _GATHERED = 1 << 20

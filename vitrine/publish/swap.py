@@ -14,7 +14,8 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-OLD_SUFFIX = ".old"
+from vitrine.publish.marker import OLD_SUFFIX, claim_all
+
 
 
 _held = threading.local()  # the publication locks this thread holds: folder → [fd, depth]
@@ -52,6 +53,7 @@ def recover(out: Path) -> None:
 
 def recover_unlocked(out: Path) -> None:
     """A site moved aside goes back; a staging folder stays, as the next build's start (see the module)."""
+    claim_all(out)  # before touching any: none of the three may be a folder Vitrine did not make
     old = out.with_name(out.name + OLD_SUFFIX)
     if old.exists() and not out.exists():
         os.rename(old, out)

@@ -27,6 +27,8 @@ Crash windows, and what closes them:
 - killed between the two renames of the fallback swap: ``site.old/`` is put back by ``recover``;
   Ctrl-C and SIGTERM are held back during the swap, so only SIGKILL or a power cut can land there;
 - two builds at once: ``publication_lock`` makes the second wait, so neither swaps in the other's half-made staging folder.
+
+Only folders Vitrine made are replaced, emptied or removed (``publish/marker.py``).
 """
 
 from __future__ import annotations
@@ -38,11 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from vitrine.files import cleaned_on_failure
+from vitrine.publish.listing import KnownTrees, Listing, listing_of
+from vitrine.publish.marker import MARKER, claim, mark, staging_path
 from vitrine.publish.output import Output, same_as_previous, write_parts
 from vitrine.publish.swap import publication_lock, recover_unlocked, signals_held, swap_in
-
-
-STAGING_SUFFIX = ".staging"
 
 
 @dataclass
@@ -71,7 +73,7 @@ def write_site(out: Path, outputs: Iterable[Output], known: KnownTrees | None = 
 
 
 def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: Iterable[str]) -> WriteReport:
-    recover_unlocked(out)
+    recover_unlocked(out)  # which checks first that the three folders are Vitrine's
     report = WriteReport()
     previous = known.published or _listing(out, report)
     wanted = set(kept)
@@ -105,43 +107,10 @@ def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: I
     return report
 
 
-@dataclass(frozen=True)
-class Listing:
-    files: dict[str, int]  # a/b/index.html → inode
-    folders: dict[str, int]  # a, a/b → ctime (st_ctime_ns: changes with every entry added, removed or replaced)
-
-
-@dataclass(frozen=True)
-class KnownTrees:
-    """What a write takes as known of the output folder and its staging folder instead of listing them."""
-
-    published: Listing | None = None  # None: listed by the write
-    staging: Listing | None = None  # None: listed (or made) by the write
-    may_differ: set[str] | None = None  # the only paths (files, folders) where the two may differ; None: anywhere
-
-
 def _listing(top: Path, report: WriteReport) -> Listing:
-    """Every file under ``top`` with its inode (which comes with the listing: no ``stat``), every folder with its
-    ctime (a ``stat`` each)."""
-    listing = Listing({}, {})
-    if not top.is_dir():
-        return listing
-    report.listings += 1
-    folders = [(os.fspath(top), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    listing.folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_ctime_ns
-                    folders.append((entry.path, prefix + entry.name + "/"))
-                else:
-                    listing.files[prefix + entry.name] = entry.inode()
-    return listing
-
-
-def staging_path(out: Path) -> Path:
-    return out.with_name(out.name + STAGING_SUFFIX)
+    if top.is_dir():
+        report.listings += 1
+    return listing_of(top)
 
 
 def _stamp(folder: Path) -> None:
@@ -159,13 +128,16 @@ class Staging:
         self.out = out
         self.path = staging_path(out)
         spare, differ = known.staging, known.may_differ
-        if self.path.exists() and not self.path.is_dir() or self.path.is_symlink():
-            os.unlink(self.path)
-        elif self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
+        claim(self.path)  # checked by the caller already; again, as the next lines may remove it
+        if self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
             shutil.rmtree(self.path)  # inodes of two file systems say nothing: start afresh
         if not self.path.is_dir():
             spare, differ = Listing({}, {}), None  # made empty, every file to link
-        self.path.mkdir(parents=True, exist_ok=True)
+            self.path.mkdir(parents=True)
+            try:  # before anything else: whatever stops this write, the folder is known as Vitrine's
+                os.link(out / MARKER, self.path / MARKER)  # the published one's: the two trees share it too
+            except OSError:
+                mark(self.path)
         _stamp(self.path)
         if spare is None:
             spare, differ = _listing(self.path, report), None
@@ -213,13 +185,14 @@ class Staging:
         target = self._target(o.path)
         head, name = os.path.split(target)
         temporary = os.path.join(head, f".{name}.{os.getpid()}.tmp")
-        if o.data is not None:
-            Path(temporary).write_bytes(o.data)
-        elif o.parts is not None:
-            write_parts(temporary, o.parts)
-        else:
-            assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
-            shutil.copyfile(o.copy_from, temporary)
+        with cleaned_on_failure(temporary, lambda: os.unlink(temporary)):
+            if o.data is not None:
+                Path(temporary).write_bytes(o.data)
+            elif o.parts is not None:
+                write_parts(temporary, o.parts)
+            else:
+                assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
+                shutil.copyfile(o.copy_from, temporary)
         inode = os.stat(temporary).st_ino
         if os.path.isdir(target) and not os.path.islink(target):  # a folder of the previous site becomes a file
             shutil.rmtree(target)

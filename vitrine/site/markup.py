@@ -25,8 +25,9 @@ from pathlib import Path
 import nh3
 import pyromark
 
+from vitrine.content.bodies import TEMPLATE_IDS, chosen_anchor, is_template_id
 from vitrine.content.slugs import slugify
-from vitrine.content.typography import french_html
+from vitrine.content.typography import RULES_VERSION, french_html
 from vitrine.files import replace_file
 
 # Raw HTML is let through by the converter: nh3 is the one sanitizer (below), with an allowlist we control.
@@ -44,12 +45,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "textarea", "select", "template", "noscript"}
 
 # Bump when the pipeline below changes in a way that changes its output.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right)"')
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
-_CHOSEN_ANCHOR = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}\s*$")
-_TAGS = re.compile(r"<[^>]*>")
+# A heading's content never holds another heading's tag: the match stops there (on raw ``<h2>…</h2 >`` lines,
+# ``.*?`` alone would scan to the end of the body from each one: quadratic)
+_HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)
+# Neither pattern crosses a « < »: from each « < » with no « > » after it, they would read to the end (quadratic)
+_TAGS = re.compile(r"<[^<>]*>")
+_RAW_ID = re.compile(r"""<h[2-6]\b[^<>]*?\sid\s*=\s*["']?([^"'\s<>]+)""", re.I)
 
 
 def markdown_to_html(text: str) -> str:
@@ -57,25 +61,36 @@ def markdown_to_html(text: str) -> str:
     html_text = pyromark.html(text, options=OPTIONS).rstrip("\n")
     html_text = _with_anchors(html_text)
     html_text = _TABLE_ALIGN.sub(r' class="align-\1"', html_text)
-    html_text = nh3.clean(html_text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                          clean_content_tags=CONTENT_DROPPED,
-                          allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES}, link_rel=None)
-    return french_html(html_text)
+    # A code block may scroll sideways (static/style.css): focusable, a keyboard can scroll it (after the sanitizer,
+    # which would drop the attribute)
+    return french_html(sanitize(html_text)).replace("<pre>", '<pre tabindex="0">')
+
+
+def sanitize(html_text: str) -> str:
+    """The allowlist every published body goes through (the open data's raw HTML too)."""
+    return nh3.clean(html_text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     clean_content_tags=CONTENT_DROPPED,
+                     allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES}, link_rel=None)
 
 
 def _with_anchors(html_text: str) -> str:
-    """Headings demoted below the page's own h1, each with a unique anchor (chosen, or made from its text)."""
-    used: set[str] = set()
+    """Headings demoted below the page's own h1, each with a unique anchor (chosen, or made from its text).
+
+    An anchor made from a heading's text never takes an id of the templates' (« ## Contenu » is published as
+    ``contenu_1``: the page's ``<main>`` is ``#contenu``) nor one written in raw HTML; chosen ones that would are
+    refused at validation (``content/bodies.py``)."""
+    used: set[str] = set(TEMPLATE_IDS) | set(_RAW_ID.findall(html_text))
 
     def anchored(match: re.Match[str]) -> str:
         level, inner = match.group(1), match.group(2)
-        chosen = _CHOSEN_ANCHOR.search(inner)
-        if chosen:
-            inner = inner[:chosen.start()]
+        cut, chosen = chosen_anchor(inner)
+        inner = inner[:cut]
         published = "2" if level == "1" else level
         if level not in ANCHORED_LEVELS and not chosen:
             return f"<h{published}>{inner}</h{published}>"
-        anchor = chosen.group(1) if chosen else slugify(html.unescape(_TAGS.sub("", inner))) or "section"
+        anchor = chosen or slugify(html.unescape(_TAGS.sub("", inner))) or "section"
+        if is_template_id(anchor):
+            used.add(anchor)  # a prefix of the templates' ids (``contrat-…``): suffixed like a taken one
         anchor = _unique(anchor, used)
         return f'<h{published} id="{anchor}">{inner}</h{published}>'
 
@@ -97,8 +112,8 @@ def options_key() -> str:
 
     The same in every process (sets are sorted: their order changes with Python's hash seed).
     """
-    return hashlib.blake2b(repr((PIPELINE_VERSION, pyromark.__version__, nh3.__version__, int(OPTIONS),
-                                 ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
+    return hashlib.blake2b(repr((PIPELINE_VERSION, RULES_VERSION, pyromark.__version__, nh3.__version__,
+                                 int(OPTIONS), ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
                                  sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
                                  sorted(URL_SCHEMES), sorted(CONTENT_DROPPED), sorted(ALIGN_CLASSES))).encode(),
                            digest_size=8).hexdigest()

@@ -14,8 +14,9 @@ from typing import Any, Mapping, Sequence
 
 from vitrine.content.columns import SEPARATOR, columns
 from vitrine.errors import ContentError
+from vitrine.site.filters import filter_choices
 from vitrine.site.map import quartier_map
-from vitrine.content.model import Edition, Laureate, Quartier, Site, sort_key
+from vitrine.content.model import Edition, Laureate, Site
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
@@ -93,16 +94,6 @@ class Page:
     @functools.cached_property  # asked for by every stage, thousands of times
     def output(self) -> str:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What the search and listing filters offer, each as (value, label); quartiers grouped by commune."""
-
-    quartiers: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
-    communes: tuple[tuple[str, str], ...]
-    themes: tuple[tuple[str, str], ...]
-    editions: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -216,35 +207,6 @@ def _laureate(site: Site, laureate: Laureate) -> Page:
         "related": related_laureates(site, laureate),
         "breadcrumbs": LAUREATE_CRUMBS,
     }, origin=laureate.source.path, searchable=True)
-
-
-def filter_choices(site: Site) -> Choices:
-    """The values of the quartier, commune, theme and edition filters, in the order people look for them."""
-    communes: dict[str, list[Quartier]] = {}
-    for q in sorted(site.quartiers.values(), key=lambda q: sort_key(q.name)):
-        communes.setdefault(q.commune, []).append(q)
-    by_name = sorted(communes.items(), key=lambda item: sort_key(item[0]))
-    return Choices(
-        quartiers=tuple((commune, tuple((q.slug, q.name) for q in qs)) for commune, qs in by_name),
-        communes=tuple((qs[0].commune_slug, commune) for commune, qs in by_name),
-        themes=tuple((t.slug, t.name) for t in sorted(site.themes.values(), key=lambda t: sort_key(t.name))),
-        editions=tuple((str(e.year), f"Édition {e.year}") for e in site.editions),
-    )
-
-
-def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier]) -> dict[str, Any]:
-    """``laureats/filtres.json``: every published laureate's card and filter values, as compact as it reads.
-
-    ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers`` (name, commune,
-    commune's slug). Read by the filters of the laureates list and of the search page. Built when the
-    page is rendered: its fingerprint needs only the laureates' card digests.
-    """
-    return {
-        "fields": ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft"],
-        "quartiers": {q.slug: [q.name, q.commune, q.commune_slug] for q in quartiers},
-        "laureats": [[l.slug, l.title, l.porteur, l.summary, l.edition, [q.slug for q in l.quartiers],
-                      [t.slug for t in l.themes], l.draft] for l in laureates],
-    }
 
 
 def _open_data(site: Site) -> Page:

@@ -19,7 +19,7 @@ from vitrine.engine import code_digest, library_versions, theme_dir
 from vitrine.options import BuildOptions
 
 
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from pathlib import Path
 from vitrine.engine import CACHE_DIR
 from vitrine.errors import ContentError
 from vitrine.files import replace_file
-from vitrine.options import BuildOptions, BuildReport
+from vitrine.options import BuildOptions, BuildReport, refusing
+from vitrine.publish.marker import MARKER
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.speed.inputs import RECORD_VERSION, Inputs, scan_inputs
 
@@ -32,6 +33,7 @@ class Record:
     warnings: list[list] = field(default_factory=list)
     pages: int = 0
     rows: dict[str, dict] = field(default_factory=dict)  # where each laureate's rows are in the open data
+    placeholders: list[list] = field(default_factory=list)
 
 
 def record_path(options: BuildOptions) -> Path | None:
@@ -72,7 +74,8 @@ def unchanged(options: BuildOptions, record: Record, inputs: Inputs) -> BuildRep
     build left it."""
     if record.inputs != inputs.digest or not outputs_as_recorded(options.out, record):
         return None
-    return BuildReport(warnings=tuple(ContentError(*w) for w in record.warnings), pages=record.pages)
+    return refusing(options, BuildReport(warnings=tuple(ContentError(*w) for w in record.warnings), pages=record.pages,
+                                         placeholders=tuple(ContentError(*p) for p in record.placeholders)))
 
 
 def outputs_as_recorded(out: Path, record: Record) -> bool:
@@ -92,6 +95,8 @@ def outputs_as_recorded(out: Path, record: Record) -> bool:
             if entry.is_dir(follow_symlinks=False):
                 folders.append(entry.path)
                 continue
+            if entry.name == MARKER and folder == str(out):
+                continue  # the writer's mark, not an output
             entry_stat = entry.stat()
             recorded = outputs.get(entry.path[len(str(out)) + 1:])
             if recorded is None or recorded[1] != entry_stat.st_size or recorded[2] != entry_stat.st_mtime_ns:

@@ -6,6 +6,7 @@ What the chunks are and how a bundle is made (the published format) is ``outputs
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from vitrine.errors import located
+from vitrine.files import cleaned_on_failure
 from vitrine.outputs import search
 from vitrine.outputs.search import (BUNDLE, PAGES, Bundle, Chunk, Document, chunk_folder, index_key, page_ids,
                                     plan_chunks, published, search_map)
@@ -73,12 +76,13 @@ class BundleCache:
         folder = self.root / key
         tmp = self.root / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        for name, data in bundle.files.items():
-            path = tmp / "files" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
-                                                    sort_keys=True), "utf-8")
+        with cleaned_on_failure(folder, lambda: shutil.rmtree(tmp, ignore_errors=True)):
+            for name, data in bundle.files.items():
+                path = tmp / "files" / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
+                                                        sort_keys=True), "utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
 
@@ -151,7 +155,10 @@ class SearchIndex:
             if self._spill is None:
                 self._spill = tempfile.TemporaryFile(dir=self.out.parent, prefix=f".{self.out.name}.search.")
             chunk.spilled[output.path] = (self._spilled, len(output.data))
-            self._spill.write(output.data)
+            try:
+                self._spill.write(output.data)
+            except OSError as exc:  # an anonymous file (no name to give): the folder it is in, for the message
+                raise located(exc, self.out.parent / f".{self.out.name}.search") from exc
             self._spilled += len(output.data)
             chunk.waiting.discard(output.path)
             if not chunk.waiting:
@@ -193,7 +200,8 @@ class SearchIndex:
         if self._indexers is not None:
             self._indexers.shutdown(wait=True, cancel_futures=True)
         if self._spill is not None:
-            self._spill.close()
+            with contextlib.suppress(OSError):  # its last bytes were read, or are not wanted: a full disk failing
+                self._spill.close()  # to take them must not hide what stopped the build
 
 
 class _ChunkIndex:

@@ -33,6 +33,8 @@ from vitrine.speed.fingerprints import card_digest
 from vitrine.options import SitePlan
 from vitrine.speed.inputs import Inputs
 from vitrine.content.validate import revalidate_laureates
+from vitrine.outputs.assets import engine_files
+from vitrine.site.links import laureate_links, site_addresses
 
 
 
@@ -69,6 +71,7 @@ class Patch:
     plan: SitePlan
     candidates: frozenset[str]  # outputs to fingerprint again: every other page is as the last build made it
     edit: Edit
+    sources: tuple[SourceFile, ...] = ()  # the edited files, as read and checked
 
 
 def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts: bool,
@@ -93,9 +96,13 @@ def patch(snapshot: Snapshot | None, inputs: Inputs, root: Path, include_drafts:
         return None
     if any(placement(new) != placement(_last(snapshot, published, new.source.path)) for new in laureates):
         return None
+    if any(new.links for new in laureates) and laureate_links(laureates, _addresses(snapshot),
+                                                              snapshot.plan.site.config.base_url):
+        return None  # a dead link: the full path reports it (the URL map is the same: same placement)
     site, pages, candidates = swapped_in(snapshot, laureates, published)
     edit = Edit(snapshot.inputs, inputs.digest, {path: inputs.files[path] for path, _ in changed}, tuple(laureates))
-    return Patch(dataclasses.replace(snapshot.plan, site=site, pages=pages, reads=len(sources)), candidates, edit)
+    return Patch(dataclasses.replace(snapshot.plan, site=site, pages=pages, reads=len(sources)), candidates, edit,
+                 tuple(sources))
 
 
 def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping[str, Laureate]
@@ -119,6 +126,11 @@ def swapped_in(snapshot: Snapshot, laureates: list[Laureate], published: Mapping
     pages = tuple(dataclasses.replace(page, context=_swapped(page.context, swap)) if page.output in holding
                   else page for page in snapshot.plan.pages)
     return site, pages, frozenset(candidates)
+
+
+def _addresses(snapshot: Snapshot) -> frozenset[str]:
+    """What a link may reach on the snapshot's site (the same while laureates keep their place)."""
+    return site_addresses(snapshot.plan.site, snapshot.plan.pages, engine_files(snapshot.plan.site))
 
 
 def _last(snapshot: Snapshot, published: Mapping[str, Laureate], path: str) -> Laureate:

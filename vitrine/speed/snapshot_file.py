@@ -3,15 +3,18 @@ record it was made with, then a log of the edits patched in since; laureates' bo
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import gc
+import io
 import os
 import pickle
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from vitrine.content.model import Laureate, Quartier, Site, Theme
+from vitrine.errors import located
 from vitrine.files import UNREADABLE_PICKLE, replace_file
 from vitrine.speed.inputs import Inputs
 from vitrine.speed.snapshot import Edit, Snapshot, changed_laureates
@@ -123,8 +126,20 @@ class SnapshotFile:
     def save(self, snapshot: Snapshot, edit: Edit | None) -> None:
         """Keep ``snapshot``: by appending ``edit`` when it follows the snapshot on disk, else whole."""
         if edit is not None and edit.before == self.inputs and self.edits < LOG_LIMIT:
-            with open(self.log, "ab") as f:
-                _LogPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(edit)
+            entry = io.BytesIO()  # an edit's few records: pickled first, so a failed write can be taken back
+            _LogPickler(entry, protocol=pickle.HIGHEST_PROTOCOL).dump(edit)
+            with open(self.log, "ab", buffering=0) as f:
+                end = f.tell()
+                try:
+                    view = memoryview(entry.getvalue())
+                    while view:  # a raw write may write part of it
+                        view = view[f.write(view):]
+                except BaseException as exc:  # a full disk, Ctrl-C…: no half-written entry left at the log's end
+                    with contextlib.suppress(OSError):
+                        f.truncate(end)
+                    if isinstance(exc, OSError):
+                        raise located(exc, self.log) from exc
+                    raise
             self.edits += 1
         else:
             replace_file(self.path, lambda f: self._write(f, snapshot))

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Mapping
 
 import jinja2
 
+from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache
 from vitrine.engine import CACHE_DIR, code_digest, theme_dir
+from vitrine.errors import ContentError
 from vitrine.files import published_file, size_and_time
 from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread
 from vitrine.outputs.images import ImageCache
@@ -103,7 +105,10 @@ class BuildState:
         self.current.fingerprints_kept = {path: entry[0] for path, entry in self.record.outputs.items()
                               if path not in patched.candidates}
         self.current.showing, self.current.edit = (snapshot.shown_on, snapshot.main_on), patched.edit
-        return patched.plan
+        # The edited files' placeholders are found again; the others' are the last build's.
+        edited = {source.path for source in patched.sources}
+        kept = [ContentError(*p) for p in self.record.placeholders if p[0] not in edited]
+        return dataclasses.replace(patched.plan, placeholders=tuple(sorted(kept + find_placeholders(patched.sources))))
 
     def reading_cache(self) -> LoadCache:
         """The parsed files of the last builds, as this very engine kept them in ``.vitrine-cache/files/`` (read
@@ -155,7 +160,7 @@ class BuildState:
         outputs = _recorded_outputs(out, written, current.fingerprints, self.record.outputs, current.kept)
         rows = current.rows.places if current.rows else {}
         self.record = Record(inputs.digest, outputs, [list(dataclasses.astuple(w)) for w in plan.warnings],
-                             len(plan.pages), rows)
+                             len(plan.pages), rows, [list(dataclasses.astuple(p)) for p in plan.placeholders])
         fingerprinter, current.fingerprinter = current.fingerprinter, None
         assert fingerprinter is not None
         shown_on, main_on = current.showing or (_frozen(fingerprinter.shown_on), _frozen(fingerprinter.main_on))

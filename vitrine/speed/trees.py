@@ -30,6 +30,7 @@ from pathlib import Path
 
 from vitrine.files import read_pickle, replace_file
 from vitrine.publish.write import KnownTrees, Listing, Staging, WriteReport, staging_path
+from vitrine.publish.marker import claim_all
 from vitrine.publish.swap import publication_lock
 
 TREES_VERSION = 2
@@ -101,6 +102,7 @@ def prepare_staging(out: Path, trees: Trees) -> bool:
     with publication_lock(out):
         if not trees.current_in_memory(out):
             return False
+        claim_all(out)
         first = trees.known.staging is None and not staging_path(out).exists()
         if not first and (trees.known.staging is None or trees.known.may_differ == set()):
             return False  # not known (the next write lists it), or already the published site

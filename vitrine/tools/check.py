@@ -13,7 +13,9 @@ Warnings, which ``--strict`` turns into errors:
   edition has opened its call, has no ``call_closes``, and is no longer current
   (its year is past, or a newer edition exists); without a closing date the site
   would say « ouvert » forever;
-- the « À compléter » placeholder of ``new`` left in a published file.
+- a placeholder left in a published file (``content/placeholders.py``: « À compléter »,
+  an example address, ``new``'s example values…), which ``build --deploy``
+  refuses to publish.
 
 « À confirmer » markers (``# À confirmer …`` YAML comments, ``<!-- À confirmer
 … -->`` in Markdown) are notes, listed with their line but never errors, even
@@ -26,16 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator, Mapping
+from typing import Iterator, Mapping
 from urllib.parse import unquote
 
 from vitrine.content.model import Site
 from vitrine.content.read import LoadedContent, SourceFile
 from vitrine.errors import ContentError
 from vitrine.options import BuildReport, SitePlan
-from vitrine.outputs.images import ImageSet
+from vitrine.outputs.images import FULL_MAX, WIDTHS, ImageSet
 from vitrine.site.pages import call_state
-from vitrine.tools.scaffold import PLACEHOLDER
 
 CARD_SUMMARY_MAX = 200
 IMAGE_MAX_BYTES = 2_000_000  # 2 Mo
@@ -44,7 +45,9 @@ IMAGE_MIN_WIDTH = 640
 MEDIA_FIELDS = {"laureate": "image", "territory": "outlines"}  # fields that name a file of content/media/
 _MEDIA_LINK = re.compile(r"(?<![\w.-])(media/[^\s)\"'<>#?\]]+)")
 _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
-_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)\s*(?:-->|$)")
+# The text up to « --> » or the line's end, stripped afterwards (``(.*?)\s*(?:-->|$)`` cost the square of a run of
+# spaces)
+_HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)(?:-->|$)")
 
 
 def notes(root: Path, loaded: LoadedContent) -> tuple[ContentError, ...]:
@@ -55,7 +58,7 @@ def notes(root: Path, loaded: LoadedContent) -> tuple[ContentError, ...]:
 def warnings(root: Path, loaded: LoadedContent, plan: SitePlan | BuildReport, today: dt.date) -> tuple[ContentError, ...]:
     """What does not block publishing (``--strict`` makes it): the build's warnings, and those above. ``plan``: what
     the stages made of ``loaded``, or the report of what stopped them (then only what can still be told)."""
-    found = list(plan.warnings) + unused_media(loaded) + placeholders(loaded)
+    found = list(plan.warnings) + unused_media(loaded) + list(plan.placeholders)
     files = {f.path: f for f in loaded.files}
     if plan.site is not None:
         found += long_summaries(plan.site, files) + stale_calls(plan.site, files, today)
@@ -85,13 +88,20 @@ def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
             continue  # no image, or one the build could not read: that is an error, reported as such
         issues = []
         size = (root / "content" / laureate.image).stat().st_size
+        width = images[laureate.image].full.width  # as published: never wider than FULL_MAX
         if size > IMAGE_MAX_BYTES:
-            issues.append((f"image trop lourde : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
-                           "réduisez-la, par exemple à 1600 pixels de large en JPEG qualité 80"))
-        width = images[laureate.image].full.width
+            # The visitor gets resized copies anyway: the weight that stays is the original's, in every clone of
+            # the repository and in its history for good.
+            fix = (f"réduisez-la à {FULL_MAX} pixels de large, la plus grande taille que le site publie"
+                   if width >= FULL_MAX else "enregistrez-la en JPEG, qualité 85")
+            issues.append((f"image lourde pour le dépôt : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
+                           "le site n'en publie que des copies réduites, mais l'original reste pour toujours dans "
+                           f"l'historique git du dépôt : avant de l'ajouter, {fix} (le site n'y perd rien)"))
         if width < IMAGE_MIN_WIDTH:
+            # Vitrine reduces, never enlarges: a narrow original is what makes a blurred card
             issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
-                           "utilisez une version plus grande de l'image, sans quoi elle paraîtra floue sur téléphone"))
+                           "le site ne peut pas l'agrandir sans flou : demandez l'original de la photo, au moins "
+                           f"{WIDTHS[-1]} pixels de large pour la plus nette"))
         problems += [_warning(files.get(laureate.source.path), laureate.source.path, "image", message, hint)
                      for message, hint in issues]
     return problems
@@ -132,34 +142,6 @@ def stale_calls(site: Site, files: dict[str, SourceFile], today: dt.date) -> lis
             for e in site.editions
             if e.call_closes is None and call_state(e, today).status == "open"
             and (e.year < today.year or e.year != newest)]
-
-
-def placeholders(loaded: LoadedContent) -> list[ContentError]:
-    """« À compléter » left by ``new`` in a file that is no longer a draft."""
-    found = []
-    for f in loaded.files:
-        if not isinstance(f.data, dict) or f.data.get("draft") is True:
-            continue
-        for keys, value in _strings(f.data, ()):
-            if PLACEHOLDER in value:
-                found.append(ContentError(f.path, f.line(*keys), _field_name(keys), f"texte « {PLACEHOLDER} » laissé "
-                                          "en place", "remplacez-le par le vrai texte avant de publier", warning=True))
-        for offset, text in enumerate(f.body.split("\n")):
-            if PLACEHOLDER in text:
-                found.append(ContentError(f.path, f.body_line + offset, "texte", f"texte « {PLACEHOLDER} » laissé "
-                                          "en place", "remplacez-le par le vrai texte avant de publier", warning=True))
-    return found
-
-
-def _strings(value: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield keys, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, keys + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, keys + (i,))
 
 
 def confirm_markers(root: Path, loaded: LoadedContent) -> Iterator[ContentError]:

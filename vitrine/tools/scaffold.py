@@ -5,6 +5,9 @@ from its schema description, with a value that validates: the file is a draft
 (``draft: true``) the preview shows at once and a published build leaves out,
 so the site keeps building while the editor fills it in. A laureate's file
 lists, in comments, the quartier and theme identifiers the content really has.
+Texts to write say « À compléter »; the example values that let the draft
+validate (its edition, a quartier, a theme) carry ``# exemple à remplacer`` on
+their line: both are placeholders, which a published file may not keep.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from vitrine.content import schema as S
+from vitrine.content.placeholders import EXAMPLE_MARK, FILL
 from vitrine.content.read import LoadedContent, load_content
 from vitrine.site.pages import RESERVED
 from vitrine.content.slugs import is_slug, slugify
+from vitrine.errors import located
 
 # What ``new`` can create: the type's schema and its folder under content/.
 KINDS = {"laureate": (S.LAUREATE, "laureates"), "edition": (S.EDITION, "editions"), "page": (S.PAGE, "pages")}
-PLACEHOLDER = "À compléter"  # ``check`` warns when it is left in a published file
+# Left in a published file, both are placeholders (``content/placeholders.py``): listed by ``check``, refused by
+# ``build --deploy``.
+PLACEHOLDER = FILL
+EXAMPLES = ("edition", "quartiers", "themes")  # fields given an example value, marked ``EXAMPLE_MARK`` on their line
 BODIES = {
     "laureate": "À compléter : la description du projet, en Markdown (paragraphes, ## intertitres, listes à tirets).",
     "edition": "À compléter : la présentation de l'édition {name} (calendrier de l'appel à projets, jury, lauréats).",
@@ -63,11 +71,18 @@ def new_file(root: Path, kind: str, name: str) -> Path:
     text = scaffold_text(kind, name, choices(load_content(root)))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as f:
-            f.write(text)
+        f = path.open("x", encoding="utf-8")
     except FileExistsError:
         raise ScaffoldError(f"content/{folder}/{name}.md existe déjà : rien n'a été écrit",
                             "ouvrez ce fichier pour le modifier, ou choisissez un autre nom", misuse=False) from None
+    try:
+        with f:
+            f.write(text)
+    except BaseException as exc:  # a full disk, Ctrl-C…: no half-written file for the preview to show as an error
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise located(exc, path) from exc
+        raise
     return path
 
 
@@ -77,6 +92,9 @@ def check_name(kind: str, name: str) -> None:
         if not (len(name) == 4 and name.isdigit()):
             raise ScaffoldError(f"« {name} » n'est pas une année", "une édition se nomme par son année, "
                                 "par exemple : python build.py new edition 2024")
+        if int(name) not in S.EDITION_YEARS:
+            raise ScaffoldError(f"l'année {name} est hors des années possibles ({S.EDITION_YEARS[0]} à "
+                                f"{S.EDITION_YEARS[-1]})", "par exemple : python build.py new edition 2024")
         return
     if not is_slug(name):
         suggestion = slugify(name)
@@ -122,7 +140,9 @@ def scaffold_text(kind: str, name: str, found: Choices) -> str:
     for f in schema.fields:
         lines.append(f"# {f.description}{_requirement(f, values.get(f.name))}")
         lines += _choice_comments(f.name, found)
-        lines.append(f"{f.name}: {yaml_value(values.get(f.name))}".rstrip())
+        value = values.get(f.name)
+        mark = f"  {EXAMPLE_MARK}" if kind == "laureate" and f.name in EXAMPLES and value not in (None, []) else ""
+        lines.append(f"{f.name}: {yaml_value(value)}".rstrip() + mark)
     lines += ["---", BODIES[kind].format(name=name), ""]
     return "\n".join(lines)
 
@@ -151,16 +171,17 @@ def _values(kind: str, name: str, found: Choices) -> dict[str, Any]:
 def _choice_comments(field: str, found: Choices) -> list[str]:
     """The identifiers an editor may write in a reference field, in comments."""
     if field == "edition" and found.editions:
-        return [f"#   éditions existantes : {', '.join(str(y) for y in sorted(found.editions))}"]
+        return [f"#   éditions existantes : {', '.join(str(y) for y in sorted(found.editions))} (vérifiez l'année, "
+                f"puis retirez « {EXAMPLE_MARK} »)"]
     if field == "quartiers" and found.quartiers:
         by_commune: dict[str, list[str]] = {}
         for slug, qname, commune in found.quartiers:
             by_commune.setdefault(commune, []).append(f"{slug} ({qname})")
-        return ["#   quartiers possibles (remplacez l'exemple) :"] + [
+        return [f"#   quartiers possibles (remplacez l'exemple, puis retirez « {EXAMPLE_MARK} ») :"] + [
             line for commune, items in sorted(by_commune.items())
             for line in _wrapped(f"{commune} : {', '.join(items)}")]
     if field == "themes" and found.themes:
-        return ["#   thématiques possibles (remplacez l'exemple) :"] + _wrapped(
+        return [f"#   thématiques possibles (remplacez l'exemple, puis retirez « {EXAMPLE_MARK} ») :"] + _wrapped(
             ", ".join(f"{slug} ({tname})" for slug, tname in found.themes))
     return []
 
