@@ -79,7 +79,7 @@ MARKDOWN = {
                            f"<tr><td>1{NNBSP}000{NBSP}€</td><td>50{NBSP}%</td></tr>\n</tbody></table>"),
     "a code span and a code block": ("`'a' 1 000 €` \"b\"\n\n```\n\"c\" 50 %\n```",
                                      f"<p><code>'a' 1 000 €</code> «{NBSP}b{NBSP}»</p>\n"
-                                     "<pre><code>\"c\" 50 %\n</code></pre>"),
+                                     "<pre tabindex=\"0\"><code>\"c\" 50 %\n</code></pre>"),
     "an autolink": ("<https://a.fr/x?y=1>", '<p><a href="https://a.fr/x?y=1">https://a.fr/x?y=1</a></p>'),
 }
 
