@@ -95,7 +95,7 @@ def serve_edits(root: Path, runs: int) -> list[float]:
     """Save-to-ready times as ``serve`` sees them: its ``Preview`` (one long-lived ``BuildState``), one laureate
     saved each time and named to the rebuild (as the watcher names it), and what it does between two saves
     (``settle``) left out of the time, as it comes after the browser is told."""
-    from vitrine.serve import Preview  # noqa: PLC0415 - the engine under test
+    from vitrine.preview.serve import Preview  # noqa: PLC0415 - the engine under test
 
     preview = Preview(root, lambda: dt.date.fromisoformat(TODAY))
     report = preview.rebuild()  # what serve does when it starts

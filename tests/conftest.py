@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # test this checkout's engine, whatever is installed
 
-from vitrine.build import BuildOptions, BuildReport, build
+from vitrine.pipeline import BuildOptions, BuildReport, build
 from vitrine.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -24,16 +24,18 @@ FIXTURE = TESTS / "fixtures" / "small"
 DATE = dt.date(2022, 4, 1)  # the fixture's 2022 call is open on this date: the home shows its open state
 
 
-def build_fixture(work: Path, *, use_cache: bool = False) -> Path:
-    """Build a fresh copy of the small fixture in ``work``; returns its output folder."""
+def build_fixture(work: Path, *, use_cache: bool = False, speed: bool = False) -> Path:
+    """Build a copy of the small fixture in ``work`` (made at the first call); returns its output folder. ``speed``:
+    with the speed layer (``vitrine/speed/``), else by the stages alone."""
     sys.path.insert(0, str(REPO))
-    from vitrine.build import BuildOptions, build
+    from vitrine.options import BuildOptions
+    from vitrine.pipeline import build
 
     root = work / "repo"
     if not root.exists():
         shutil.copytree(FIXTURE / "content", root / "content")
     out = root / "site"
-    report = build(BuildOptions(root=root, out=out, today=DATE, use_cache=use_cache, search=False))
+    report = build(BuildOptions(root=root, out=out, today=DATE, use_cache=use_cache, speed=speed, search=False))
     assert not report.errors, report.errors
     return out
 
@@ -46,7 +48,7 @@ def tree_files(folder: Path) -> dict[str, bytes]:
 
 def regenerate() -> None:
     with tempfile.TemporaryDirectory() as work:
-        out = build_fixture(Path(work))
+        out = build_fixture(Path(work))  # by the stages alone, without the speed layer
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN)
     print(f"{GOLDEN.relative_to(REPO)}: {len(tree_files(GOLDEN))} files")

@@ -27,7 +27,7 @@ def add_locale_sensitive_content(root: Path) -> None:
         write(root / f"content/laureates/{slug}.md",
               f"---\ntitle: {title}\nporteur: Collectif {title}\nedition: 2022\nquartiers: [le-moulin]\n"
               f"themes: [culture]\nsummary: {title} en quelques mots.\n---\n{title}.\n")
-    for name in ["Ete.pdf", "eta.pdf", "Zebre.csv", "a_b.csv", "a-b.csv"]:  # names must be URL-safe (test_safety_media)
+    for name in ["Ete.pdf", "eta.pdf", "Zebre.csv", "a_b.csv", "a-b.csv"]:  # names must be URL-safe (tests/content/test_media_safety.py)
         write(root / f"content/media/{name}", "%PDF-1.4 " + name if name.endswith(".pdf") else name)
 
 
@@ -81,10 +81,11 @@ def test_the_build_date_changes_only_what_depends_on_it(repo: Path, tmp_path: Pa
 
 def test_the_build_reads_the_clock_only_for_the_default_build_date() -> None:
     """Every module a build runs (not the preview server's log lines) takes the date from --date or the epoch."""
-    loaded = subprocess.run([sys.executable, "-c", "import sys, vitrine.cli, vitrine.build; print(*sorted(sys.modules))"],
+    loaded = subprocess.run([sys.executable, "-c", "import sys, vitrine.cli, vitrine.pipeline; print(*sorted(sys.modules))"],
                             capture_output=True, text=True, cwd=REPO, check=True).stdout.split()
     modules = [REPO / (name.replace(".", "/") + ".py") for name in loaded if name.startswith("vitrine.")]
-    assert REPO / "vitrine/build.py" in modules and REPO / "vitrine/render.py" in modules
+    modules = [path if path.exists() else path.with_suffix("") / "__init__.py" for path in modules]  # packages
+    assert REPO / "vitrine/pipeline.py" in modules and REPO / "vitrine/site/render.py" in modules
     clock = re.compile(r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today|time\.time|time\.localtime|"
                        r"time\.gmtime|time\.strftime|time\.ctime)\s*\(")
     readers = {}

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+from vitrine.engine import ENGINE_ROOT
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True, order=True)
@@ -39,14 +44,6 @@ class SearchIndexError(Exception):
     path = "pagefind"  # the search index's folder in site/ (``search.BUNDLE``), where the report points
 
 
-class ContentErrors(Exception):
-    """Raised by a stage when the content cannot be built; carries every problem found."""
-
-    def __init__(self, errors: Iterable[ContentError]):
-        self.errors = sorted(set(errors))
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-
 def field_name(keys: Iterable[object]) -> str:
     """How a key path reads in a message: ``contrats_de_ville[1].quartiers[2].slug`` (list positions from 1)."""
     parts = [f"[{k + 1}]" if isinstance(k, int) else f".{k}" for k in keys]
@@ -61,6 +58,29 @@ def did_you_mean(value: object, choices: Iterable[str]) -> str:
     return f"vouliez-vous dire « {close[0]} » ?" if close else ""
 
 
+def template_error(root: Path, exc: jinja2.TemplateError) -> ContentError:
+    """A template mistake, located like a content error (it is the designer's, not the editor's)."""
+    name, line = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
+    if not name:  # an error while rendering: Jinja puts the template's file and line in the traceback
+        name, line = _template_frame(exc) or ("templates", 1)
+    try:
+        name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        try:
+            name = "templates/" + Path(name).resolve().relative_to(ENGINE_ROOT / "templates").as_posix()
+        except ValueError:
+            name = f"templates/{name}" if not str(name).startswith("templates") else str(name)
+    return ContentError(name, line or 1, "template", str(exc.message or exc))
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost traceback frame that runs a template (its file and line), if any."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 # What an operating-system error means, in French, for the messages of a failed write (``io_failure``).
 _IO_CAUSES = {
     "ENOSPC": ("plus de place sur le disque", "libérez de la place puis relancez"),

@@ -1,0 +1,213 @@
+"""Full-text search: the Pagefind index built with the site, queried for real with Pagefind's JavaScript."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
+from web import search_index
+from vitrine.outputs import pagefind, search
+from vitrine.pipeline import build
+from vitrine.preview.serve import Preview
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture, built once for the tests that only read it."""
+    root = make_repo(tmp_path_factory.mktemp("search"))
+    write(root / "content" / "laureates" / "atelier-code.md",
+          (root / "content" / "laureates" / "atelier-code.md").read_text("utf-8")
+          + "\nDes ateliers où l’habitant découvre la programmation.\n")
+    assert build_in_process(root).ok
+    return root / "site"
+
+
+def test_searching_expo_finds_the_expo_bavarde_with_its_porteur_and_summary(shipped_repo: Path) -> None:
+    assert build_in_process(shipped_repo).ok
+    [found] = search_index(shipped_repo / "site", "expo")
+    first = found["results"][0]
+    assert first["url"] == "/laureats/l-expo-bavarde/"
+    assert first["meta"]["title"] == "L'expo bavarde\u00a0: l'envers du décor"
+    assert first["meta"]["porteur"] == "Cultures du Cœur 94"
+    assert first["meta"]["summary"].startswith("«\u00a0L'expo bavarde")
+
+
+def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site: Path) -> None:
+    answers = search_index(small_site, "habitants", "programmer", "l’habitant")
+    assert [[r["url"] for r in a["results"]] for a in answers] == [["/laureats/atelier-code/"]] * 3
+
+
+def test_the_search_page_knows_which_page_each_result_is(small_site: Path) -> None:
+    [found] = search_index(small_site, "projet")
+    pages = json.loads((small_site / "pagefind" / "vitrine-pages.json").read_text("utf-8"))["pages"]
+    assert {pages[r["id"]] for r in found["results"]} == {r["url"].lstrip("/") for r in found["results"]}
+    assert sorted(pages.values()) == sorted(
+        [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "emploi-jeunes", "jardin-partage",
+                                          "radio-quartier")] + ["accessibilite/", "candidater/", "le-label/",
+                                                                "mentions-legales/"])
+
+
+def test_two_cold_builds_make_the_same_search_index(tmp_path: Path) -> None:
+    bundles = []
+    for name in ("one", "two"):
+        root = make_repo(tmp_path / name)
+        assert build_in_process(root, use_cache=False).ok
+        bundles.append({p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
+                        if p.is_file()})
+    assert bundles[0] == bundles[1]
+
+
+def test_only_laureates_and_free_pages_are_indexed(small_site: Path) -> None:
+    entry = json.loads((small_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["fr"]
+    assert entry["languages"]["fr"]["page_count"] == 5 + 4  # laureates + free pages
+    [found] = search_index(small_site, "culture")
+    urls = {r["url"] for r in found["results"]}
+    assert "/laureats/cafe-culture/" in urls
+    assert not urls & {"/thematiques/culture/", "/laureats/", "/"}
+    assert not list(small_site.glob("pagefind/pagefind-ui*")), "Pagefind's own interface is not published"
+
+
+def test_search_page_says_what_to_do_without_javascript(small_site: Path) -> None:
+    html = (small_site / "recherche" / "index.html").read_text("utf-8")
+    assert '<script type="module" src="../static/search.js"></script>' in html
+    assert '<form class="search-form" role="search" method="get" hidden>' in html
+    assert "La recherche a besoin de JavaScript" in html
+    for link in ('href="../laureats/"', 'href="../quartiers/"', 'href="../thematiques/"', 'href="../editions/"'):
+        assert link in html
+    home = (small_site / "index.html").read_text("utf-8")
+    assert '<li><a href="recherche/">Recherche</a></li>' in home
+
+
+def test_a_search_index_is_not_rebuilt_when_no_searchable_page_changed(repo: Path, monkeypatch) -> None:
+    shutil.copytree(REPO / "templates", repo / "templates")
+    assert build_in_process(repo).ok
+    monkeypatch.setattr(search, "build_index", _must_not_index)
+    again = build_in_process(repo)
+    assert again.ok and again.written == ()
+    themes = repo / "templates" / "themes.html"
+    themes.write_text(themes.read_text("utf-8").replace("grand domaine", "domaine"), "utf-8")
+    listing_only = build_in_process(repo)
+    assert listing_only.ok and listing_only.written == ("thematiques/index.html",)
+    shutil.rmtree(repo / "site")  # the cached index serves a fresh output folder too
+    fresh = build_in_process(repo)
+    assert fresh.ok and any(path.startswith("pagefind/pagefind-entry") for path in fresh.written)
+
+
+def test_editing_a_laureate_updates_the_search_index(repo: Path) -> None:
+    assert build_in_process(repo).ok
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    assert build_in_process(repo).ok
+    [found] = search_index(repo / "site", "zythologie")
+    assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
+
+
+SEARCHABLE = [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "emploi-jeunes", "jardin-partage",
+                                               "radio-quartier")] + ["accessibilite/", "candidater/", "le-label/",
+                                                                     "mentions-legales/"]
+
+
+def test_editing_a_laureate_re_indexes_only_its_chunk(repo: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+    assert build_in_process(repo).ok
+    indexed = []
+    index = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda documents: index(indexed.append([d.url for d in documents])
+                                                                                or documents))
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    report = build_in_process(repo)
+    assert report.ok
+    [chunk] = [chunk for chunk in search.plan_chunks(SEARCHABLE) if "laureats/emploi-jeunes/" in chunk.urls]
+    assert indexed == [list(chunk.urls)] and len(chunk.urls) <= 3
+    written = {path for path in report.written if path.startswith("pagefind/")} - {"pagefind/vitrine-pages.json"}
+    assert written and all(path.startswith(chunk.folder) for path in written)
+    [found] = search_index(repo / "site", "zythologie")
+    assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
+
+
+def test_a_cold_build_indexes_each_page_once(repo: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "CHUNK_PAGES", 2)
+    monkeypatch.setattr(search, "INDEXERS", 1)
+    indexed = []
+    index = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda documents: index(indexed.extend(d.url for d in documents)
+                                                                       or documents))
+    assert build_in_process(repo, use_cache=False).ok
+    assert sorted(indexed) == sorted(SEARCHABLE)
+
+
+def test_a_rebuild_after_edits_makes_the_search_index_of_a_cold_build(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok
+    for root in (edited, cold):
+        shutil.copy(root / "content" / "laureates" / "cafe-culture.md", root / "content" / "laureates" / "cafe-2.md")
+        (root / "content" / "laureates" / "radio-quartier.md").unlink()
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    bundles = [{p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
+                if p.is_file()} for root in (edited, cold)]
+    assert bundles[0] == bundles[1]
+    assert len(json.loads(bundles[0]["site/pagefind/vitrine-pages.json"])["bundles"]) >= 2
+
+
+def test_chunks_stay_small_and_a_new_page_changes_one_of_them() -> None:
+    urls = [f"laureats/projet-{i}/" for i in range(1000)]
+    chunks = search.plan_chunks(urls, 16)
+    assert sorted(url for chunk in chunks for url in chunk.urls) == sorted(urls)
+    assert max(len(chunk.urls) for chunk in chunks) <= 16 and len(chunks) < 1000 / 4
+    assert [chunk.folder for chunk in chunks[:2]] == ["pagefind/", f"pagefind/{chunks[1].name}/"]
+    for new in ("laureats/nouveau/", "laureats/projet-1000/", "le-label/"):
+        changed = set(search.plan_chunks(urls + [new], 16)) ^ set(chunks)
+        assert len(changed) <= 3  # one chunk replaced, or split in two
+
+
+def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, monkeypatch) -> None:
+    assert build_in_process(repo, use_cache=False).ok
+    before = (repo / "site" / "index.html").read_bytes()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(repo / "no-pagefind-here"))
+    report = build_in_process(repo, use_cache=False)
+    assert not report.ok
+    assert str(report.errors[0]).startswith("pagefind:1: recherche: Pagefind est introuvable")
+    assert "pip install 'pagefind[bin]'" in str(report.errors[0])
+    assert (repo / "site" / "index.html").read_bytes() == before
+
+
+def _must_not_index(documents) -> dict:
+    raise AssertionError("the search index was rebuilt")
+
+
+def test_a_request_pagefind_cannot_read_is_an_error() -> None:
+    with pytest.raises(search.SearchIndexError, match="Pagefind a répondu une erreur : unknown variant `NoSuch"):
+        with pagefind.Service(pagefind.pagefind_executable()) as service:
+            service.call({"type": "NoSuchRequest"})
+
+
+def test_a_silent_pagefind_fails_the_build_instead_of_hanging_it(tmp_path: Path, monkeypatch) -> None:
+    mute = write(tmp_path / "mute-pagefind", "#!/bin/sh\nexec 3>&1 cat > /dev/null  # keeps its output open, says nothing\n")
+    mute.chmod(0o755)
+    monkeypatch.setattr(pagefind, "SILENCE_LIMIT", 1)
+    with pytest.raises(search.SearchIndexError, match="Pagefind ne répond plus depuis 1 secondes"):
+        with pagefind.Service(mute) as service:
+            service.call({"type": "NewIndex", "config": {}})
+
+
+def test_the_live_preview_goes_without_the_search_index(repo: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "build_index", _must_not_index)
+    options = Preview(repo, lambda: TODAY)._options()
+    assert build(options).ok
+    assert not (options.out / "pagefind").exists()
+    html = (options.out / "recherche" / "index.html").read_text("utf-8")
+    assert "Prévisualisation&nbsp;: la recherche n’y est pas disponible" in html
+
+
+def test_a_build_without_search_publishes_every_page_but_no_index(repo: Path) -> None:
+    result = run_cli(repo, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert (repo / "site" / "recherche" / "index.html").is_file()
+    assert (repo / "site" / "laureats").is_dir() and not (repo / "site" / search.BUNDLE).exists()

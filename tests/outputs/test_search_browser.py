@@ -1,0 +1,157 @@
+"""The search page and the laureates filters, in a real browser (Chromium through Playwright).
+
+The site is served over HTTP from a sub-folder, with its Content-Security-Policy: a script refused or a
+JavaScript error fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import build_in_process
+from web import browser, serve  # noqa: F401 - fixtures
+from vitrine.outputs import search
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811
+    context = browser.new_context()
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    tab.problems = problems
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def no_script_page(browser):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def cards(page):
+    return page.locator("main .cards:visible .card-title")
+
+
+def test_filtering_by_quartier_narrows_the_list_and_survives_a_reload(repo: Path, serve, page) -> None:  # noqa: F811
+    assert build_in_process(repo).ok
+    base = serve(repo / "site", "/label/")
+    page.goto(base + "laureats/")
+    expect(cards(page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])  # page 1 of 3 (page_size: 2)
+
+    page.get_by_label("Quartier").select_option("les-tilleuls")
+    expect(cards(page)).to_have_text(["Radio de quartier", "Atelier code", "Café culture"])
+    expect(page.get_by_role("status")).to_have_text("3 lauréats correspondent à ces critères.")
+    expect(page).to_have_url(base + "laureats/?quartier=les-tilleuls")
+    expect(page.locator(".pagination")).to_be_hidden()
+
+    page.reload()
+    expect(page.get_by_label("Quartier")).to_have_value("les-tilleuls")
+    expect(cards(page)).to_have_text(["Radio de quartier", "Atelier code", "Café culture"])
+
+    page.get_by_label("Thématique").select_option("numerique")
+    expect(cards(page)).to_have_text(["Radio de quartier", "Atelier code"])
+    expect(page).to_have_url(base + "laureats/?quartier=les-tilleuls&theme=numerique")
+    page.go_back()
+    expect(cards(page)).to_have_text(["Radio de quartier", "Atelier code", "Café culture"])
+    expect(page.get_by_label("Thématique")).to_have_value("")
+    page.go_back()
+    expect(cards(page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])
+    expect(page.get_by_role("status")).to_have_text("")
+
+    page.get_by_label("Édition").select_option("2021")
+    page.get_by_label("Quartier").select_option("le-moulin")
+    expect(cards(page)).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text("Aucun lauréat ne correspond à ces critères.")
+    page.get_by_role("button", name="Tout afficher").click()
+    expect(cards(page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])
+    expect(page).to_have_url(base + "laureats/")
+
+    page.goto(base + "laureats/page/2/?quartier=la-gare")
+    page.get_by_role("link", name="Café culture").click()
+    expect(page).to_have_url(base + "laureats/cafe-culture/")
+    assert page.problems == []
+
+
+def test_without_javascript_the_laureates_list_is_the_paginated_list(repo: Path, serve, no_script_page) -> None:  # noqa: F811
+    assert build_in_process(repo).ok
+    no_script_page.goto(serve(repo / "site", "/") + "laureats/?quartier=les-tilleuls")
+    expect(cards(no_script_page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])
+    expect(no_script_page.locator("form[data-filters]")).to_be_hidden()
+    expect(no_script_page.locator(".pagination")).to_be_visible()
+
+
+def test_searching_expo_in_the_browser_finds_the_expo_bavarde(shipped_repo: Path, serve, page) -> None:  # noqa: F811
+    report = build_in_process(shipped_repo)
+    assert report.ok
+    base = serve(shipped_repo / "site", "/vitrine/")
+    page.goto(base)
+    page.get_by_role("link", name="Recherche").click()
+    box = page.get_by_label("Rechercher un projet, un porteur, un quartier…")
+    box.fill("expo")
+    page.get_by_role("button", name="Rechercher").click()
+    results = page.locator("[data-search-results] > li")
+    expect(results.first.locator("h2")).to_have_text("L’expo bavarde\u00a0: l’envers du décor")
+    expect(results.first.locator(".card-porteur")).to_have_text("Cultures du Cœur 94")
+    expect(results.first.locator(".card-summary")).to_have_text(re.compile("^«\u00a0L’expo bavarde"))
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^\d+ résultats? pour «\u00a0expo\u00a0»\.$"))
+    expect(page).to_have_url(base + "recherche/?q=expo")
+    expect(page.locator("[data-search-fallback]")).to_be_hidden()
+
+    page.get_by_label("Thématique").select_option("numerique")
+    expect(page.get_by_role("status")).to_have_text("Aucun résultat pour «\u00a0expo\u00a0».")
+    box.fill("")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(results.locator("h2")).to_have_text([l.title for l in report.site.by_theme["numerique"]])
+    expect(page).to_have_url(base + "recherche/?theme=numerique")
+    page.get_by_label("Thématique").select_option("")
+    page.get_by_label("Commune").select_option("athis-mons")
+    expect(results.locator("h2")).to_have_text([l.title for l in report.site.laureates])
+
+    page.goto(base + "recherche/?q=expo&quartier=noyer-renard")
+    results.first.locator("a").click()
+    expect(page).to_have_url(base + "laureats/l-expo-bavarde/")
+    assert page.problems == []
+
+
+def test_a_search_finds_pages_of_three_chunks_of_the_index(repo: Path, serve, page, monkeypatch) -> None:  # noqa: F811
+    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+    assert build_in_process(repo).ok
+    found = {"laureats/cafe-culture/": "Café culture", "laureats/jardin-partage/": "Jardin partagé",
+             "laureats/radio-quartier/": "Radio de quartier"}
+    chunks = search.plan_chunks(json.loads((repo / "site" / "pagefind" / "vitrine-pages.json").read_text())["pages"]
+                                .values())
+    assert len({chunk.folder for chunk in chunks if set(chunk.urls) & found.keys()}) == 3  # the first one, two merged
+    page.goto(serve(repo / "site", "/label/") + "recherche/?q=culture")
+    results = page.locator("[data-search-results] > li h2")
+    expect(results).to_have_count(3)
+    assert sorted(results.all_inner_texts()) == sorted(found.values())
+    assert page.problems == []
+
+
+def test_search_results_for_other_pages_show_where_the_words_are(repo: Path, serve, page) -> None:  # noqa: F811
+    assert build_in_process(repo).ok
+    page.goto(serve(repo / "site", "/") + "recherche/?q=accessibilit%C3%A9")
+    first = page.locator("[data-search-results] > li").first
+    expect(first.locator("h2 a")).to_have_attribute("href", "/accessibilite/")
+    expect(first.locator("mark").first).to_be_visible()
+    page.get_by_label("Quartier", exact=True).select_option("les-tilleuls")  # pages have no quartier: only laureates stay
+    expect(page.get_by_role("status")).to_have_text("Aucun résultat pour «\u00a0accessibilité\u00a0».")
+    assert page.problems == []
+
+
+def test_without_javascript_the_search_page_points_to_the_browsing_pages(repo: Path, serve, no_script_page) -> None:  # noqa: F811
+    assert build_in_process(repo).ok
+    no_script_page.goto(serve(repo / "site", "/") + "recherche/")
+    expect(no_script_page.locator("form[role=search]")).to_be_hidden()
+    expect(no_script_page.get_by_text("La recherche a besoin de JavaScript")).to_be_visible()
+    expect(no_script_page.get_by_role("link", name="les lauréats par quartier")).to_be_visible()

@@ -1,0 +1,1 @@
+"""What the site is made of: content files read safely, YAML with lines, the contract, validation, the frozen model."""

@@ -1,0 +1,109 @@
+"""What a laureate is as a row of the open data: the columns, derived from the content contract.
+
+The columns derive from the content contract (``schema.LAUREATE``: names, Table
+Schema types, French descriptions, required fields), preceded by the laureate's
+identifier and page address and followed, where a field holds identifiers, by
+what they stand for (quartier names and codes, communes, contrats de ville,
+theme names). The « Données ouvertes » page shows them; ``outputs/opendata.py``
+encodes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from vitrine.content import schema as S
+from vitrine.content.model import Laureate, Site
+
+
+SEPARATOR = ";"
+
+
+EXCLUDED_FIELDS = {"draft"}  # always false: only published laureates are exported
+
+
+URL_KINDS = {"url", "path"}  # a media path is exported as the absolute address of the published file
+
+
+Value = Callable[[Site, Laureate], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Table Schema type of one value
+    description: str  # French, for the people who reuse the data
+    required: bool = False
+    multiple: bool = False
+    format: str = "default"
+    value: Value = field(default=lambda site, laureate: None, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple:  # its value is code: a kept column (the open data page's) is found again by name
+        return column, (self.name,)
+
+
+def _names(attribute: str, unique: bool = False) -> Value:
+    def value(site: Site, laureate: Laureate) -> list[str | None]:
+        items = [getattr(q, attribute) for q in laureate.quartiers]
+        return list(dict.fromkeys(items)) if unique else items
+    return value
+
+
+# What the identifiers of a field stand for, placed right after it.
+RESOLVED: dict[str, tuple[Column, ...]] = {
+    "quartiers": (
+        Column("quartier_names", "string", "Nom de chaque quartier de la colonne quartiers, dans le même ordre",
+               True, True, value=_names("name")),
+        Column("quartier_codes", "string", "Code officiel (QPV) de chaque quartier de la colonne quartiers, dans le "
+               "même ordre ; vide quand il n'est pas connu", multiple=True, value=_names("code")),
+        Column("communes", "string", "Communes des quartiers concernés, sans doublon", True, True,
+               value=_names("commune", unique=True)),
+        Column("contrats_de_ville", "string", "Contrats de ville des quartiers concernés, sans doublon", True, True,
+               value=_names("contrat_name", unique=True)),
+    ),
+    "themes": (
+        Column("theme_names", "string", "Nom de chaque thématique de la colonne themes, dans le même ordre", True, True,
+               value=lambda site, laureate: [t.name for t in laureate.themes]),
+    ),
+}
+
+
+def columns() -> tuple[Column, ...]:
+    """Every exported column, in order."""
+    result = [
+        Column("slug", "string", "Identifiant du lauréat (le nom de son fichier, la fin de l'adresse de sa page)",
+               True, value=lambda site, laureate: laureate.slug),
+        Column("url", "string", "Adresse de la page du lauréat", True, format="uri",
+               value=lambda site, laureate: page_url(site, laureate)),
+    ]
+    for f in S.LAUREATE.fields:
+        if f.name in EXCLUDED_FIELDS:
+            continue
+        description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "")
+        result.append(Column(f.name, f.table_type, description, f.required,
+                             multiple=f.kind.endswith("_list"), format="uri" if f.kind in URL_KINDS else "default",
+                             value=_field_value(f)))
+        result.extend(RESOLVED.get(f.name, ()))
+    result.append(Column("description", "string", S.LAUREATE.body_description,
+                         value=lambda site, laureate: laureate.body.strip()))
+    return tuple(result)
+
+
+def column(name: str) -> Column:
+    return next(c for c in columns() if c.name == name)
+
+
+def _field_value(f: S.Field) -> Value:
+    def value(site: Site, laureate: Laureate) -> Any:
+        raw = getattr(laureate, f.name)
+        if isinstance(raw, tuple):
+            return [getattr(item, "slug", item) for item in raw]  # quartiers and themes: their identifiers
+        if f.kind == "path" and raw:
+            return site.config.base_url + raw
+        return raw
+    return value
+
+
+def page_url(site: Site, laureate: Laureate) -> str:
+    return f"{site.config.base_url}laureats/{laureate.slug}/"

@@ -1,0 +1,186 @@
+"""The typed model that leaves validation: trusted, immutable, indexed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from vitrine.content.slugs import fold, slugify
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from; ``digest`` changes whenever its file's bytes do."""
+
+    path: str
+    line: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    intro: str | None
+    language: str
+    base_url: str  # always ends with "/"
+    organisation: str
+    contact_email: str
+    page_size: int
+    licence: str
+    licence_url: str
+    source: Source
+    links: tuple[tuple[int, str, str], ...] = ()  # its addresses that may point into the site (``site/links.py``)
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Quartier:
+    slug: str
+    name: str
+    commune: str
+    code: str | None
+    current: bool
+    coordinates: tuple[float, float] | None
+    contrat_slug: str
+    contrat_name: str
+    # Rings of (longitude, latitude) from the territory's GeoJSON outlines; only the map shows them.
+    outline: tuple[tuple[tuple[float, float], ...], ...] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def commune_slug(self) -> str:
+        return slugify(self.commune)
+
+
+@dataclass(frozen=True)
+class ContratDeVille:
+    slug: str
+    name: str
+    contact: Contact | None
+    quartiers: tuple[Quartier, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    year: int
+    number: int
+    call_opens: dt.date | None
+    call_closes: dt.date | None
+    laureates_announced: int | None
+    draft: bool
+    body: str
+    source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Laureate:
+    slug: str
+    title: str
+    porteur: str
+    edition: int
+    quartiers: tuple[Quartier, ...]
+    themes: tuple[Theme, ...]
+    summary: str
+    image: str | None  # "media/…", relative to content/
+    image_alt: str | None
+    website: str | None
+    partners: tuple[str, ...]
+    draft: bool
+    body: str
+    source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def communes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.commune for q in self.quartiers))
+
+
+@dataclass(frozen=True)
+class FreePage:
+    slug: str
+    title: str
+    menu: int | None
+    draft: bool
+    body: str
+    source: Source
+    # Links and media references to check against the site's URL map: (line, field, destination)
+    links: tuple[tuple[int, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build publishes, with the indexes every page planner needs."""
+
+    config: SiteConfig
+    contrats: tuple[ContratDeVille, ...]
+    quartiers: Mapping[str, Quartier]
+    themes: Mapping[str, Theme]
+    editions: tuple[Edition, ...]  # newest first
+    laureates: tuple[Laureate, ...]  # newest edition first, then by title
+    pages: tuple[FreePage, ...]
+    media: tuple[str, ...]  # "media/…" names of every file in content/media
+    shared_digest: str  # site.yaml + territory.yaml + themes.yaml: shown on every page
+    by_quartier: Mapping[str, tuple[Laureate, ...]] = field(default_factory=dict)
+    by_theme: Mapping[str, tuple[Laureate, ...]] = field(default_factory=dict)
+    by_edition: Mapping[int, tuple[Laureate, ...]] = field(default_factory=dict)
+
+    def awarded(self, edition: Edition) -> int:
+        """How many laureates an edition distinguished: the number announced, or at least those with a page."""
+        return max(edition.laureates_announced or 0, len(self.by_edition[edition.year]))
+
+    @property
+    def awarded_total(self) -> int:
+        return sum(self.awarded(e) for e in self.editions)
+
+
+def sort_key(text: str) -> str:
+    """Accent- and case-insensitive order, the same on every machine (no locale)."""
+    return fold(text)
+
+
+def make_site(config: SiteConfig, contrats: tuple[ContratDeVille, ...], themes: tuple[Theme, ...],
+              editions: list[Edition], laureates: list[Laureate], pages: list[FreePage],
+              media: tuple[str, ...], shared_digest: str) -> Site:
+    """Order records and compute the indexes, once."""
+    ordered = tuple(sorted(laureates, key=lambda l: (-l.edition, sort_key(l.title), l.slug)))
+    quartiers = {q.slug: q for c in contrats for q in c.quartiers}
+    by_quartier: dict[str, list[Laureate]] = {slug: [] for slug in quartiers}
+    by_theme: dict[str, list[Laureate]] = {t.slug: [] for t in themes}
+    by_edition: dict[int, list[Laureate]] = {e.year: [] for e in editions}
+    for laureate in ordered:
+        by_edition[laureate.edition].append(laureate)
+        for q in laureate.quartiers:
+            by_quartier[q.slug].append(laureate)
+        for t in laureate.themes:
+            by_theme[t.slug].append(laureate)
+    return Site(
+        config=config,
+        contrats=contrats,
+        quartiers=quartiers,
+        themes={t.slug: t for t in themes},
+        editions=tuple(sorted(editions, key=lambda e: -e.year)),
+        laureates=ordered,
+        pages=tuple(sorted(pages, key=lambda p: (p.menu is None, p.menu or 0, p.slug))),
+        media=media,
+        shared_digest=shared_digest,
+        by_quartier={k: tuple(v) for k, v in by_quartier.items()},
+        by_theme={k: tuple(v) for k, v in by_theme.items()},
+        by_edition={k: tuple(v) for k, v in by_edition.items()},
+    )

@@ -1,0 +1,97 @@
+"""The shared files every page shows: ``site.yaml``, ``territory.yaml`` (contrats de ville and quartiers), ``themes.yaml``."""
+
+from __future__ import annotations
+
+from vitrine.content import schema as S
+from vitrine.content.fields import Collector, Media, References, check_fields, field_of, single, slugs_of, source_of, unique
+from vitrine.content.model import Contact, ContratDeVille, Quartier, SiteConfig, Theme
+from vitrine.content.outlines import missing_outline, outlines_of
+from vitrine.content.read import SourceFile
+from vitrine.errors import ContentError
+
+
+def read_site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteConfig | None:
+    source = single(files)
+    if source is None:
+        return None
+    out = Collector(source)
+    clean = check_fields(S.SITE, source.data, (), out)
+    if clean and clean["language"] != "fr":
+        out.add(("language",), "language", f"langue « {clean['language']} » non prise en charge", "écrivez « language: fr »")
+    if clean and clean["page_size"] < 1:
+        out.add(("page_size",), "page_size", "doit être au moins 1")
+    errors.extend(out.errors)
+    if out.errors or clean is None:
+        return None
+    base = clean["base_url"] if clean["base_url"].endswith("/") else clean["base_url"] + "/"
+    return SiteConfig(clean["title"], clean["description"], clean["intro"], clean["language"], base, clean["organisation"],
+                      clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], source_of(source),
+                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),))
+
+
+def read_territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: Media,
+               errors: list[ContentError], warnings: list[ContentError]) -> tuple[list[ContratDeVille], References]:
+    source = single(files)
+    if source is None:
+        return [], References({}, readable=False)
+    out = Collector(source)
+    clean = check_fields(S.TERRITORY, source.data, (), out)
+    outlines = outlines_of(clean["outlines"], geojson, media, out, errors) if clean and clean["outlines"] else None
+    contrats: list[ContratDeVille] = []
+    seen_contrats: dict[str, int] = {}
+    seen_quartiers: dict[str, int] = {}
+    for i, raw in enumerate(clean["contrats_de_ville"] if clean else []):
+        keys = ("contrats_de_ville", i)
+        c = check_fields(S.CONTRAT, raw, keys, out)
+        if c is None:
+            continue
+        unique(c["slug"], keys + ("slug",), seen_contrats, "contrat de ville", out)
+        contact = None
+        if c["contact"] is not None:
+            k = check_fields(S.CONTACT, c["contact"], keys + ("contact",), out)
+            contact = Contact(k["role"], k["email"], k["phone"]) if k else None
+        quartiers = []
+        if not c["quartiers"]:
+            out.add(keys + ("quartiers",), field_of(keys, "quartiers"), "au moins un quartier attendu")
+        for j, raw_q in enumerate(c["quartiers"]):
+            q = check_fields(S.QUARTIER, raw_q, keys + ("quartiers", j), out)
+            if q is None:
+                continue
+            unique(q["slug"], keys + ("quartiers", j, "slug"), seen_quartiers, "quartier", out)
+            if q["coordinates"] and not (-90 <= q["coordinates"][0] <= 90 and -180 <= q["coordinates"][1] <= 180):
+                out.add(keys + ("quartiers", j, "coordinates"), field_of(keys + ("quartiers", j), "coordinates"),
+                        "coordonnées hors limites", "écrivez [latitude, longitude] en degrés, par exemple [48.7, 2.39]")
+            outline = None
+            if outlines is not None:
+                outline = outlines.get(("code", q["code"])) or outlines.get(("slug", q["slug"]))
+                if outline is None:
+                    warnings.append(missing_outline(out, keys + ("quartiers", j), q, clean["outlines"]))
+            quartiers.append(Quartier(q["slug"], q["name"], q["commune"], q["code"], q["current"], q["coordinates"],
+                                      c["slug"], c["name"], outline))
+        contrats.append(ContratDeVille(c["slug"], c["name"], contact, tuple(quartiers)))
+    errors.extend(out.errors)
+    known = {q.slug: q for c in contrats for q in c.quartiers}
+    raw_contrats = source.data.get("contrats_de_ville") if isinstance(source.data, dict) else None
+    raw_quartiers = [q for c in raw_contrats if isinstance(c, dict) and isinstance(c.get("quartiers"), list)
+                     for q in c["quartiers"]] if isinstance(raw_contrats, list) else []
+    return contrats, References(known, slugs_of(raw_quartiers) - set(known), readable=isinstance(raw_contrats, list))
+
+
+def read_themes(files: list[SourceFile], errors: list[ContentError]) -> tuple[list[Theme], References]:
+    source = single(files)
+    if source is None:
+        return [], References({}, readable=False)
+    out = Collector(source)
+    if not isinstance(source.data, list) or not source.data:
+        out.add((), "fichier", f"attendu : une liste de thématiques (« - slug: … »), trouvé {S.describe(source.data)}",
+                "chaque thématique commence par « - slug: »")
+    themes, seen = [], {}
+    for i, raw in enumerate(source.data if isinstance(source.data, list) else []):
+        t = check_fields(S.THEME, raw, (i,), out)
+        if t:
+            unique(t["slug"], (i, "slug"), seen, "thématique", out)
+            themes.append(Theme(t["slug"], t["name"], t["description"]))
+    errors.extend(out.errors)
+    known = {t.slug: t for t in themes}
+    raw = source.data if isinstance(source.data, list) else []
+    return themes, References(known, slugs_of(raw) - set(known), readable=bool(raw))  # an empty list is reported once

@@ -1,0 +1,203 @@
+"""The build, top to bottom: read → validate → plan pages → check links → images → render → write. ``check`` is the
+same stages rendering in memory.
+
+Without the speed layer (``BuildOptions(speed=False)``, ``build --no-cache``) every build runs every stage on the
+whole site. With it (``vitrine/speed/``, the default), the pipeline consults a ``BuildState`` at each step: has
+anything changed since the recorded build, can the last plan be patched (only laureates edited in place), which
+outputs are as published, what to keep for the next build. Both give the same bytes (``tests/test_golden.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+import jinja2
+
+from vitrine.content.model import Site
+from vitrine.content.placeholders import find as find_placeholders
+from vitrine.content.read import LoadCache, LoadedContent, load_content
+from vitrine.content.validate import validate
+from vitrine.engine import CACHE_DIR, site_digest, theme_dir
+from vitrine.errors import ContentError, SearchIndexError, template_error
+from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order, refusing
+from vitrine.outputs import feed as feeds
+from vitrine.outputs import opendata
+from vitrine.outputs.assets import asset_outputs, engine_files, static_files
+from vitrine.outputs.images import ImageCache, prepare_images
+from vitrine.publish.output import LazyOutput, Output
+from vitrine.publish.swap import publication_lock, recover
+from vitrine.publish.write import WriteReport, write_site
+from vitrine.site.links import site_links
+from vitrine.site.markup import MarkdownCache
+from vitrine.site.pages import Page, plan_pages
+from vitrine.site.render import Renderer, render_pages
+from vitrine.speed.inputs import Inputs
+from vitrine.speed.state import BuildState
+from vitrine.tools import check as warnings_of
+
+if TYPE_CHECKING:
+    from vitrine.speed.spliced_rows import Rows
+
+
+def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs | None = None) -> BuildReport:
+    """Build the site into ``options.out``; on any content error, leave it untouched. ``state``: the speed layer's
+    (opened from ``.vitrine-cache/`` when None); ``inputs``: as the caller just scanned them."""
+    with publication_lock(options.out):  # a concurrent build waits: each one sees the other's record and output
+        recover(options.out)  # put back a site an interrupted build left aside, before deciding anything
+        speed = (state or BuildState.open(options)) if options.speed else None
+        if speed:
+            inputs = speed.scan(options, inputs)
+            if recorded := speed.unchanged(options, inputs):
+                return recorded  # nothing changed since the recorded build: nothing is read
+        markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(None), ImageCache(None))
+        before = markdown.conversions, images.processed
+        plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
+        if not plan:
+            content = load_content(options.root, speed.reading_cache() if speed else LoadCache(), _spread(options, speed))
+            plan = plan_site(options, content, images, speed.validated if speed else None)
+        if isinstance(plan, BuildReport):
+            return refusing(options, plan)  # content errors: site/ untouched
+        if options.deploy and plan.placeholders:  # build --deploy: nothing is published with a placeholder left
+            return refusing(options, BuildReport(warnings=plan.warnings, placeholders=plan.placeholders))
+        renderer = make_renderer(options, plan, markdown, speed)
+        try:
+            stale, written = publish_site(options, plan, renderer, images, speed)
+        except (jinja2.TemplateError, SearchIndexError) as exc:
+            return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
+                               placeholders=plan.placeholders)
+        if speed:
+            speed.keep(options, plan, inputs, renderer, written)  # the record, snapshot and trees of this build
+        return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
+                           written=tuple(written.written), removed=tuple(written.removed),
+                           conversions=markdown.conversions - before[0], reads=plan.reads,
+                           images_processed=images.processed - before[1], site=plan.site,
+                           rendered_paths=tuple(page.output for page in stale),
+                           fingerprinted=speed.current.fingerprinted if speed and speed.current else 0,
+                           placeholders=plan.placeholders)
+
+
+def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
+    """The same stages without writing ``site/``: every error a build would report (templates rendered in memory),
+    and the warnings and notes of ``check`` (``tools/check.py``). Only caches are written (``.vitrine-cache/``,
+    unless ``use_cache`` is False)."""
+    options = BuildOptions(root=root, out=root / "site", today=today, speed=False)
+    cache = root / CACHE_DIR if use_cache else None
+    content = load_content(root)
+    plan = plan_site(options, content, ImageCache(cache))
+    notes, warnings = warnings_of.notes(root, content), warnings_of.warnings(root, content, plan, today)
+    if isinstance(plan, BuildReport):
+        return CheckReport(plan.errors, warnings, notes, plan.placeholders)
+    renderer = make_renderer(options, plan, MarkdownCache(cache), None)
+    try:
+        for page in plan.pages:
+            renderer.render(page)  # and throw the bytes away
+    except jinja2.TemplateError as exc:
+        return CheckReport((template_error(root, exc),), warnings, notes, plan.placeholders)
+    return CheckReport((), warnings, notes, plan.placeholders)
+
+
+def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
+              memo: dict | None = None) -> SitePlan | BuildReport:
+    """Validate the content, plan its pages, check its links and prepare its images; or the report of what stops
+    it. Placeholders left in published files (« À compléter »…) are warnings, errors for ``build --deploy``."""
+    placeholders = tuple(find_placeholders(content.files))
+    validated = validate(content, include_drafts=options.drafts, memo=memo)
+    refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
+    if validated.errors or refused_static or validated.site is None or validated.rules is None:
+        return BuildReport(errors=validated.errors + refused_static, warnings=validated.warnings,
+                           placeholders=placeholders)
+    site = _with_base_url(validated.site, options.base_url)
+    planned = plan_pages(site, options.today)
+    dead_links = () if planned.errors else site_links(site, planned.pages, engine_files(site))
+    if planned.errors or dead_links:
+        return BuildReport(errors=planned.errors or tuple(sorted(dead_links)), warnings=validated.warnings, site=site,
+                           placeholders=placeholders)
+    prepared = prepare_images(options.root / "content", site, images)
+    if prepared.errors:
+        return BuildReport(errors=tuple(prepared.errors), warnings=validated.warnings, site=site,
+                           placeholders=placeholders)
+    return SitePlan(site, planned.pages, prepared, validated.rules, validated.warnings, content.reads, placeholders)
+
+
+def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache,
+                  speed: BuildState | None) -> Renderer:
+    templates = theme_dir(options.root, "templates")
+    return Renderer(templates, markdown, plan.site, preview=options.drafts, images=plan.images.sets,
+                    env=speed.templates(templates) if speed else None)
+
+
+def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
+                 speed: BuildState | None) -> tuple[list[Page], WriteReport]:
+    """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
+    (the pages rendered, what was written)."""
+    site, out = plan.site, options.out
+    lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, speed.rows_file(out) if speed else None)
+    kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
+    stale = [page for page in plan.pages if page.output not in kept]
+    renderer.compile_templates(page.template for page in stale)
+    index = _search_index(plan.pages, out, speed) if options.search else None
+    try:
+        rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
+        outputs = itertools.chain(
+            index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while chunks are indexed
+            (output.make() for output in lazy_outputs if output.path not in kept),
+            index.outputs() if index else (),
+            asset_outputs(options.root, site, plan.images.sets))
+        written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
+    finally:
+        if index:
+            index.close()
+    return stale, written
+
+
+def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Iterator[Output]:
+    for page, data in render_pages(pages, renderer, spread):
+        yield Output(page.output, data)
+
+
+def located_error(root: Path, exc: jinja2.TemplateError | SearchIndexError) -> ContentError:
+    if isinstance(exc, SearchIndexError):
+        return ContentError(exc.path, 1, "recherche", str(exc))
+    return template_error(root, exc)
+
+
+def _spread(options: BuildOptions, speed: BuildState | None) -> Spread:
+    """Reading and rendering spread over forked workers with the speed layer, else in this process."""
+    return speed.spread(options) if speed else in_order
+
+
+def _search_index(pages: tuple[Page, ...], out: Path, speed: BuildState | None):  # noqa: ANN202 - either index
+    """The search index; its modules are imported only here (a build without search never pays for them)."""
+    from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
+
+    return speed.search_index(pages, out) if speed else search.WholeIndex(pages)
+
+
+def data_outputs(site: Site, rows: Rows | None) -> list[LazyOutput]:
+    """The feed (made from the newest laureates) and the open-data files (from every published one); ``rows``: the
+    speed layer's, which splice the published files' unchanged rows."""
+    laureates = rows.digests(site) if rows else [laureate.source.digest for laureate in site.laureates]
+    editions = [edition.source.digest for edition in site.editions]
+    feed = site_digest(site, *laureates[:feeds.FEED_SIZE], *editions)
+    data = site_digest(site, *laureates, *editions)
+    return ([LazyOutput(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
+            [LazyOutput(path, data, make)
+             for path, make in opendata.exports(site, rows.output if rows else None).items()])
+
+
+def _made(path: str, make: Callable[[], bytes]) -> Output:
+    return Output(path, make())
+
+
+def _with_base_url(site: Site, base_url: str | None) -> Site:
+    if not base_url:
+        return site
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
+
+

@@ -1,0 +1,1 @@
+"""``serve``: the editors' live preview, rebuilt on every save."""

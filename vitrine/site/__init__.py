@@ -1,0 +1,1 @@
+"""The pages: the URL map (every page, its template and context), rendering through Jinja, Markdown, the map, sharing."""

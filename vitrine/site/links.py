@@ -1,0 +1,99 @@
+"""Links of the content resolved against the site's URL map, once the pages are planned: a link that reaches no
+page and no published file is an error, with a did-you-mean (``content/bodies.py`` found the links)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterable
+from urllib.parse import unquote, urljoin, urlsplit
+
+from vitrine.content.bodies import locate
+from vitrine.errors import ContentError, did_you_mean
+
+if TYPE_CHECKING:
+    from vitrine.content.model import Laureate, Site
+    from vitrine.site.pages import Page
+
+
+def site_addresses(site: Site, pages: Iterable[Page], files: Iterable[str]) -> frozenset[str]:
+    """Every address a link may reach: pages' URLs (``laureats/x/``), the editors' media (``media/a.pdf``) and
+    the engine's ``files`` (``feed.xml``, ``donnees/laureats.csv``)."""
+    return frozenset(page.url for page in pages) | frozenset(site.media) | frozenset(files)
+
+
+def resolve(link: str, page_url: str, base_url: str) -> str | None:
+    """The site-root-relative address ``link`` reaches from ``page_url``; None when it leaves the site (another
+    origin, ``mailto:``…) or stays on the page (``#section``)."""
+    link = link.strip()
+    if not link or link.startswith(("#", "?")):
+        return None
+    if link.startswith(("http://", "https://")):
+        if not link.startswith(base_url):  # the site's own public address is an internal link
+            return None
+        link = "/" + link[len(base_url):]
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        return None
+    path = unquote(parts.path)
+    if path.startswith("media/"):  # written as relative to content/: the site publishes it at /media/
+        path = "/" + path
+    absolute = urljoin("https://site.invalid/" + page_url, path)
+    return absolute[len("https://site.invalid/"):]
+
+
+def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...], Callable[[], str]]],
+               addresses: frozenset[str], base_url: str) -> list[ContentError]:
+    """``records``: (file, URL of the page that shows it, links as (line, field, destination), its body). A link
+    is alive when it reaches a page or a published file (``laureats/x`` for ``laureats/x/`` too: hosts redirect
+    it). A body's link is kept with the negated line of the body's start until one is dead: then it is located."""
+    errors = []
+    choices: list[str] | None = None
+    for path, page_url, links, body in records:
+        places: dict[str, list[int]] | None = None
+        for line, field, link in links:
+            target = resolve(link, page_url, base_url)
+            if target is None or target in addresses or target + "/" in addresses:
+                continue
+            if target.endswith("index.html") and target[:-len("index.html")] in addresses:
+                continue
+            if choices is None:
+                choices = sorted("/" + a for a in addresses if not a.endswith((".json", ".xml", ".txt")))
+            if line < 0:  # somewhere in the body, which starts at line -line
+                if places is None:
+                    places = {}
+                    for offset, found in locate(body()).links:
+                        places.setdefault(_same(found), []).append(offset)
+                offsets = places.get(_same(link))
+                line = -line + (offsets.pop(0) if offsets else 0)
+            shown = unquote(link)
+            written = "/" + shown.strip().lstrip("./") if not shown.strip().startswith(("/", "http")) else ""
+            hint = (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or (
+                "un document se place dans content/media/ et se lie par /media/nom.pdf" if target.startswith("media/")
+                else "un lien vers une page du site commence par / (/candidater/, /laureats/identifiant/)")
+            errors.append(ContentError(path, line, field, f"lien mort « {shown} » : aucune page ni aucun fichier du "
+                                                          "site à cette adresse", hint))
+    return errors
+
+
+def _same(link: str) -> str:
+    """A link as the converter writes it in HTML and as the Markdown gives it, compared."""
+    return unquote(link.strip())
+
+
+def site_links(site: Site, pages: Iterable[Page], files: Iterable[str]) -> list[ContentError]:
+    """Every link of the site's records that reaches no page and no published file (``files``: the engine's,
+    ``feed.xml``, ``donnees/laureats.csv``…)."""
+    addresses = site_addresses(site, pages, files)
+    records = ([(l.source.path, f"laureats/{l.slug}/", l.links, partial(getattr, l, "body")) for l in site.laureates]
+               + [(e.source.path, f"editions/{e.year}/", e.links, partial(getattr, e, "body")) for e in site.editions]
+               + [(p.source.path, f"{p.slug}/", p.links, partial(getattr, p, "body")) for p in site.pages]
+               + [(site.config.source.path, "", site.config.links, str)])
+    return dead_links(records, addresses, site.config.base_url)
+
+
+def laureate_links(laureates: Iterable[Laureate], addresses: frozenset[str], base_url: str) -> list[ContentError]:
+    """The dead links of edited laureates (the edit fast path: the URL map is the last build's)."""
+    return dead_links([(l.source.path, f"laureats/{l.slug}/", l.links, partial(getattr, l, "body"))
+                       for l in laureates], addresses, base_url)
+
+

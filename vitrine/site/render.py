@@ -1,0 +1,201 @@
+"""Stage 4 — render: planned pages → bytes, through Jinja2 templates.
+
+Templates autoescape and use ``StrictUndefined``: a typo in a template fails
+the build loudly. Links are made relative to the page being rendered, so the
+site works from any sub-folder. What each page is made from (its fingerprint) is the speed layer's
+(``speed/fingerprints.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from urllib.parse import urlsplit
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+
+import jinja2
+from markupsafe import Markup
+
+from vitrine.site.markup import MarkdownCache
+from vitrine.content.model import Laureate, Site
+from vitrine.site.filters import filter_index
+from vitrine.site.pages import Page
+from vitrine.engine import code_digest
+from vitrine.options import Spread, in_order
+from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
+from vitrine.content.typography import french
+
+if TYPE_CHECKING:
+    from vitrine.outputs.images import ImageSet  # the renderer is given them: prepared before pages are rendered
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+# A link to the site's root (not ``//host``) or to content/media/: literal prefixes, found by a fast scan
+_SITE_LINKS = {attribute: re.compile(attribute + r'="(?:/(?!/)|(?=media/))') for attribute in ("href", "src")}
+# Below this many pages to render, forking workers costs more than it saves.
+PARALLEL_MIN_PAGES = 200
+CHUNK_PAGES = 32
+# Templates of outputs that are not markup: rendered without HTML escaping
+PLAIN_OUTPUTS = ("txt", "json")
+
+
+def template_environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment of ``templates``; compiled templates are kept in ``cache_dir/jinja`` when given.
+
+    A long-lived process (the preview) keeps one, and empties its cache when a template changed
+    (``BuildState.templates``): Jinja2's own ``auto_reload`` would stat every template at every page.
+    """
+    cache = _BytecodeCache(str(cache_dir / "jinja")) if cache_dir else None
+    if cache_dir:
+        (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+    # HTML and XML (whose escapes HTML's are) autoescape; robots.txt and JSON are not HTML: a « & » stays « & »
+    # (a JSON output goes through the ``json`` filter, which encodes it whole).
+    autoescape = jinja2.select_autoescape(disabled_extensions=PLAIN_OUTPUTS, default_for_string=True, default=True)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=autoescape,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, bytecode_cache=cache, auto_reload=False)
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates, kept while their source and the engine are the same: the compiled code also holds the
+    engine's choices (which outputs are escaped), which Jinja2's own key (the source alone) would miss."""
+
+    def get_source_checksum(self, source: str) -> str:
+        return super().get_source_checksum(code_digest() + "\0" + source)
+
+
+class Renderer:
+    """A Jinja2 environment bound to one site, with the filters templates need."""
+
+    def __init__(self, templates: Path, markdown: MarkdownCache, site: Site, preview: bool = False,
+                 images: Mapping[str, ImageSet] | None = None, env: jinja2.Environment | None = None):
+        self.env = env or template_environment(templates)
+        self.images: Mapping[str, ImageSet] = images or {}
+        self.config = site.config
+        self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, markdown=self._markdown_filter(),
+                                json_ld=json_script, french=french, json=json_text)
+        self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
+                                base_path=urlsplit(site.config.base_url).path or "/",
+                                image_set=self.images.__getitem__, share_image=self.share_image,
+                                site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
+                                feed_title=feed_title(site), filter_index=filter_index,
+                                once_per_depth=self._once_per_depth)
+        self.markdown = markdown
+        self.templates = templates
+        self.rendered = 0
+        self._made: dict[tuple, Markup] = {}  # see ``_once_per_depth``
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        self.rendered += 1
+        return template.render(page.context, page_url=page.url, title=page.title).encode("utf-8")
+
+    @jinja2.pass_context
+    def _once_per_depth(self, context: Any, macro: Any, *args: Any) -> Markup:
+        """``macro(*args)``, made once per build for pages at the same depth (a laureate's card appears on
+        every listing that shows it: about seven pages). Records are told apart by identity: they live as long
+        as the build."""
+        key = (macro.name, href(context, ""), *(a if isinstance(a, (str, int)) else id(a) for a in args))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = macro(*args)
+        return made
+
+    def release(self) -> None:
+        """Forget this build's rendered cards: the compiled templates it shares with the next build keep a
+        reference to it."""
+        self._made.clear()
+
+    def compile_templates(self, names: Iterable[str]) -> None:
+        """Load every template now: syntax errors surface before any page is rendered, and forked workers share them."""
+        for name in sorted(set(names)):
+            self.env.get_template(name)
+
+    def share_image(self, name: str | None, alt: str | None) -> ShareImage:
+        """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's default."""
+        return share_image(self.config, self.images[name] if name else None, alt)
+
+    def laureate_data(self, laureate: Laureate) -> dict[str, Any]:
+        image = self.share_image(laureate.image, laureate.image_alt) if laureate.image else None
+        return laureate_graph(self.config, laureate, image)
+
+    def _markdown_filter(self) -> Any:
+        @jinja2.pass_context
+        def markdown_filter(context: Any, text: str) -> Markup:
+            return Markup(relative_links(self.markdown.html(text), context["page_url"]))
+        return markdown_filter
+
+
+def navigation(site: Site) -> tuple[tuple[str, str], ...]:
+    """The main menu: the engine's sections, free pages that ask for a menu position, then the search."""
+    sections = (("Lauréats", "laureats/"), ("Éditions", "editions/"), ("Quartiers", "quartiers/"),
+                ("Thématiques", "thematiques/"))
+    free = tuple((p.title, f"{p.slug}/") for p in site.pages if p.menu is not None)
+    return sections + free + (("Recherche", "recherche/"),)
+
+
+@jinja2.pass_context
+def href(context: Any, target: str) -> str:
+    """A link from the page being rendered to ``target`` (a site-root-relative URL), as a relative path.
+
+    The 404 page is served at any address, so its links start from ``base_url``'s path instead (a
+    ``<base>`` element would also redirect its in-page links, such as the skip link, to the home page).
+    """
+    current = context["page_url"]
+    if current == "404.html":
+        return context["base_path"] + target
+    return ("../" * current.count("/") + target) or "./"
+
+
+def relative_links(html: str, page_url: str) -> str:
+    """Root-relative links written in Markdown (``/candidater/``, ``media/x.pdf``) made relative."""
+    prefix = "../" * page_url.count("/")
+    for attribute, link in _SITE_LINKS.items():
+        if attribute + '="' in html:
+            html = link.sub(f'{attribute}="{prefix}', html)
+    return html
+
+
+def json_text(value: Any) -> Markup:
+    """Compact UTF-8 JSON for a ``.json`` output (inside HTML, use Jinja's ``tojson``, which escapes ``<``)."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+
+
+def date_fr(value: dt.date) -> str:
+    """« 5 juin 2020 », « 1er mars 2021 », without depending on the machine's locale."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day}\u00a0{MONTHS[value.month - 1]} {value.year}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 lauréat », « 2 lauréats », « 0 lauréat » (French: 0 and 1 are singular)."""
+    word = singular if count < 2 else (plural_form or singular + "s")
+    return f"{count}\u00a0{word}"
+
+
+def ordinal(number: int) -> Markup:
+    """« 1<sup>re</sup> », « 2<sup>e</sup> »: the feminine ordinal of « édition »."""
+    return Markup(f"{int(number)}<sup>{'re' if number == 1 else 'e'}</sup>")
+
+
+def render_pages(pages: Sequence[Page], renderer: Renderer, spread: Spread = in_order) -> Iterator[tuple[Page, bytes]]:
+    """Render ``pages`` in order, in chunks run by ``spread`` (in this process by default; the pipeline may spread
+    them over forked processes once there are ``PARALLEL_MIN_PAGES`` pages).
+
+    Forked workers inherit the renderer (compiled templates, site, Markdown cache) by
+    forking and send back bytes; results are yielded as they arrive, so the
+    caller can write them without holding the whole site.
+    """
+    def render_chunk(start: int, end: int) -> tuple[list[bytes], int, int]:
+        rendered, conversions = renderer.rendered, renderer.markdown.conversions
+        data = [renderer.render(pages[i]) for i in range(start, end)]
+        counts = renderer.rendered - rendered, renderer.markdown.conversions - conversions
+        renderer.rendered, renderer.markdown.conversions = rendered, conversions  # counted below, in the parent
+        return data, *counts
+
+    for start, _end, (data, rendered, conversions) in spread(render_chunk, len(pages), PARALLEL_MIN_PAGES, CHUNK_PAGES):
+        renderer.rendered += rendered
+        renderer.markdown.conversions += conversions
+        yield from zip(pages[start:start + len(data)], data)
