@@ -63,4 +63,5 @@ def _shown(root: Path, path: Path) -> str:
 def engine_files(site: Site) -> tuple[str, ...]:
     """The files the engine publishes besides pages and media (``feed.xml``, ``donnees/laureats.csv``…): a link
     may reach them (``site/links.py``)."""
-    return tuple(feeds.exports(site)) + tuple(opendata.exports(site)) + tuple(calendar.exports(site, dt.date.min))  # any date: only the names
+    calendar_files = calendar.exports(site, dt.date.min)  # any date: only the names are asked for
+    return tuple(feeds.exports(site)) + tuple(opendata.exports(site)) + tuple(calendar_files)
