@@ -25,6 +25,7 @@ from vitrine.content.validate import validate
 from vitrine.engine import CACHE_DIR, site_digest, theme_dir
 from vitrine.errors import ContentError, SearchIndexError, template_error
 from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order, refusing
+from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
@@ -136,7 +137,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
-    lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, speed.rows_file(out) if speed else None)
+    lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, options.today,
+                                                                    speed.rows_file(out) if speed else None)
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
@@ -178,14 +180,18 @@ def _search_index(pages: tuple[Page, ...], out: Path, speed: BuildState | None):
     return speed.search_index(pages, out) if speed else search.WholeIndex(pages)
 
 
-def data_outputs(site: Site, rows: Rows | None) -> list[LazyOutput]:
-    """The feed (made from the newest laureates) and the open-data files (from every published one); ``rows``: the
-    speed layer's, which splice the published files' unchanged rows."""
+def data_outputs(site: Site, today: dt.date, rows: Rows | None) -> list[LazyOutput]:
+    """The feed (made from the newest laureates), the open-data files (from every published one) and the call's
+    calendar (from the editions and the build date, its DTSTAMP); ``rows``: the speed layer's, which splice the
+    published files' unchanged rows."""
     laureates = rows.digests(site) if rows else [laureate.source.digest for laureate in site.laureates]
     editions = [edition.source.digest for edition in site.editions]
     feed = site_digest(site, *laureates[:feeds.FEED_SIZE], *editions)
     data = site_digest(site, *laureates, *editions)
+    dated = site_digest(site, *editions, today.isoformat())
     return ([LazyOutput(path, feed, partial(_made, path, make)) for path, make in feeds.exports(site).items()] +
+            [LazyOutput(path, dated, partial(_made, path, make))
+             for path, make in calendar.exports(site, today).items()] +
             [LazyOutput(path, data, make)
              for path, make in opendata.exports(site, rows.output if rows else None).items()])
 

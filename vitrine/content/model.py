@@ -86,6 +86,18 @@ class Edition:
     source: Source
     # Links and media references to check against the site's URL map: (line, field, destination)
     links: tuple[tuple[int, str, str], ...] = ()
+    jury_date: dt.date | None = None
+    results_date: dt.date | None = None
+
+    @property
+    def dates(self) -> tuple[tuple[str, dt.date], ...]:
+        """The call's steps that have a date, in order: (kind, date); kind is one of ``CALL_STEPS``."""
+        steps = zip(CALL_STEPS, (self.call_opens, self.call_closes, self.jury_date, self.results_date))
+        return tuple((kind, day) for kind, day in steps if day is not None)
+
+
+# The steps of an edition's call for projects, in the order they happen (calendar events, edition pages).
+CALL_STEPS = ("ouverture", "cloture", "jury", "resultats")
 
 
 @dataclass(frozen=True)

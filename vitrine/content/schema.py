@@ -263,6 +263,8 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("number", "int", "Numéro de l'édition (1, 2, 3…)", required=True, example=3),
     Field("call_opens", "date", "Date d'ouverture de l'appel à projets", example="2020-03-01"),
     Field("call_closes", "date", "Date limite de dépôt des candidatures", example="2020-06-05"),
+    Field("jury_date", "date", "Date du jury (après la clôture de l'appel à projets)", example="2020-09-15"),
+    Field("results_date", "date", "Date d'annonce des lauréats (après la clôture et le jury)", example="2020-10-01"),
     Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
 ), has_body=True)

@@ -182,13 +182,29 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
     e = check_fields(S.EDITION, source.data, (), out)
     if e and e["call_opens"] and e["call_closes"] and e["call_opens"] > e["call_closes"]:
         out.add(("call_closes",), "call_closes", "la date de clôture précède la date d'ouverture")
+    if e:
+        _check_steps(e, out)
     if e and e["number"] < 1:
         out.add(("number",), "number", "le numéro d'édition commence à 1")
     links = check_body(source, out)
     if out.errors or e is None:
         return None, out.errors
     return Edition(int(source.slug), e["number"], e["call_opens"], e["call_closes"], e["laureates_announced"],
-                   e["draft"], source.body, source_of(source), links), []
+                   e["draft"], source.body, source_of(source), links, e["jury_date"], e["results_date"]), []
+
+
+def _check_steps(e: dict, out: Collector) -> None:
+    """The jury meets after the call closes, and the results come after both (the same day as the jury at the
+    earliest): a date in the wrong order is a typo that would mislead applicants' calendars."""
+    closes, jury, results = e["call_closes"] or e["call_opens"], e["jury_date"], e["results_date"]
+    after = "la clôture" if e["call_closes"] else "l'ouverture"
+    for field, day in (("jury_date", jury), ("results_date", results)):
+        if day and closes and day <= closes:
+            out.add((field,), field, f"le {day.isoformat()} ne vient pas après {after} de l'appel à projets "
+                    f"({closes.isoformat()})", "vérifiez l'année et le mois, au format AAAA-MM-JJ")
+    if jury and results and results < jury and not (closes and results <= closes):
+        out.add(("results_date",), "results_date", f"les résultats ({results.isoformat()}) précèdent le jury "
+                f"({jury.isoformat()})", "vérifiez l'année et le mois, au format AAAA-MM-JJ")
 
 
 def _laureate(source: SourceFile, quartiers: References, themes: References, years: References,

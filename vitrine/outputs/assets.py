@@ -3,6 +3,7 @@ photos); and the names of the files the engine makes besides pages (what a link 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Mapping
@@ -10,6 +11,7 @@ from typing import Mapping
 from vitrine.content.model import Site
 from vitrine.engine import theme_dir
 from vitrine.errors import ContentError
+from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.images import ImageSet
@@ -61,4 +63,5 @@ def _shown(root: Path, path: Path) -> str:
 def engine_files(site: Site) -> tuple[str, ...]:
     """The files the engine publishes besides pages and media (``feed.xml``, ``donnees/laureats.csv``…): a link
     may reach them (``site/links.py``)."""
-    return tuple(feeds.exports(site)) + tuple(opendata.exports(site))
+    calendar_files = calendar.exports(site, dt.date.min)  # any date: only the names are asked for
+    return tuple(feeds.exports(site)) + tuple(opendata.exports(site)) + tuple(calendar_files)

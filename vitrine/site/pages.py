@@ -20,9 +20,10 @@ from vitrine.content.model import Edition, Laureate, Site
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
-            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics"}
 # Files the engine publishes beside the pages (the feed, the open data): made by ``outputs/``, linked from pages.
 FEED_PATH = "feed.xml"
+CALENDAR_PATH = "appel-a-projets.ics"  # every edition's call dates (outputs/calendar.py)
 DATA_FOLDER = "donnees/"
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
 RELATED_COUNT = 4
@@ -133,7 +134,8 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
     for edition in site.editions:
         crumbs = [Crumb("Accueil", ""), Crumb("Éditions", "editions/")]
         pages += _listing(site, f"editions/{edition.year}/", f"Édition {edition.year}", site.by_edition[edition.year],
-                          "edition.html", crumbs, {"edition": edition, "call": call_state(edition, today)},
+                          "edition.html", crumbs, {"edition": edition, "call": call_state(edition, today),
+                                                   "calendar_url": _calendar_url(edition)},
                           origin=edition.source.path)
     pages.append(Page("quartiers/", "quartiers.html", "Quartiers", {
         "contrats": tuple((c, _by_commune(site, c.quartiers)) for c in site.contrats),
@@ -172,6 +174,7 @@ def _home(site: Site, today: dt.date) -> list[Page]:
     return [Page("", "home.html", site.config.title, {
         "latest_edition": latest,
         "call": call_state(latest, today) if latest else None,
+        "calendar_url": _calendar_url(latest) if latest else None,
         "apply_url": f"{APPLY_PAGE}/" if any(p.slug == APPLY_PAGE for p in site.pages) else None,
         "figures": {"awarded": site.awarded_total, "laureates": len(site.laureates), "editions": len(site.editions),
                     "quartiers": len(current), "communes": len({q.commune for q in current})},
@@ -181,6 +184,11 @@ def _home(site: Site, today: dt.date) -> list[Page]:
         "editions": site.editions,
         "breadcrumbs": (),
     }, origin="la page d'accueil")]
+
+
+def _calendar_url(edition: Edition) -> str | None:
+    """The calendar's address where an edition has a date to add to it (``outputs/calendar.py`` publishes it then)."""
+    return CALENDAR_PATH if edition.dates else None
 
 
 def _listing(site: Site, base: str, title: str, laureates: Sequence[Laureate], template: str,
