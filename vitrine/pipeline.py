@@ -35,7 +35,7 @@ from vitrine.publish.write import WriteReport, write_site
 from vitrine.site.links import site_links
 from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import Page, plan_pages
-from vitrine.site.render import Renderer, render_pages
+from vitrine.site.render import Renderer, render_pages, template_problems
 from vitrine.speed.inputs import Inputs
 from vitrine.speed.state import BuildState
 from vitrine.tools import check as warnings_of
@@ -108,6 +108,7 @@ def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
     placeholders = tuple(find_placeholders(content.files))
     validated = validate(content, include_drafts=options.drafts, memo=memo)
     refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
+    refused_static += tuple(template_problems(options.root, theme_dir(options.root, "templates")))  # never read
     if validated.errors or refused_static or validated.site is None or validated.rules is None:
         return BuildReport(errors=validated.errors + refused_static, warnings=validated.warnings,
                            placeholders=placeholders)
