@@ -98,6 +98,13 @@ _IO_CAUSES = {
     "EMFILE": ("trop de fichiers ouverts", "fermez des programmes ou augmentez la limite (ulimit -n), puis relancez"),
     "ENFILE": ("trop de fichiers ouverts sur la machine", "fermez des programmes, puis relancez"),
     "EIO": ("erreur matérielle de lecture ou d'écriture", "vérifiez le disque, puis relancez"),
+    # The rest are spoken too: an editor should never read the system's English (« No such file or directory »).
+    "ENOENT": ("dossier ou fichier introuvable", "vérifiez le chemin (--out, --root), puis relancez"),
+    "ENOTDIR": ("un élément du chemin est un fichier, pas un dossier", "vérifiez le chemin (--out, --root), puis relancez"),
+    "EEXIST": ("un fichier porte déjà ce nom là où il faut un dossier", "vérifiez le chemin (--out, --root), puis "
+               "relancez"),
+    "ENAMETOOLONG": ("nom de fichier trop long", "raccourcissez le nom du fichier ou du dossier, puis relancez"),
+    "ELOOP": ("trop de liens symboliques en chaîne (une boucle ?)", "remplacez le lien par le dossier lui-même"),
 }
 
 
