@@ -32,7 +32,7 @@ from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.publish.write import WriteReport, write_site
-from vitrine.site.links import site_links
+from vitrine.site.links import draft_addresses, site_links
 from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import Page, plan_pages
 from vitrine.site.render import Renderer, render_pages, template_problems
@@ -114,7 +114,8 @@ def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
                            placeholders=placeholders)
     site = _with_base_url(validated.site, options.base_url)
     planned = plan_pages(site, options.today)
-    dead_links = () if planned.errors else site_links(site, planned.pages, engine_files(site))
+    dead_links = () if planned.errors else site_links(site, planned.pages, engine_files(site),
+                                                      draft_addresses(content.files))
     if planned.errors or dead_links:
         return BuildReport(errors=planned.errors or tuple(sorted(dead_links)), warnings=validated.warnings, site=site,
                            placeholders=placeholders)
