@@ -27,8 +27,8 @@ def add_locale_sensitive_content(root: Path) -> None:
         write(root / f"content/laureates/{slug}.md",
               f"---\ntitle: {title}\nporteur: Collectif {title}\nedition: 2022\nquartiers: [le-moulin]\n"
               f"themes: [culture]\nsummary: {title} en quelques mots.\n---\n{title}.\n")
-    for name in ["Ete.pdf", "eta.pdf", "Zebre.csv", "a_b.csv", "a-b.csv"]:  # names must be URL-safe (tests/content/test_media_safety.py)
-        write(root / f"content/media/{name}", "%PDF-1.4 " + name if name.endswith(".pdf") else name)
+    for name in ["Ete.pdf", "eta.pdf", "Zebre.pdf", "a_b.pdf", "a-b.pdf"]:  # names must be URL-safe (tests/content/test_media_safety.py)
+        write(root / f"content/media/{name}", "%PDF-1.4 " + name)
 
 
 def copy_in_reverse_order(source: Path, target: Path) -> None:

@@ -143,7 +143,8 @@ def _parser() -> argparse.ArgumentParser:
     _root(n)
     # Checked by ``new_request``, not by argparse: French spellings, and a message that says what to type.
     n.add_argument("kind", nargs="?", metavar="TYPE", help=_KINDS_SAID)
-    n.add_argument("name", nargs="?", metavar="NOM",
+    # Every word: « new laureat Mon Projet » (no quotes) is one name, refused with its slug as the suggestion.
+    n.add_argument("name", nargs="*", metavar="NOM",
                    help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
     return p
 
@@ -220,5 +221,6 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     with _in_french():
         args = _parser().parse_args(with_command(list(argv)))
         if args.command == "new":
+            args.name = " ".join(args.name) or None
             args.kind = new_kind(args.kind, args.name)
     return args

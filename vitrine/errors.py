@@ -31,11 +31,17 @@ class ContentError:
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}: {self.field}: {self.message}"
         text = f"{text} — {self.hint}" if self.hint else text
-        # A file name may hold a line break or a terminal escape sequence: shown, never obeyed, one line per error.
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+        # A file name may hold a line break or a terminal escape sequence, a key or a value a bidirectional control
+        # (U+202E would show the rest of the line reversed): shown by code, never obeyed, one line per error.
+        return _CONTROL.sub(_shown_code, text) if _CONTROL.search(text) else text
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown_code(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class SearchIndexError(Exception):
@@ -92,6 +98,13 @@ _IO_CAUSES = {
     "EMFILE": ("trop de fichiers ouverts", "fermez des programmes ou augmentez la limite (ulimit -n), puis relancez"),
     "ENFILE": ("trop de fichiers ouverts sur la machine", "fermez des programmes, puis relancez"),
     "EIO": ("erreur matérielle de lecture ou d'écriture", "vérifiez le disque, puis relancez"),
+    # The rest are spoken too: an editor should never read the system's English (« No such file or directory »).
+    "ENOENT": ("dossier ou fichier introuvable", "vérifiez le chemin (--out, --root), puis relancez"),
+    "ENOTDIR": ("un élément du chemin est un fichier, pas un dossier", "vérifiez le chemin (--out, --root), puis relancez"),
+    "EEXIST": ("un fichier porte déjà ce nom là où il faut un dossier", "vérifiez le chemin (--out, --root), puis "
+               "relancez"),
+    "ENAMETOOLONG": ("nom de fichier trop long", "raccourcissez le nom du fichier ou du dossier, puis relancez"),
+    "ELOOP": ("trop de liens symboliques en chaîne (une boucle ?)", "remplacez le lien par le dossier lui-même"),
 }
 
 

@@ -33,10 +33,10 @@ from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.publish.write import WriteReport, write_site
-from vitrine.site.links import site_links
+from vitrine.site.links import draft_addresses, site_links
 from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import Page, plan_pages
-from vitrine.site.render import Renderer, render_pages
+from vitrine.site.render import Renderer, render_pages, template_problems
 from vitrine.speed.inputs import Inputs
 from vitrine.speed.state import BuildState
 from vitrine.tools import check as warnings_of
@@ -109,12 +109,14 @@ def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
     placeholders = tuple(find_placeholders(content.files))
     validated = validate(content, include_drafts=options.drafts, memo=memo)
     refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
+    refused_static += tuple(template_problems(options.root, theme_dir(options.root, "templates")))  # never read
     if validated.errors or refused_static or validated.site is None or validated.rules is None:
         return BuildReport(errors=validated.errors + refused_static, warnings=validated.warnings,
                            placeholders=placeholders)
     site = _with_base_url(validated.site, options.base_url)
     planned = plan_pages(site, options.today)
-    dead_links = () if planned.errors else site_links(site, planned.pages, engine_files(site))
+    dead_links = () if planned.errors else site_links(site, planned.pages, engine_files(site),
+                                                      draft_addresses(content.files))
     if planned.errors or dead_links:
         return BuildReport(errors=planned.errors or tuple(sorted(dead_links)), warnings=validated.warnings, site=site,
                            placeholders=placeholders)

@@ -179,7 +179,7 @@ CASES = [
     Case("not-markdown", lambda r: write(r / "content/laureates/notes.txt", "des notes"),
          "content/laureates/notes.txt", 1, "fichier", "seuls les fichiers .md"),
     Case("folder-named-like-a-file", lambda r: (r / "content/laureates/dossier.md").mkdir(),
-         "content/laureates/dossier.md", 1, "fichier", "seuls les fichiers .md"),
+         "content/laureates/dossier.md", 1, "dossier", "dossier ignoré : seuls les fichiers .md"),
     Case("latin-1", lambda r: laureate(r, LATIN1_LAUREATE.encode("latin-1")), LAUREATE, 2, "fichier",
          "octet 0xE9, « é » en Windows-1252) : le fichier n'est pas enregistré en UTF-8 — enregistrez-le en UTF-8"),
     Case("windows-1252", lambda r: laureate(r, ASCII_LAUREATE.replace("Le projet **", "L’atelier **").encode("cp1252")),

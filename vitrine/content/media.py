@@ -6,8 +6,9 @@ file there would run its scripts as the site. So media are published from an
 allowlist, by suffix (any case), and documents must also look like what their
 suffix says (an ``.html`` renamed ``.pdf`` is refused): photos are re-encoded by
 ``imaging`` (a file Pillow cannot decode is refused there), PDF must start with
-``%PDF-``, office files are ZIP or OLE containers of the right kind, CSV is text
-without markup. Everything else is a content error, with what to do instead.
+``%PDF-``, office files are ZIP or OLE containers of the right kind. Everything
+else is a content error, with what to do instead: CSV too (a spreadsheet opening
+it from the site would run its formulas, ``=HYPERLINK(…)``).
 
 Names are addresses: ASCII letters, digits, ``-`` and ``_``, and one dot before
 the suffix (``rapport.html.pdf`` is a double extension some servers run, and two
@@ -27,7 +28,7 @@ from vitrine.content.slugs import slugify
 OPENDOCUMENT = (".odt", ".ods", ".odp")
 OFFICE_OPEN_XML = (".docx", ".xlsx", ".pptx")
 OFFICE_LEGACY = (".doc", ".xls", ".ppt")
-DOCUMENT_SUFFIXES = (".pdf",) + OPENDOCUMENT + OFFICE_OPEN_XML + OFFICE_LEGACY + (".csv",)
+DOCUMENT_SUFFIXES = (".pdf",) + OPENDOCUMENT + OFFICE_OPEN_XML + OFFICE_LEGACY
 DATA_SUFFIXES = (".geojson",)  # the quartiers' outlines (``load.DATA_MEDIA``): parsed as JSON, so never markup
 ALLOWED_SUFFIXES = frozenset(IMAGE_SUFFIXES + DOCUMENT_SUFFIXES + DATA_SUFFIXES)
 
@@ -38,13 +39,12 @@ _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z0-9]+")
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _GENERATED_SIZE = re.compile(r".+-[0-9]+\.[0-9a-f]{8}\.(?:webp|jpg|png)")  # ``images.image_set``
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MARKUP = re.compile(rb"<\s*[A-Za-z!?/]")  # a tag, a doctype or a comment: what a browser's sniffer looks for
 SNIFF_BYTES = 4096
 
 NAME_RULE = "seulement des lettres sans accents, des chiffres, « - » et « _ », puis un point et l'extension"
 FOLDER_RULE = "seulement des lettres sans accents, des chiffres, « - » et « _ »"
 ACCEPTED = ("enregistrez-le dans un format publié : photo en JPEG, PNG ou WebP ; document en PDF, OpenDocument "
-            "(.odt, .ods, .odp), Microsoft Office (.docx, .xlsx, .pptx, .doc, .xls, .ppt) ou CSV")
+            "(.odt, .ods, .odp), Microsoft Office (.docx, .xlsx, .pptx, .doc, .xls, .ppt)")
 Problem = tuple[str, str]  # (message, hint)
 
 
@@ -94,6 +94,10 @@ def suffix_problem(name: str) -> Problem | None:
     if suffix in (".svg", ".svgz"):
         return ("image SVG refusée : elle peut contenir du code que le navigateur exécuterait",
                 "convertissez-la en PNG (par exemple dans Inkscape : Fichier › Exporter en PNG) et citez le .png")
+    if suffix in (".csv", ".tsv"):
+        # Published as it is, a table's cells starting with « = » are formulas a visitor's spreadsheet runs
+        return ("tableau CSV non publié : ouvert depuis le site, ses formules (=HYPERLINK…) s'exécuteraient chez "
+                "le visiteur", "publiez le tableau en .ods ou .xlsx (ou en PDF), et citez ce fichier")
     if suffix in (".gif", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"):
         return (f"format d'image « {suffix} » non publié", "enregistrez l'image en JPEG, PNG ou WebP")
     shown = f"type de fichier « {suffix} »" if suffix else "fichier sans extension"
@@ -110,12 +114,6 @@ def content_problem(name: str, file: BinaryIO) -> Problem | None:
         return None if head.startswith(_OLE) else _not_a(suffix, f"ce n'est pas un vrai document {suffix}")
     if suffix in OPENDOCUMENT + OFFICE_OPEN_XML:
         return None if _is_office_zip(suffix, head, file) else _not_a(suffix, f"ce n'est pas un vrai document {suffix}")
-    if suffix == ".csv":
-        if b"\0" in head:
-            return ("ce n'est pas un fichier CSV (contenu binaire)", "exportez le tableau de nouveau au format CSV")
-        if _MARKUP.search(head):
-            return ("fichier CSV refusé : il contient des balises (« < » suivi d'une lettre), comme une page web",
-                    "retirez les balises du tableau, ou publiez-le en .xlsx ou .ods")
     return None
 
 

@@ -164,13 +164,24 @@ def _content_paths(root: Path, content: Path, errors: list[ContentError]) -> lis
                 if ignored(entry.name):
                     continue
                 path = directory / entry.name
-                if not entry.name.endswith(".md") or entry.is_dir():
+                if entry.is_dir():  # a folder, or a link to one: renaming it .md would not make it a file
+                    what = "lien vers un dossier" if entry.is_symlink() else "dossier"
+                    errors.append(ContentError(prefix + entry.name, 1, "dossier", f"{what} ignoré : seuls les fichiers "
+                                               f".md sont lus ici, pas les sous-dossiers", "placez ses fiches .md "
+                                               f"directement dans content/{folder}/, ses photos et documents dans "
+                                               "content/media/" + (", puis retirez le lien" if entry.is_symlink() else "")))
+                    continue
+                if not entry.name.endswith(".md"):
                     errors.append(ContentError(prefix + entry.name, 1, "fichier", "fichier ignoré : seuls les fichiers .md sont lus ici",
                                                f"renommez-le en {slugify(path.stem) or 'nom'}.md ou déplacez-le dans content/media/"))
                     continue
                 paths.append((path, prefix + entry.name, kind))
     return paths
 
+
+# What a file of each kind is, for a hint to put one in place of a pipe or a device (a page or laureate: .md)
+_TEXT_FILE = {"site": "un fichier texte YAML (.yaml)", "territory": "un fichier texte YAML (.yaml)",
+              "themes": "un fichier texte YAML (.yaml)", "geojson": "un fichier GeoJSON (.geojson)"}
 
 # Why a file could not be read, in French (the system's own words are English here)
 READ_CAUSES = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé", errno.ENOENT: "fichier introuvable",
@@ -199,7 +210,7 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
                                  hint),)
     except NotRegularFile:
         return (ContentError(rel, 1, "fichier", f"{NOT_REGULAR} : il n'est jamais lu",
-                             "supprimez-le, ou remplacez-le par un fichier texte .md"),)
+                             f"supprimez-le, ou remplacez-le par {_TEXT_FILE.get(kind, 'un fichier texte .md')}"),)
     except OSError as exc:
         cause = READ_CAUSES.get(exc.errno or 0, f"erreur système {exc.errno}")
         return (ContentError(rel, 1, "fichier", f"lecture impossible ({cause})", "vérifiez les droits du fichier"),)

@@ -4,7 +4,7 @@ page and no published file is an error, with a did-you-mean (``content/bodies.py
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from vitrine.content.bodies import locate
@@ -12,6 +12,7 @@ from vitrine.errors import ContentError, did_you_mean
 
 if TYPE_CHECKING:
     from vitrine.content.model import Laureate, Site
+    from vitrine.content.read import SourceFile
     from vitrine.site.pages import Page
 
 
@@ -19,6 +20,22 @@ def site_addresses(site: Site, pages: Iterable[Page], files: Iterable[str]) -> f
     """Every address a link may reach: pages' URLs (``laureats/x/``), the editors' media (``media/a.pdf``) and
     the engine's ``files`` (``feed.xml``, ``donnees/laureats.csv``)."""
     return frozenset(page.url for page in pages) | frozenset(site.media) | frozenset(files)
+
+
+# Where a draft would be published, and what to tell a link to it (it is not published: the link is dead)
+_DRAFTS = {"laureate": ("laureats/{}/", "ce lauréat est un brouillon (draft: true) : il n'est pas publié"),
+           "edition": ("editions/{}/", "cette édition est un brouillon (draft: true) : elle n'est pas publiée"),
+           "page": ("{}/", "cette page est un brouillon (draft: true) : elle n'est pas publiée")}
+
+
+def draft_addresses(files: Iterable[SourceFile]) -> dict[str, tuple[str, str]]:
+    """The address each draft would have: (what to say of it, its file), for a link to it."""
+    drafts = {}
+    for source in files:
+        if source.kind in _DRAFTS and isinstance(source.data, dict) and source.data.get("draft") is True:
+            address, said = _DRAFTS[source.kind]
+            drafts[address.format(source.slug)] = (said, source.path)
+    return drafts
 
 
 def resolve(link: str, page_url: str, base_url: str) -> str | None:
@@ -42,10 +59,11 @@ def resolve(link: str, page_url: str, base_url: str) -> str | None:
 
 
 def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...], Callable[[], str]]],
-               addresses: frozenset[str], base_url: str) -> list[ContentError]:
+               addresses: frozenset[str], base_url: str,
+               drafts: Mapping[str, tuple[str, str]] | None = None) -> list[ContentError]:
     """``records``: (file, URL of the page that shows it, links as (line, field, destination), its body). A link
     is alive when it reaches a page or a published file (``laureats/x`` for ``laureats/x/`` too: hosts redirect
-    it). A body's link is kept with the negated line of the body's start until one is dead: then it is located."""
+    it). ``drafts``: the addresses drafts would have (``draft_addresses``). A body's link is kept with the negated line of the body's start until one is dead: then it is located."""
     errors = []
     choices: list[str] | None = None
     for path, page_url, links, body in records:
@@ -66,10 +84,18 @@ def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...
                 offsets = places.get(_same(link))
                 line = -line + (offsets.pop(0) if offsets else 0)
             shown = unquote(link)
+            draft = drafts and (drafts.get(target) or drafts.get(target + "/"))
+            if draft:
+                errors.append(ContentError(path, line, field, f"lien mort « {shown} » : {draft[0]}",
+                                           f"retirez le lien, ou publiez la fiche en retirant « draft: true » de {draft[1]}"))
+                continue
             written = "/" + shown.strip().lstrip("./") if not shown.strip().startswith(("/", "http")) else ""
             hint = (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or (
                 "un document se place dans content/media/ et se lie par /media/nom.pdf" if target.startswith("media/")
-                else "un lien vers une page du site commence par / (/candidater/, /laureats/identifiant/)")
+                else "un lien vers une page du site commence par / (/candidater/, /laureats/identifiant/)"
+                if not shown.strip().startswith("/")
+                else "la page a peut-être été renommée ou retirée, ou c'est un brouillon (draft: true), jamais publié : "
+                     "corrigez l'adresse ou retirez le lien")
             errors.append(ContentError(path, line, field, f"lien mort « {shown} » : aucune page ni aucun fichier du "
                                                           "site à cette adresse", hint))
     return errors
@@ -80,15 +106,16 @@ def _same(link: str) -> str:
     return unquote(link.strip())
 
 
-def site_links(site: Site, pages: Iterable[Page], files: Iterable[str]) -> list[ContentError]:
+def site_links(site: Site, pages: Iterable[Page], files: Iterable[str],
+               drafts: Mapping[str, tuple[str, str]] | None = None) -> list[ContentError]:
     """Every link of the site's records that reaches no page and no published file (``files``: the engine's,
-    ``feed.xml``, ``donnees/laureats.csv``…)."""
+    ``feed.xml``, ``donnees/laureats.csv``…; ``drafts``: where drafts would be, to say so)."""
     addresses = site_addresses(site, pages, files)
     records = ([(l.source.path, f"laureats/{l.slug}/", l.links, partial(getattr, l, "body")) for l in site.laureates]
                + [(e.source.path, f"editions/{e.year}/", e.links, partial(getattr, e, "body")) for e in site.editions]
                + [(p.source.path, f"{p.slug}/", p.links, partial(getattr, p, "body")) for p in site.pages]
                + [(site.config.source.path, "", site.config.links, str)])
-    return dead_links(records, addresses, site.config.base_url)
+    return dead_links(records, addresses, site.config.base_url, drafts)
 
 
 def laureate_links(laureates: Iterable[Laureate], addresses: frozenset[str], base_url: str) -> list[ContentError]:

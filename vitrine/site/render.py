@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from urllib.parse import urlsplit
 from pathlib import Path
@@ -23,6 +24,7 @@ from vitrine.content.model import Laureate, Site
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.engine import code_digest
+from vitrine.errors import ContentError
 from vitrine.options import Spread, in_order
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
@@ -199,3 +201,20 @@ def render_pages(pages: Sequence[Page], renderer: Renderer, spread: Spread = in_
         renderer.rendered += rendered
         renderer.markdown.conversions += conversions
         yield from zip(pages[start:start + len(data)], data)
+
+
+def template_problems(root: Path, templates: Path) -> list[ContentError]:
+    """The files of templates/ that are not regular files: a FIFO, a socket or a device would hang the build when
+    a page's fingerprint reads it (and Jinja2 reports it, in English, as not found)."""
+    errors = []
+    for dirpath, dirnames, filenames in os.walk(templates):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if path.exists() and not path.is_file():  # a broken link is Jinja2's « not found » if used
+                shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+                errors.append(ContentError(shown, 1, "fichier",
+                                           "ce n'est pas un fichier ordinaire (tube, socket ou périphérique) : "
+                                           "un gabarit qui le lirait bloquerait la construction",
+                                           "supprimez-le de templates/"))
+    return errors

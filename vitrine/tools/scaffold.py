@@ -86,6 +86,10 @@ def new_file(root: Path, kind: str, name: str) -> Path:
     return path
 
 
+# The longest name ``new`` writes: an address to read and type, far below the file system's 255 bytes.
+MAX_NAME = 100
+
+
 def check_name(kind: str, name: str) -> None:
     """A laureate or page is named by a slug, an edition by its year; suggest the right name."""
     if kind == "edition":
@@ -96,6 +100,11 @@ def check_name(kind: str, name: str) -> None:
             raise ScaffoldError(f"l'année {name} est hors des années possibles ({S.EDITION_YEARS[0]} à "
                                 f"{S.EDITION_YEARS[-1]})", "par exemple : python build.py new edition 2024")
         return
+    if len(name) > MAX_NAME:  # the file system refuses a name over 255 bytes, in English, as an I/O failure
+        short = (slugify(name) or "nom")[:MAX_NAME]
+        short = short.rsplit("-", 1)[0] if "-" in short else short
+        raise ScaffoldError(f"identifiant trop long ({len(name)} caractères, au plus {MAX_NAME}) : il devient "
+                            "l'adresse de la page", f"raccourcissez-le, par exemple : python build.py new {kind} {short}")
     if not is_slug(name):
         suggestion = slugify(name)
         hint = (f"essayez : python build.py new {kind} {suggestion}" if suggestion
