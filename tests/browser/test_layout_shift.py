@@ -74,3 +74,20 @@ def test_without_javascript_the_list_is_the_paginated_list_and_says_filters_need
         assert "La recherche a besoin de JavaScript" in tab.inner_text("main")
     finally:
         context.close()
+
+
+def test_when_the_filters_index_cannot_be_loaded_the_list_says_so_as_without_javascript(chromium, sites) -> None:
+    site = sites["large"]
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/filtres.json", lambda route: route.abort())
+    try:
+        tab = context.new_page()
+        tab.goto(site.base_url + "laureats/")
+        tab.wait_for_selector("[data-filters-fallback]", state="visible")
+        assert not tab.is_visible("form[data-filters]")
+        assert tab.locator("[data-filters-all] .cards > li").count() == 5
+        tab.goto(site.base_url + "recherche/")
+        tab.wait_for_selector("[data-search-fallback]", state="visible")
+        assert not tab.is_visible("form.search-form")
+    finally:
+        context.close()
