@@ -75,7 +75,9 @@ def test_only_laureates_and_free_pages_are_indexed(small_site: Path) -> None:
 def test_search_page_says_what_to_do_without_javascript(small_site: Path) -> None:
     html = (small_site / "recherche" / "index.html").read_text("utf-8")
     assert '<script type="module" src="../static/search.js"></script>' in html
-    assert '<form class="search-form" role="search" method="get" hidden>' in html
+    # the form is in the page from its first paint; without JavaScript, noscript.css hides it and shows the note
+    assert '<form class="search-form" role="search" method="get" data-with-script>' in html
+    assert '<noscript><link rel="stylesheet" href="../static/noscript.css"></noscript>' in html
     assert "La recherche a besoin de JavaScript" in html
     for link in ('href="../laureats/"', 'href="../quartiers/"', 'href="../thematiques/"', 'href="../editions/"'):
         assert link in html

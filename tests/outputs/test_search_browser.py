@@ -88,6 +88,7 @@ def test_without_javascript_the_laureates_list_is_the_paginated_list(repo: Path,
     expect(cards(no_script_page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])
     expect(no_script_page.locator("form[data-filters]")).to_be_hidden()
     expect(no_script_page.locator(".pagination")).to_be_visible()
+    expect(no_script_page.get_by_text("Les filtres par quartier, thématique et édition ont besoin de JavaScript")).to_be_visible()
 
 
 def test_searching_expo_in_the_browser_finds_the_expo_bavarde(shipped_repo: Path, serve, page) -> None:  # noqa: F811

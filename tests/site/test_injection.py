@@ -85,6 +85,9 @@ FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet"
 # expected inside them, and only there (content cannot make such an element, nor its data-* attribute).
 WIDGETS = {"data-filters", "data-search"}
 WIDGET_CONTROLS = {"form", "input", "button", "select"}
+# The engine's own <noscript> (templates/laureates.html, search.html): in the <head>, where no content goes as
+# markup, holding only the link to the stylesheet that hides those forms without JavaScript.
+NOSCRIPT_STYLESHEET = re.compile(r"^(\.\./)*static/noscript\.css$")
 SAFE_SCHEMES = {"http", "https", "mailto"}
 DATA_SCRIPTS = {"application/ld+json", "application/json"}  # inline data blocks browsers never execute
 
@@ -136,6 +139,8 @@ class Audit(HTMLParser):
         self.data_script: list[str] | None = None  # the text of an inline JSON block being read
         self.csp: list[str] = []
         self.widget: list = []  # [root tag, open elements of that tag] while inside one of the engine's forms
+        self.in_head = False
+        self.head_noscript = False  # inside the engine's <noscript> in the <head>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -143,7 +148,14 @@ class Audit(HTMLParser):
             self.widget[1] += 1
         elif not self.widget and WIDGETS & values.keys():
             self.widget = [tag, 1]
-        if tag in FORBIDDEN_ELEMENTS and not (self.widget and tag in WIDGET_CONTROLS):
+        if tag == "head":
+            self.in_head = True
+        elif self.head_noscript and not (tag == "link" and values.get("rel") == "stylesheet"
+                                         and NOSCRIPT_STYLESHEET.match(values.get("href", ""))):
+            self.problems.append(f"<{tag}> in <noscript>")
+        if tag == "noscript" and self.in_head and not self.head_noscript:
+            self.head_noscript = True
+        elif tag in FORBIDDEN_ELEMENTS and not (self.widget and tag in WIDGET_CONTROLS):
             self.problems.append(f"<{tag}> element")
         if tag == "script" and values.get("type", "").lower() in DATA_SCRIPTS and "src" not in values:
             self.data_script = []
@@ -174,6 +186,10 @@ class Audit(HTMLParser):
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.in_head = False
+        if tag == "noscript":
+            self.head_noscript = False
         if self.widget and tag == self.widget[0]:
             self.widget[1] -= 1
             if not self.widget[1]:
@@ -188,6 +204,8 @@ class Audit(HTMLParser):
             self.in_script = False
 
     def handle_data(self, data: str) -> None:
+        if self.head_noscript and data.strip():
+            self.problems.append(f"text in <noscript> {data[:60]!r}")
         if self.data_script is not None:
             self.data_script.append(data)
         elif self.in_script and data.strip():

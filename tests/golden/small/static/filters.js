@@ -1,7 +1,8 @@
 // Filters of the laureates list: quartier, theme and edition selectors that narrow the cards at once,
 // over every laureate (laureats/filtres.json, made at build time). The choice lives in the URL query
-// (?quartier=…&theme=…&edition=…): shareable, and the back button works. Without JavaScript the form
-// stays hidden and the paginated list is the page.
+// (?quartier=…&theme=…&edition=…): shareable, and the back button works. The form is in the page from its
+// first paint, so nothing moves when this runs; without JavaScript, static/noscript.css hides it and shows
+// the note that says the filters need JavaScript, and the paginated list is the page.
 import { FILTERS, card, loadLaureates, matches } from "./laureates.js";
 
 const form = document.querySelector("[data-filters]");
@@ -11,9 +12,9 @@ function start(form) {
   const status = document.querySelector("[data-filters-status]");
   const all = document.querySelector("[data-filters-all]");
   const results = document.querySelector("[data-filters-results]");
+  const fallback = document.querySelector("[data-filters-fallback]");
   const names = FILTERS.filter((name) => form.elements[name]);
 
-  form.hidden = false; // at once, so the page does not change under the reader once loaded
   loadLaureates(form.dataset.index).then((laureates) => {
     show(laureates, fromUrl());
     form.addEventListener("change", () => {
@@ -26,7 +27,10 @@ function start(form) {
       show(laureates, {});
     });
     window.addEventListener("popstate", () => show(laureates, fromUrl()));
-  }, () => { form.hidden = true; }); // the static list stays, as without JavaScript
+  }, () => { // the static list stays, as without JavaScript
+    form.hidden = true;
+    fallback.hidden = false;
+  });
 
   function fromUrl() {
     const query = new URLSearchParams(location.search);

@@ -23,10 +23,9 @@ function start(box) {
   const fallback = box.querySelector("[data-search-fallback]");
   const root = box.dataset.root;
   const bundle = new URL(root + "pagefind/", document.baseURI);
-  // The form shows at once, so the page does not change under the reader once loaded; it goes away
-  // again if the index cannot be loaded (e.g. the site opened from the disk, without a web server).
-  fallback.hidden = true;
-  form.hidden = false;
+  // The form is in the page from its first paint (static/noscript.css hides it without JavaScript), so
+  // nothing moves when this runs; it goes away, and the links to the browsing pages show, if the index
+  // cannot be loaded (e.g. the site opened from the disk, without a web server).
   const settings = { baseUrl: new URL(root, document.baseURI).pathname, excerptLength: 24 };
   const chunks = fetch(new URL("vitrine-pages.json", bundle)).then((response) => {
     if (!response.ok) throw new Error(response.status);
