@@ -567,8 +567,8 @@ def installed(given: str | None, *candidates: str) -> str | None:
 
 def _pagefind_binary() -> tuple[str, ...]:
     """Where Vitrine's own Pagefind binary is (the pagefind[bin] package's), if it is installed."""
-    from vitrine.outputs.pagefind import pagefind_executable  # noqa: PLC0415 - the engine under test
-    from vitrine.errors import SearchIndexError  # noqa: PLC0415
+    from vitrine.errors import SearchIndexError  # noqa: PLC0415 - the engine under test
+    from vitrine.outputs.pagefind import pagefind_executable  # noqa: PLC0415
 
     try:
         return (str(pagefind_executable()),)
