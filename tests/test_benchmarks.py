@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
 import yaml
 
@@ -108,3 +111,48 @@ def test_a_peers_site_without_a_page_per_laureate_fails_the_check() -> None:
         peers.check_pages("Peer", 10, 3, 13, 9)
     with pytest.raises(AssertionError, match="12 HTML pages"):
         peers.check_pages("Peer", 10, 3, 12, 10)
+
+
+def test_only_the_peers_laureate_layouts_are_marked_for_pagefind_as_vitrine_indexes_laureates_only() -> None:
+    for laureate_layout in (peers.HUGO_SINGLE, peers.ELEVENTY_LAUREATE):
+        assert laureate_layout.count("data-pagefind-body") == 1
+    for listing_layout in (peers.HUGO_LIST, peers.ELEVENTY_LISTING, peers.ELEVENTY_HOME):
+        assert "data-pagefind" not in listing_layout
+
+
+def test_plus_pagefind_contenders_run_the_peers_build_then_pagefind_over_its_output(tmp_path: Path) -> None:
+    hugo = peers.Peer("Hugo 0.147.8", peers.hugo_project, lambda project: peers.hugo_command("hugo", project))
+    indexed = peers.with_pagefind(hugo, "/opt/pagefind", "1.5.2")
+    assert indexed.name == "Hugo 0.147.8 + Pagefind 1.5.2"
+    assert (indexed.project, indexed.clean) == (hugo.project, hugo.clean)
+    assert indexed.command(tmp_path) == hugo.command(tmp_path)
+    assert indexed.index(tmp_path / "output") == ["/opt/pagefind", "--site", str(tmp_path / "output"), "--quiet"]
+    assert hugo.index is None
+
+
+def test_pagefind_over_a_peer_shaped_output_indexes_the_laureate_pages_alone(corpus: Path, tmp_path: Path) -> None:
+    """The Eleventy layouts (Nunjucks, read here by Jinja2) rendered by hand, then the real Pagefind CLI over them."""
+    from vitrine.outputs.pagefind import pagefind_executable
+
+    output = tmp_path / "output"
+    environment = jinja2.Environment(autoescape=True)
+    items = []
+    for laureate in peers.laureates(corpus):
+        page = environment.from_string(peers.ELEVENTY_LAUREATE).render(
+            title=laureate.title, porteur=laureate.porteur, summary=laureate.summary, content=f"<p>{laureate.body}</p>",
+            edition=laureate.edition, quartiers=laureate.quartiers, themes=laureate.themes)
+        (output / "laureats" / laureate.slug).mkdir(parents=True)
+        (output / "laureats" / laureate.slug / "index.html").write_text(page, "utf-8")
+        items.append({"url": f"/laureats/{laureate.slug}/", "data": {"title": laureate.title, "summary": laureate.summary}})
+    listing = peers.ELEVENTY_LISTING.split("---\n", 2)[2]
+    (output / "laureats" / "index.html").write_text(environment.from_string(listing).render(
+        listing=SimpleNamespace(title="Les lauréats", items=items, number=1, pages=1)), "utf-8")
+    with pytest.raises(AssertionError, match="0 pages in the search index"):
+        peers.check_index("Eleventy + Pagefind", N, output)
+
+    subprocess.run(peers.pagefind_command(str(pagefind_executable()), output), check=True)
+
+    assert peers.indexed_pages(output) == N
+    peers.check_index("Eleventy + Pagefind", N, output)
+    with pytest.raises(AssertionError):
+        peers.check_index("Eleventy + Pagefind", N + 1, output)
