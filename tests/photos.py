@@ -33,4 +33,4 @@ def add_image(root: Path, slug: str, name: str, data: bytes, alt: str = "Des hab
     (root / "content" / "media" / name).write_bytes(data)
     laureate = root / "content" / "laureates" / f"{slug}.md"
     text = laureate.read_text("utf-8")
-    laureate.write_text(text.replace("\n---\n", f"\nimage: media/{name}\nimage_alt: {alt}\n---\n", 1), "utf-8")
+    laureate.write_text(text.replace("\n---\n", f"\nimage: media/{name}\nimage_alt: {alt}\nimage_credit: © Camille Martin\n---\n", 1), "utf-8")

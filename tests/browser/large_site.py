@@ -126,7 +126,8 @@ def _laureate(index: int) -> str:
              f"quartiers: [{', '.join(chosen_q)}]", f"themes: [{', '.join(chosen_t)}]",
              f"summary: \"{title}, un projet mené avec les habitants par {porteur}.\""]
     if index % 7 == 0:
-        front += [f"image: media/projet-{index:02d}.png", f"image_alt: \"Des habitants à l'{title.lower()}\""]
+        front += [f"image: media/projet-{index:02d}.png", f"image_alt: \"Des habitants à l'{title.lower()}\"",
+                  f"image_credit: © Photographe {index:02d}"]
     if index % 4 == 0:
         front += [f"website: {LONG_URL if index % 8 == 0 else f'https://projet-{index}.exemple.test/'}"]
     if index % 6 == 0:

@@ -291,7 +291,7 @@ def test_a_heavy_wide_photo_is_advised_on_the_repository_weight_not_on_what_the_
     media.mkdir()
     noise = random.Random(1).randbytes(3000 * 1000 * 3)  # incompressible: a JPEG of several MB
     Image.frombytes("RGB", (3000, 1000), noise).save(media / "grande.jpg", quality=95)
-    replace_in(repo, LAUREATE, "summary:", "image: media/grande.jpg\nimage_alt: Une photo\nsummary:")
+    replace_in(repo, LAUREATE, "summary:", "image: media/grande.jpg\nimage_alt: Une photo\nimage_credit: © Camille\nsummary:")
     [warning] = [str(w) for w in check(repo, TODAY).warnings]
     assert warning.startswith(f"{LAUREATE}:7: image: image lourde pour le dépôt : ")
     assert "l'original reste pour toujours dans l'historique git du dépôt" in warning

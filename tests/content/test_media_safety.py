@@ -198,7 +198,7 @@ def test_a_named_pipe_as_a_laureate_image_is_refused_in_build_and_check_without_
     (root / "content/media").mkdir()
     os.mkfifo(root / "content/media/tube.jpg")
     text = (root / LAUREATE).read_text("utf-8")
-    (root / LAUREATE).write_text(text.replace("\n---\n", "\nimage: media/tube.jpg\nimage_alt: Une photo\n---\n", 1),
+    (root / LAUREATE).write_text(text.replace("\n---\n", "\nimage: media/tube.jpg\nimage_alt: Une photo\nimage_credit: © Camille\n---\n", 1),
                                  "utf-8")
     for command in ("build", "check"):
         result = run_cli(root, command, "--date", TODAY.isoformat(), timeout=60)
@@ -246,7 +246,7 @@ def test_a_media_name_that_is_not_url_safe_is_refused_with_a_rename_on_the_file_
     put(root, "ma photo, été #1.jpg", photo((800, 600)))
     text = (root / LAUREATE).read_text("utf-8")
     (root / LAUREATE).write_text(text.replace(
-        "\n---\n", '\nimage: "media/ma photo, été #1.jpg"\nimage_alt: Une photo\n---\n', 1), "utf-8")
+        "\n---\n", '\nimage: "media/ma photo, été #1.jpg"\nimage_alt: Une photo\nimage_credit: © Camille\n---\n', 1), "utf-8")
     stderr = refused(cli, root, before, "content/media/ma photo, été #1.jpg", "renommez-le en ma-photo-ete-1.jpg")
     field = [line for line in stderr.splitlines() if line.startswith(f"{LAUREATE}:") and ": image: " in line]
     assert field and "« media/ma-photo-ete-1.jpg »" in field[0], stderr

@@ -86,7 +86,8 @@ def test_a_filtered_card_is_the_listed_card_with_its_photo(pictured: Path, serve
     try:
         page.goto(base + "laureats/")
         listed = _card(page, "[data-filters-all]", "Jardin partagé").evaluate(DOM_TREE)
-        assert ["div", [["class", "card-image"]]] == listed[2][1][:2], "the listed card has its photo"
+        assert ["figure", [["class", "card-image"]]] == listed[2][1][:2], "the listed card has its photo"
+        assert ["figcaption", [["class", "image-credit"]], "© Camille Martin"] in listed[2][1][2], "and its credit"
 
         page.get_by_label("Quartier").select_option("le-moulin")
         filtered = _card(page, "[data-filters-results]", "Jardin partagé")

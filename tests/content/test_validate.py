@@ -45,7 +45,7 @@ LAUREATE_CASES = {
     "unknown field, nothing close: the possible fields": (
         "title: Atelier code\n", "title: Atelier code\ncouleur: bleu\n",
         ["content/laureates/atelier-code.md:3: couleur: champ inconnu « couleur » — champs possibles : title, porteur, "
-         "edition, quartiers, themes, summary, image, image_alt, website, partners, draft"]),
+         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, partners, draft"]),
     "wrong type: text for a number": (
         "edition: 2021", "edition: deux mille vingt et un",
         ["content/laureates/atelier-code.md:4: edition: attendu : un nombre entier, "
@@ -98,11 +98,11 @@ LAUREATE_CASES = {
         ["content/laureates/atelier-code.md:8: website: adresse refusée « javascript:alert(1) » : "
          "seules les adresses http:// ou https:// complètes sont acceptées — par exemple « website: https://www.exemple.fr »"]),
     "image that does not exist": (
-        "partners:", "image: media/atelier.jpg\nimage_alt: Des enfants devant un écran\npartners:",
+        "partners:", "image: media/atelier.jpg\nimage_alt: Des enfants devant un écran\nimage_credit: © Camille\npartners:",
         ["content/laureates/atelier-code.md:9: image: fichier introuvable « media/atelier.jpg » "
          "— placez le fichier dans content/media/"]),
     "image outside content/media": (
-        "partners:", "image: ../../etc/passwd\nimage_alt: Rien\npartners:",
+        "partners:", "image: ../../etc/passwd\nimage_alt: Rien\nimage_credit: © Camille\npartners:",
         ["content/laureates/atelier-code.md:9: image: chemin refusé « ../../etc/passwd » : il doit rester dans "
          "content/media/ — écrivez media/nom-du-fichier.jpg"]),
     "alt text without an image": (
@@ -134,14 +134,14 @@ LAUREATE_CASES = {
 
 def test_an_image_needs_its_alt_text(repo: Path) -> None:
     write(repo / "content/media/atelier.jpg", "not really a picture")
-    edit(repo, ATELIER, "partners:", "image: media/atelier.jpg\npartners:")
+    edit(repo, ATELIER, "partners:", "image: media/atelier.jpg\nimage_credit: © Camille\npartners:")
     assert problems(repo) == ["content/laureates/atelier-code.md:9: image_alt: texte alternatif manquant pour l'image "
                               "— ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas"]
 
 
 def test_an_image_found_under_a_close_name_is_suggested(repo: Path) -> None:
     write(repo / "content/media/atelier.jpg", "not really a picture")
-    edit(repo, ATELIER, "partners:", "image: media/atelier.jpeg\nimage_alt: Des enfants\npartners:")
+    edit(repo, ATELIER, "partners:", "image: media/atelier.jpeg\nimage_alt: Des enfants\nimage_credit: © Camille\npartners:")
     assert problems(repo) == ["content/laureates/atelier-code.md:9: image: fichier introuvable « media/atelier.jpeg » "
                               "— vouliez-vous dire « media/atelier.jpg » ?"]
 

@@ -73,7 +73,7 @@ def test_the_laureate_page_serves_an_eager_picture_and_cards_lazy_ones(repo: Pat
             assert (site / "laureats/atelier-code" / candidate.split(" ")[0]).resolve().is_file(), candidate
 
     listing = (site / "editions/2021/index.html").read_text("utf-8")
-    card_img = re.search(r'<div class="card-image">.*?(<img [^>]+>)', listing, re.S).group(1)
+    card_img = re.search(r'<figure class="card-image">.*?(<img [^>]+>)', listing, re.S).group(1)
     assert 'loading="lazy"' in card_img and 'width="1200"' in card_img
     assert re.search(r'src="\.\./\.\./media/atelier-1200\.[0-9a-f]{8}\.jpg"', card_img)
 

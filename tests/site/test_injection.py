@@ -122,7 +122,7 @@ def payload_repo(root: Path) -> Path:
     for i in range(len(PAYLOADS)):
         write(content / f"laureates/l{i}.md", front_matter({
             "title": text(i), "porteur": text(i), "edition": 2021, "quartiers": [f"q{i}"], "themes": [f"t{i}"],
-            "summary": text(i)[:280], "image": "media/photo.jpg", "image_alt": text(i),
+            "summary": text(i)[:280], "image": "media/photo.jpg", "image_alt": text(i), "image_credit": "© " + text(i)[:80],
             "website": f"https://exemple.test/{i}/'onmouseover='alert(1)'?u=javascript:alert(1)",
             "partners": [text(i), text(i)]}, text(i)))
         write(content / f"pages/p{i}.md", front_matter({"title": text(i), "menu": i}, text(i)))

@@ -108,7 +108,7 @@ def test_a_laureate_page_describes_the_project_its_organisation_and_quartiers(si
     assert [(p["name"], p["address"]["addressLocality"], p.get("identifier")) for p in project["areaServed"]] == [
         ("La Gare", "Villeneuve", None), ("Les Tilleuls", "Villeneuve", "QP000001")]
     assert graph(h, "WebPage")["mainEntity"] == {"@id": project["@id"]}
-    assert graph(head(site, "laureats/atelier-code/index.html"), "Project")["image"] == \
+    assert graph(head(site, "laureats/atelier-code/index.html"), "Project")["image"]["url"] == \
         head(site, "laureats/atelier-code/index.html").meta["og:image"]
 
 

@@ -88,7 +88,7 @@ def test_check_warns_about_heavy_and_narrow_images(repo: Path) -> None:
     image(media / "bonne.jpg", 800, 500, "JPEG")
     for path, name in [(LAUREATE, "lourde.png"), ("content/laureates/cafe-culture.md", "petite.png"),
                        ("content/laureates/jardin-partage.md", "bonne.jpg")]:
-        set_field(repo, path, f"image: media/{name}\nimage_alt: Une photo")
+        set_field(repo, path, f"image: media/{name}\nimage_alt: Une photo\nimage_credit: © Camille")
     report = check(repo, TODAY)
     assert report.errors == ()
     assert lines(report.warnings) == [
@@ -102,7 +102,7 @@ def test_check_warns_about_heavy_and_narrow_images(repo: Path) -> None:
 
 def test_check_reports_an_unreadable_image_as_the_build_does(repo: Path) -> None:
     write(repo / "content" / "media" / "cassee.jpg", "pas une image")
-    set_field(repo, LAUREATE, "image: media/cassee.jpg\nimage_alt: Une photo")
+    set_field(repo, LAUREATE, "image: media/cassee.jpg\nimage_alt: Une photo\nimage_credit: © Camille")
     [error] = check(repo, TODAY).errors
     [built] = build_in_process(repo).errors
     assert (error.path, error.line, error.field) == (built.path, built.line, built.field) == (
@@ -156,7 +156,7 @@ def test_check_warns_about_a_placeholder_left_in_a_published_file(cli, repo: Pat
         for n, field in [(11, "edition"), (16, "quartiers"), (20, "themes")]] + [
         f"content/laureates/projet.md:{n}: {field}: texte « À compléter » laissé en place "
         "— remplacez-le par le vrai texte avant de publier"
-        for n, field in [(22, "summary"), (34, "texte")]]
+        for n, field in [(22, "summary"), (36, "texte")]]
 
 
 def test_warnings_pass_check_but_fail_check_strict(cli, repo: Path) -> None:

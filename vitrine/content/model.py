@@ -111,6 +111,7 @@ class Laureate:
     summary: str
     image: str | None  # "media/…", relative to content/
     image_alt: str | None
+    image_credit: str | None  # « © Nom » or « Photo : … », shown with the image
     website: str | None
     partners: tuple[str, ...]
     draft: bool

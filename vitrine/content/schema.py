@@ -278,6 +278,7 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("summary", "text", "Résumé affiché sur les cartes et en partage (280 caractères au plus)", required=True, max_length=280, prose=True, example="Une exposition participative qui ouvre les coulisses des lieux culturels aux habitants."),
     Field("image", "path", "Image du projet (une photo JPEG, PNG ou WebP de content/media/, publiée en plusieurs tailles et sans ses métadonnées)", example="media/expo-bavarde.jpg"),
     Field("image_alt", "text", "Texte alternatif de l'image (obligatoire si image)", prose=True, example="Des habitants devant les panneaux de l'exposition"),
+    Field("image_credit", "text", "Crédit de la photo, affiché avec elle (obligatoire si image : « © Nom de l'auteur » ou « Photo : Nom »)", prose=True, example="© Marie Dupont"),
     Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),

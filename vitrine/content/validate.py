@@ -9,6 +9,7 @@ build, so a file being filled in never blocks publishing (the preview shows them
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Callable
@@ -207,6 +208,12 @@ def _check_steps(e: dict, out: Collector) -> None:
                 f"({jury.isoformat()})", "vérifiez l'année et le mois, au format AAAA-MM-JJ")
 
 
+# A photo credit names someone: what is left once « © », « (c) », « Photo : » or « Crédit : » are set aside.
+CREDIT_PREFIX = re.compile(r"^(?:\s|©|\(c\)|photos?\b|cr[ée]dits?\b|[:.\-–—])*", re.IGNORECASE)
+CREDIT_NAME = re.compile(r"\w")
+CREDIT_HINT = "écrivez qui a pris la photo, par exemple « image_credit: © Nom de l'auteur »"
+
+
 def _laureate(source: SourceFile, quartiers: References, themes: References, years: References,
               draft_years: set[int], media: Media) -> tuple[Laureate | None, list[ContentError]]:
     out = Collector(source)
@@ -231,15 +238,22 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
         if not d["image_alt"] and not out.failed("image_alt"):
             out.add(("image",), "image_alt", "texte alternatif manquant pour l'image",
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
+        if not d["image_credit"] and not out.failed("image_credit"):
+            out.add(("image",), "image_credit", "crédit photo manquant pour l'image (une obligation légale)",
+                    CREDIT_HINT)
     elif d["image_alt"]:
         out.add(("image_alt",), "image_alt", "texte alternatif sans image", "ajoutez « image: » ou retirez ce champ")
+    if d["image_credit"] and not d["image"] and not out.failed("image"):
+        out.add(("image_credit",), "image_credit", "crédit photo sans image", "ajoutez « image: » ou retirez ce champ")
+    elif d["image_credit"] and not CREDIT_NAME.search(CREDIT_PREFIX.sub("", d["image_credit"])):
+        out.add(("image_credit",), "image_credit", f"crédit photo sans nom : « {d['image_credit']} »", CREDIT_HINT)
     links = check_body(source, out)
     if d["website"]:  # a link to the site itself is checked like the body's
         links = ((source.line("website"), "website", d["website"]),) + links
     if out.errors:
         return None, out.errors
     return Laureate(source.slug, d["title"], d["porteur"], d["edition"], resolved_q, resolved_t, d["summary"],
-                    d["image"], d["image_alt"], d["website"], tuple(d["partners"] or ()), d["draft"], source.body,
+                    d["image"], d["image_alt"], d["image_credit"], d["website"], tuple(d["partners"] or ()), d["draft"], source.body,
                     source_of(source), links), []
 
 

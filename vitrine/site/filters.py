@@ -43,7 +43,7 @@ def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier],
 
     ``laureats`` rows follow ``fields``; quartiers are slugs, described once in ``quartiers`` (name, commune,
     commune's slug). A card's ``image`` is what ``partials/picture.html`` shows, or null: the ``<img>``'s
-    ``[src, width, height, alt]`` and its ``webp`` and ``fallback`` ``[[path, width], …]``, paths relative to
+    ``[src, width, height, alt]``, the photo's ``credit`` and its ``webp`` and ``fallback`` ``[[path, width], …]``, paths relative to
     the site's root; ``sizes`` is the cards' own (``CARD_SIZES`` in ``partials/card.html``), so the
     scripts' cards are the template's. Read by the filters of the laureates list and of the search page.
     Built when the page is rendered: its fingerprint needs only the laureates' card digests and image keys.
@@ -54,6 +54,7 @@ def filter_index(laureates: Sequence[Laureate], quartiers: Sequence[Quartier],
         found = image_set(laureate.image)
         largest = found.largest
         return {"img": [largest.path, largest.width, largest.height, laureate.image_alt],
+                "credit": laureate.image_credit,
                 "webp": [[v.path, v.width] for v in found.webp],
                 "fallback": [[v.path, v.width] for v in found.fallback]}
 

@@ -77,8 +77,9 @@ def laureate_graph(config: SiteConfig, laureate: Laureate, image: ShareImage | N
         "award": f"{config.title}, édition {laureate.edition}",
         "keywords": [t.name for t in laureate.themes],
     }
-    if image is not None:
-        project["image"] = image.url
+    if image is not None:  # the photo with its credit (schema.org's creditText), as the page shows it
+        project["image"] = {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height,
+                            "caption": image.alt, "creditText": laureate.image_credit}
     return {"@context": "https://schema.org", "@graph": [
         {"@type": "WebPage", "@id": page, "url": page, "name": laureate.title, "description": laureate.summary,
          "inLanguage": "fr-FR", "isPartOf": {"@id": base + "#site"}, "mainEntity": {"@id": page + "#projet"}},

@@ -6,7 +6,7 @@ export const FILTERS = ["quartier", "commune", "theme", "edition"];
 
 // The laureates, newest edition first: {slug, title, porteur, summary, edition, quartiers, themes, draft,
 // image, communes}, quartiers being {slug, name, commune}, communes the communes' slugs, and image null or
-// {img: [src, width, height, alt], webp: [[path, width], …], fallback: […], sizes} (paths from the site's root).
+// {img: [src, width, height, alt], credit, webp: [[path, width], …], fallback: […], sizes} (paths from the site's root).
 export async function loadLaureates(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -39,7 +39,9 @@ export function card(laureate, root, sizes) {
   const title = article.appendChild(element("h2", "card-title"));
   title.appendChild(element("a", "", laureate.title)).href = root + "laureats/" + laureate.slug + "/";
   if (laureate.image) {
-    article.appendChild(element("div", "card-image")).appendChild(picture(laureate.image, root, sizes));
+    const figure = article.appendChild(element("figure", "card-image"));
+    figure.appendChild(picture(laureate.image, root, sizes));
+    figure.appendChild(element("figcaption", "image-credit", laureate.image.credit));
   }
   if (laureate.draft) article.appendChild(element("p", "badge badge-draft", "Brouillon"));
   article.appendChild(element("p", "card-porteur", laureate.porteur));
