@@ -121,3 +121,5 @@ def test_an_edited_support_changes_the_editions_sum_on_a_rebuild(repo: Path) -> 
     assert build_in_process(repo).ok
     assert _edition_support(repo, 2021) == "Soutien du label à cette édition&nbsp;: 15\u202f000\u00a0€."
     assert "12\u202f000\u00a0€" in _page(repo, "laureats/atelier-code/index.html")
+    rows = {r["slug"]: r for r in json.loads(_page(repo, "donnees/laureats.json"))}  # the spliced rows follow too
+    assert rows["atelier-code"]["support"] == 12000 and rows["cafe-culture"]["support"] == 3000
