@@ -128,6 +128,8 @@ def _laureate(index: int) -> str:
     if index % 7 == 0:
         front += [f"image: media/projet-{index:02d}.png", f"image_alt: \"Des habitants à l'{title.lower()}\"",
                   f"image_credit: © Photographe {index:02d}"]
+    if index % 3 == 0:  # some supports known, some not: the edition pages say the sum is partial
+        front += [f"support: {1500 * (index + 1)}"]
     if index % 4 == 0:
         front += [f"website: {LONG_URL if index % 8 == 0 else f'https://projet-{index}.exemple.test/'}"]
     if index % 6 == 0:

@@ -156,7 +156,7 @@ def test_check_warns_about_a_placeholder_left_in_a_published_file(cli, repo: Pat
         for n, field in [(11, "edition"), (16, "quartiers"), (20, "themes")]] + [
         f"content/laureates/projet.md:{n}: {field}: texte « À compléter » laissé en place "
         "— remplacez-le par le vrai texte avant de publier"
-        for n, field in [(22, "summary"), (36, "texte")]]
+        for n, field in [(22, "summary"), (38, "texte")]]
 
 
 def test_warnings_pass_check_but_fail_check_strict(cli, repo: Path) -> None:

@@ -21,6 +21,8 @@ _WORDS_DATE = re.compile(r"(?:le\s+)?(?:[a-z]+\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.
 
 def corrected(f: S.Field, value: Any) -> str:
     """The editor's own value, written as the field expects it, when it can be read unambiguously: what to type."""
+    if f.kind == "euros":
+        return _euros(f, value)
     if not isinstance(value, str):
         return ""
     text = value.strip()
@@ -69,3 +71,20 @@ def _date_of(text: str) -> str:
 def has_invisible(value: Any) -> bool:
     values = value if isinstance(value, list) else [value]
     return any(isinstance(v, str) and S.invisible_character(v.strip()) for v in values)
+
+
+# « 10 000 € », « 10.000 euros », « 10 000,00 € »: the plain number an editor meant, without digit groups or unit.
+_AMOUNT = re.compile(r"(\d{1,3}(?:([ \u00a0\u202f.,])\d{3})?(?:\2\d{3})*|\d+)(?:[.,]00?)?\s*(?:€|euros?|eur)?", re.I)
+
+
+def _euros(f: S.Field, value: Any) -> str:
+    """What to type for a support in euros: the editor's own amount as a plain positive integer."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+        return "un soutien est un montant positif : retirez la ligne s'il n'est pas connu"
+    if isinstance(value, float):
+        return f"arrondissez à l'euro, sans point ni virgule : « {f.name}: {max(1, round(value))} »"
+    match = _AMOUNT.fullmatch(value.strip()) if isinstance(value, str) else None
+    amount = int(re.sub(r"\D", "", match.group(1))) if match else 0
+    if amount > 0:
+        return f"écrivez « {f.name}: {amount} » (un montant s'écrit sans espace ni « € »)"
+    return f"par exemple « {f.name}: {f.example} »"

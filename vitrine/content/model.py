@@ -88,6 +88,7 @@ class Edition:
     links: tuple[tuple[int, str, str], ...] = ()
     jury_date: dt.date | None = None
     results_date: dt.date | None = None
+    support_total: int | None = None  # euros, when not every laureate's support is known
 
     @property
     def dates(self) -> tuple[tuple[str, dt.date], ...]:
@@ -119,6 +120,7 @@ class Laureate:
     source: Source
     # Links and media references to check against the site's URL map: (line, field, destination)
     links: tuple[tuple[int, str, str], ...] = ()
+    support: int | None = None  # the label's financial support, in euros
 
     @property
     def communes(self) -> tuple[str, ...]:

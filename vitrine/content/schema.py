@@ -19,6 +19,7 @@ from typing import Any
 KIND_LABELS = {
     "text": "un texte",
     "int": "un nombre entier",
+    "euros": "un montant en euros (un nombre entier positif, sans espace ni « € »)",
     "date": "une date (AAAA-MM-JJ)",
     "bool": "true ou false",
     "text_list": "une liste de textes",
@@ -33,7 +34,7 @@ KIND_LABELS = {
 }
 
 # Table Schema types for the open-data exports; lists are joined with « ; » in CSV.
-TABLE_TYPES = {"int": "integer", "date": "date", "bool": "boolean"}
+TABLE_TYPES = {"int": "integer", "euros": "integer", "date": "date", "bool": "boolean"}
 
 # Addresses go into href attributes: no quote, angle bracket, backslash or space may break out of them.
 EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:?&=#/]+@[^@\s\"'<>()\[\]\\,;:?&=#/`]+\.[^@\s\"'<>()\[\]\\,;:?&=#/`]+$")
@@ -155,9 +156,11 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
         if f.kind == "email" and not EMAIL_RE.match(text):
             return None, f"adresse e-mail invalide « {text} »"
         return text, ""
-    if f.kind == "int":
+    if f.kind in ("int", "euros"):
         if isinstance(value, bool) or not isinstance(value, int):
             return None, f"{expected}, trouvé {describe(value)}"
+        if f.kind == "euros" and value < 1:
+            return None, f"montant refusé : {value} (un montant en euros est positif)"
         return value, ""
     if f.kind == "bool":
         if not isinstance(value, bool):
@@ -266,6 +269,7 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("jury_date", "date", "Date du jury (après la clôture de l'appel à projets)", example="2020-09-15"),
     Field("results_date", "date", "Date d'annonce des lauréats (après la clôture et le jury)", example="2020-10-01"),
     Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
+    Field("support_total", "euros", "Soutien financier total de l'édition en euros, quand celui de chaque lauréat n'est pas connu (sinon, la somme des soutiens des lauréats est affichée)", example=120000),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
 ), has_body=True)
 
@@ -281,6 +285,7 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("image_credit", "text", "Crédit de la photo, affiché avec elle (obligatoire si image : « © Nom de l'auteur » ou « Photo : Nom »)", prose=True, example="© Marie Dupont"),
     Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
+    Field("support", "euros", "Soutien financier du label en euros (un nombre entier, sans espace ni « € »)", example=10000),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
 ), has_body=True, body_description="Description du projet, en Markdown")
 

@@ -191,7 +191,8 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
     if out.errors or e is None:
         return None, out.errors
     return Edition(int(source.slug), e["number"], e["call_opens"], e["call_closes"], e["laureates_announced"],
-                   e["draft"], source.body, source_of(source), links, e["jury_date"], e["results_date"]), []
+                   e["draft"], source.body, source_of(source), links, e["jury_date"], e["results_date"],
+                   e["support_total"]), []
 
 
 def _check_steps(e: dict, out: Collector) -> None:
@@ -254,7 +255,7 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
         return None, out.errors
     return Laureate(source.slug, d["title"], d["porteur"], d["edition"], resolved_q, resolved_t, d["summary"],
                     d["image"], d["image_alt"], d["image_credit"], d["website"], tuple(d["partners"] or ()), d["draft"], source.body,
-                    source_of(source), links), []
+                    source_of(source), links, d["support"]), []
 
 
 def _resolve(slugs: list[str] | None, refs: References, field: str, what: str, where: str,

@@ -133,10 +133,14 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la liste des éditions"))
     for edition in site.editions:
         crumbs = [Crumb("Accueil", ""), Crumb("Éditions", "editions/")]
-        pages += _listing(site, f"editions/{edition.year}/", f"Édition {edition.year}", site.by_edition[edition.year],
-                          "edition.html", crumbs, {"edition": edition, "call": call_state(edition, today),
-                                                   "calendar_url": _calendar_url(edition)},
-                          origin=edition.source.path)
+        listing = _listing(site, f"editions/{edition.year}/", f"Édition {edition.year}", site.by_edition[edition.year],
+                           "edition.html", crumbs, {"edition": edition, "call": call_state(edition, today),
+                                                    "calendar_url": _calendar_url(edition)},
+                           origin=edition.source.path)
+        # The first page sums the supports: it holds every laureate of the edition, so that its fingerprint (and the
+        # edit fast path's pages to patch) follows each one's support
+        listing[0].context["supported"] = site.by_edition[edition.year]
+        pages += listing
     pages.append(Page("quartiers/", "quartiers.html", "Quartiers", {
         "contrats": tuple((c, _by_commune(site, c.quartiers)) for c in site.contrats),
         "map": quartier_map(tuple(site.quartiers.values()), {slug: len(ls) for slug, ls in site.by_quartier.items()}),

@@ -76,7 +76,7 @@ class Renderer:
         self.env = env or template_environment(templates)
         self.images: Mapping[str, ImageSet] = images or {}
         self.config = site.config
-        self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, markdown=self._markdown_filter(),
+        self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, euros=euros, markdown=self._markdown_filter(),
                                 json_ld=json_script, french=french, json=json_text)
         self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
                                 base_path=urlsplit(site.config.base_url).path or "/",
@@ -175,6 +175,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 1 lauréat », « 2 lauréats », « 0 lauréat » (French: 0 and 1 are singular)."""
     word = singular if count < 2 else (plural_form or singular + "s")
     return f"{count}\u00a0{word}"
+
+
+def euros(amount: int) -> str:
+    """« 10 000 € »: digit groups bound by a narrow no-break space, a no-break space before the sign."""
+    return f"{int(amount):,}".replace(",", "\u202f") + "\u00a0€"
 
 
 def ordinal(number: int) -> Markup:

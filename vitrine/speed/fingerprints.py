@@ -129,5 +129,5 @@ def referenced_templates(source: str) -> tuple[str, ...] | None:
 def card_digest(laureate: Laureate) -> str:
     """What a laureate shows in listings: editing only its body leaves listings alone."""
     return repr((laureate.slug, laureate.title, laureate.porteur, laureate.summary, laureate.edition,
-                 laureate.image, laureate.image_alt, laureate.image_credit, laureate.draft, [q.slug for q in laureate.quartiers],
+                 laureate.image, laureate.image_alt, laureate.image_credit, laureate.support, laureate.draft, [q.slug for q in laureate.quartiers],
                  [t.slug for t in laureate.themes]))
