@@ -156,3 +156,25 @@ def test_without_javascript_the_search_page_points_to_the_browsing_pages(repo: P
     expect(no_script_page.locator("form[role=search]")).to_be_hidden()
     expect(no_script_page.get_by_text("La recherche a besoin de JavaScript")).to_be_visible()
     expect(no_script_page.get_by_role("link", name="les lauréats par quartier")).to_be_visible()
+
+
+def test_what_a_visitor_types_or_chooses_before_the_scripts_are_ready_is_kept(repo: Path, serve, page) -> None:  # noqa: F811
+    """The forms are in the page from its first paint (no layout shift): a visitor may use them before the
+    scripts run, and the scripts must not wipe that out."""
+    assert build_in_process(repo).ok
+    base = serve(repo / "site", "/")
+    held = []
+    page.route("**/static/search.js", lambda route: held.append(route))  # the search script arrives late
+    page.goto(base + "recherche/", wait_until="commit")
+    page.get_by_label("Rechercher un projet, un porteur, un quartier…").fill("jardin")
+    held[0].continue_()
+    expect(page.locator("[data-search-results] > li").first.locator("h2")).to_have_text("Jardin partagé")
+    expect(page).to_have_url(base + "recherche/?q=jardin")
+
+    page.route("**/laureats/filtres.json", lambda route: held.append(route))  # the filters' list arrives late
+    page.goto(base + "laureats/")
+    page.get_by_label("Quartier").select_option("les-tilleuls")
+    held[1].continue_()
+    expect(cards(page)).to_have_text(["Radio de quartier", "Atelier code", "Café culture"])
+    expect(page).to_have_url(base + "laureats/?quartier=les-tilleuls")
+    assert page.problems == []

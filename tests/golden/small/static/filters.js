@@ -16,7 +16,10 @@ function start(form) {
   const names = FILTERS.filter((name) => form.elements[name]);
 
   loadLaureates(form.dataset.index).then((laureates) => {
-    show(laureates, fromUrl());
+    // The form is usable from its first paint: a choice made before the list arrived counts.
+    const early = fromForm();
+    if (Object.keys(early).length) history.replaceState(early, "", toUrl(early));
+    show(laureates, Object.keys(early).length ? early : fromUrl());
     form.addEventListener("change", () => {
       const choice = fromForm();
       history.pushState(choice, "", toUrl(choice));

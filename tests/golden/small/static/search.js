@@ -54,9 +54,10 @@ function start(box) {
   let shown = 0;
   let latest = 0;
 
+  // The form is usable from its first paint: what the visitor typed or chose before this ran is kept.
   const query = new URLSearchParams(location.search);
-  form.elements.q.value = query.get("q") || "";
-  for (const name of FILTERS) form.elements[name].value = query.get(name) || "";
+  form.elements.q.value ||= query.get("q") || "";
+  for (const name of FILTERS) form.elements[name].value ||= query.get(name) || "";
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
