@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
+from vitrine.content import kinds
 from vitrine.content import schema as S
 
 _MONTHS = {name: number for number, names in enumerate((
@@ -37,11 +38,11 @@ def corrected(f: S.Field, value: Any) -> str:
         fix, note = text.replace("\u00a0", "").replace(" ", ""), " (un nombre s'écrit sans guillemets ni espace)"
     elif f.kind == "bool" and text.lower() in ("oui", "vrai", "non", "faux"):
         fix, note = ("true" if text.lower() in ("oui", "vrai") else "false"), ""
-    elif f.kind == "url" and not text.startswith(("http://", "https://")) and S.URL_RE.match("https://" + text):
+    elif f.kind == "url" and not text.startswith(("http://", "https://")) and kinds.URL_RE.match("https://" + text):
         fix, note = "https://" + text, " (une adresse web commence par https://)"
     elif f.kind == "email" and (text.lower().startswith("mailto:") or " " in text):
         candidate = re.sub(r"^mailto:", "", text, flags=re.I).replace(" ", "")
-        fix, note = (candidate, "") if S.EMAIL_RE.match(candidate) else ("", "")
+        fix, note = (candidate, "") if kinds.EMAIL_RE.match(candidate) else ("", "")
     elif f.kind == "number_pair":
         numbers = re.fullmatch(r"\[?\s*(-?\d+(?:[.,]\d+)?)\s*[,;]\s*(-?\d+(?:[.,]\d+)?)\s*\]?", text)
         if numbers and not ("," in numbers.group(1) or "," in numbers.group(2)):
@@ -70,7 +71,7 @@ def _date_of(text: str) -> str:
 
 def has_invisible(value: Any) -> bool:
     values = value if isinstance(value, list) else [value]
-    return any(isinstance(v, str) and S.invisible_character(v.strip()) for v in values)
+    return any(isinstance(v, str) and kinds.invisible_character(v.strip()) for v in values)
 
 
 # « 10 000 € », « 10.000 euros », « 10 000,00 € »: the plain number an editor meant, without digit groups or unit.

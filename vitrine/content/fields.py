@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from vitrine.content import bodies
+from vitrine.content import kinds
 from vitrine.content import schema as S
 from vitrine.content.corrections import corrected, has_invisible
 from vitrine.content.media import reference_problem
@@ -63,7 +64,7 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
     """
     label = ".".join(str(k) for k in keys) or "fichier"
     if not isinstance(data, dict):
-        out.add(keys, label, f"attendu : des champs « nom: valeur » ({schema.name}), trouvé {S.describe(data)}",
+        out.add(keys, label, f"attendu : des champs « nom: valeur » ({schema.name}), trouvé {kinds.describe(data)}",
                 "chaque ligne s'écrit « nom: valeur »")
         return None
     clean: dict[str, Any] = {}
@@ -87,7 +88,7 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
                 ok = False
             clean[f.name] = f.default
             continue
-        checked, problem = S.check_kind(f, value)
+        checked, problem = kinds.check_kind(f, value)
         if problem:
             out.add(keys + (f.name,), field_of(keys, f.name), problem, _kind_hint(f, value))
             ok = False
@@ -120,7 +121,7 @@ def _inline_yaml(value: Any) -> str:
 def _kind_hint(f: S.Field, value: Any) -> str:
     """What to type instead of a value of the wrong kind."""
     if f.kind in ("text", "slug", "url", "email", "path", "text_list", "slug_list") and has_invisible(value):
-        return S.INVISIBLE_HINT
+        return kinds.INVISIBLE_HINT
     if f.kind == "text" and isinstance(value, str):  # the right kind, but empty or too long
         if f.max_length and len(value.strip()) > f.max_length:
             return "raccourcissez le texte"
@@ -199,13 +200,13 @@ def check_media(value: str, media: Media, keys: tuple, field: str, out: Collecto
 def check_body(source: SourceFile, out: Collector) -> tuple[tuple[int, str, str], ...]:
     """The body's problems (``bodies.scan``) reported at their line; its links kept to be resolved once the
     site's URL map is known (``site/links.py``): (line, field, destination)."""
-    found = S.invisible_character(source.body, S.BIDI_CONTROLS)
+    found = kinds.invisible_character(source.body, kinds.BIDI_CONTROLS)
     if found:  # bidirectional controls reorder the text that follows them on the page, the feed and the open data
         at = found[1] - 1
         line = source.body[:at].count("\n")
         column = at - (source.body.rfind("\n", 0, at) + 1) + 1
         out.errors.append(ContentError(source.path, source.body_line + line, "texte",
-                                       f"{found[0]} en position {column} de la ligne", S.INVISIBLE_HINT))
+                                       f"{found[0]} en position {column} de la ligne", kinds.INVISIBLE_HINT))
     scan = bodies.scan(source.body)
     for problem in scan.problems:
         out.errors.append(ContentError(source.path, source.body_line + problem.line, bodies.FIELD, problem.message,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vitrine.content import kinds
 from vitrine.content import schema as S
 from vitrine.content.fields import Collector, Media, References, check_fields, field_of, single, slugs_of, source_of, unique
 from vitrine.content.model import Contact, ContratDeVille, Quartier, SiteConfig, Theme
@@ -83,7 +84,7 @@ def read_themes(files: list[SourceFile], errors: list[ContentError]) -> tuple[li
         return [], References({}, readable=False)
     out = Collector(source)
     if not isinstance(source.data, list) or not source.data:
-        out.add((), "fichier", f"attendu : une liste de thématiques (« - slug: … »), trouvé {S.describe(source.data)}",
+        out.add((), "fichier", f"attendu : une liste de thématiques (« - slug: … »), trouvé {kinds.describe(source.data)}",
                 "chaque thématique commence par « - slug: »")
     themes, seen = [], {}
     for i, raw in enumerate(source.data if isinstance(source.data, list) else []):
