@@ -117,8 +117,11 @@ def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
     return SitePlan(site, pages, prepared, validated.rules, validated.warnings, content.reads, placeholders)
 
 
+PlannedContent = tuple[Site, tuple[Page, ...], Validated, tuple[ContentError, ...]]
+
+
 def plan_content(options: BuildOptions, content: LoadedContent,
-                 memo: dict | None = None) -> tuple[Site, tuple[Page, ...], Validated, tuple[ContentError, ...]] | BuildReport:
+                 memo: dict | None = None) -> PlannedContent | BuildReport:
     """Everything ``plan_site`` checks before the images, in memory: fields, references, addresses, links (the web
     editor checks a save with it before writing the file): (site, pages, validation, placeholders), or the report."""
     placeholders = tuple(find_placeholders(content.files))

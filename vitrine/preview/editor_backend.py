@@ -8,7 +8,7 @@ before it is written (``editor_check``), photos stored without their metadata (`
 write atomic (the preview's watcher sees one change and rebuilds). A refusal is a non-2xx answer
 ``{"error": "<French text>"}``, which Decap shows in its notification.
 
-Only this preview's own pages may post here (``EditorHandler``): a page of another site could otherwise make the
+Only this preview's own pages may post here (``editor_http``): a page of another site could otherwise make the
 browser write files.
 """
 
@@ -19,14 +19,9 @@ import binascii
 import datetime as dt
 import hashlib
 import io
-import json
 import os
-import sys
-import traceback
 from pathlib import Path
 from typing import Any, Callable
-
-from tornado import web
 
 from vitrine.content.media import DOCUMENT_SUFFIXES, content_problem
 from vitrine.content.media_files import ignored
@@ -34,11 +29,9 @@ from vitrine.content.photo_metadata import UNREADABLE, without_metadata
 from vitrine.content.read import LoadCache
 from vitrine.files import NotRegularFile, open_regular, replace_file
 from vitrine.preview import editor_paths as paths
-from vitrine.preview.address import Address
 from vitrine.preview.editor_check import Change, refusals
 from vitrine.preview.editor_paths import Refused
 
-MAX_BODY = 32 * 1024 * 1024  # a phone's photo, base64-encoded, with room to spare; a request beyond is refused (413)
 MAX_SHOWN_ERRORS = 20  # a theme removed from themes.yaml may break hundreds of laureates: the first ones say enough
 
 
@@ -181,8 +174,10 @@ class EditorBackend:
     def _stored(self, asset: object) -> tuple[Path, bytes]:
         """A media file as it will be stored: its path, and its bytes (a photo without its metadata), or
         ``Refused`` when the site could not publish it."""
-        if not isinstance(asset, dict) or asset.get("encoding") != "base64" or not isinstance(asset.get("content"), str):
-            raise Refused("requête mal formée : un fichier déposé a un « path » et un « content » en base64", 400)
+        if (not isinstance(asset, dict) or asset.get("encoding") != "base64"
+                or not isinstance(asset.get("content"), str)):
+            raise Refused("requête mal formée : un fichier déposé a un « path » et un « content » en base64",
+                          400)
         path = paths.media(self.root, asset.get("path"))
         shown = path.relative_to(self.root).as_posix()
         try:
@@ -237,67 +232,3 @@ def _unlink(path: Path) -> None:
 
 def _id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@web.stream_request_body
-class EditorHandler(web.RequestHandler):
-    """``POST /admin/api/v1`` from this preview's own pages only: an ``Origin`` naming this preview (a page of
-    another site cannot forge it), a JSON body (a cross-site form can send only form types, without asking the
-    browser first), at most ``MAX_BODY`` bytes, read as it comes so a larger one is refused before it is all there.
-    The ``Host`` was checked before any handler (``http.PreviewServer``)."""
-
-    SUPPORTED_METHODS = ("POST",)
-
-    def initialize(self, backend: EditorBackend, address: Address) -> None:
-        self.backend = backend
-        self.address = address
-        self.chunks: list[bytes] = []
-
-    def prepare(self) -> None:
-        origin = self.request.headers.get("Origin")
-        kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        length = self.request.headers.get("Content-Length", "")
-        if not origin or not self.address.allows_origin(origin):
-            self.reply(403, {"error": "Origine refusée : seul l'éditeur de cette prévisualisation "
-                                      f"({self.address.url}admin/) peut écrire ici"})
-        elif kind != "application/json":
-            self.reply(415, {"error": "Requête refusée : le corps doit être du JSON (Content-Type: application/json)"})
-        elif not length.isdigit() or int(length) > MAX_BODY:
-            self.reply(413, {"error": f"Requête refusée : corps absent ou trop gros ({MAX_BODY >> 20} Mo au plus) "
-                                      "— déposez une photo plus légère"})
-        else:
-            self.request.connection.set_max_body_size(MAX_BODY)
-
-    def data_received(self, chunk: bytes) -> None:
-        self.chunks.append(chunk)
-
-    def post(self) -> None:
-        try:
-            body = json.loads(b"".join(self.chunks))
-        except (ValueError, RecursionError):
-            self.reply(400, {"error": "Requête refusée : JSON illisible"})
-            return
-        try:
-            status, answer = self.backend.answer(body)
-        except Refused as refused:
-            status, answer = refused.status, {"error": str(refused)}
-        except Exception as exc:  # a bug of ours: one French line in the terminal, never a traceback
-            print(f"éditeur : erreur interne ({exc!r}) — relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la",
-                  file=sys.stderr, flush=True)
-            if os.environ.get("VITRINE_DEBUG"):
-                traceback.print_exc()
-            status, answer = 500, {"error": "Erreur interne de l'éditeur : voir le terminal de la prévisualisation"}
-        self.reply(status, answer)
-
-    def reply(self, status: int, answer: Any) -> None:
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps(answer, ensure_ascii=False))
-
-    def write_error(self, status_code: int, **kwargs: object) -> None:
-        """Tornado's own refusals (a GET, an unknown method…), as JSON in French."""
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps({"error": "L'éditeur n'accepte que POST avec un corps JSON"
-                                if status_code == 405 else f"Requête refusée ({status_code})"}, ensure_ascii=False))
-

@@ -23,7 +23,8 @@ from tornado.routing import AnyMatches, Matcher, Rule
 
 from vitrine.errors import ContentError
 from vitrine.preview.address import Address
-from vitrine.preview.editor_backend import EditorBackend, EditorHandler
+from vitrine.preview.editor_backend import EditorBackend
+from vitrine.preview.editor_http import EditorHandler
 
 if TYPE_CHECKING:
     from vitrine.preview.serve import Preview
