@@ -42,6 +42,7 @@ class EditorBackend:
         self.root = root
         self.today = today
         self.cache = LoadCache()  # what the last check read: a save re-reads only the files changed since
+        self.memo: dict = {}  # each laureate's check, while its file and what it names are unchanged
 
     def answer(self, body: object) -> tuple[int, Any]:
         """(HTTP status, JSON answer) to one request's decoded body."""
@@ -104,7 +105,7 @@ class EditorBackend:
             writes.append((target, raw))
         stored = [self._stored(asset) for asset in assets]
         change.media.update((path.relative_to(self.root).as_posix(), len(data)) for path, data in stored)
-        problems = refusals(self.root, self.today(), change, self.cache)
+        problems = refusals(self.root, self.today(), change, self.cache, self.memo)
         if problems:
             shown = [str(problem) for problem in problems[:MAX_SHOWN_ERRORS]]
             more = len(problems) - len(shown)

@@ -32,12 +32,13 @@ class Change:
     media: dict[str, int] = field(default_factory=dict)  # media path (content/media/x.jpg) → its size
 
 
-def refusals(root: Path, today: dt.date, change: Change, cache: LoadCache) -> list[ContentError]:
-    """The errors that stop ``change``: a build would refuse the content with it and not without it."""
+def refusals(root: Path, today: dt.date, change: Change, cache: LoadCache, memo: dict) -> list[ContentError]:
+    """The errors that stop ``change``: a build would refuse the content with it and not without it. ``cache`` and
+    ``memo``, kept between saves: what was read, and each laureate's check (``validate``), while unchanged."""
     loaded = load_content(root, cache)
-    before = {_where(error) for error in _errors(root, today, loaded)}
+    before = {_where(error) for error in _errors(root, today, loaded, memo)}
     touched = set(change.writes) | set(change.removes)
-    return [error for error in _errors(root, today, changed(root, loaded, change))
+    return [error for error in _errors(root, today, changed(root, loaded, change), memo)
             if error.path in touched or _where(error) not in before]
 
 
@@ -59,9 +60,9 @@ def changed(root: Path, loaded: LoadedContent, change: Change) -> LoadedContent:
                                media=media, refused_media=tuple(p for p in loaded.refused_media if p not in gone))
 
 
-def _errors(root: Path, today: dt.date, loaded: LoadedContent) -> tuple[ContentError, ...]:
+def _errors(root: Path, today: dt.date, loaded: LoadedContent, memo: dict) -> tuple[ContentError, ...]:
     options = BuildOptions(root=root, out=root / "site", today=today, speed=False)  # as ``build`` and ``check``
-    planned = plan_content(options, loaded)
+    planned = plan_content(options, loaded, memo)
     return planned.errors if isinstance(planned, BuildReport) else ()
 
 
