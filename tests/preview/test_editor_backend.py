@@ -191,6 +191,9 @@ def test_paths_outside_the_content_and_media_are_refused(previews, repo: Path, t
     assert act(server, "deleteFile", path="content/site.yaml")[0] == 422  # the build needs it
     status, answer = act(server, "entriesByFolder", folder="content", extension="md", depth=9)
     assert status == 422
+    (repo / "content/media/photo.jpg").write_bytes(photo((40, 30)))
+    status, answer = act(server, "persistMedia", asset=asset("content/media/Photo.jpg", photo((40, 30))), options={})
+    assert status == 422 and "majuscules" in answer["error"] and not (repo / "content/media/Photo.jpg").exists()
     status, answer = act(server, "persistMedia", asset=asset("content/media/faux.jpg", b"<html><script>"), options={})
     assert status == 422 and "image illisible" in answer["error"]
     status, answer = act(server, "persistMedia", asset=asset("content/media/faux.pdf", b"<html>"), options={})
