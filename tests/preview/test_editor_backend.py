@@ -228,3 +228,34 @@ def test_only_this_previews_own_pages_may_post(previews, repo: Path) -> None:
     connection.close()
     assert not (repo / LAUREATES / "piege.md").exists()
     assert "Traceback" not in server.stop()[2]
+
+
+def test_a_rename_moves_the_entry_and_errors_of_other_files_do_not_stop_a_good_save(previews, repo: Path,
+                                                                                    tmp_path: Path) -> None:
+    radio = repo / LAUREATES / "radio-quartier.md"
+    radio.write_text(radio.read_text("utf-8").replace("edition: ", "edition: 19", 1), "utf-8")  # broken on disk
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (repo / "content/pages").rename(tmp_path / "pages")
+    (repo / "content/pages").symlink_to(outside)  # a linked folder: neither read nor written through
+    server = previews()
+    assert act(server, "entriesByFolder", folder="content/pages", extension="md", depth=1)[0] == 422
+    status, _ = act(server, "persistEntry", dataFiles=[{"slug": "x", "path": "content/pages/x.md", "raw": "x"}])
+    assert status == 422 and not any(outside.iterdir())
+    (repo / "content/pages").unlink()
+    (tmp_path / "pages").rename(repo / "content/pages")
+
+    atelier = repo / LAUREATES / "atelier-code.md"
+    text = atelier.read_text("utf-8")
+    status, answer = act(server, "persistEntry", dataFiles=[{"slug": "atelier-numerique", "raw": text,
+                                                             "path": f"{LAUREATES}/atelier-code.md",
+                                                             "newPath": f"{LAUREATES}/atelier-numerique.md"}],
+                         assets=[], options={"newEntry": False})
+    assert (status, answer) == (200, {"message": "entry persisted"}), answer  # radio-quartier's error is not its own
+    assert not atelier.exists() and (repo / LAUREATES / "atelier-numerique.md").read_text("utf-8") == text
+    for target in (f"{LAUREATES}/radio-quartier.md", "content/editions/2021.md"):  # never over another entry
+        status, answer = act(server, "persistEntry", dataFiles=[{"slug": "x", "raw": text, "newPath": target,
+                                                                 "path": f"{LAUREATES}/atelier-numerique.md"}])
+        assert status == 422, target
+    assert (repo / LAUREATES / "atelier-numerique.md").exists()
+    assert "Traceback" not in server.stop()[2]
