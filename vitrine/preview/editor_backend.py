@@ -46,9 +46,10 @@ class EditorBackend:
 
     def answer(self, body: object) -> tuple[int, Any]:
         """(HTTP status, JSON answer) to one request's decoded body."""
-        if not isinstance(body, dict) or not isinstance(body.get("params", {}), dict):
+        params = (body.get("params") or {}) if isinstance(body, dict) else None
+        if not isinstance(params, dict):
             raise Refused("requête mal formée : un objet JSON {\"action\": …, \"params\": {…}} est attendu", 400)
-        action, params = body.get("action"), body.get("params") or {}
+        action = body.get("action")
         method = self.ACTIONS.get(action) if isinstance(action, str) else None
         if method is None:
             raise Refused(f"Action inconnue « {paths.shown(action)} » : l'éditeur local ne connaît que "
@@ -100,7 +101,10 @@ class EditorBackend:
                 change = Change(change.writes, change.removes + (data["path"],), change.media)
             if target.exists() and (target != old or options.get("newEntry")):
                 raise Refused(f"{new_path} existe déjà : une autre fiche porte ce nom — changez le titre")
-            raw = data["raw"].encode("utf-8")
+            try:
+                raw = data["raw"].encode("utf-8")
+            except UnicodeEncodeError:  # JSON may carry a lone surrogate (« \ud800 »): no text file holds one
+                raise Refused(f"{new_path} : texte illisible (caractère invalide)", 400) from None
             change.writes[new_path] = (kind, raw)
             writes.append((target, raw))
         stored = [self._stored(asset) for asset in assets]
@@ -113,7 +117,7 @@ class EditorBackend:
         for path, data in stored + writes:  # photos first: the entry that names one never lands before it
             _write(path, data)
         for gone in change.removes:
-            os.unlink(self.root / gone)
+            _unlink(self.root / gone)
         return {"message": "entry persisted"}
 
     def get_media(self, params: dict) -> list[dict]:
