@@ -217,12 +217,14 @@ def test_only_this_previews_own_pages_may_post(previews, repo: Path) -> None:
     assert post(server, write, host="attaquant.example")[0] == 403  # DNS rebinding: refused before the handler
     assert post(server, raw=b"{not json")[0] == 400
     assert post(server, ["persistEntry"])[0] == 400
+    status, answer = post(server, raw=b'{"action": "info", "params": {"x": "' + b"x" * (32 << 20) + b'"}}')
+    assert status == 413 and "trop gros" in answer["error"]  # read and thrown away: the editor shows why
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.putrequest("POST", "/admin/api/v1", skip_host=True)
     for name, value in (("Host", f"127.0.0.1:{server.port}"), ("Origin", f"http://127.0.0.1:{server.port}"),
-                        ("Content-Type", "application/json"), ("Content-Length", str(64 * 1024 * 1024))):
+                        ("Content-Type", "application/json"), ("Content-Length", str(1 << 30))):
         connection.putheader(name, value)
-    connection.endheaders()  # no body sent: refused on its announced size
+    connection.endheaders()  # no body sent: refused on its announced size alone
     response = connection.getresponse()
     assert response.status == 413 and "trop gros" in json.loads(response.read())["error"]
     connection.close()

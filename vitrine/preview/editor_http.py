@@ -16,13 +16,16 @@ from vitrine.preview.editor_backend import EditorBackend
 from vitrine.preview.editor_paths import Refused
 
 MAX_BODY = 32 * 1024 * 1024  # a phone's photo, base64-encoded, with room to spare; a request beyond is refused (413)
+# A body over MAX_BODY is still read (and thrown away) up to this size, so the browser gets the French 413 rather
+# than a connection cut mid-upload; beyond, the connection is cut.
+DISCARDED_BODY = 256 * 1024 * 1024
 
 
 @web.stream_request_body
 class EditorHandler(web.RequestHandler):
     """``POST /admin/api/v1`` from this preview's own pages only: an ``Origin`` naming this preview (a page of
     another site cannot forge it), a JSON body (a cross-site form can send only form types, without asking the
-    browser first), at most ``MAX_BODY`` bytes, read as it comes so a larger one is refused before it is all there.
+    browser first), at most ``MAX_BODY`` bytes, read as it comes so a larger one is never held in memory.
     The ``Host`` was checked before any handler (``http.PreviewServer``)."""
 
     SUPPORTED_METHODS = ("POST",)
@@ -31,6 +34,7 @@ class EditorHandler(web.RequestHandler):
         self.backend = backend
         self.address = address
         self.chunks: list[bytes] = []
+        self.size = 0
 
     def prepare(self) -> None:
         origin = self.request.headers.get("Origin")
@@ -42,16 +46,26 @@ class EditorHandler(web.RequestHandler):
         elif kind != "application/json":
             self.reply(415, {"error": "Requête refusée : le corps doit être du JSON "
                                       "(Content-Type: application/json)"})
-        elif not length.isdigit() or int(length) > MAX_BODY:
-            self.reply(413, {"error": f"Requête refusée : corps absent ou trop gros ({MAX_BODY >> 20} Mo au plus) "
-                                      "— déposez une photo plus légère"})
+        elif not length.isdigit() or int(length) > DISCARDED_BODY:
+            self.too_big()
         else:
-            self.request.connection.set_max_body_size(MAX_BODY)
+            self.request.connection.set_max_body_size(DISCARDED_BODY)
 
     def data_received(self, chunk: bytes) -> None:
-        self.chunks.append(chunk)
+        self.size += len(chunk)
+        if self.size <= MAX_BODY:
+            self.chunks.append(chunk)
+        else:
+            self.chunks.clear()
+
+    def too_big(self) -> None:
+        self.reply(413, {"error": f"Requête refusée : corps absent ou trop gros ({MAX_BODY >> 20} Mo au plus) "
+                                  "— déposez une photo plus légère"})
 
     def post(self) -> None:
+        if self.size > MAX_BODY:
+            self.too_big()
+            return
         try:
             body = json.loads(b"".join(self.chunks))
         except (ValueError, RecursionError):
