@@ -7,10 +7,13 @@ import base64
 import hashlib
 import http.client
 import io
+import ipaddress
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from photos import SECRETS, photo
@@ -261,3 +264,20 @@ def test_a_rename_moves_the_entry_and_errors_of_other_files_do_not_stop_a_good_s
         assert status == 422, target
     assert (repo / LAUREATES / "atelier-numerique.md").exists()
     assert "Traceback" not in server.stop()[2]
+
+
+def test_on_every_address_only_this_machine_may_write(previews, repo: Path) -> None:
+    """``serve --host 0.0.0.0`` shows the site to a phone; someone else on the network may send any ``Origin``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 9))  # no packet sent: which local address would reach the network
+        own_ip = probe.getsockname()[0]
+    if ipaddress.ip_address(own_ip).is_loopback:
+        pytest.skip("this machine has no network address")
+    server = previews("--host", "0.0.0.0")
+    connection = http.client.HTTPConnection(own_ip, server.port, timeout=30)
+    connection.request("POST", "/admin/api/v1", body=json.dumps({"action": "info"}).encode(),
+                       headers={"Origin": f"http://{own_ip}:{server.port}", "Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 403 and "depuis l'ordinateur" in json.loads(response.read())["error"]
+    connection.close()
+    assert act(server, "info")[0] == 200  # from 127.0.0.1

@@ -3,6 +3,7 @@ pages only."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import sys
@@ -26,7 +27,9 @@ class EditorHandler(web.RequestHandler):
     """``POST /admin/api/v1`` from this preview's own pages only: an ``Origin`` naming this preview (a page of
     another site cannot forge it), a JSON body (a cross-site form can send only form types, without asking the
     browser first), at most ``MAX_BODY`` bytes, read as it comes so a larger one is never held in memory.
-    The ``Host`` was checked before any handler (``http.PreviewServer``)."""
+    The ``Host`` was checked before any handler (``http.PreviewServer``). And from this machine only: a preview
+    listening on every address (``--host 0.0.0.0``, to look at it from a phone) would otherwise let anyone on the
+    network, who can send any ``Origin`` they like, write into ``content/``."""
 
     SUPPORTED_METHODS = ("POST",)
 
@@ -40,7 +43,10 @@ class EditorHandler(web.RequestHandler):
         origin = self.request.headers.get("Origin")
         kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         length = self.request.headers.get("Content-Length", "")
-        if not origin or not self.address.allows_origin(origin):
+        if not _loopback(self.request.remote_ip):
+            self.reply(403, {"error": "Refusé : l'éditeur n'écrit que depuis l'ordinateur où tourne la "
+                                      "prévisualisation (ouvrez http://127.0.0.1:<port>/admin/ sur celui-ci)"})
+        elif not origin or not self.address.allows_origin(origin):
             self.reply(403, {"error": "Origine refusée : seul l'éditeur de cette prévisualisation "
                                       f"({self.address.url}admin/) peut écrire ici"})
         elif kind != "application/json":
@@ -95,3 +101,10 @@ class EditorHandler(web.RequestHandler):
         self.finish(json.dumps({"error": "L'éditeur n'accepte que POST avec un corps JSON"
                                 if status_code == 405 else f"Requête refusée ({status_code})"}, ensure_ascii=False))
 
+
+
+def _loopback(ip: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(ip or "").is_loopback
+    except ValueError:
+        return False
