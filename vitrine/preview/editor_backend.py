@@ -188,8 +188,8 @@ class EditorBackend:
         twin = next((e.name for e in _regular_files(path.parent)
                      if e.name.lower() == path.name.lower() and e.name != path.name), None)
         if twin:  # one file for Windows, macOS and some hosts: the site would show either (``media_files``)
-            raise Refused(f"{shown} : ce nom ne diffère de « {twin} » que par les majuscules — renommez le fichier "
-                          "avant de le déposer, ou remplacez celui-là sous le même nom")
+            raise Refused(f"{shown} : ce nom ne diffère de « {twin} » que par les majuscules — renommez le "
+                          "fichier avant de le déposer, ou remplacez celui-là sous le même nom")
         try:
             data = base64.b64decode(asset["content"], validate=True)
         except (binascii.Error, ValueError):
