@@ -21,7 +21,7 @@ import jinja2
 from vitrine.content.model import Site
 from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache, LoadedContent, load_content
-from vitrine.content.validate import validate
+from vitrine.content.validate import Validated, validate
 from vitrine.engine import CACHE_DIR, site_digest, theme_dir
 from vitrine.errors import ContentError, SearchIndexError, template_error
 from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order, refusing
@@ -106,6 +106,24 @@ def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
               memo: dict | None = None) -> SitePlan | BuildReport:
     """Validate the content, plan its pages, check its links and prepare its images; or the report of what stops
     it. Placeholders left in published files (« À compléter »…) are warnings, errors for ``build --deploy``."""
+    planned = plan_content(options, content, memo)
+    if isinstance(planned, BuildReport):
+        return planned
+    site, pages, validated, placeholders = planned
+    prepared = prepare_images(options.root / "content", site, images)
+    if prepared.errors:
+        return BuildReport(errors=tuple(prepared.errors), warnings=validated.warnings, site=site,
+                           placeholders=placeholders)
+    return SitePlan(site, pages, prepared, validated.rules, validated.warnings, content.reads, placeholders)
+
+
+PlannedContent = tuple[Site, tuple[Page, ...], Validated, tuple[ContentError, ...]]
+
+
+def plan_content(options: BuildOptions, content: LoadedContent,
+                 memo: dict | None = None) -> PlannedContent | BuildReport:
+    """Everything ``plan_site`` checks before the images, in memory: fields, references, addresses, links (the web
+    editor checks a save with it before writing the file): (site, pages, validation, placeholders), or the report."""
     placeholders = tuple(find_placeholders(content.files))
     validated = validate(content, include_drafts=options.drafts, memo=memo)
     refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
@@ -120,11 +138,7 @@ def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
     if planned.errors or dead_links:
         return BuildReport(errors=planned.errors or tuple(sorted(dead_links)), warnings=validated.warnings, site=site,
                            placeholders=placeholders)
-    prepared = prepare_images(options.root / "content", site, images)
-    if prepared.errors:
-        return BuildReport(errors=tuple(prepared.errors), warnings=validated.warnings, site=site,
-                           placeholders=placeholders)
-    return SitePlan(site, planned.pages, prepared, validated.rules, validated.warnings, content.reads, placeholders)
+    return site, planned.pages, validated, placeholders
 
 
 def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache,

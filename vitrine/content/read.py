@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 
@@ -195,25 +195,34 @@ def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[Content
     problem = unsafe_path(root, path)
     if problem:
         return (ContentError(rel, 1, "fichier", *problem),)
-    slug = path.stem
-    name_error = check_file_name(rel, kind, slug)
     try:
-        limit = MAX_DATA_BYTES if kind in DATA_MEDIA.values() else MAX_FILE_BYTES
         with open_regular(path) as handle:
             st = os.fstat(handle.fileno())
-            raw = handle.read(limit + 1)  # never more, even if the file grows meanwhile
-        if len(raw) > limit:
-            size = max(st.st_size, len(raw))
-            hint = ("gardez seulement les quartiers du territoire, et simplifiez les contours" if limit == MAX_DATA_BYTES
-                    else "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/")
-            return (ContentError(rel, 1, "fichier", f"fichier trop gros ({size / 1e6:.1f} Mo, {limit >> 20} Mo au plus)",
-                                 hint),)
+            raw = handle.read(_limit(kind) + 1)  # never more, even if the file grows meanwhile
     except NotRegularFile:
         return (ContentError(rel, 1, "fichier", f"{NOT_REGULAR} : il n'est jamais lu",
                              f"supprimez-le, ou remplacez-le par {_TEXT_FILE.get(kind, 'un fichier texte .md')}"),)
     except OSError as exc:
         cause = READ_CAUSES.get(exc.errno or 0, f"erreur système {exc.errno}")
         return (ContentError(rel, 1, "fichier", f"lecture impossible ({cause})", "vérifiez les droits du fichier"),)
+    return parse_source(rel, kind, raw, st.st_size)
+
+
+def _limit(kind: str) -> int:
+    return MAX_DATA_BYTES if kind in DATA_MEDIA.values() else MAX_FILE_BYTES
+
+
+def parse_source(rel: str, kind: str, raw: bytes, size: int = 0) -> SourceFile | tuple[ContentError, ...]:
+    """Parse the bytes of the content file ``rel`` (as read, or as the web editor would write them), or return
+    the problems that stop it; ``size``: the file's size on disk, when it was read from there."""
+    slug = PurePosixPath(rel).stem
+    name_error = check_file_name(rel, kind, slug)
+    limit = _limit(kind)
+    if len(raw) > limit:
+        hint = ("gardez seulement les quartiers du territoire, et simplifiez les contours" if limit == MAX_DATA_BYTES
+                else "un fichier de contenu ne contient que du texte : placez images et documents dans content/media/")
+        return (ContentError(rel, 1, "fichier", f"fichier trop gros ({max(size, len(raw)) / 1e6:.1f} Mo, "
+                                                f"{limit >> 20} Mo au plus)", hint),)
     text, problem_line, problem = decode(raw)
     if problem:
         return tuple(filter(None, [name_error, ContentError(rel, problem_line, "fichier", *problem)]))

@@ -23,6 +23,8 @@ from tornado.routing import AnyMatches, Matcher, Rule
 
 from vitrine.errors import ContentError
 from vitrine.preview.address import Address
+from vitrine.preview.editor_backend import EditorBackend
+from vitrine.preview.editor_http import EditorHandler
 
 if TYPE_CHECKING:
     from vitrine.preview.serve import Preview
@@ -136,6 +138,8 @@ class PreviewServer(livereload.Server):
         script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
         own = [(r"/livereload", ReloadSocket, {"address": self.address}),
                (r"/livereload\.js", LiveReloadJSHandler),
+               (r"/admin/api/v1", EditorHandler, {"backend": EditorBackend(self.preview.root, self.preview.date),
+                                                  "address": self.address}),  # the web editor's saves
                (r".*", PageHandler, {"preview": self.preview, "script": script})]
         app = web.Application([Rule(_NamesThis(self.address), own),
                                Rule(AnyMatches(), RefusedHost, {"address": self.address})], debug=False)

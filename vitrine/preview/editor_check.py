@@ -1,0 +1,71 @@
+"""A save from the web editor, checked as the build checks the content, before anything is written.
+
+The content on disk is read as the build reads it (``load_content``, its cache kept between saves); the files the
+save would write take the place of theirs, parsed from the bytes the editor sent (``read.parse_source``), the photos
+it adds join the media; then the pipeline's own checks run in memory (``pipeline.plan_content``: fields,
+references, file names, addresses, links), on the content as it is and as it would be. What stops the save: any
+error in a file it writes, and any error it would cause elsewhere (a theme removed that laureates still name).
+Errors already there in other files do not stop it (they are the preview's to show), nor do warnings. Images are
+decoded when they are stored (``photo_metadata``), not here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vitrine.content.media_files import MediaFile
+from vitrine.content.read import LoadCache, LoadedContent, SourceFile, load_content, parse_source
+from vitrine.errors import ContentError
+from vitrine.options import BuildOptions, BuildReport
+from vitrine.pipeline import plan_content
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one save would do to ``content/``; paths relative to the repository, as the build names them."""
+
+    writes: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # entry path → (kind, bytes)
+    removes: tuple[str, ...] = ()  # the old name of a renamed entry
+    media: dict[str, int] = field(default_factory=dict)  # media path (content/media/x.jpg) → its size
+
+
+def refusals(root: Path, today: dt.date, change: Change, cache: LoadCache, memo: dict) -> list[ContentError]:
+    """The errors that stop ``change``: a build would refuse the content with it and not without it. ``cache`` and
+    ``memo``, kept between saves: what was read, and each laureate's check (``validate``), while unchanged."""
+    loaded = load_content(root, cache)
+    before = {_where(error) for error in _errors(root, today, loaded, memo)}
+    touched = set(change.writes) | set(change.removes)
+    return [error for error in _errors(root, today, changed(root, loaded, change), memo)
+            if error.path in touched or _where(error) not in before]
+
+
+def changed(root: Path, loaded: LoadedContent, change: Change) -> LoadedContent:
+    """``loaded`` as the build would read it once ``change`` is written."""
+    gone = set(change.writes) | set(change.removes) | set(change.media)
+    files: list[SourceFile] = [source for source in loaded.files if source.path not in gone]
+    errors = [error for error in loaded.errors if error.path not in gone]
+    for path, (kind, raw) in change.writes.items():
+        parsed = parse_source(path, kind, raw)
+        if isinstance(parsed, SourceFile):
+            files.append(parsed)
+        else:
+            errors.extend(parsed)
+    names = {path.removeprefix("content/"): size for path, size in change.media.items()}
+    media = tuple(m for m in loaded.media if m.name not in names) + tuple(
+        MediaFile(name, root / "content" / name, size) for name, size in names.items())
+    return dataclasses.replace(loaded, files=tuple(sorted(files, key=lambda f: f.path)), errors=tuple(errors),
+                               media=media, refused_media=tuple(p for p in loaded.refused_media if p not in gone))
+
+
+def _errors(root: Path, today: dt.date, loaded: LoadedContent, memo: dict) -> tuple[ContentError, ...]:
+    options = BuildOptions(root=root, out=root / "site", today=today, speed=False)  # as ``build`` and ``check``
+    planned = plan_content(options, loaded, memo)
+    return planned.errors if isinstance(planned, BuildReport) else ()
+
+
+def _where(error: ContentError) -> tuple[str, int, str, str]:
+    """An error without its hint: a « did you mean » may change with the content and still be the same error."""
+    return error.path, error.line, error.field, error.message
