@@ -17,8 +17,9 @@ Warnings, which ``--strict`` turns into errors:
   an example address, ``new``'s example values…), which ``build --deploy``
   refuses to publish.
 
-« À confirmer » markers (``# À confirmer …`` YAML comments, ``<!-- À confirmer
-… -->`` in Markdown) are notes, listed with their line but never errors, even
+« À confirmer » notes (each entry of an ``a_confirmer`` field, ``<!-- À confirmer
+… -->`` in Markdown, and the former ``# À confirmer …`` YAML comments, which the web
+editor drops when it saves) are listed with their line but never errors, even
 with ``--strict``: they flag facts the sources do not give yet, kept on purpose
 so nothing is invented, and publishing must not wait for them.
 """
@@ -32,6 +33,7 @@ from typing import Iterator, Mapping
 from urllib.parse import unquote
 
 from vitrine.content.model import Site
+from vitrine.content.schema import NOTES
 from vitrine.content.read import LoadedContent, SourceFile
 from vitrine.errors import ContentError
 from vitrine.files import open_regular
@@ -51,9 +53,37 @@ _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
 _HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)(?:-->|$)")
 
 
+NOTED_KINDS = ("site", "territory", "themes", "edition", "laureate", "page")  # the files whose schemas have notes
+
+
 def notes(root: Path, loaded: LoadedContent) -> tuple[ContentError, ...]:
-    """Every « À confirmer » marker."""
-    return tuple(confirm_markers(root, loaded))
+    """Every « À confirmer » note: the ``a_confirmer`` entries and the markers in comments, in file order."""
+    return tuple(sorted([*confirm_markers(root, loaded), *confirm_fields(loaded)]))
+
+
+def confirm_fields(loaded: LoadedContent) -> Iterator[ContentError]:
+    """Each entry of an ``a_confirmer`` field, at its line, named as validation names fields."""
+    for f in loaded.files:
+        if f.kind in NOTED_KINDS:
+            for keys, text in _noted(f.data, ()):
+                yield ContentError(f.path, f.line(*keys), _field_name(keys), text, warning=True)
+
+
+def _noted(data: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
+    """(keys, text) of every note in a file's data; a note written as one text instead of a list counts too
+    (validation reports its form)."""
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _noted(item, keys + (i,))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key != NOTES:
+                yield from _noted(value, keys + (key,))
+            elif isinstance(value, list):
+                yield from ((keys + (key, i), " ".join(str(item).split())) for i, item in enumerate(value)
+                            if item is not None and str(item).strip())
+            elif value is not None and str(value).strip():
+                yield keys + (key,), " ".join(str(value).split())
 
 
 def warnings(root: Path, loaded: LoadedContent, plan: SitePlan | BuildReport, today: dt.date) -> tuple[ContentError, ...]:
