@@ -36,7 +36,6 @@ from vitrine.content.model import Site
 from vitrine.content.schema import NOTES
 from vitrine.content.read import LoadedContent, SourceFile
 from vitrine.errors import ContentError
-from vitrine.files import open_regular
 from vitrine.options import BuildReport, SitePlan
 from vitrine.outputs.images import FULL_MAX, WIDTHS, ImageSet
 from vitrine.site.pages import call_state
@@ -128,13 +127,6 @@ def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
             issues.append((f"image lourde pour le dépôt : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
                            "le site n'en publie que des copies réduites, mais l'original reste pour toujours dans "
                            f"l'historique git du dépôt : avant de l'ajouter, {fix} (le site n'y perd rien)"))
-        if _has_position(root / "content" / laureate.image):
-            # The published copies carry no metadata; the original, in the repository, shows where it was taken.
-            issues.append(("photo avec sa position GPS : le site publie une copie sans elle, mais l'original reste "
-                           "pour toujours dans l'historique git du dépôt",
-                           "avant de l'ajouter, retirez-en la position (Windows : clic droit › Propriétés › Détails › "
-                           "Supprimer les propriétés ; macOS : Aperçu › Outils › Afficher l'inspecteur › Localisation "
-                           "› Supprimer les informations de localisation)"))
         if width < IMAGE_MIN_WIDTH:
             # Vitrine reduces, never enlarges: a narrow original is what makes a blurred card
             issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
@@ -143,18 +135,6 @@ def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
         problems += [_warning(files.get(laureate.source.path), laureate.source.path, "image", message, hint)
                      for message, hint in issues]
     return problems
-
-
-def _has_position(path: Path) -> bool:
-    """Whether a photo's EXIF holds a GPS position (its header only is read)."""
-    from PIL import Image  # noqa: PLC0415 - only check reads it, for the images it warns about
-
-    try:
-        with open_regular(path) as handle, Image.open(handle) as image:
-            gps = image.getexif().get_ifd(0x8825)  # the GPS IFD
-    except (OSError, ValueError, SyntaxError):  # not read here: the build reports an unreadable image itself
-        return False
-    return any(tag in gps for tag in (2, 4))  # GPSLatitude, GPSLongitude
 
 
 def _mega(size: int) -> str:
