@@ -7,7 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import TODAY, write
+from conftest import TODAY, build_in_process, tree_digest, write
 from vitrine.pipeline import check
 
 # One note per content type that has them, each with a text found nowhere else, and words a placeholder check
@@ -105,3 +105,14 @@ def test_an_empty_themes_key_is_refused(repo: Path) -> None:
     write(repo / "content/themes.yaml", "themes: []\n")
     assert "content/themes.yaml:1: themes: au moins une thématique attendue" in [
         str(e).split(" — ")[0] for e in check(repo, TODAY).errors]
+
+
+def test_editing_a_note_changes_no_published_byte_on_the_fast_path(repo: Path) -> None:
+    assert build_in_process(repo).ok
+    before = tree_digest(repo / "site")
+    edit(repo, "content/laureates/atelier-code.md", "---\n", "---\na_confirmer: [\"porteur : NOTE-RAPIDE\"]\n")
+    report = build_in_process(repo)  # the speed layer: one laureate edited in place
+    assert report.ok and report.written == ()
+    assert tree_digest(repo / "site") == before
+    assert build_in_process(repo, out=repo / "cold", speed=False).ok
+    assert tree_digest(repo / "cold") == before

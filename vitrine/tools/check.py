@@ -17,6 +17,9 @@ Warnings, which ``--strict`` turns into errors:
   an example address, ``new``'s example values…), which ``build --deploy``
   refuses to publish.
 
+A photo of ``content/media/`` that holds its GPS position (``content/photo_metadata.py``) is not a warning here but an
+error, as for ``build --deploy`` (``pipeline.check``): the repository, often public, would keep it for good.
+
 « À confirmer » notes (each entry of an ``a_confirmer`` field, ``<!-- À confirmer
 … -->`` in Markdown, and the former ``# À confirmer …`` YAML comments, which the web
 editor drops when it saves) are listed with their line but never errors, even
