@@ -57,9 +57,9 @@ def generate(n: int, dest: Path, seed: int = 7, words: tuple[int, int] = (300, 6
         (content / folder).mkdir(parents=True)
     _write(content / "site.yaml", SITE_YAML)
     quartiers = _territory(content / "territory.yaml")
-    _write(content / "themes.yaml", "".join(
-        f"- slug: {slug}\n  name: {name}\n  description: Les projets lauréats qui relèvent de la thématique {name.lower()}.\n"
-        for slug, name in zip(THEMES, THEME_NAMES)))
+    _write(content / "themes.yaml", "themes:\n" + "".join(
+        f"  - slug: {slug}\n    name: {name}\n    description: Les projets lauréats qui relèvent de la thématique "
+        f"{name.lower()}.\n" for slug, name in zip(THEMES, THEME_NAMES)))
     for number, year in enumerate(EDITIONS, start=1):
         _write(content / "editions" / f"{year}.md",
                f"---\nnumber: {number}\ncall_opens: {year}-03-01\ncall_closes: {year}-06-05\n---\n"

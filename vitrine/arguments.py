@@ -51,7 +51,7 @@ def _jobs_arg(value: str) -> int:
     return int(value)
 
 
-COMMANDS = ("build", "serve", "new", "check")
+COMMANDS = ("build", "serve", "new", "check", "clean-media")
 # French words an editor may try for a command: suggested, not accepted (the guide and the CI say the real ones).
 _FRENCH_COMMANDS = {"construire": "build", "publier": "build", "deployer": "build", "verifier": "check",
                     "controler": "check", "nouveau": "new", "nouvelle": "new", "creer": "new", "ajouter": "new",
@@ -146,6 +146,11 @@ def _parser() -> argparse.ArgumentParser:
     # Every word: « new laureat Mon Projet » (no quotes) is one name, refused with its slug as the suggestion.
     n.add_argument("name", nargs="*", metavar="NOM",
                    help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
+    m = sub.add_parser("clean-media", help="retirer des photos de content/media/ leur position GPS et leurs "
+                       "métadonnées, sur place")
+    _root(m)
+    m.add_argument("files", nargs="*", metavar="FICHIER",
+                   help="photos à nettoyer (par défaut : toutes celles de content/media/)")
     return p
 
 

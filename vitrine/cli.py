@@ -53,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_serve(args)
         if command == "new":
             return run_new(args)
+        if command == "clean-media":
+            return run_clean_media(args)
     except OutputRefused as refused:
         print(f"Erreur : {refused}.", file=sys.stderr)
         return 2
@@ -130,16 +132,27 @@ def run_build(args: argparse.Namespace) -> int:
     if not report.ok:
         print_problems(report.errors)
         if refused:
-            print(f"{len(report.placeholders)} valeur(s) provisoire(s) à remplacer : la publication (--deploy) "
-                  "les refuse.", file=sys.stderr)
+            print(f"{_unpublishable(report.placeholders)} : la publication (--deploy) les refuse.", file=sys.stderr)
         print(f"{len(report.errors)} erreur(s) : rien n'a été publié, {out.name}/ est inchangé.", file=sys.stderr)
         return 1
     print(f"Site construit dans {out.name}/ : {report.pages} pages, {report.rendered} rendues, "
           f"{len(report.written)} fichiers écrits, {len(report.removed)} supprimés.")
     if report.placeholders:
-        print(f"{len(report.placeholders)} valeur(s) provisoire(s) à remplacer avant de publier (voir les "
-              "avertissements) : la publication (python build.py build --deploy) les refusera.", file=sys.stderr)
+        print(f"{_unpublishable(report.placeholders)} avant de publier (voir les avertissements) : la publication "
+              "(python build.py build --deploy) les refusera.", file=sys.stderr)
     return 0
+
+
+# As ``content/photo_metadata.py`` names it (not imported: this module must start on the standard library only)
+CLEAN_MEDIA = "python build.py clean-media"
+
+
+def _unpublishable(problems: tuple[ContentError, ...]) -> str:
+    """What ``build --deploy`` refuses, counted: placeholders to replace, photos holding their GPS position."""
+    photos = sum(CLEAN_MEDIA in p.hint for p in problems)
+    counts = [f"{len(problems) - photos} valeur(s) provisoire(s) à remplacer"] if len(problems) > photos else []
+    return " et ".join(counts + ([f"{photos} photo(s) avec leur position GPS à nettoyer ({CLEAN_MEDIA})"]
+                                 if photos else []))
 
 
 def _recorded_files(root: Path, out: Path) -> set[str]:
@@ -254,3 +267,19 @@ def run_new(args: argparse.Namespace) -> int:
           "Remplissez chaque champ et regardez le résultat avec « python build.py serve » ; "
           "passez draft à false quand la fiche est prête à publier.")
     return 0
+
+
+def run_clean_media(args: argparse.Namespace) -> int:
+    from vitrine.tools.clean_media import clean_media  # noqa: PLC0415 - only this command needs it
+
+    report = clean_media(args.root.resolve(), args.files)
+    for line in report.lines:
+        print(line)
+    for problem in report.problems:
+        print(f"Refusé : {problem}", file=sys.stderr)
+    if not report.lines and not report.problems:
+        print("Aucune photo dans content/media/.")
+    print(f"{report.cleaned} photo(s) nettoyée(s), {report.clean} déjà propre(s)"
+          + (f", {len(report.problems)} refusée(s)." if report.problems else "."),
+          file=sys.stderr if report.problems else sys.stdout)
+    return 1 if report.problems else 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import jinja2
 
 from vitrine.content.model import Site
+from vitrine.content.photo_metadata import positions as photo_positions
 from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache, LoadedContent, load_content
 from vitrine.content.validate import Validated, validate
@@ -90,22 +91,28 @@ def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     cache = root / CACHE_DIR if use_cache else None
     content = load_content(root)
     plan = plan_site(options, content, ImageCache(cache))
-    notes, warnings = warnings_of.notes(root, content), warnings_of.warnings(root, content, plan, today)
+    # A photo with its GPS position is an error here, as for build --deploy: the repository is what it exposes
+    positions = photo_positions(content.media)
+    located = tuple(dataclasses.replace(p, warning=False) for p in positions)
+    placeholders = tuple(p for p in plan.placeholders if p not in positions)
+    notes = warnings_of.notes(root, content)
+    warnings = tuple(w for w in warnings_of.warnings(root, content, plan, today) if w not in positions)
     if isinstance(plan, BuildReport):
-        return CheckReport(plan.errors, warnings, notes, plan.placeholders)
+        return CheckReport(tuple(sorted(plan.errors + located)), warnings, notes, placeholders)
     renderer = make_renderer(options, plan, MarkdownCache(cache), None)
     try:
         for page in plan.pages:
             renderer.render(page)  # and throw the bytes away
     except jinja2.TemplateError as exc:
-        return CheckReport((template_error(root, exc),), warnings, notes, plan.placeholders)
-    return CheckReport((), warnings, notes, plan.placeholders)
+        return CheckReport((template_error(root, exc),) + located, warnings, notes, placeholders)
+    return CheckReport(located, warnings, notes, placeholders)
 
 
 def plan_site(options: BuildOptions, content: LoadedContent, images: ImageCache,
               memo: dict | None = None) -> SitePlan | BuildReport:
     """Validate the content, plan its pages, check its links and prepare its images; or the report of what stops
-    it. Placeholders left in published files (« À compléter »…) are warnings, errors for ``build --deploy``."""
+    it. Placeholders left in published files (« À compléter »…) and photos of content/media/ that hold their GPS
+    position are warnings, errors for ``build --deploy``."""
     planned = plan_content(options, content, memo)
     if isinstance(planned, BuildReport):
         return planned
@@ -124,7 +131,7 @@ def plan_content(options: BuildOptions, content: LoadedContent,
                  memo: dict | None = None) -> PlannedContent | BuildReport:
     """Everything ``plan_site`` checks before the images, in memory: fields, references, addresses, links (the web
     editor checks a save with it before writing the file): (site, pages, validation, placeholders), or the report."""
-    placeholders = tuple(find_placeholders(content.files))
+    placeholders = tuple(sorted(find_placeholders(content.files) + photo_positions(content.media)))
     validated = validate(content, include_drafts=options.drafts, memo=memo)
     refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
     refused_static += tuple(template_problems(options.root, theme_dir(options.root, "templates")))  # never read

@@ -60,8 +60,8 @@ def write_large_site(root: Path) -> Path:
     content = root / "content"
     _write(content / "site.yaml", _site_yaml())
     _write(content / "territory.yaml", _territory_yaml())
-    _write(content / "themes.yaml", "".join(
-        f"- slug: {slug}\n  name: {name}\n  description: \"{description}\"\n" for slug, name, description in THEMES))
+    _write(content / "themes.yaml", "themes:\n" + "".join(
+        f"  - slug: {slug}\n    name: {name}\n    description: \"{description}\"\n" for slug, name, description in THEMES))
     for number, year in enumerate(EDITIONS, start=1):
         _write(content / "editions" / f"{year}.md", _edition(number, year))
     for index in range(LAUREATES):

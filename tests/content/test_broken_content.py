@@ -157,9 +157,9 @@ CASES = [
                                                   "        name: Les Tilleuls bis\n        commune: Sainte-Rive\n"),
          "content/territory.yaml", 23, "contrats_de_ville[2].quartiers[2].slug", "quartier « les-tilleuls » défini deux fois"),
     Case("two-themes-one-slug", lambda r: edit(r, "content/themes.yaml", "L'accès à l'emploi.\n",
-                                               "L'accès à l'emploi.\n- slug: culture\n  name: Culture bis\n"
-                                               "  description: Encore la culture.\n"),
-         "content/themes.yaml", 10, "[4].slug", "thématique « culture » définie deux fois"),
+                                               "L'accès à l'emploi.\n  - slug: culture\n    name: Culture bis\n"
+                                               "    description: Encore la culture.\n"),
+         "content/themes.yaml", 11, "themes[4].slug", "thématique « culture » définie deux fois"),
     Case("file-name-with-accents", lambda r: write(r / "content/laureates/café-été.md", GOOD_LAUREATE),
          "content/laureates/café-été.md", 1, "fichier", "renommez-le en cafe-ete.md"),
     Case("file-name-with-spaces", lambda r: write(r / "content/laureates/atelier code 2.md", GOOD_LAUREATE),
@@ -246,7 +246,7 @@ CASES = [
     Case("themes-is-a-mapping", lambda r: write(r / "content/themes.yaml", "slug: culture\nname: Culture\n"),
          "content/themes.yaml", 1, "fichier", "attendu : une liste de thématiques"),
     Case("themes-yaml-error", lambda r: edit(r, "content/themes.yaml", "name: Culture", 'name: "Culture'),
-         "content/themes.yaml", 5, "yaml", "texte non terminé"),
+         "content/themes.yaml", 6, "yaml", "texte non terminé"),
     Case("site-yaml-missing", lambda r: (r / "content/site.yaml").unlink(),
          "content/site.yaml", 1, "fichier", "fichier obligatoire absent : content/site.yaml"),
     Case("site-base-url-not-http", lambda r: edit(r, "content/site.yaml", "https://exemple.test/label/", "exemple.test/label"),
@@ -340,7 +340,7 @@ def test_every_problem_of_every_file_is_reported_at_once(built: Path, tmp_path: 
     problems = [line for line in result.stderr.splitlines() if line.startswith("content")]
     assert [p.split(": ")[0] for p in problems] == [
         "content/laureates/atelier-code.md:5", "content/laureates/cafe-culture.md:4", "content/pages/Contact.md:1",
-        "content/themes.yaml:7", "content/themes.yaml:8"], result.stderr  # missing « name », unknown « nom »
+        "content/themes.yaml:8", "content/themes.yaml:9"], result.stderr  # missing « name », unknown « nom »
     assert "5 erreur(s)" in result.stderr
 
 

@@ -172,7 +172,7 @@ def test_an_edited_laureate_gets_the_same_neutralised_rows_through_the_spliced_r
     ("content/site.yaml", "title: Site de test", "title: Site\ufeff de test",
      "content/site.yaml:1: title: caractère invisible U+FEFF"),
     ("content/themes.yaml", "name: Numérique", "name: Num\u2060érique",
-     "content/themes.yaml:2: [1].name: caractère invisible U+2060 (gluon de mots) en position 4"),
+     "content/themes.yaml:3: themes[1].name: caractère invisible U+2060 (gluon de mots) en position 4"),
     ("content/pages/le-label.md", "title: Le label", "title: Le \u200dlabel",
      "content/pages/le-label.md:2: title: caractère invisible U+200D (liant sans chasse) en position 4"),
     (LAUREATE, "Un objectif ;", "Un obj\u202eectif ;",

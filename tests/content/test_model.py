@@ -60,7 +60,7 @@ def test_indexes_list_each_laureate_under_each_of_its_quartiers_themes_and_editi
 
 def test_a_theme_or_quartier_without_laureates_has_an_empty_index(repo: Path) -> None:
     write(repo / "content/themes.yaml", (repo / "content/themes.yaml").read_text("utf-8")
-          + "- slug: sante\n  name: Santé\n  description: La santé.\n")
+          + "  - slug: sante\n    name: Santé\n    description: La santé.\n")
     assert site_of(repo).by_theme["sante"] == ()
 
 

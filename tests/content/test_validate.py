@@ -45,7 +45,8 @@ LAUREATE_CASES = {
     "unknown field, nothing close: the possible fields": (
         "title: Atelier code\n", "title: Atelier code\ncouleur: bleu\n",
         ["content/laureates/atelier-code.md:3: couleur: champ inconnu « couleur » — champs possibles : title, porteur, "
-         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, partners, support, draft"]),
+         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, partners, support, draft, "
+         "a_confirmer"]),
     "wrong type: text for a number": (
         "edition: 2021", "edition: deux mille vingt et un",
         ["content/laureates/atelier-code.md:4: edition: attendu : un nombre entier, "
@@ -173,8 +174,9 @@ def test_problems_of_every_file_are_reported_together(repo: Path) -> None:
         "— vouliez-vous dire « les-tilleuls » ?",
         "content/laureates/cafe-culture.md:4: edition: édition 2030 inconnue (éditions : 2021, 2022) "
         "— créez content/editions/2030.md ou corrigez l'année",
-        "content/themes.yaml:7: [3].name: champ obligatoire manquant — ajoutez-le (par exemple « name: Numérique »)",
-        "content/themes.yaml:8: [3].nom: champ inconnu « nom » — champs possibles : slug, name, description",
+        "content/themes.yaml:8: themes[3].name: champ obligatoire manquant — ajoutez-le (par exemple « name: Numérique »)",
+        "content/themes.yaml:9: themes[3].nom: champ inconnu « nom » — champs possibles : slug, name, description, "
+        "a_confirmer",
     ]
 
 
@@ -244,7 +246,7 @@ TERRITORY_CASES = {
     "unknown nested field": (
         "        current: false", "        actuel: false",
         ["content/territory.yaml:16: contrats_de_ville[1].quartiers[2].actuel: champ inconnu « actuel » "
-         "— champs possibles : slug, name, commune, code, current, coordinates"]),
+         "— champs possibles : slug, name, commune, code, current, coordinates, a_confirmer"]),
     "contact e-mail that is not one": (
         "email: nord@exemple.test", "email: nord(at)exemple.test",
         ["content/territory.yaml:6: contrats_de_ville[1].contact.email: adresse e-mail invalide « nord(at)exemple.test » "
@@ -266,8 +268,9 @@ TERRITORY_CASES = {
 
 def test_themes_must_be_a_list(repo: Path) -> None:
     write(repo / THEMES, "slug: numerique\nname: Numérique\n")
-    assert problems(repo) == ["content/themes.yaml:1: fichier: attendu : une liste de thématiques (« - slug: … »), "
-                              "trouvé un groupe de champs — chaque thématique commence par « - slug: »"]
+    assert problems(repo) == ["content/themes.yaml:1: fichier: attendu : une liste de thématiques (« themes: » puis "
+                              "« - slug: … »), trouvé un groupe de champs — écrivez « themes: » sur la première ligne, "
+                              "puis chaque thématique en « - slug: … », en retrait de deux espaces"]
 
 
 SITE_CASES = {
@@ -298,7 +301,7 @@ CASES["themes: duplicate theme slug"] = (
      "— les identifiants sont dans content/themes.yaml",
      "content/laureates/jardin-partage.md:6: themes: thématique inconnue « emploi » "
      "— les identifiants sont dans content/themes.yaml",
-     "content/themes.yaml:7: [3].slug: thématique « culture » définie deux fois (déjà ligne 4) "
+     "content/themes.yaml:8: themes[3].slug: thématique « culture » définie deux fois (déjà ligne 5) "
      "— donnez à chacun un identifiant différent"])
 
 # A broken record is reported once, at its source, not again by every laureate that names it.
@@ -308,8 +311,8 @@ CASES |= {
         ["content/territory.yaml:9: contrats_de_ville[1].quartiers[1].commune: champ obligatoire manquant "
          "— ajoutez-le (par exemple « commune: Athis-Mons »)"]),
     "once: a broken theme": (
-        THEMES, "  description: L'accès à la culture.\n", "",
-        ["content/themes.yaml:4: [2].description: champ obligatoire manquant — ajoutez-le (par exemple "
+        THEMES, "    description: L'accès à la culture.\n", "",
+        ["content/themes.yaml:5: themes[2].description: champ obligatoire manquant — ajoutez-le (par exemple "
          "« description: Projets qui mettent le numérique au service des habitants. »)"]),
     "once: an unreadable territory": (
         TERRITORY, "  - slug: nord", "  - slug: 'nord",

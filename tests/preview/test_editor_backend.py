@@ -159,9 +159,10 @@ def test_an_entry_the_build_would_refuse_is_not_written_and_its_errors_are_named
         assert status == 422 and f"{path}:" in answer["error"] and f": {field}: " in answer["error"], answer
         assert not (repo / path).exists() and not (repo / "content/media/jardin-gps.jpg").exists()
     themes = repo / "content/themes.yaml"
-    without_numerique = themes.read_text("utf-8").split("- slug: culture", 1)[1]
+    without_numerique = themes.read_text("utf-8").split("  - slug: culture", 1)[1]
     status, answer = act(server, "persistEntry", dataFiles=[{"slug": "themes", "path": "content/themes.yaml",
-                                                             "raw": "- slug: culture" + without_numerique}], assets=[])
+                                                             "raw": "themes:\n  - slug: culture" + without_numerique}],
+                         assets=[])
     assert status == 422 and f"{LAUREATES}/atelier-code.md:" in answer["error"] and "numerique" in answer["error"]
     # the existing name of another laureate is never overwritten by a new one
     status, answer = act(server, "persistEntry", dataFiles=[{"slug": "atelier-code", "path": f"{LAUREATES}/atelier-code.md",

@@ -108,8 +108,8 @@ def payload_repo(root: Path) -> Path:
         "title": everything, "description": everything, "intro": everything, "language": "fr",
         "base_url": "https://exemple.test/label/", "organisation": everything,
         "contact_email": "contact@exemple.test", "page_size": 10, "licence": everything}, allow_unicode=True))
-    write(content / "themes.yaml", yaml.safe_dump([
-        {"slug": f"t{i}", "name": text(i), "description": text(i)} for i in range(len(PAYLOADS))], allow_unicode=True))
+    write(content / "themes.yaml", yaml.safe_dump({"themes": [
+        {"slug": f"t{i}", "name": text(i), "description": text(i)} for i in range(len(PAYLOADS))]}, allow_unicode=True))
     write(content / "territory.yaml", yaml.safe_dump({"contrats_de_ville": [
         {"slug": f"c{i}", "name": text(i), "contact": {"role": text(i), "email": "chef@exemple.test", "phone": text(i)},
          "quartiers": [{"slug": f"q{i}", "name": text(i), "commune": text(i), "code": text(i)}]}

@@ -204,7 +204,7 @@ def test_new_accepts_french_spellings(cli, repo: Path, kind: str, name: str, mad
                          "python build.py new laureate mon-projet"),
     (("new", "édition"), "Erreur : il manque l'année de l'édition — par exemple : python build.py new edition 2024"),
     (("chek",), "Erreur : commande inconnue « chek » — vouliez-vous dire « check » ? "
-                "commandes : build, serve, new, check (aide : python build.py --help)"),
+                "commandes : build, serve, new, check, clean-media (aide : python build.py --help)"),
     (("vérifier",), "Erreur : commande inconnue « vérifier » — vouliez-vous dire « check » ?"),
     (("laureat", "mon-projet"), "Erreur : commande inconnue « laureat » — pour créer une fiche : "
                                 "python build.py new laureat mon-projet"),

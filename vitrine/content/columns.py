@@ -20,7 +20,7 @@ from vitrine.content.model import Laureate, Site
 SEPARATOR = ";"
 
 
-EXCLUDED_FIELDS = {"draft"}  # always false: only published laureates are exported
+EXCLUDED_FIELDS = {"draft", S.NOTES}  # draft: always false (only published laureates are exported); notes: never published
 
 
 URL_KINDS = {"url", "path"}  # a media path is exported as the absolute address of the published file

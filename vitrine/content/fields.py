@@ -112,7 +112,9 @@ def _example(f: S.Field) -> str:
 def _inline_yaml(value: Any) -> str:
     """A value as an editor would type it on one line: ``[culture, emploi]``, ``true``."""
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_inline_yaml(v) for v in value) + "]"
+        # An item holding « : » or « , » must be quoted, or it reads as a mapping or as two items
+        return "[" + ", ".join(f'"{v}"' if isinstance(v, str) and (": " in v or ", " in v) else _inline_yaml(v)
+                               for v in value) + "]"
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)

@@ -1,173 +1,313 @@
-"""A photo's bytes without what the camera wrote about it: GPS position, maker and model, XMP, comments.
+"""What a photo of ``content/media/`` tells beyond its pixels, and how to remove it in place.
 
-The repository is often public: a photo added through the web editor must not carry where it was taken. The
-metadata are dropped **losslessly**, without decoding the pixels (a JPEG re-encoded loses quality at each save, and
-the site makes its own sizes from this original): JPEG segments APP1 (Exif, XMP), APP13 (Photoshop/IPTC), APP2 MPF
-and COM, and what follows the image's end (a phone's second, preview image carries its own Exif); PNG chunks eXIf,
-tEXt, iTXt, zTXt and tIME; WebP chunks EXIF and XMP. Only the EXIF orientation is written back, alone, so the photo
-still shows upright. The result is then opened with Pillow: if any metadata were left (a layout this filter does
-not know), the photo is re-encoded instead, its orientation applied.
+over 300 lines: one parser per photo format (JPEG segments, PNG chunks, WebP RIFF chunks) sharing one block model.
+
+The published copies never carry metadata (``outputs/images.py`` re-encodes them), but the original stays in the
+repository, often public, and in its history for good: a phone's photo holds where it was taken (EXIF GPS, or XMP),
+the camera, the date, sometimes the owner's name. ``check`` and ``build --deploy`` refuse a photo with a GPS position
+(``positions``), the default ``build`` warns, and ``python build.py clean-media`` strips it (``strip``).
+
+Stripping is lossless: the file's segments (JPEG), chunks (PNG) or RIFF chunks (WebP) that hold metadata are
+dropped and the image data is copied byte for byte, so nothing is re-encoded and the pixels stay the same. Only the
+EXIF orientation survives, alone in a new minimal EXIF block, so a phone's portrait photo still displays upright
+(it is a direction, not a secret); the colour profile (JPEG APP2 ICC, PNG iCCP, WebP ICCP) is kept too.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import os
+import re
 import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
 
-from PIL import Image, ImageOps
+from vitrine.content.media_files import MediaFile
+from vitrine.errors import ContentError
+from vitrine.files import open_regular, replace_file
 
-ORIENTATION = 0x0112
-UPRIGHT = 1
-_EXIF_HEADER = b"Exif\x00\x00"
-_JPEG_DROPPED = {0xE1, 0xED, 0xFE}  # APP1 (Exif, XMP), APP13 (Photoshop, IPTC), COM
-_PNG_DROPPED = {b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"}
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+CLEAN_COMMAND = "python build.py clean-media"
+
+_ORIENTATION = 0x0112
+_GPS_IFD = 0x8825
+_XMP_POSITION = re.compile(rb"GPS(?:Latitude|Longitude)|GPSCoordinates")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# What Pillow reports of a photo that tells nothing about where, when or with what it was taken
-_HARMLESS_INFO = {"dpi", "jfif", "jfif_version", "jfif_unit", "jfif_density", "icc_profile", "progressive",
-                  "progression", "adobe", "adobe_transform", "gamma", "transparency", "loop", "background", "duration",
-                  "timestamp", "srgb", "chromaticity", "aspect", "lossless", "interlace", "exif"}
-UNREADABLE = (OSError, ValueError, SyntaxError, struct.error, Image.DecompressionBombError)
+_PNG_DROPPED = {b"eXIf": "EXIF", b"tEXt": "textes", b"zTXt": "textes", b"iTXt": "textes", b"tIME": "date"}
+_WEBP_DROPPED = {b"EXIF": "EXIF", b"XMP ": "XMP"}
+_WEBP_FLAGS = {b"EXIF": 0x08, b"XMP ": 0x04}  # VP8X flags saying the chunk is there
 
 
-def without_metadata(data: bytes) -> bytes:
-    """``data`` (a JPEG, PNG or WebP photo) with no metadata but its orientation; raises one of ``UNREADABLE`` when
-    Pillow cannot read it as one of those."""
-    with Image.open(io.BytesIO(data)) as image:
-        kind = "JPEG" if image.format == "MPO" else image.format  # a phone's JPEG with a second, preview image
-        orientation = image.getexif().get(ORIENTATION, UPRIGHT)
-    strip = {"JPEG": _jpeg, "PNG": _png, "WEBP": _webp}.get(kind or "")
-    if strip is None:
-        raise ValueError(f"not a JPEG, PNG or WebP photo: {kind}")
+class NotAPhoto(ValueError):
+    """Bytes that are not a JPEG, PNG or WebP file Vitrine can read."""
+
+
+@dataclass(frozen=True)
+class Stripped:
+    data: bytes
+    removed: tuple[str, ...]  # what was dropped, in French: « position GPS », « EXIF (appareil, date…) »…
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One piece of a photo's file: kept as is, or metadata (``kind``) with its payload."""
+
+    raw: bytes
+    kind: str = ""  # "", "exif", "xmp", "comment", "other"
+    payload: bytes = b""
+    label: str = ""
+
+
+def has_position(data: bytes) -> bool:
+    """Whether a photo's metadata holds a GPS position (EXIF GPS IFD, or XMP GPS coordinates)."""
+    return any(_block_position(b) for b in _blocks(data))
+
+
+def strip(data: bytes) -> Stripped:
+    """The photo without its metadata (the image data byte for byte, the orientation kept), and what was removed."""
+    blocks = _blocks(data)
+    found = [b for b in blocks if b.kind]
+    if not found or (len(found) == 1 and found[0].kind == "exif"
+                     and found[0].payload == _minimal_exif(_orientation(found[0].payload))):
+        return Stripped(data, ())  # nothing, or only the orientation this function keeps: already clean
+    removed = (["position GPS"] if any(_block_position(b) for b in found) else []) + list(
+        dict.fromkeys(b.label for b in found))
+    orientation = next((o for b in found if b.kind == "exif" for o in [_orientation(b.payload)] if o), 1)
+    return Stripped(_rebuild(data, blocks, orientation), tuple(removed))
+
+
+def uploaded(data: bytes) -> bytes:
+    """A photo sent through the web editor, as it is stored: without its metadata, and decoded whole once by Pillow
+    (a truncated or disguised file is refused here, not at the next build); ``NotAPhoto`` otherwise."""
+    from PIL import Image  # noqa: PLC0415 - only when a photo is uploaded
+
+    clean = strip(data).data
     try:
-        cleaned = strip(data, _orientation_exif(orientation))
-        if not has_metadata(cleaned):
-            return cleaned
-    except UNREADABLE:
-        pass
-    return _reencoded(data, kind)
+        with Image.open(io.BytesIO(clean)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError, struct.error, Image.DecompressionBombError) as error:
+        raise NotAPhoto(str(error)) from None
+    return clean
 
 
-def has_metadata(data: bytes) -> bool:
-    """Whether Pillow finds anything but an orientation in the photo (EXIF tags, XMP, comments, text chunks);
-    decoding it whole, so a photo cut short is refused too."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        exif = image.getexif()
-        info = set(image.info) - _HARMLESS_INFO
-        return bool(set(exif) - {ORIENTATION} or exif.get_ifd(0x8825) or exif.get_ifd(0x8769) or info)
+def positions(media: Iterable[MediaFile]) -> list[ContentError]:
+    """The photos of ``content/media/`` that hold a GPS position, as warnings naming the command that cleans them
+    (``check`` and ``build --deploy`` make them errors)."""
+    return [position_problem(f"content/{m.name}") for m in media
+            if m.name.lower().endswith(PHOTO_SUFFIXES) and _file_has_position(m.path, *_stamp(m.path))]
 
 
-def _orientation_exif(orientation: object) -> bytes | None:
-    """A TIFF block holding the orientation only (None when the photo is upright as stored)."""
-    if not isinstance(orientation, int) or orientation == UPRIGHT or not 2 <= orientation <= 8:
-        return None
+def position_problem(rel: str) -> ContentError:
+    return ContentError(rel, 1, "fichier", "photo avec sa position GPS : le site en publie une copie sans elle, mais "
+                        "l'original reste pour toujours dans l'historique git du dépôt (souvent public)",
+                        f"nettoyez-la sur place : {CLEAN_COMMAND} {rel}", warning=True)
+
+
+def clean_file(path: Path) -> tuple[str, ...]:
+    """Strip ``path`` in place, atomically (the file is replaced whole, or left as it was); what was removed."""
+    with open_regular(path) as handle:
+        data = handle.read()
+    stripped = strip(data)
+    if stripped.data != data:
+        replace_file(path, lambda f: f.write(stripped.data))
+    return stripped.removed
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0, 0, 0
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_has_position(path: Path, size: int, mtime: int, inode: int) -> bool:
+    """Read once per version of a file (the preview builds again and again)."""
+    try:
+        with open_regular(path) as handle:
+            return has_position(handle.read())
+    except (OSError, NotAPhoto):  # unreadable: the build reports it where it publishes the image
+        return False
+
+
+def _block_position(block: _Block) -> bool:
+    if block.kind == "exif":
+        from PIL import Image  # noqa: PLC0415 - only for a photo that has EXIF
+
+        exif = Image.Exif()
+        try:
+            exif.load(block.payload)
+            gps = exif.get_ifd(_GPS_IFD)
+        except (SyntaxError, ValueError, struct.error, OSError):  # a broken EXIF: treated as holding one, to be safe
+            return True
+        return any(tag in gps for tag in (2, 4))  # GPSLatitude, GPSLongitude
+    return block.kind in ("xmp", "other") and bool(_XMP_POSITION.search(block.payload))
+
+
+def _orientation(payload: bytes) -> int:
+    from PIL import Image  # noqa: PLC0415 - only for a photo that has EXIF
+
     exif = Image.Exif()
-    exif[ORIENTATION] = orientation
-    block = exif.tobytes()
-    return block[len(_EXIF_HEADER):] if block.startswith(_EXIF_HEADER) else block
+    try:
+        exif.load(payload)
+        value = exif.get(_ORIENTATION, 1)
+    except (SyntaxError, ValueError, struct.error, OSError):
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _jpeg(data: bytes, orientation: bytes | None) -> bytes:
-    """The JPEG's segments but the dropped ones, up to its end of image (EOI)."""
-    if data[:2] != b"\xff\xd8":
-        raise ValueError("no JPEG start of image")
-    out = [data[:2]]
-    if orientation:
-        segment = _EXIF_HEADER + orientation
-        out.append(b"\xff\xe1" + struct.pack(">H", len(segment) + 2) + segment)
-    pos = 2
-    while pos < len(data):
-        if data[pos] != 0xFF:
-            raise ValueError("JPEG marker expected")
-        marker = data[pos + 1]
+def _minimal_exif(orientation: int) -> bytes:
+    """An EXIF block (with its ``Exif\\0\\0`` header) holding the orientation only."""
+    from PIL import Image  # noqa: PLC0415
+
+    exif = Image.Exif()
+    exif[_ORIENTATION] = orientation
+    return exif.tobytes()
+
+
+def _blocks(data: bytes) -> list[_Block]:
+    if data.startswith(b"\xff\xd8"):
+        return list(_jpeg_blocks(data))
+    if data.startswith(_PNG_SIGNATURE):
+        return list(_png_blocks(data))
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return list(_webp_blocks(data))
+    raise NotAPhoto("not a JPEG, PNG or WebP file")
+
+
+def _jpeg_blocks(data: bytes) -> Iterator[_Block]:
+    """SOI, each marker segment up to the first scan, then the image data up to EOI; what follows EOI (the extra
+    images a phone appends, with their own EXIF) is metadata too."""
+    yield _Block(data[:2])
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            raise NotAPhoto("broken JPEG segment")
+        marker = data[at + 1]
         if marker == 0xFF:  # fill byte
-            pos += 1
+            yield _Block(data[at:at + 1])
+            at += 1
             continue
-        if marker == 0xD9:  # end of image: whatever follows (a second image, a trailer) is left out
-            out.append(data[pos:pos + 2])
-            return b"".join(out)
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
-            out.append(data[pos:pos + 2])
-            pos += 2
+        length = struct.unpack(">H", data[at + 2:at + 4])[0]
+        segment, payload = data[at:at + 2 + length], data[at + 4:at + 2 + length]
+        if marker == 0xDA:  # start of scan: the image data, whole, up to its end
+            end = _jpeg_end(data, at)
+            yield _Block(data[at:end])
+            if end < len(data):
+                yield _Block(data[end:], "other", data[end:], "images ou données ajoutées après la photo")
+            return
+        if marker == 0xE1:
+            exif = payload.startswith(b"Exif\x00")
+            yield _Block(segment, "exif" if exif else "xmp", payload, "EXIF (appareil, date, réglages…)" if exif else "XMP")
+        elif marker == 0xED:
+            yield _Block(segment, "other", payload, "IPTC (auteur, légende, lieu…)")
+        elif marker == 0xFE:
+            yield _Block(segment, "comment", payload, "commentaire")
+        elif marker == 0xE2 and payload.startswith(b"MPF\x00"):  # points to the appended images, dropped with them
+            yield _Block(segment, "other", payload, "images ou données ajoutées après la photo")
+        elif 0xE3 <= marker <= 0xEF and marker != 0xEE:  # maker notes, picture info; APP14 (Adobe) sets the colours
+            yield _Block(segment, "other", payload, "autres métadonnées")
+        else:
+            yield _Block(segment)
+        at += 2 + length
+    raise NotAPhoto("JPEG without image data")
+
+
+def _jpeg_end(data: bytes, at: int) -> int:
+    """Where the image data that starts at the first SOS ends: after EOI (the segments between progressive scans
+    are skipped by their length, stuffed bytes and restart markers in the entropy-coded data are not markers)."""
+    while at < len(data) - 1:
+        if data[at] == 0xFF and data[at + 1] not in (0x00, 0xFF) and not 0xD0 <= data[at + 1] <= 0xD7:
+            if data[at + 1] == 0xD9:
+                return at + 2
+            at += 2 + struct.unpack(">H", data[at + 2:at + 4])[0]
             continue
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        end = pos + 2 + length
-        payload = data[pos + 4:end]
-        dropped = marker in _JPEG_DROPPED or (marker == 0xE2 and payload.startswith(b"MPF\x00"))
-        if not dropped:
-            out.append(data[pos:end])
-        pos = end
-        if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker that is not a restart
-            scan_end = _scan_end(data, pos)
-            out.append(data[pos:scan_end])
-            pos = scan_end
-    raise ValueError("JPEG without end of image")
+        following = data.find(b"\xff", at + 1)
+        at = following if following >= 0 else len(data)
+    return len(data)
 
 
-def _scan_end(data: bytes, pos: int) -> int:
-    while True:
-        pos = data.index(b"\xff", pos)
-        following = data[pos + 1] if pos + 1 < len(data) else 0xD9
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return pos
+def _png_blocks(data: bytes) -> Iterator[_Block]:
+    yield _Block(data[:8])
+    at = 8
+    while at + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        chunk, payload = data[at:at + 12 + length], data[at + 8:at + 8 + length]
+        if kind == b"eXIf":
+            yield _Block(chunk, "exif", b"Exif\x00\x00" + payload, "EXIF (appareil, date, réglages…)")
+        elif kind in _PNG_DROPPED:
+            yield _Block(chunk, "other", _png_text(kind, payload), _PNG_DROPPED[kind])
+        else:
+            yield _Block(chunk)
+        at += 12 + length
+    if at < len(data):
+        yield _Block(data[at:], "other", data[at:], "données ajoutées après la photo")
 
 
-def _png(data: bytes, orientation: bytes | None) -> bytes:
-    """The PNG's chunks but the dropped ones; the orientation, if any, in an eXIf chunk before the image data."""
-    if not data.startswith(_PNG_SIGNATURE):
-        raise ValueError("no PNG signature")
-    out, pos = [_PNG_SIGNATURE], len(_PNG_SIGNATURE)
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        end = pos + 12 + length
-        if kind == b"IDAT" and orientation:
-            out.append(_png_chunk(b"eXIf", orientation))
-            orientation = None
-        if kind not in _PNG_DROPPED:
-            out.append(data[pos:end])
-        pos = end
-        if kind == b"IEND":
-            return b"".join(out)
-    raise ValueError("PNG without IEND")
+def _png_text(kind: bytes, payload: bytes) -> bytes:
+    """A text chunk's text, unpacked, where XMP may name a position."""
+    try:
+        if kind == b"zTXt":
+            return zlib.decompress(payload.split(b"\x00", 1)[1][1:])
+        if kind == b"iTXt":
+            _keyword, rest = payload.split(b"\x00", 1)
+            compressed, text = rest[0], rest[2:].split(b"\x00", 2)[-1]
+            return zlib.decompress(text) if compressed else text
+    except (IndexError, zlib.error):
+        return payload
+    return payload
 
 
-def _png_chunk(kind: bytes, payload: bytes) -> bytes:
-    import zlib  # noqa: PLC0415 - a chunk's CRC, for the rare rotated PNG
+def _webp_blocks(data: bytes) -> Iterator[_Block]:
+    yield _Block(data[:12])
+    at = 12
+    while at + 8 <= len(data):
+        kind, length = struct.unpack("<4sI", data[at:at + 8])
+        end = at + 8 + length + (length & 1)
+        chunk, payload = data[at:end], data[at + 8:at + 8 + length]
+        if kind == b"EXIF":
+            exif = payload if payload.startswith(b"Exif\x00") else b"Exif\x00\x00" + payload
+            yield _Block(chunk, "exif", exif, "EXIF (appareil, date, réglages…)")
+        elif kind in _WEBP_DROPPED:
+            yield _Block(chunk, "xmp", payload, _WEBP_DROPPED[kind])
+        else:
+            yield _Block(chunk)
+        at = end
 
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+def _rebuild(data: bytes, blocks: list[_Block], orientation: int) -> bytes:
+    kept = [b.raw for b in blocks if not b.kind]
+    if data.startswith(b"\xff\xd8"):
+        if orientation != 1:  # right after SOI and APP0 (JFIF), where readers look for it
+            exif = _minimal_exif(orientation)
+            kept.insert(2 if kept[1].startswith(b"\xff\xe0") else 1, b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
+        return b"".join(kept)
+    if data.startswith(_PNG_SIGNATURE):
+        if orientation != 1:  # before the image data, as the PNG specification requires
+            exif = _minimal_exif(orientation)[6:]
+            chunk = struct.pack(">I", len(exif)) + b"eXIf" + exif + struct.pack(">I", zlib.crc32(b"eXIf" + exif))
+            kept.insert(2, chunk)  # after the signature and IHDR
+        return b"".join(kept)
+    return _rebuild_webp(kept, orientation)
 
 
-def _webp(data: bytes, orientation: bytes | None) -> bytes:
-    """The WebP's chunks but EXIF and XMP (the orientation back in an EXIF chunk), the extended header's flags set
-    to what is left."""
-    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
-        raise ValueError("no WebP header")
-    chunks, pos = [], 12
-    while pos + 8 <= len(data):
-        kind, length = struct.unpack("<4sI", data[pos:pos + 8])
-        end = pos + 8 + length + (length & 1)
-        if kind not in (b"EXIF", b"XMP "):
-            chunks.append(bytearray(data[pos:end]))
-        pos = end
+def _rebuild_webp(kept: list[bytes], orientation: int) -> bytes:
+    chunks = kept[1:]
+    flags_off = _WEBP_FLAGS[b"EXIF"] | _WEBP_FLAGS[b"XMP "]
+    if orientation != 1:
+        exif = _minimal_exif(orientation)[6:]
+        chunks.append(b"EXIF" + struct.pack("<I", len(exif)) + exif + (b"\x00" if len(exif) & 1 else b""))
+        flags_off = _WEBP_FLAGS[b"XMP "]
     if chunks and chunks[0][:4] == b"VP8X":
-        flags = chunks[0][8] & ~0x0C  # XMP (0x04) and EXIF (0x08) present
-        if orientation:
-            flags |= 0x08
-            payload = orientation + b"\x00" * (len(orientation) & 1)
-            chunks.append(bytearray(b"EXIF" + struct.pack("<I", len(orientation)) + payload))
-        chunks[0][8] = flags
+        first = chunks[0]
+        flags = (first[8] & ~flags_off) | (_WEBP_FLAGS[b"EXIF"] if orientation != 1 else 0)
+        chunks[0] = first[:8] + bytes([flags]) + first[9:]
+    # A simple WebP (no VP8X) cannot announce an EXIF chunk: its orientation is dropped with the rest
+    elif orientation != 1:
+        chunks.pop()
     body = b"WEBP" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(body)) + body
-
-
-def _reencoded(data: bytes, kind: str) -> bytes:
-    """The photo decoded and encoded again, upright, with its colour profile and nothing else: the last resort."""
-    with Image.open(io.BytesIO(data)) as opened:
-        icc = opened.info.get("icc_profile")
-        image = ImageOps.exif_transpose(opened)
-    buffer = io.BytesIO()
-    options = {"JPEG": {"quality": 95}, "WEBP": {"quality": 95}, "PNG": {"optimize": True}}[kind]
-    image.save(buffer, kind, **options, **({"icc_profile": icc} if icc else {}))
-    return buffer.getvalue()

@@ -16,8 +16,8 @@ What counts as one:
 - the example values ``new`` writes (quartiers, themes, edition), which validate:
   they are recognised by the comment ``# exemple à remplacer`` on their line.
 
-« À confirmer » markers (YAML comments, ``<!-- … -->`` in Markdown) are notes,
-never placeholders: comments are not published, so they are not read here.
+« À confirmer » notes (the ``a_confirmer`` field, YAML comments, ``<!-- … -->`` in
+Markdown) are never placeholders: they are not published, so they are not read here.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator, Mapping
 
+from vitrine.content.schema import NOTES
 from vitrine.errors import ContentError, field_name
 
 FILL = "À compléter"  # what ``new`` writes in the texts to write
@@ -155,7 +156,8 @@ def _strings(value: Any, keys: tuple) -> Iterator[tuple[tuple, str]]:
         yield keys, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, keys + (key,))
+            if key != NOTES:  # the editors' notes are never published: « adresse à compléter » may be one
+                yield from _strings(item, keys + (key,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, keys + (i,))

@@ -67,10 +67,19 @@ class Schema:
         return [f.name for f in self.fields]
 
 
+# The editors' notes on an entry: facts the sources do not give yet. The web editor drops YAML comments when it saves,
+# so the « # À confirmer » comments became this field; validation keeps it out of the model, hence out of every output.
+NOTES = "a_confirmer"
+NOTES_FIELD = Field(NOTES, "text_list", "Points à confirmer avant publication : notes de l'équipe, jamais publiées "
+                    "(une note par point, qui commence par le champ concerné ; check les liste)",
+                    example=["edition : lauréat de 2018 ou de 2019, la source ne le précise pas"])
+
+
 CONTACT = Schema("contact", "content/territory.yaml, champ contact d'un contrat de ville", "Le contact à joindre avant de candidater", (
     Field("role", "text", "Fonction de la personne à contacter (par ex. chef de projet du contrat de ville)", required=True, prose=True, example="Chef de projet du contrat de ville"),
     Field("email", "email", "Adresse e-mail de contact", example="prenom.nom@exemple.fr"),
     Field("phone", "text", "Téléphone", example="01 23 45 67 89"),
+    NOTES_FIELD,
 ))
 
 QUARTIER = Schema("quartier", "content/territory.yaml, liste quartiers d'un contrat de ville", "Un quartier prioritaire de la politique de la ville (QPV)", (
@@ -80,6 +89,7 @@ QUARTIER = Schema("quartier", "content/territory.yaml, liste quartiers d'un cont
     Field("code", "text", "Code officiel du QPV (référentiel national), s'il est connu", example="QP091001"),
     Field("current", "bool", "false si le quartier ne figure plus dans la liste nationale en vigueur (les anciens lauréats restent rattachés)", default=True, example=True),
     Field("coordinates", "number_pair", "Position du quartier [latitude, longitude] pour la carte, tirée des données officielles", example=[48.7, 2.39]),
+    NOTES_FIELD,
 ))
 
 CONTRAT = Schema("contrat de ville", "content/territory.yaml, liste contrats_de_ville", "Un contrat de ville et ses quartiers prioritaires", (
@@ -87,17 +97,23 @@ CONTRAT = Schema("contrat de ville", "content/territory.yaml, liste contrats_de_
     Field("name", "text", "Nom du contrat de ville", required=True, prose=True, example="Contrat de ville d'Athis-Mons"),
     Field("contact", "mapping", "Personne à contacter avant de candidater (co-élaboration du projet)", schema=CONTACT),
     Field("quartiers", "list", "Les quartiers prioritaires du contrat (au moins un)", required=True, schema=QUARTIER),
+    NOTES_FIELD,
 ))
 
 TERRITORY = Schema("territoire", "content/territory.yaml", "Les contrats de ville du territoire et leurs quartiers prioritaires", (
     Field("contrats_de_ville", "list", "Les contrats de ville (au moins un)", required=True, schema=CONTRAT),
-    Field("outlines", "path", "Contours des quartiers pour la carte : un fichier GeoJSON (WGS 84) dans content/media/, extrait du référentiel national des quartiers prioritaires publié en données ouvertes ; chaque contour va au quartier dont le code officiel (« code ») est la valeur de sa propriété code_qp", example="media/quartiers.geojson"),
+    Field("outlines", "path", "Contours des quartiers pour la carte : un fichier GeoJSON (WGS 84) dans content/media/, extrait du référentiel national des quartiers prioritaires publié en données ouvertes ; chaque contour va au quartier dont le code officiel (« code ») est la valeur de sa propriété code_qp", example="media/quartiers.geojson"),    NOTES_FIELD,
 ))
 
-THEME = Schema("thématique", "content/themes.yaml", "Une thématique des projets lauréats (le fichier est une liste)", (
+THEME = Schema("thématique", "content/themes.yaml, liste themes", "Une thématique des projets lauréats", (
     Field("slug", "slug", "Identifiant de la thématique", required=True, example="numerique"),
     Field("name", "text", "Nom affiché", required=True, prose=True, example="Numérique"),
     Field("description", "text", "Une phrase qui présente la thématique", required=True, prose=True, example="Projets qui mettent le numérique au service des habitants."),
+    NOTES_FIELD,
+))
+
+THEMES = Schema("thématiques", "content/themes.yaml", "Les thématiques des projets lauréats", (
+    Field("themes", "list", "Les thématiques (au moins une) ; ajoutez-en quand de nouveaux lauréats le demandent", required=True, schema=THEME),
 ))
 
 SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
@@ -111,6 +127,7 @@ SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
     Field("page_size", "int", "Nombre de lauréats par page dans les listes", default=24, example=24),
     Field("licence", "text", "Licence des données ouvertes", default="Licence Ouverte 2.0", example="Licence Ouverte 2.0"),
     Field("licence_url", "url", "Adresse du texte de la licence", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/", example="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+    NOTES_FIELD,
 ))
 
 EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annuelle de l'appel à projets ; le nom du fichier est l'année", (
@@ -122,6 +139,7 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
     Field("support_total", "euros", "Soutien financier total de l'édition en euros, quand celui de chaque lauréat n'est pas connu (sinon, la somme des soutiens des lauréats est affichée)", example=120000),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
+    NOTES_FIELD,
 ), has_body=True)
 
 LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat ; le nom du fichier donne l'adresse de sa page", (
@@ -138,12 +156,14 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
     Field("support", "euros", "Soutien financier du label en euros (un nombre entier, sans espace ni « € »)", example=10000),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
+    NOTES_FIELD,
 ), has_body=True, body_description="Description du projet, en Markdown")
 
 PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre ; le nom du fichier donne son adresse", (
     Field("title", "text", "Titre de la page", required=True, prose=True, example="Le label"),
     Field("menu", "int", "Position dans le menu principal (absent : hors menu)", example=1),
     Field("draft", "bool", "true tant que la page n'est pas prête à publier", default=False, example=False),
+    NOTES_FIELD,
 ), has_body=True)
 
-ALL_SCHEMAS = (SITE, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEME, EDITION, LAUREATE, PAGE)
+ALL_SCHEMAS = (SITE, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEMES, THEME, EDITION, LAUREATE, PAGE)

@@ -78,21 +78,38 @@ def read_territory(files: list[SourceFile], geojson: dict[str, SourceFile], medi
     return contrats, References(known, slugs_of(raw_quartiers) - set(known), readable=isinstance(raw_contrats, list))
 
 
-def read_themes(files: list[SourceFile], errors: list[ContentError]) -> tuple[list[Theme], References]:
+def read_themes(files: list[SourceFile], errors: list[ContentError],
+                warnings: list[ContentError]) -> tuple[list[Theme], References]:
+    """The themes, under the key ``themes:`` (what the web editor can edit); the former top-level list is still
+    read, with a warning that says how to write it now."""
     source = single(files)
     if source is None:
         return [], References({}, readable=False)
     out = Collector(source)
-    if not isinstance(source.data, list) or not source.data:
-        out.add((), "fichier", f"attendu : une liste de thématiques (« - slug: … »), trouvé {kinds.describe(source.data)}",
-                "chaque thématique commence par « - slug: »")
+    data, items, keys = source.data, None, ()
+    if isinstance(data, list):
+        items = data
+        warnings.append(ContentError(source.path, 1, "fichier", "ancienne forme : la liste des thématiques sans la "
+                                     "clé « themes: » (l'éditeur en ligne ne sait pas la modifier)",
+                                     "ajoutez une ligne « themes: » tout en haut, et deux espaces devant chaque ligne "
+                                     "de la liste", warning=True))
+    elif isinstance(data, dict) and "themes" in data:
+        keys = ("themes",)
+        check_fields(S.THEMES, data, (), out, partial=True)  # unknown keys, a missing or mistyped list
+        items = data["themes"] if isinstance(data["themes"], list) else []
+        if not items and not out.errors:
+            out.add(keys, "themes", "au moins une thématique attendue", "chaque thématique commence par « - slug: »")
+    if items is None or (not items and not keys):
+        out.add((), "fichier", f"attendu : une liste de thématiques (« themes: » puis « - slug: … »), trouvé "
+                f"{kinds.describe(data)}", "écrivez « themes: » sur la première ligne, puis chaque thématique en "
+                "« - slug: … », en retrait de deux espaces")
+        items = []
     themes, seen = [], {}
-    for i, raw in enumerate(source.data if isinstance(source.data, list) else []):
-        t = check_fields(S.THEME, raw, (i,), out)
+    for i, item in enumerate(items):
+        t = check_fields(S.THEME, item, keys + (i,), out)
         if t:
-            unique(t["slug"], (i, "slug"), seen, "thématique", out)
+            unique(t["slug"], keys + (i, "slug"), seen, "thématique", out)
             themes.append(Theme(t["slug"], t["name"], t["description"]))
     errors.extend(out.errors)
     known = {t.slug: t for t in themes}
-    raw = source.data if isinstance(source.data, list) else []
-    return themes, References(known, slugs_of(raw) - set(known), readable=bool(raw))  # an empty list is reported once
+    return themes, References(known, slugs_of(items) - set(known), readable=bool(items))  # an empty list: reported once

@@ -72,7 +72,7 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
     geojson = {f.path: f for f in by_kind.get("geojson", [])}
     contrats, quartiers = read_territory(by_kind.get("territory", []), geojson, Media(frozenset(media), refused), errors,
                                          warnings)
-    themes, theme_refs = read_themes(by_kind.get("themes", []), errors)
+    themes, theme_refs = read_themes(by_kind.get("themes", []), errors, warnings)
 
     editions: list[Edition] = []
     for source in by_kind.get("edition", []):

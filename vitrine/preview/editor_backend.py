@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from vitrine.content.media import DOCUMENT_SUFFIXES, content_problem
 from vitrine.content.media_files import ignored
-from vitrine.content.photo_metadata import UNREADABLE, without_metadata
+from vitrine.content.photo_metadata import NotAPhoto, uploaded
 from vitrine.content.read import LoadCache
 from vitrine.files import NotRegularFile, open_regular, replace_file
 from vitrine.preview import editor_paths as paths
@@ -200,8 +200,8 @@ class EditorBackend:
                 raise Refused(f"{shown} : {problem[0]} — {problem[1]}")
             return path, data
         try:
-            return path, without_metadata(data)
-        except UNREADABLE:
+            return path, uploaded(data)
+        except NotAPhoto:
             raise Refused(f"{shown} : image illisible ou abîmée — ouvrez-la dans un logiciel d'images et "
                           "enregistrez-la de nouveau en JPEG, PNG ou WebP") from None
 

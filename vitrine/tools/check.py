@@ -17,8 +17,12 @@ Warnings, which ``--strict`` turns into errors:
   an example address, ``new``'s example values…), which ``build --deploy``
   refuses to publish.
 
-« À confirmer » markers (``# À confirmer …`` YAML comments, ``<!-- À confirmer
-… -->`` in Markdown) are notes, listed with their line but never errors, even
+A photo of ``content/media/`` that holds its GPS position (``content/photo_metadata.py``) is not a warning here but an
+error, as for ``build --deploy`` (``pipeline.check``): the repository, often public, would keep it for good.
+
+« À confirmer » notes (each entry of an ``a_confirmer`` field, ``<!-- À confirmer
+… -->`` in Markdown, and the former ``# À confirmer …`` YAML comments, which the web
+editor drops when it saves) are listed with their line but never errors, even
 with ``--strict``: they flag facts the sources do not give yet, kept on purpose
 so nothing is invented, and publishing must not wait for them.
 """
@@ -32,9 +36,9 @@ from typing import Iterator, Mapping
 from urllib.parse import unquote
 
 from vitrine.content.model import Site
+from vitrine.content.schema import NOTES
 from vitrine.content.read import LoadedContent, SourceFile
 from vitrine.errors import ContentError
-from vitrine.files import open_regular
 from vitrine.options import BuildReport, SitePlan
 from vitrine.outputs.images import FULL_MAX, WIDTHS, ImageSet
 from vitrine.site.pages import call_state
@@ -51,9 +55,37 @@ _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
 _HTML_MARKER = re.compile(r"<!--\s*[ÀàAa] confirmer\b\s*:?\s*(.*?)(?:-->|$)")
 
 
+NOTED_KINDS = ("site", "territory", "themes", "edition", "laureate", "page")  # the files whose schemas have notes
+
+
 def notes(root: Path, loaded: LoadedContent) -> tuple[ContentError, ...]:
-    """Every « À confirmer » marker."""
-    return tuple(confirm_markers(root, loaded))
+    """Every « À confirmer » note: the ``a_confirmer`` entries and the markers in comments, in file order."""
+    return tuple(sorted([*confirm_markers(root, loaded), *confirm_fields(loaded)]))
+
+
+def confirm_fields(loaded: LoadedContent) -> Iterator[ContentError]:
+    """Each entry of an ``a_confirmer`` field, at its line, named as validation names fields."""
+    for f in loaded.files:
+        if f.kind in NOTED_KINDS:
+            for keys, text in _noted(f.data, ()):
+                yield ContentError(f.path, f.line(*keys), _field_name(keys), text, warning=True)
+
+
+def _noted(data: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
+    """(keys, text) of every note in a file's data; a note written as one text instead of a list counts too
+    (validation reports its form)."""
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _noted(item, keys + (i,))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key != NOTES:
+                yield from _noted(value, keys + (key,))
+            elif isinstance(value, list):
+                yield from ((keys + (key, i), " ".join(str(item).split())) for i, item in enumerate(value)
+                            if item is not None and str(item).strip())
+            elif value is not None and str(value).strip():
+                yield keys + (key,), " ".join(str(value).split())
 
 
 def warnings(root: Path, loaded: LoadedContent, plan: SitePlan | BuildReport, today: dt.date) -> tuple[ContentError, ...]:
@@ -98,13 +130,6 @@ def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
             issues.append((f"image lourde pour le dépôt : {_mega(size)} Mo, {_mega(IMAGE_MAX_BYTES)} Mo au plus",
                            "le site n'en publie que des copies réduites, mais l'original reste pour toujours dans "
                            f"l'historique git du dépôt : avant de l'ajouter, {fix} (le site n'y perd rien)"))
-        if _has_position(root / "content" / laureate.image):
-            # The published copies carry no metadata; the original, in the repository, shows where it was taken.
-            issues.append(("photo avec sa position GPS : le site publie une copie sans elle, mais l'original reste "
-                           "pour toujours dans l'historique git du dépôt",
-                           "avant de l'ajouter, retirez-en la position (Windows : clic droit › Propriétés › Détails › "
-                           "Supprimer les propriétés ; macOS : Aperçu › Outils › Afficher l'inspecteur › Localisation "
-                           "› Supprimer les informations de localisation)"))
         if width < IMAGE_MIN_WIDTH:
             # Vitrine reduces, never enlarges: a narrow original is what makes a blurred card
             issues.append((f"image trop petite pour une carte : {width} pixels de large, {IMAGE_MIN_WIDTH} au moins",
@@ -113,18 +138,6 @@ def image_problems(root: Path, site: Site, images: Mapping[str, ImageSet],
         problems += [_warning(files.get(laureate.source.path), laureate.source.path, "image", message, hint)
                      for message, hint in issues]
     return problems
-
-
-def _has_position(path: Path) -> bool:
-    """Whether a photo's EXIF holds a GPS position (its header only is read)."""
-    from PIL import Image  # noqa: PLC0415 - only check reads it, for the images it warns about
-
-    try:
-        with open_regular(path) as handle, Image.open(handle) as image:
-            gps = image.getexif().get_ifd(0x8825)  # the GPS IFD
-    except (OSError, ValueError, SyntaxError):  # not read here: the build reports an unreadable image itself
-        return False
-    return any(tag in gps for tag in (2, 4))  # GPSLatitude, GPSLongitude
 
 
 def _mega(size: int) -> str:

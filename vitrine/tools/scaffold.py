@@ -129,7 +129,8 @@ def choices(loaded: LoadedContent) -> Choices:
                 quartiers += [(str(q["slug"]), str(q.get("name", "")), str(q.get("commune", "")))
                               for q in _dicts(contrat.get("quartiers")) if q.get("slug")]
         elif f.kind == "themes":
-            themes += [(str(t["slug"]), str(t.get("name", ""))) for t in _dicts(data) if t.get("slug")]
+            listed = data.get("themes") if isinstance(data, dict) else data  # « themes: », or the former top-level list
+            themes += [(str(t["slug"]), str(t.get("name", ""))) for t in _dicts(listed) if t.get("slug")]
     return Choices(editions, quartiers, themes)
 
 
