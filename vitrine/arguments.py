@@ -51,7 +51,7 @@ def _jobs_arg(value: str) -> int:
     return int(value)
 
 
-COMMANDS = ("build", "serve", "new", "check")
+COMMANDS = ("build", "serve", "new", "check", "vendor-editor")
 # French words an editor may try for a command: suggested, not accepted (the guide and the CI say the real ones).
 _FRENCH_COMMANDS = {"construire": "build", "publier": "build", "deployer": "build", "verifier": "check",
                     "controler": "check", "nouveau": "new", "nouvelle": "new", "creer": "new", "ajouter": "new",
@@ -146,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
     # Every word: « new laureat Mon Projet » (no quotes) is one name, refused with its slug as the suggestion.
     n.add_argument("name", nargs="*", metavar="NOM",
                    help="identifiant (slug) du lauréat ou de la page, ou année de l'édition")
+    v = sub.add_parser("vendor-editor", help="mainteneurs : vendoriser Decap CMS (l'éditeur web /admin/) depuis npm")
+    v.add_argument("version", nargs="?", default=None, metavar="VERSION", help="version de decap-cms (par défaut : celle en place)")
     return p
 
 
