@@ -51,7 +51,8 @@ def _jobs_arg(value: str) -> int:
     return int(value)
 
 
-COMMANDS = ("build", "serve", "new", "check", "vendor-editor")
+COMMANDS = ("build", "serve", "new", "check")
+MAINTAINER_COMMANDS = ("vendor-editor",)  # not offered to editors in messages
 # French words an editor may try for a command: suggested, not accepted (the guide and the CI say the real ones).
 _FRENCH_COMMANDS = {"construire": "build", "publier": "build", "deployer": "build", "verifier": "check",
                     "controler": "check", "nouveau": "new", "nouvelle": "new", "creer": "new", "ajouter": "new",
@@ -205,7 +206,7 @@ def with_command(argv: list[str]) -> list[str]:
     if at >= len(argv) or argv[at].startswith("-") and argv[at] not in ("-h", "--help"):
         return argv[:at] + ["build"] + argv[at:]
     word = argv[at]
-    if word in COMMANDS or word in ("-h", "--help"):
+    if word in COMMANDS or word in MAINTAINER_COMMANDS or word in ("-h", "--help"):
         return argv
     folded = fold(word)
     if KIND_SPELLINGS.get(folded) or KIND_SPELLINGS.get(folded.removesuffix("s")):

@@ -65,14 +65,17 @@ def vendor(version: str = DEFAULT_VERSION, folder: Path = EDITOR_DIR, tarball: P
         if tarball is None:
             _npm("pack", f"{PACKAGE}@{version}", "--pack-destination", tmp)
             tarball = Path(tmp) / f"{PACKAGE}-{version}.tgz"
-        data = tarball.read_bytes()
-        if "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode() != integrity:
-            raise VendorError(f"{tarball.name} ne correspond pas à l'empreinte du registre npm ({integrity[:20]}…)")
-        files = _unpack(tarball, Path(tmp) / "package")
-        return _replace(folder, files, version, integrity)
+        return install(tarball, integrity, version, folder)
 
 
-def _unpack(tarball: Path, into: Path) -> dict[str, bytes]:
+def install(tarball: Path, integrity: str, version: str, folder: Path) -> list[str]:
+    """Vendor the files of ``tarball`` into ``folder`` if its bytes are the ones ``integrity`` (npm's) names."""
+    if "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode() != integrity:
+        raise VendorError(f"{tarball.name} ne correspond pas à l'empreinte du registre npm ({integrity[:20]}…)")
+    return _replace(folder, _unpack(tarball), version, integrity)
+
+
+def _unpack(tarball: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     with tarfile.open(tarball) as archive:
         for member in archive.getmembers():
