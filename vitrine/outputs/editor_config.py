@@ -154,9 +154,10 @@ def widget(f: S.Field, site: Site) -> dict[str, Any]:  # noqa: PLR0911 - one ans
     """What the form shows for the field's kind (``FORMS``); any other kind gets a text box."""
     if f.choices:
         return choice_widget(f, site)
+    if f.kind == "text" and f.max_length:  # a few lines' worth (the summary): a text area, its limit a pattern
+        return {"widget": "text", "pattern": [f"^[\\s\\S]{{0,{f.max_length}}}$", f"{f.max_length} caractères au plus"]}
     if f.kind == "text":
-        return {"widget": "string", **({"pattern": [f"^[\\s\\S]{{0,{f.max_length}}}$",
-                                                    f"{f.max_length} caractères au plus"]} if f.max_length else {})}
+        return {"widget": "string"}
     if f.kind in PATTERNS:
         return {"widget": "string", "pattern": list(PATTERNS[f.kind])}
     if f.kind == "int":
