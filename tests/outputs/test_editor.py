@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import build_in_process, write
+from conftest import build_in_process, tree_digest, write
 from vitrine.engine import EDITOR_DIR
 from vitrine.outputs.editor import VENDOR_FILE, vendored_files
 
@@ -107,3 +107,25 @@ def test_a_wrong_editor_block_is_refused_with_its_field_named(repo: Path, block:
     assert any(e.field == field and words in str(e) and e.path == "content/site.yaml" for e in report.errors), \
         [str(e) for e in report.errors]
     assert not (repo / "site").exists()
+
+
+def test_an_edited_laureate_on_the_fast_path_gives_the_cold_builds_bytes_admin_included(repo: Path,
+                                                                                          tmp_path: Path) -> None:
+    with_editor(repo)
+    assert build_in_process(repo).ok
+    laureate = repo / "content" / "laureates" / "atelier-code.md"
+    laureate.write_text(laureate.read_text("utf-8").replace("title: Atelier code", "title: Atelier de code"), "utf-8")
+    fast = build_in_process(repo)
+    assert fast.ok and "admin/config.yml" not in fast.written  # its choices did not change
+    assert build_in_process(repo, out=tmp_path / "cold", speed=False).ok
+    assert tree_digest(repo / "site") == tree_digest(tmp_path / "cold")
+
+
+def test_a_github_block_publishes_the_relay_and_lets_the_page_reach_githubs_api(repo: Path) -> None:
+    with_editor(repo, "\neditor:\n  backend: github\n  repository: org/site\n  auth_url: https://auth.exemple.fr/auth\n")
+    assert build_in_process(repo).ok
+    admin = repo / "site" / "admin"
+    assert "connect-src 'self' https://api.github.com;" in (admin / "index.html").read_text("utf-8")
+    backend = yaml.safe_load((admin / "config.yml").read_text("utf-8"))["backend"]
+    assert backend == {"name": "github", "repo": "org/site", "branch": "main", "base_url": "https://auth.exemple.fr",
+                       "auth_endpoint": "auth"}
