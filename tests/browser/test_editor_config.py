@@ -12,7 +12,7 @@ import yaml
 
 from conftest import TODAY, make_repo, run_cli
 from vitrine.content.model import EditorSettings
-from vitrine.outputs.editor_config import backend_config
+from vitrine.outputs.editor_config import PROXY, backend_config
 
 from .server import SiteServer
 
@@ -74,6 +74,16 @@ def test_the_github_configuration_shows_the_french_sign_in(chromium, admin: Site
     github = {**published, "backend": backend_config(GITHUB)}
     page, requests, refused = open_editor(chromium, admin, github)
     page.get_by_role("button", name="Se connecter avec GitHub").wait_for(timeout=30_000)
+    assert CONFIG_ERROR not in page.content()
+    assert all(url.startswith(admin.origin + "/") for url in requests), requests
+    assert refused == []
+    page.close()
+
+
+def test_the_previews_proxy_configuration_shows_the_french_sign_in(chromium, admin: SiteServer) -> None:
+    published = yaml.safe_load((admin.root / "admin" / "config.yml").read_text("utf-8"))
+    page, requests, refused = open_editor(chromium, admin, {**published, "backend": PROXY})
+    page.get_by_role("button", name="Se connecter", exact=True).wait_for(timeout=30_000)
     assert CONFIG_ERROR not in page.content()
     assert all(url.startswith(admin.origin + "/") for url in requests), requests
     assert refused == []
