@@ -44,7 +44,8 @@ def assert_same_as_cold_build(root: Path, out: str = "site", **options) -> None:
 
 
 def assert_preview_same_as_cold_build(root: Path, preview: Path) -> None:
-    cold = build_in_process(root, out=root / "cold", use_cache=False, drafts=True, search=False)
+    cold = build_in_process(root, out=root / "cold", use_cache=False, drafts=True, search=False,
+                          local_editor=True)  # as serve builds: with /admin/
     assert cold.ok, cold.errors
     assert tree(preview) == tree(root / "cold")
 
@@ -85,7 +86,7 @@ def edit_body(path: Path, sentence: str) -> None:
 
 
 def preview_options(root: Path) -> BuildOptions:
-    return BuildOptions(root=root, out=root / "preview", today=TODAY, drafts=True, search=False)  # as serve builds
+    return BuildOptions(root=root, out=root / "preview", today=TODAY, drafts=True, search=False)  # as serve builds, /admin/ aside
 
 
 

@@ -52,6 +52,7 @@ def _jobs_arg(value: str) -> int:
 
 
 COMMANDS = ("build", "serve", "new", "check", "clean-media")
+MAINTAINER_COMMANDS = ("vendor-editor",)  # not offered to editors in messages
 # French words an editor may try for a command: suggested, not accepted (the guide and the CI say the real ones).
 _FRENCH_COMMANDS = {"construire": "build", "publier": "build", "deployer": "build", "verifier": "check",
                     "controler": "check", "nouveau": "new", "nouvelle": "new", "creer": "new", "ajouter": "new",
@@ -151,6 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     _root(m)
     m.add_argument("files", nargs="*", metavar="FICHIER",
                    help="photos à nettoyer (par défaut : toutes celles de content/media/)")
+    v = sub.add_parser("vendor-editor", help="mainteneurs : vendoriser Decap CMS (l'éditeur web /admin/) depuis npm")
+    v.add_argument("version", nargs="?", default=None, metavar="VERSION", help="version de decap-cms (par défaut : celle en place)")
     return p
 
 
@@ -208,7 +211,7 @@ def with_command(argv: list[str]) -> list[str]:
     if at >= len(argv) or argv[at].startswith("-") and argv[at] not in ("-h", "--help"):
         return argv[:at] + ["build"] + argv[at:]
     word = argv[at]
-    if word in COMMANDS or word in ("-h", "--help"):
+    if word in COMMANDS or word in MAINTAINER_COMMANDS or word in ("-h", "--help"):
         return argv
     folded = fold(word)
     if KIND_SPELLINGS.get(folded) or KIND_SPELLINGS.get(folded.removesuffix("s")):

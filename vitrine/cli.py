@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_new(args)
         if command == "clean-media":
             return run_clean_media(args)
+        if command == "vendor-editor":
+            return run_vendor_editor(args)
     except OutputRefused as refused:
         print(f"Erreur : {refused}.", file=sys.stderr)
         return 2
@@ -252,6 +254,18 @@ def run_serve(args: argparse.Namespace) -> int:
     from vitrine.preview.serve import serve  # noqa: PLC0415 - only this command needs livereload
 
     return serve(args.root.resolve(), args.host, args.port, lambda: build_date(args.date))
+
+
+def run_vendor_editor(args: argparse.Namespace) -> int:
+    from vitrine.tools.vendor_editor import DEFAULT_VERSION, VendorError, vendor  # noqa: PLC0415 - maintainers only
+
+    try:
+        lines = vendor(args.version or DEFAULT_VERSION)
+    except VendorError as problem:
+        print(f"Refusé : {problem}.", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
 
 
 def run_new(args: argparse.Namespace) -> int:

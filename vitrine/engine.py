@@ -20,6 +20,7 @@ CACHE_DIR = ".vitrine-cache"
 
 
 ENGINE_ROOT = Path(__file__).resolve().parents[1]
+EDITOR_DIR = ENGINE_ROOT / "editor"  # the vendored web editor (``outputs/editor.py``), an input of every build
 
 
 # The libraries whose versions change what a build makes (the engine's own code is hashed whole).

@@ -48,6 +48,8 @@ class BuildOptions:
     # The deploy workflows' build: placeholders (``content/placeholders.py``) are errors, so nothing is published
     # with them. It makes the same bytes, so it is not one of the settings that tell whether anything changed.
     deploy: bool = False
+    # ``serve``'s: /admin/ is always published, its editor saving through the preview (``outputs/editor.py``)
+    local_editor: bool = False
 
 
 @dataclass

@@ -30,6 +30,7 @@ from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
+from vitrine.outputs.editor import editor_outputs, vendored_files
 from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
 from vitrine.publish.swap import publication_lock, recover
@@ -134,6 +135,8 @@ def plan_content(options: BuildOptions, content: LoadedContent,
     placeholders = tuple(sorted(find_placeholders(content.files) + photo_positions(content.media)))
     validated = validate(content, include_drafts=options.drafts, memo=memo)
     refused_static = tuple(static_files(options.root)[1])  # links out of static/, pipes, devices
+    if validated.site is not None and (validated.site.config.editor or options.local_editor):
+        refused_static += tuple(vendored_files()[1])  # /admin/ is published: its bundle as vendored, or nothing
     refused_static += tuple(template_problems(options.root, theme_dir(options.root, "templates")))  # never read
     if validated.errors or refused_static or validated.site is None or validated.rules is None:
         return BuildReport(errors=validated.errors + refused_static, warnings=validated.warnings,
@@ -172,7 +175,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while chunks are indexed
             (output.make() for output in lazy_outputs if output.path not in kept),
             index.outputs() if index else (),
-            asset_outputs(options.root, site, plan.images.sets))
+            asset_outputs(options.root, site, plan.images.sets),
+            editor_outputs(site, options.local_editor, vendored_files()[0]))
         written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
     finally:
         if index:

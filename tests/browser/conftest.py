@@ -27,6 +27,8 @@ from .large_site import write_large_site
 from .server import SiteServer
 
 SITES = ("shipped", "large")
+EDITOR = "admin/"  # the web editor (Decap CMS): a third-party app, not checked as the site's pages are
+EDITOR_BLOCK = "\neditor:\n  backend: gitlab\n  repository: mon-organisme/vitrine\n  app_id: 0123abcd\n"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -54,6 +56,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, BuiltS
     """The shipped content and the large fixture, built with the base URL they are served at."""
     roots = {"shipped": tmp_path_factory.mktemp("shipped"), "large": tmp_path_factory.mktemp("large") / "repo"}
     shutil.copytree(REPO / "content", roots["shipped"] / "content")
+    with (roots["shipped"] / "content" / "site.yaml").open("a", encoding="utf-8") as site:
+        site.write(EDITOR_BLOCK)  # /admin/ published beside the pages: the crawl and vnu leave that app aside
     write_large_site(roots["large"])
     built: dict[str, BuiltSite] = {}
     try:

@@ -218,8 +218,8 @@ def _follow(crawl: Crawl, context: BrowserContext, origin: str, page: str, kind:
     if status != 200:
         crawl.broken.append(f"{where}: answered {status}")
         return
-    if kind == "link" and content_type.startswith("text/html"):
-        queue.append((address, page, 200))
+    if kind == "link" and content_type.startswith("text/html") and not crawl.relative(address).startswith("admin/"):
+        queue.append((address, page, 200))  # the web editor (admin/) is checked as a link, not crawled as a page
     elif body is not None:
         for url in _xml_addresses(body):
             _follow(crawl, context, origin, crawl.relative(address), "link", url, "", queue, fragments)

@@ -58,7 +58,7 @@ def test_the_preview_brings_its_staging_tree_to_the_published_site_between_two_s
 
 
 def preview_scan_options(preview) -> BuildOptions:
-    return BuildOptions(root=preview.root, out=preview.out, today=TODAY, drafts=True, search=False)
+    return BuildOptions(root=preview.root, out=preview.out, today=TODAY, drafts=True, search=False, local_editor=True)
 
 
 

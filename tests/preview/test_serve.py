@@ -220,7 +220,8 @@ def test_an_editors_temporary_file_alone_rebuilds_nothing_yet_the_next_save_coun
 
         edit(laureate, "en détail.", "en détail, avec un ajout.")
         _on_change(preview, [str(laureate)])
-        full = scan_inputs(BuildOptions(root=repo, out=preview.out, today=TODAY, drafts=True, search=False))
+        full = scan_inputs(BuildOptions(root=repo, out=preview.out, today=TODAY, drafts=True, search=False,
+                                        local_editor=True))
         assert preview.inputs is not None and preview.inputs.stated == 2
         assert (preview.inputs.digest, preview.inputs.files) == (full.digest, full.files)
         assert "avec un ajout" in (preview.out / "laureats" / "emploi-jeunes" / "index.html").read_text("utf-8")

@@ -69,15 +69,15 @@ RESOLVED: dict[str, tuple[Column, ...]] = {
 }
 
 
-def columns() -> tuple[Column, ...]:
-    """Every exported column, in order."""
+def columns(schema: S.Schema = S.LAUREATE) -> tuple[Column, ...]:
+    """Every exported column, in order (``schema``: the laureates', or a variant of it in a test)."""
     result = [
         Column("slug", "string", "Identifiant du lauréat (le nom de son fichier, la fin de l'adresse de sa page)",
                True, value=lambda site, laureate: laureate.slug),
         Column("url", "string", "Adresse de la page du lauréat", True, format="uri",
                value=lambda site, laureate: page_url(site, laureate)),
     ]
-    for f in S.LAUREATE.fields:
+    for f in schema.fields:
         if f.name in EXCLUDED_FIELDS:
             continue
         description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "")
@@ -85,7 +85,7 @@ def columns() -> tuple[Column, ...]:
                              multiple=f.kind.endswith("_list"), format="uri" if f.kind in URL_KINDS else "default",
                              value=_field_value(f)))
         result.extend(RESOLVED.get(f.name, ()))
-    result.append(Column("description", "string", S.LAUREATE.body_description,
+    result.append(Column("description", "string", schema.body_description,
                          value=lambda site, laureate: laureate.body.strip()))
     return tuple(result)
 

@@ -19,6 +19,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class EditorSettings:
+    """The ``editor:`` block of site.yaml: the git host the published /admin/ edits (``outputs/editor_config.py``)."""
+
+    backend: str  # "gitlab" or "github"
+    repository: str
+    branch: str
+    app_id: str | None  # GitLab's OAuth application (PKCE)
+    api_root: str | None  # a self-hosted GitLab's (or GitHub Enterprise's) API
+    auth_url: str | None  # GitHub's OAuth relay: its token endpoint has no CORS, so no browser-only sign-in
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str
@@ -32,6 +44,7 @@ class SiteConfig:
     licence_url: str
     source: Source
     links: tuple[tuple[int, str, str], ...] = ()  # its addresses that may point into the site (``site/links.py``)
+    editor: EditorSettings | None = None  # the published /admin/, if any
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ class Field:
     max_length: int | None = None
     prose: bool = False  # displayed text: gets French typography
     schema: "Schema | None" = None  # for mappings and lists of mappings
+    # What the kind cannot say, for the web editor's form (``outputs/editor_config.py``):
+    label: str | None = None  # the form's label when the description's first words do not make one
+    choices: str | None = None  # the value is one (or, for a list, some) of the site's "editions", "quartiers", "themes"
+    image: bool = False  # a path to a photo (an image picker), not to any document
 
     @property
     def kind_label(self) -> str:
@@ -87,7 +91,7 @@ QUARTIER = Schema("quartier", "content/territory.yaml, liste quartiers d'un cont
     Field("name", "text", "Nom du quartier", required=True, prose=True, example="Noyer Renard"),
     Field("commune", "text", "Commune du quartier", required=True, prose=True, example="Athis-Mons"),
     Field("code", "text", "Code officiel du QPV (référentiel national), s'il est connu", example="QP091001"),
-    Field("current", "bool", "false si le quartier ne figure plus dans la liste nationale en vigueur (les anciens lauréats restent rattachés)", default=True, example=True),
+    Field("current", "bool", "false si le quartier ne figure plus dans la liste nationale en vigueur (les anciens lauréats restent rattachés)", default=True, example=True, label="Quartier en vigueur"),
     Field("coordinates", "number_pair", "Position du quartier [latitude, longitude] pour la carte, tirée des données officielles", example=[48.7, 2.39]),
     NOTES_FIELD,
 ))
@@ -116,6 +120,15 @@ THEMES = Schema("thématiques", "content/themes.yaml", "Les thématiques des pro
     Field("themes", "list", "Les thématiques (au moins une) ; ajoutez-en quand de nouveaux lauréats le demandent", required=True, schema=THEME),
 ))
 
+EDITOR = Schema("éditeur web", "content/site.yaml, champ editor", "L'éditeur web /admin/ du site publié : le dépôt git qu'il modifie et la connexion à son hébergeur (sans ce bloc, /admin/ n'est pas publié)", (
+    Field("backend", "text", "Hébergeur du dépôt : gitlab (gitlab.com ou une instance de l'organisme) ou github", required=True, example="gitlab"),
+    Field("repository", "text", "Dépôt du site sur l'hébergeur : groupe/projet", required=True, example="mon-organisme/vitrine"),
+    Field("branch", "text", "Branche publiée, où l'éditeur enregistre", default="main", example="main"),
+    Field("app_id", "text", "Identifiant de l'application OAuth créée sur GitLab (obligatoire avec gitlab : application non confidentielle, portée api, adresse de redirection https://<site>/admin/)", example="0123456789abcdef"),
+    Field("api_root", "url", "Adresse de l'API d'une instance GitLab de l'organisme (absente : gitlab.com)", example="https://gitlab.exemple.fr/api/v4"),
+    Field("auth_url", "url", "Adresse du relais de connexion OAuth (obligatoire avec github, qui ne permet pas la connexion depuis le seul navigateur)", example="https://auth.exemple.fr/auth"),
+))
+
 SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
     Field("title", "text", "Titre du site", required=True, prose=True, example="Label Actions innovantes"),
     Field("description", "text", "Description courte du site (moteurs de recherche, partage)", required=True, prose=True, example="Les projets innovants des quartiers prioritaires du territoire."),
@@ -127,6 +140,7 @@ SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
     Field("page_size", "int", "Nombre de lauréats par page dans les listes", default=24, example=24),
     Field("licence", "text", "Licence des données ouvertes", default="Licence Ouverte 2.0", example="Licence Ouverte 2.0"),
     Field("licence_url", "url", "Adresse du texte de la licence", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/", example="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+    Field("editor", "mapping", "L'éditeur web /admin/ du site publié (absent : pas d'éditeur publié)", schema=EDITOR, label="Éditeur web"),
     NOTES_FIELD,
 ))
 
@@ -138,32 +152,32 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("results_date", "date", "Date d'annonce des lauréats (après la clôture et le jury)", example="2020-10-01"),
     Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
     Field("support_total", "euros", "Soutien financier total de l'édition en euros, quand celui de chaque lauréat n'est pas connu (sinon, la somme des soutiens des lauréats est affichée)", example=120000),
-    Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
+    Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False, label="Brouillon"),
     NOTES_FIELD,
 ), has_body=True)
 
 LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat ; le nom du fichier donne l'adresse de sa page", (
     Field("title", "text", "Nom du projet", required=True, prose=True, example="L'expo bavarde : l'envers du décor"),
     Field("porteur", "text", "Structure qui porte le projet", required=True, prose=True, example="Cultures du Cœur 94"),
-    Field("edition", "int", "Année de l'édition qui l'a distingué (un fichier editions/<année>.md doit exister)", required=True, example=2019),
-    Field("quartiers", "slug_list", "Quartiers prioritaires concernés (au moins un identifiant de territory.yaml)", required=True, example=["noyer-renard"]),
-    Field("themes", "slug_list", "Thématiques (au moins un identifiant de themes.yaml)", required=True, example=["culture"]),
+    Field("edition", "int", "Année de l'édition qui l'a distingué (un fichier editions/<année>.md doit exister)", required=True, example=2019, choices="editions"),
+    Field("quartiers", "slug_list", "Quartiers prioritaires concernés (au moins un identifiant de territory.yaml)", required=True, example=["noyer-renard"], choices="quartiers"),
+    Field("themes", "slug_list", "Thématiques (au moins un identifiant de themes.yaml)", required=True, example=["culture"], choices="themes"),
     Field("summary", "text", "Résumé affiché sur les cartes et en partage (280 caractères au plus)", required=True, max_length=280, prose=True, example="Une exposition participative qui ouvre les coulisses des lieux culturels aux habitants."),
-    Field("image", "path", "Image du projet (une photo JPEG, PNG ou WebP de content/media/, publiée en plusieurs tailles et sans ses métadonnées)", example="media/expo-bavarde.jpg"),
+    Field("image", "path", "Image du projet (une photo JPEG, PNG ou WebP de content/media/, publiée en plusieurs tailles et sans ses métadonnées)", example="media/expo-bavarde.jpg", image=True),
     Field("image_alt", "text", "Texte alternatif de l'image (obligatoire si image)", prose=True, example="Des habitants devant les panneaux de l'exposition"),
     Field("image_credit", "text", "Crédit de la photo, affiché avec elle (obligatoire si image : « © Nom de l'auteur » ou « Photo : Nom »)", prose=True, example="© Marie Dupont"),
     Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
     Field("support", "euros", "Soutien financier du label en euros (un nombre entier, sans espace ni « € »)", example=10000),
-    Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
+    Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False, label="Brouillon"),
     NOTES_FIELD,
 ), has_body=True, body_description="Description du projet, en Markdown")
 
 PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre ; le nom du fichier donne son adresse", (
     Field("title", "text", "Titre de la page", required=True, prose=True, example="Le label"),
     Field("menu", "int", "Position dans le menu principal (absent : hors menu)", example=1),
-    Field("draft", "bool", "true tant que la page n'est pas prête à publier", default=False, example=False),
+    Field("draft", "bool", "true tant que la page n'est pas prête à publier", default=False, example=False, label="Brouillon"),
     NOTES_FIELD,
 ), has_body=True)
 
-ALL_SCHEMAS = (SITE, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEMES, THEME, EDITION, LAUREATE, PAGE)
+ALL_SCHEMAS = (SITE, EDITOR, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEMES, THEME, EDITION, LAUREATE, PAGE)

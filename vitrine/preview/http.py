@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from vitrine.preview.serve import Preview
 
 MAX_PATH = 2048  # characters of a request's path as sent: the site's longest address is far shorter (else 414)
+# The web editor (``outputs/editor.py``): a third-party app, shown even while the content has errors (it is where
+# they get fixed), without livereload (a reload after each save would drop what the editor holds).
+EDITOR = "/admin/"
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,14 @@ def answer(preview: Preview, raw_path: str, query: str = "") -> Answer:
     if redirect:
         return Answer(301, location=quote(redirect) + (f"?{quote(query, safe='=&+%')}" if query else ""))
     is_html = PurePosixPath(file.name if file else url_path or "").suffix in ("", ".html")
-    if preview.errors and is_html:
+    if preview.errors and is_html and not (file and url_path.startswith(EDITOR)):
         return Answer(500, error_page(preview.errors), "text/html")
     body = _read(file) if file else None
     if body is None:
         missing = _read(preview.out / "404.html") or "<!doctype html><title>Page introuvable</title>".encode()
         return Answer(404, missing, "text/html")
-    return Answer(200, body, mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+    kind = "text/yaml" if file.suffix == ".yml" else mimetypes.guess_type(file.name)[0]
+    return Answer(200, body, kind or "application/octet-stream")
 
 
 def resolve(out: Path, url_path: str) -> tuple[Path | None, str | None]:
@@ -179,7 +183,7 @@ class PageHandler(web.RequestHandler):
                 traceback.print_exc()
             reply = Answer(500, "Erreur interne de la prévisualisation : voir le terminal.\n".encode(), "text/plain")
         body = reply.body
-        if reply.kind == "text/html":
+        if reply.kind == "text/html" and not self.request.path.startswith(EDITOR):
             body = body.replace(b"</head>", self.script + b"</head>", 1)
         self.set_status(reply.status)
         if reply.location:

@@ -75,7 +75,8 @@ class Preview:
         self.postponed: set[str] = set()  # paths changed since the last scan that called for no rebuild
 
     def _options(self) -> BuildOptions:
-        return BuildOptions(root=self.root, out=self.out, today=self.date(), drafts=True, search=False)
+        return BuildOptions(root=self.root, out=self.out, today=self.date(), drafts=True, search=False,
+                            local_editor=True)  # /admin/ edits the files through the preview
 
     def rebuild(self, changed: Iterable[str] | None = None) -> BuildReport:
         """Build incrementally; remember the errors so pages can show them instead of a stale site.

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from vitrine.engine import code_digest, library_versions, theme_dir
+from vitrine.engine import EDITOR_DIR, code_digest, library_versions, theme_dir
 from vitrine.options import BuildOptions
 
 
@@ -89,13 +89,13 @@ def rescan(options: BuildOptions, last: Inputs, changed: Iterable[str]) -> Input
 
 def _settings(options: BuildOptions) -> str:
     return hashlib.blake2b(repr((RECORD_VERSION, code_digest(), library_versions(), options.today, options.drafts,
-                                 options.search, options.base_url, str(options.out))).encode(),
+                                 options.search, options.base_url, str(options.out), options.local_editor)).encode(),
                            digest_size=16).hexdigest()
 
 
 def _folders(options: BuildOptions) -> tuple[str, ...]:
     return tuple(str(folder) for folder in (options.root / "content", theme_dir(options.root, "templates"),
-                                            theme_dir(options.root, "static")))
+                                            theme_dir(options.root, "static"), EDITOR_DIR))  # a bundle edited by hand is refused
 
 
 def _digest(settings: str, folders: tuple[str, ...], files: dict[str, tuple[int, ...]]) -> str:
