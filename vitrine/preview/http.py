@@ -9,6 +9,7 @@ import mimetypes
 import os
 import sys
 import traceback
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -22,6 +23,7 @@ from tornado.httputil import HTTPServerRequest
 from tornado.routing import AnyMatches, Matcher, Rule
 
 from vitrine.errors import ContentError
+from vitrine.outputs.editor_config import PROXY
 from vitrine.preview.address import Address
 from vitrine.preview.editor_backend import EditorBackend
 from vitrine.preview.editor_http import EditorHandler
@@ -142,7 +144,7 @@ class PreviewServer(livereload.Server):
         script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
         own = [(r"/livereload", ReloadSocket, {"address": self.address}),
                (r"/livereload\.js", LiveReloadJSHandler),
-               (r"/admin/api/v1", EditorHandler, {"backend": EditorBackend(self.preview.root, self.preview.date),
+               (re.escape(PROXY["proxy_url"]), EditorHandler, {"backend": EditorBackend(self.preview.root, self.preview.date),
                                                   "address": self.address}),  # the web editor's saves
                (r".*", PageHandler, {"preview": self.preview, "script": script})]
         app = web.Application([Rule(_NamesThis(self.address), own),
