@@ -45,7 +45,7 @@ LAUREATE_CASES = {
     "unknown field, nothing close: the possible fields": (
         "title: Atelier code\n", "title: Atelier code\ncouleur: bleu\n",
         ["content/laureates/atelier-code.md:3: couleur: champ inconnu « couleur » — champs possibles : title, porteur, "
-         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, partners, support, draft"]),
+         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, video, documents, partners, support, draft"]),
     "wrong type: text for a number": (
         "edition: 2021", "edition: deux mille vingt et un",
         ["content/laureates/atelier-code.md:4: edition: attendu : un nombre entier, "

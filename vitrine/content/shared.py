@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from vitrine.content import kinds
+from vitrine.content import contrast, kinds
 from vitrine.content import schema as S
-from vitrine.content.fields import Collector, Media, References, check_fields, field_of, single, slugs_of, source_of, unique
+from vitrine.content.fields import (Collector, Media, References, check_fields, check_media, field_of, single, slugs_of,
+                                    source_of, unique)
 from vitrine.content.model import Contact, ContratDeVille, Quartier, SiteConfig, Theme
 from vitrine.content.outlines import missing_outline, outlines_of
 from vitrine.content.read import SourceFile
 from vitrine.errors import ContentError
 
 
-def read_site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteConfig | None:
+def read_site_config(files: list[SourceFile], media: Media, errors: list[ContentError]) -> SiteConfig | None:
     source = single(files)
     if source is None:
         return None
     out = Collector(source)
     clean = check_fields(S.SITE, source.data, (), out)
+    if clean:
+        _check_look(source, clean, media, out)
     if clean and clean["language"] != "fr":
         out.add(("language",), "language", f"langue « {clean['language']} » non prise en charge", "écrivez « language: fr »")
     if clean and clean["page_size"] < 1:
@@ -27,7 +30,31 @@ def read_site_config(files: list[SourceFile], errors: list[ContentError]) -> Sit
     base = clean["base_url"] if clean["base_url"].endswith("/") else clean["base_url"] + "/"
     return SiteConfig(clean["title"], clean["description"], clean["intro"], clean["language"], base, clean["organisation"],
                       clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], source_of(source),
-                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),))
+                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),), clean["logo"],
+                      clean["logo_alt"], clean["colour"])
+
+
+def _check_look(source: SourceFile, clean: dict, media: Media, out: Collector) -> None:
+    """The logo (an image of content/media/, with its alternative text) and the main colour (readable on the
+    theme's backgrounds, ``contrast``)."""
+    if clean["logo"]:
+        clean["logo"] = check_media(clean["logo"], media, ("logo",), "logo", out, image=True)
+        if not clean["logo_alt"]:
+            out.add(("logo",), "logo_alt", "texte alternatif manquant pour le logo",
+                    "ajoutez « logo_alt: » avec le nom que le logo écrit (en général celui de l'organisme)")
+    elif clean["logo_alt"]:
+        out.add(("logo_alt",), "logo_alt", "texte alternatif sans logo", "ajoutez « logo: » ou retirez ce champ")
+    data = source.data
+    if clean["colour"] is None and "colour" in data and data["colour"] is None:  # « colour: #1f5fa8 »: a comment
+        out.add(("colour",), "colour", "couleur vide : en YAML, ce qui suit « # » après une espace est un commentaire",
+                "écrivez la couleur entre guillemets, par exemple « colour: \"#1f5fa8\" », ou retirez la ligne")
+    elif clean["colour"]:
+        failed = contrast.failure(clean["colour"])
+        if failed:
+            measured, background = failed
+            out.add(("colour",), "colour", f"contraste insuffisant {contrast.shown_ratio(measured)} sur {background} "
+                    f"({contrast.shown_ratio(contrast.TEXT_RATIO)} exigé pour lire les liens et les boutons)",
+                    f"essayez « colour: \"{contrast.nearest_passing(clean['colour'])}\" », la même teinte assombrie")
 
 
 def read_territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: Media,
