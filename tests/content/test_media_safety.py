@@ -140,7 +140,7 @@ def test_a_link_to_a_private_file_of_the_repository_is_refused(cli, built) -> No
 def test_a_link_to_a_folder_of_the_repository_is_refused(cli, built) -> None:
     root, before = built
     write(root / ".git/config", "secret")
-    (root / "content/media").mkdir()
+    (root / "content/media").mkdir(exist_ok=True)
     (root / "content/media/depot").symlink_to("../..")
     refused(cli, root, before, "content/media/depot", "lien vers un dossier du dépôt hors de content/")
 
@@ -195,7 +195,7 @@ def test_dotfiles_and_system_junk_are_never_published(cli, built) -> None:
 
 def test_a_named_pipe_as_a_laureate_image_is_refused_in_build_and_check_without_hanging(built) -> None:
     root, before = built
-    (root / "content/media").mkdir()
+    (root / "content/media").mkdir(exist_ok=True)
     os.mkfifo(root / "content/media/tube.jpg")
     text = (root / LAUREATE).read_text("utf-8")
     (root / LAUREATE).write_text(text.replace("\n---\n", "\nimage: media/tube.jpg\nimage_alt: Une photo\nimage_credit: © Camille\n---\n", 1),

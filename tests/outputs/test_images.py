@@ -111,7 +111,7 @@ def test_images_are_published_without_a_cache_too(repo: Path) -> None:
 
 def test_a_photo_linked_from_a_body_is_published_stripped_and_other_media_as_they_are(repo: Path) -> None:
     media = repo / "content" / "media"
-    media.mkdir()
+    media.mkdir(exist_ok=True)
     (media / "photo.jpg").write_bytes(photo((3000, 100)))
     (media / "bilan.pdf").write_bytes(b"%PDF-1.4 bilan\n")
     page = repo / "content/pages/le-label.md"

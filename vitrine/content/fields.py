@@ -198,8 +198,12 @@ def check_media(value: str, media: Media, keys: tuple, field: str, out: Collecto
         out.add(keys, field, f"fichier refusé « {value} »",
                 "voyez le message sur ce fichier (ou son dossier) dans content/media/ et suivez-le")
     elif name not in media.published:
-        candidates = [m for m in media.published if not document or PurePosixPath(m).suffix.lower() in DOCUMENT_SUFFIXES]
-        hint = did_you_mean(name, candidates) or "placez le fichier dans content/media/"
+        wanted = S.IMAGE_SUFFIXES if image else DOCUMENT_SUFFIXES if document else None  # suggest a file of its kind
+        # compared without their common « media/ », which would make any two names look alike
+        candidates = {m.removeprefix("media/"): m for m in media.published
+                      if wanted is None or PurePosixPath(m).suffix.lower() in wanted}
+        hint = (did_you_mean(name.removeprefix("media/"), candidates, candidates.__getitem__)
+                or "placez le fichier dans content/media/")
         out.add(keys, field, f"fichier introuvable « {value} »", hint)
     return name
 

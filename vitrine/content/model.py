@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from vitrine.content.media import DOCUMENT_TYPES
 from vitrine.content.slugs import fold, slugify
 
 
@@ -49,6 +50,10 @@ class Document:
     def format(self) -> str:
         """« PDF », « ODT », « DOCX »: what the visitor's software must open."""
         return self.file.rsplit(".", 1)[-1].upper()
+
+    @property
+    def media_type(self) -> str:
+        return DOCUMENT_TYPES["." + self.file.rsplit(".", 1)[-1].lower()]
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,24 @@ class Site:
     @property
     def awarded_total(self) -> int:
         return sum(self.awarded(e) for e in self.editions)
+
+
+def support_given(editions: tuple[Edition, ...], laureates: tuple[Laureate, ...]) -> tuple[int, bool]:
+    """The label's support to ``editions`` in euros: each one's ``support_total``, else the sum of its laureates'
+    known supports; and whether that is every amount (no laureate without one, none announced without a page)."""
+    by_year: dict[int, list[Laureate]] = {}
+    for laureate in laureates:
+        by_year.setdefault(laureate.edition, []).append(laureate)
+    total, complete = 0, True
+    for edition in editions:
+        if edition.support_total:
+            total += edition.support_total
+            continue
+        own = by_year.get(edition.year, [])
+        known = [laureate.support for laureate in own if laureate.support]
+        total += sum(known)
+        complete = complete and len(known) == len(own) and (edition.laureates_announced or 0) <= len(own)
+    return total, complete
 
 
 def sort_key(text: str) -> str:
