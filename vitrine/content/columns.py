@@ -85,9 +85,8 @@ def columns() -> tuple[Column, ...]:
         if f.name in EXCLUDED_FIELDS:
             continue
         files = f.schema is S.DOCUMENT  # a list of documents: their addresses, their titles in the next column
-        description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "")
-        if files:
-            description = description.split(" : ", 1)[0] + " : adresse de chaque fichier publié"
+        description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "") + (
+            " : adresse de chaque fichier publié" if files else "")
         result.append(Column(f.name, f.table_type, description, f.required,
                              multiple=f.kind.endswith("_list") or files,
                              format="uri" if f.kind in URL_KINDS or files else "default", value=_field_value(f)))

@@ -129,7 +129,7 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("results_date", "date", "Date d'annonce des lauréats (après la clôture et le jury)", example="2020-10-01"),
     Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
     Field("support_total", "euros", "Soutien financier total de l'édition en euros, quand celui de chaque lauréat n'est pas connu (sinon, la somme des soutiens des lauréats est affichée)", example=120000),
-    Field("documents", "list", "Documents à télécharger (règlement, dossier de candidature…) : une liste de fichiers PDF ou bureautiques de content/media/, chacun avec son titre", schema=DOCUMENT),
+    Field("documents", "list", "Documents à télécharger (règlement, dossier de candidature… : une liste de fichiers PDF ou bureautiques de content/media/, chacun avec son titre)", schema=DOCUMENT),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),
 ), has_body=True)
 
@@ -145,7 +145,7 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("image_credit", "text", "Crédit de la photo, affiché avec elle (obligatoire si image : « © Nom de l'auteur » ou « Photo : Nom »)", prose=True, example="© Marie Dupont"),
     Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
     Field("video", "url", "Adresse d'une vidéo du projet (http:// ou https://), affichée comme un lien vers le site qui l'héberge, jamais intégrée à la page", example="https://www.youtube.com/watch?v=exemple"),
-    Field("documents", "list", "Documents à télécharger : une liste de fichiers PDF ou bureautiques de content/media/, chacun avec son titre", schema=DOCUMENT),
+    Field("documents", "list", "Documents à télécharger (une liste de fichiers PDF ou bureautiques de content/media/, chacun avec son titre)", schema=DOCUMENT),
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
     Field("support", "euros", "Soutien financier du label en euros (un nombre entier, sans espace ni « € »)", example=10000),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False),

@@ -17,7 +17,7 @@ from vitrine.content.contrast import shade
 from vitrine.errors import ContentError
 from vitrine.site.filters import filter_choices
 from vitrine.site.map import quartier_map
-from vitrine.content.model import Edition, Laureate, Site
+from vitrine.content.model import Edition, Laureate, Site, support_given
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 COLOURS_PATH = "couleurs.css"  # the site's own colour (``colour``), over the theme's (static/style.css)
@@ -187,10 +187,10 @@ def _home(site: Site, today: dt.date) -> list[Page]:
         "calendar_url": _calendar_url(latest) if latest else None,
         "apply_url": f"{APPLY_PAGE}/" if any(p.slug == APPLY_PAGE for p in site.pages) else None,
         "figures": {"awarded": site.awarded_total, "laureates": len(site.laureates), "editions": len(site.editions),
-                    "quartiers": len(current), "communes": len({q.commune for q in current})},
+                    "quartiers": len(current), "communes": len({q.commune for q in current}),
+                    # a sum over every laureate: an edited support takes the full path (``speed/snapshot.placement``)
+                    "support": support_given(site.editions, site.laureates)},
         "latest_laureates": site.laureates[:LATEST_COUNT],
-        # every laureate, for the figures' total support: its fingerprint (and the edit fast path) follows each one's
-        "supported": site.laureates,
         "contrats": site.contrats,
         "themes": tuple(site.themes.values()),
         "editions": site.editions,

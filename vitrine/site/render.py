@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from vitrine.site.markup import MarkdownCache
-from vitrine.content.model import Document, Laureate, Site, support_given
+from vitrine.content.model import Document, Laureate, Site
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.engine import code_digest
@@ -83,7 +83,7 @@ class Renderer:
                                 base_path=urlsplit(site.config.base_url).path or "/",
                                 image_set=self.images.__getitem__, share_image=self.share_image,
                                 site_data=lambda: site_graph(site.config, self.logo()), laureate_data=self.laureate_data,
-                                support_given=support_given, logo=self.logo,
+                                logo=self.logo,
                                 feed_title=feed_title(site), filter_index=filter_index,
                                 once_per_depth=self._once_per_depth)
         self.markdown = markdown
