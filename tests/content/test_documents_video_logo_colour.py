@@ -177,3 +177,10 @@ def test_the_backgrounds_checked_are_the_themes() -> None:
     paper, soft = (re.search(rf"--{name}:\s*(#[0-9a-f]{{6}})", css).group(1) for name in ("paper", "soft"))
     assert [background for background, _ in contrast.BACKGROUNDS] == [paper, soft]
     assert "var(--brand)" in css and "var(--brand-dark)" in css  # what couleurs.css replaces
+
+
+def test_the_guide_quotes_the_real_refusal_of_a_colour(repo: Path) -> None:
+    guide = (REPO / "docs/guide-redaction.md").read_text("utf-8")
+    [quoted] = [line for line in guide.splitlines() if line.startswith("content/site.yaml:10: colour: contraste")]
+    edit(repo, SITE, 'colour: "#1f5fa8"', 'colour: "#3a8fd9"')
+    assert problems(repo) == [quoted]

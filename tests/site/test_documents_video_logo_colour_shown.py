@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in_process, make_repo
+from photos import add_image, photo
 from test_sharing import graph, head
 
 BASE = "https://exemple.test/label/"
@@ -157,11 +158,13 @@ def test_the_json_ld_gives_the_support_as_a_grant_and_documents_and_video_as_wor
 def test_the_feed_gives_support_credit_documents_and_video(tmp_path: Path) -> None:
     root = make_repo(tmp_path)
     edit(root, RADIO, "summary:", "support: 12000\nsummary:")
+    add_image(root, "radio-quartier", "studio.jpg", photo((900, 600)))
     assert build_in_process(root).ok
     feed = page(root, "feed.xml")
     entry = feed.split("<title>Radio de quartier</title>", 1)[1].split("</entry>", 1)[0]
     assert "<summary>Le projet Radio de quartier, porté par Association Delta. Soutien du label\u00a0: 12\u202f000\u00a0€." \
            "</summary>" in entry
+    assert f'<link rel="enclosure" href="{BASE}media/studio.jpg" type="image/jpeg" title="© Camille Martin" />' in entry
     assert (f'<link rel="enclosure" href="{BASE}media/bilan-radio.pdf" type="application/pdf" '
             'title="Bilan de la première saison" />') in entry
     assert ('<link rel="related" href="https://www.youtube.com/watch?v=radio-quartier" type="text/html" '
