@@ -148,7 +148,7 @@ def test_the_json_ld_gives_the_support_as_a_grant_and_documents_and_video_as_wor
     assert project["subjectOf"] == [
         {"@type": "DigitalDocument", "name": "Bilan de la première saison", "url": BASE + "media/bilan-radio.pdf",
          "encodingFormat": "application/pdf", "contentSize": "1\u00a0Ko"},
-        {"@type": "VideoObject", "name": "Vidéo : Radio de quartier", "url": "https://www.youtube.com/watch?v=radio-quartier"}]
+        {"@type": "VideoObject", "name": "Vidéo\u00a0: Radio de quartier", "url": "https://www.youtube.com/watch?v=radio-quartier"}]
     assert "funding" not in graph(head(root / "site", "laureats/cafe-culture/index.html"), "Project")
     organisation = graph(head(root / "site", "index.html"), "GovernmentOrganization")
     assert organisation["logo"]["caption"] == "EPT de test"

@@ -100,7 +100,7 @@ def laureate_graph(config: SiteConfig, laureate: Laureate, image: ShareImage | N
               **({"contentSize": sizes[d.file]} if sizes and d.file in sizes else {})}
              for d in laureate.documents]
     if laureate.video:  # a link to the video, never its player: no thumbnail or upload date to give
-        works.append({"@type": "VideoObject", "name": f"Vidéo : {laureate.title}", "url": laureate.video})
+        works.append({"@type": "VideoObject", "name": f"Vidéo\u00a0: {laureate.title}", "url": laureate.video})
     if works:  # associatedMedia is CreativeWork's; subjectOf (any Thing's) fits a project
         project["subjectOf"] = works
     return {"@context": "https://schema.org", "@graph": [
