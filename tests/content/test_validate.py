@@ -276,7 +276,7 @@ SITE_CASES = {
         ["content/site.yaml:4: language: langue « en » non prise en charge — écrivez « language: fr »"]),
     "page size below 1": (
         "page_size: 2", "page_size: 0",
-        ["content/site.yaml:8: page_size: doit être au moins 1"]),
+        ["content/site.yaml:11: page_size: doit être au moins 1"]),
     "base_url that is not absolute": (
         "base_url: https://exemple.test/label/", "base_url: /label/",
         ["content/site.yaml:5: base_url: adresse refusée « /label/ » : seules les adresses http:// ou https:// "
