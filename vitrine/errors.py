@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from vitrine.engine import ENGINE_ROOT
 
@@ -56,12 +56,13 @@ def field_name(keys: Iterable[object]) -> str:
     return "".join(parts).lstrip(".") or "fichier"
 
 
-def did_you_mean(value: object, choices: Iterable[str]) -> str:
-    """A French « did you mean » hint, or an empty string when nothing is close."""
+def did_you_mean(value: object, choices: Iterable[str], shown: Callable[[str], str] = str) -> str:
+    """A French « did you mean » hint, or an empty string when nothing is close; ``shown``: how the closest
+    choice is written in it."""
     import difflib  # noqa: PLC0415 - only a content error needs it, and every build imports this module
 
     close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)
-    return f"vouliez-vous dire « {close[0]} » ?" if close else ""
+    return f"vouliez-vous dire « {shown(close[0])} » ?" if close else ""
 
 
 def template_error(root: Path, exc: jinja2.TemplateError) -> ContentError:

@@ -3,7 +3,8 @@
 Four editions (the newest with an open call on the tests' build date), three
 contrats de ville with eight quartiers in five communes (one no longer
 current), five themes, 60 laureates (some with an image, a website, partners,
-several quartiers or themes) and ``page_size: 5``, so that the laureates list,
+several quartiers or themes, a video or a document; every edition its rules as a document), a logo and a main
+colour, and ``page_size: 5``, so that the laureates list,
 every edition, every quartier and every theme has several pages. The free pages
 are the ones the templates link to, plus one that uses every Markdown construct
 editors may write, so that the browser layer sees all of them.
@@ -59,6 +60,11 @@ def write_large_site(root: Path) -> Path:
     """Write the content repository into ``root`` and return it."""
     content = root / "content"
     _write(content / "site.yaml", _site_yaml())
+    (content / "media").mkdir(parents=True, exist_ok=True)
+    (content / "media" / "logo.png").write_bytes(_png(360, 120, 3))
+    for year in EDITIONS:
+        (content / "media" / f"reglement-{year}.pdf").write_bytes(PDF)
+    (content / "media" / "bilan.pdf").write_bytes(PDF)
     _write(content / "territory.yaml", _territory_yaml())
     _write(content / "themes.yaml", "themes:\n" + "".join(
         f"  - slug: {slug}\n    name: {name}\n    description: \"{description}\"\n" for slug, name, description in THEMES))
@@ -82,7 +88,10 @@ def _site_yaml() -> str:
             "base_url: https://exemple.test/label/\n"
             "organisation: Établissement public territorial de démonstration\n"
             "contact_email: contact@exemple.test\n"
-            f"page_size: {PAGE_SIZE}\n")
+            f"page_size: {PAGE_SIZE}\n"
+            "logo: media/logo.png\n"
+            "logo_alt: Établissement de démonstration\n"
+            'colour: "#7a2e8e"\n')
 
 
 def _territory_yaml() -> str:
@@ -106,6 +115,7 @@ def _edition(number: int, year: int) -> str:
         front += [f"call_opens: {year}-01-15", f"call_closes: {year}-04-30"]
     if year == EDITIONS[0]:
         front += ["laureates_announced: 20"]
+    front += ["documents:", f"  - file: media/reglement-{year}.pdf", f"    title: Règlement de l'appel à projets {year}"]
     return ("---\n" + "\n".join(front) + "\n---\n"
             f"L'édition {year} du label a distingué des projets dans **tous les contrats de ville** du territoire.\n\n"
             "## Le jury\n\nÉlus, experts et techniciens ont reçu les porteurs de projets pour une présentation orale.\n")
@@ -132,6 +142,9 @@ def _laureate(index: int) -> str:
         front += [f"support: {1500 * (index + 1)}"]
     if index % 4 == 0:
         front += [f"website: {LONG_URL if index % 8 == 0 else f'https://projet-{index}.exemple.test/'}"]
+    if index % 5 == 1:  # a video link and a document to download
+        front += [f"video: https://www.youtube.com/watch?v=projet-{index}", "documents:", "  - file: media/bilan.pdf",
+                  "    title: Bilan du projet"]
     if index % 6 == 0:
         front += ["partners: [Ville de Villejuif, Caisse d'allocations familiales, Bailleur social du quartier]"]
     body = (f"Le projet **{title}** est né d'une rencontre entre {porteur} et les habitants du quartier.\n\n"
@@ -191,6 +204,12 @@ Du texte sous un titre de niveau 3, avec une adresse très longue qui ne doit pa
 
 Une commande : `python build.py`.
 """
+
+
+# A one-page PDF, as small as the format allows (the browser tests never open it)
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> "
+       b"endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n"
+       b"%%EOF\n")
 
 
 def _png(width: int, height: int, seed: int) -> bytes:

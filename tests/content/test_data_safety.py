@@ -288,7 +288,7 @@ def test_robots_txt_is_plain_text_and_the_sitemap_xml_escaped(repo: Path) -> Non
 
 def test_a_heavy_wide_photo_is_advised_on_the_repository_weight_not_on_what_the_site_resizes(repo: Path) -> None:
     media = repo / "content/media"
-    media.mkdir()
+    media.mkdir(exist_ok=True)
     noise = random.Random(1).randbytes(3000 * 1000 * 3)  # incompressible: a JPEG of several MB
     Image.frombytes("RGB", (3000, 1000), noise).save(media / "grande.jpg", quality=95)
     replace_in(repo, LAUREATE, "summary:", "image: media/grande.jpg\nimage_alt: Une photo\nimage_credit: © Camille\nsummary:")

@@ -45,8 +45,8 @@ LAUREATE_CASES = {
     "unknown field, nothing close: the possible fields": (
         "title: Atelier code\n", "title: Atelier code\ncouleur: bleu\n",
         ["content/laureates/atelier-code.md:3: couleur: champ inconnu « couleur » — champs possibles : title, porteur, "
-         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, partners, support, draft, "
-         "a_confirmer"]),
+         "edition, quartiers, themes, summary, image, image_alt, image_credit, website, video, documents, partners, support, "
+         "draft, a_confirmer"]),
     "wrong type: text for a number": (
         "edition: 2021", "edition: deux mille vingt et un",
         ["content/laureates/atelier-code.md:4: edition: attendu : un nombre entier, "
@@ -279,7 +279,7 @@ SITE_CASES = {
         ["content/site.yaml:4: language: langue « en » non prise en charge — écrivez « language: fr »"]),
     "page size below 1": (
         "page_size: 2", "page_size: 0",
-        ["content/site.yaml:8: page_size: doit être au moins 1"]),
+        ["content/site.yaml:11: page_size: doit être au moins 1"]),
     "base_url that is not absolute": (
         "base_url: https://exemple.test/label/", "base_url: /label/",
         ["content/site.yaml:5: base_url: adresse refusée « /label/ » : seules les adresses http:// ou https:// "

@@ -24,6 +24,7 @@ from conftest import FIXTURES, TODAY
 from test_injection import PAYLOADS, audit
 from vitrine.errors import ContentError
 from vitrine.content.read import LoadedContent, SourceFile, load_content, read_source
+from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import plan_pages
 from vitrine.site.render import Renderer
@@ -36,6 +37,7 @@ FUZZ = settings(max_examples=30, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 BASE = load_content(FIXTURES / "small")  # read only
 assert not BASE.errors
+IMAGES = ImageCache(None)  # the fixture's images (its logo), kept in memory between examples
 GOOD = {"title": "Atelier", "porteur": "Association", "edition": 2021, "quartiers": ["les-tilleuls"],
         "themes": ["numerique"], "summary": "Un résumé."}
 
@@ -87,7 +89,8 @@ def run(root: Path, data: bytes, kind: str = "laureate", name: str = "content/la
     event("built")
     plan = plan_pages(validated.site, TODAY)
     assert not plan.errors
-    renderer = Renderer(Path(__file__).parents[2] / "templates", MarkdownCache(None), validated.site)
+    images = prepare_images(FIXTURES / "small" / "content", validated.site, IMAGES).sets  # the logo, processed once
+    renderer = Renderer(Path(__file__).parents[2] / "templates", MarkdownCache(None), validated.site, images=images)
     shown = ("laureats/fuzz/",) if kind == "laureate" else ("",)  # its page (body, fields, cards), or the home page
     for page in plan.pages:
         if page.url in shown:

@@ -75,9 +75,24 @@ def test_every_page_type_has_its_sharing_tags(site: Path, page: str, url: str) -
     assert h.meta["og:title"] == h.meta["twitter:title"] != ""
     assert h.meta["og:locale"] == "fr_FR" and h.meta["og:site_name"] == "Site de test"
     assert h.meta["og:type"] == ("article" if page.startswith("laureats/cafe") else "website")
-    assert h.meta["twitter:card"] == "summary_large_image"
-    assert h.meta["og:image"] == h.meta["twitter:image"] == DEFAULT_IMAGE
-    assert (h.meta["og:image:width"], h.meta["og:image:height"], h.meta["og:image:alt"]) == ("1200", "630", "Site de test")
+    # A page without its own photo shares the site's logo (the fixture has one), as a thumbnail card
+    assert h.meta["twitter:card"] == "summary"
+    assert re.fullmatch(re.escape(BASE) + r"media/logo-240\.[0-9a-f]{8}\.png", h.meta["og:image"])
+    assert h.meta["og:image"] == h.meta["twitter:image"]
+    assert (h.meta["og:image:width"], h.meta["og:image:height"], h.meta["og:image:alt"]) == ("240", "80", "EPT de test")
+
+
+def test_without_a_logo_a_page_shares_the_themes_default_image(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    config = repo / "content/site.yaml"
+    config.write_text(config.read_text("utf-8").replace("logo: media/logo.png\nlogo_alt: EPT de test\n", ""), "utf-8")
+    assert build_in_process(repo).ok
+    for page in ("index.html", "laureats/cafe-culture/index.html"):
+        h = head(repo / "site", page)
+        assert h.meta["twitter:card"] == "summary_large_image"
+        assert h.meta["og:image"] == h.meta["twitter:image"] == DEFAULT_IMAGE
+        assert (h.meta["og:image:width"], h.meta["og:image:height"], h.meta["og:image:alt"]) == (
+            "1200", "630", "Site de test")
 
 
 def test_a_laureate_page_shares_its_title_summary_and_photo(site: Path) -> None:
@@ -90,6 +105,7 @@ def test_a_laureate_page_shares_its_title_summary_and_photo(site: Path) -> None:
     assert (h.meta["og:image:width"], h.meta["og:image:height"]) == ("1200", "600")
     assert h.meta["og:image:type"] == "image/jpeg"
     assert h.meta["og:image:alt"] == h.meta["twitter:image:alt"] == "Des enfants devant des écrans"
+    assert h.meta["twitter:card"] == "summary_large_image"
 
 
 def test_the_default_image_is_a_1200_by_630_png(site: Path) -> None:

@@ -84,7 +84,7 @@ def test_check_warns_about_a_summary_too_long_for_a_card(repo: Path) -> None:
 
 def test_check_warns_about_heavy_and_narrow_images(repo: Path) -> None:
     media = repo / "content" / "media"
-    media.mkdir()
+    media.mkdir(exist_ok=True)
     noise = random.Random(0).randbytes(1000 * 800 * 3)  # incompressible: a 2.4 MB PNG
     Image.frombytes("RGB", (1000, 800), noise).save(media / "lourde.png")
     image(media / "petite.png", 320, 200, "PNG")
@@ -125,9 +125,9 @@ def test_check_warns_about_media_files_nothing_uses(repo: Path) -> None:
           "[Document](/media/pour-un-brouillon.pdf)\n")
     assert lines(check(repo, TODAY).warnings) == [
         "content/media/docs/plan.pdf:1: fichier: fichier de content/media/ utilisé nulle part — liez-le depuis une "
-        "fiche (champ image, ou lien Markdown [texte](/media/…)) ou supprimez-le",
+        "fiche (champ image ou documents, ou lien Markdown [texte](/media/…)) ou supprimez-le",
         "content/media/orpheline.pdf:1: fichier: fichier de content/media/ utilisé nulle part — liez-le depuis une "
-        "fiche (champ image, ou lien Markdown [texte](/media/…)) ou supprimez-le"]
+        "fiche (champ image ou documents, ou lien Markdown [texte](/media/…)) ou supprimez-le"]
 
 
 def test_check_warns_about_a_past_call_still_shown_open(repo: Path) -> None:
@@ -159,7 +159,7 @@ def test_check_warns_about_a_placeholder_left_in_a_published_file(cli, repo: Pat
         for n, field in [(11, "edition"), (16, "quartiers"), (20, "themes")]] + [
         f"content/laureates/projet.md:{n}: {field}: texte « À compléter » laissé en place "
         "— remplacez-le par le vrai texte avant de publier"
-        for n, field in [(22, "summary"), (40, "texte")]]  # the body: below the notes (« a_confirmer »)
+        for n, field in [(22, "summary"), (46, "texte")]]  # the body: below the notes (« a_confirmer »)
 
 
 def test_warnings_pass_check_but_fail_check_strict(cli, repo: Path) -> None:

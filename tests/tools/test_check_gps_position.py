@@ -86,7 +86,7 @@ def test_clean_media_refuses_what_is_not_a_photo_of_content_media(tmp_path: Path
     root = make_repo(tmp_path)
     outside = tmp_path / "ailleurs.jpg"
     outside.write_bytes(photo())
-    (root / "content/media").mkdir()
+    (root / "content/media").mkdir(exist_ok=True)
     (root / "content/media/lien.jpg").symlink_to(outside)
     laureate = root / "content/laureates/atelier-code.md"
     text = laureate.read_bytes()

@@ -62,6 +62,10 @@ RESOLVED: dict[str, tuple[Column, ...]] = {
         Column("contrats_de_ville", "string", "Contrats de ville des quartiers concernés, sans doublon", True, True,
                value=_names("contrat_name", unique=True)),
     ),
+    "documents": (
+        Column("document_titles", "string", "Titre de chaque document de la colonne documents, dans le même ordre",
+               multiple=True, value=lambda site, laureate: [d.title for d in laureate.documents]),
+    ),
     "themes": (
         Column("theme_names", "string", "Nom de chaque thématique de la colonne themes, dans le même ordre", True, True,
                value=lambda site, laureate: [t.name for t in laureate.themes]),
@@ -80,10 +84,12 @@ def columns(schema: S.Schema = S.LAUREATE) -> tuple[Column, ...]:
     for f in schema.fields:
         if f.name in EXCLUDED_FIELDS:
             continue
-        description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "")
+        files = f.schema is S.DOCUMENT  # a list of documents: their addresses, their titles in the next column
+        description = f.public_description + (" : adresse du fichier publié" if f.kind == "path" else "") + (
+            " : adresse de chaque fichier publié" if files else "")
         result.append(Column(f.name, f.table_type, description, f.required,
-                             multiple=f.kind.endswith("_list"), format="uri" if f.kind in URL_KINDS else "default",
-                             value=_field_value(f)))
+                             multiple=f.kind.endswith("_list") or files,
+                             format="uri" if f.kind in URL_KINDS or files else "default", value=_field_value(f)))
         result.extend(RESOLVED.get(f.name, ()))
     result.append(Column("description", "string", schema.body_description,
                          value=lambda site, laureate: laureate.body.strip()))
@@ -97,6 +103,8 @@ def column(name: str) -> Column:
 def _field_value(f: S.Field) -> Value:
     def value(site: Site, laureate: Laureate) -> Any:
         raw = getattr(laureate, f.name)
+        if f.schema is S.DOCUMENT:
+            return [site.config.base_url + d.file for d in raw]
         if isinstance(raw, tuple):
             return [getattr(item, "slug", item) for item in raw]  # quartiers and themes: their identifiers
         if f.kind == "path" and raw:

@@ -24,6 +24,8 @@ def corrected(f: S.Field, value: Any) -> str:
     """The editor's own value, written as the field expects it, when it can be read unambiguously: what to type."""
     if f.kind == "euros":
         return _euros(f, value)
+    if f.kind == "colour":
+        return _colour(f, value)
     if not isinstance(value, str):
         return ""
     text = value.strip()
@@ -89,3 +91,19 @@ def _euros(f: S.Field, value: Any) -> str:
     if amount > 0:
         return f"écrivez « {f.name}: {amount} » (un montant s'écrit sans espace ni « € »)"
     return f"par exemple « {f.name}: {f.example} »"
+
+
+_SHORT_COLOUR = re.compile(r"#?([0-9a-f])([0-9a-f])([0-9a-f])")
+
+
+def _colour(f: S.Field, value: Any) -> str:
+    """A colour as CSS writes it: « #abc » or « 1f5fa8 » become « "#aabbcc" », « "#1f5fa8" »."""
+    text = str(value).strip().lower() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    short = _SHORT_COLOUR.fullmatch(text)
+    if short:
+        text = "#" + "".join(c * 2 for c in short.groups())
+    elif re.fullmatch(r"[0-9a-f]{6}", text):
+        text = "#" + text
+    if kinds.COLOUR_RE.fullmatch(text):
+        return f"écrivez « {f.name}: \"{text}\" » (six chiffres hexadécimaux après #, entre guillemets)"
+    return f"par exemple « {f.name}: \"{f.example}\" » (six chiffres hexadécimaux après #, entre guillemets)"

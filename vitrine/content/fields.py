@@ -10,7 +10,7 @@ from vitrine.content import bodies
 from vitrine.content import kinds
 from vitrine.content import schema as S
 from vitrine.content.corrections import corrected, has_invisible
-from vitrine.content.media import reference_problem
+from vitrine.content.media import DOCUMENT_SUFFIXES, reference_problem
 from vitrine.content.read import SourceFile
 from vitrine.content.model import Source
 from vitrine.content.slugs import is_slug, slugify
@@ -171,10 +171,12 @@ def agree(word: str, what: str) -> str:
 FEMININE = {"thématique", "édition"}
 
 
-def check_media(value: str, media: Media, keys: tuple, field: str, out: Collector, image: bool = False) -> str:
+def check_media(value: str, media: Media, keys: tuple, field: str, out: Collector, image: bool = False,
+                document: bool = False) -> str:
     """A media path stays inside content/media/: no absolute path, no ``..``; returns ``media/…``.
 
-    ``image``: it must be a photo Vitrine processes (JPEG, PNG, WebP)."""
+    ``image``: it must be a photo Vitrine processes (JPEG, PNG, WebP); ``document``: a file offered for download
+    (PDF, OpenDocument, Office), never a photo or anything else."""
     path = PurePosixPath(value.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or value.startswith("~") or ":" in value:
         out.add(keys, field, f"chemin refusé « {value} » : il doit rester dans content/media/",
@@ -188,13 +190,22 @@ def check_media(value: str, media: Media, keys: tuple, field: str, out: Collecto
     if image and suffix not in S.IMAGE_SUFFIXES:  # said first: the file itself, if any, is refused for that too
         out.add(keys, field, f"format d'image « {suffix or 'sans extension'} » non pris en charge",
                 "enregistrez l'image en JPEG, PNG ou WebP (.jpg, .png, .webp)")
+    elif document and suffix not in DOCUMENT_SUFFIXES:
+        out.add(keys, field, f"« {value} » n'est pas un document à télécharger (type « {suffix or 'sans extension'} »)",
+                "citez un PDF, un fichier OpenDocument (.odt, .ods, .odp) ou Office (.docx, .xlsx, .pptx, .doc, .xls, "
+                ".ppt) ; une photo se montre avec « image: »")
     elif unsafe:  # the file itself, if it exists, is refused too (``read``): both say how to rename it
         out.add(keys, field, *unsafe)
     elif name in media.refused or any(name.startswith(f"{folder}/") for folder in media.refused):
         out.add(keys, field, f"fichier refusé « {value} »",
                 "voyez le message sur ce fichier (ou son dossier) dans content/media/ et suivez-le")
     elif name not in media.published:
-        hint = did_you_mean(name, media.published) or "placez le fichier dans content/media/"
+        wanted = S.IMAGE_SUFFIXES if image else DOCUMENT_SUFFIXES if document else None  # suggest a file of its kind
+        # compared without their common « media/ », which would make any two names look alike
+        candidates = {m.removeprefix("media/"): m for m in media.published
+                      if wanted is None or PurePosixPath(m).suffix.lower() in wanted}
+        hint = (did_you_mean(name.removeprefix("media/"), candidates, candidates.__getitem__)
+                or "placez le fichier dans content/media/")
         out.add(keys, field, f"fichier introuvable « {value} »", hint)
     return name
 

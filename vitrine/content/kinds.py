@@ -31,6 +31,7 @@ KIND_LABELS = {
     "mapping": "un groupe de champs",
     "list": "une liste",
     "number_pair": "deux nombres [latitude, longitude]",
+    "colour": "une couleur « #rrggbb » entre guillemets",
 }
 
 # Table Schema types for the open-data exports; lists are joined with « ; » in CSV.
@@ -39,6 +40,7 @@ TABLE_TYPES = {"int": "integer", "euros": "integer", "date": "date", "bool": "bo
 # Addresses go into href attributes: no quote, angle bracket, backslash or space may break out of them.
 EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:?&=#/]+@[^@\s\"'<>()\[\]\\,;:?&=#/`]+\.[^@\s\"'<>()\[\]\\,;:?&=#/`]+$")
 URL_RE = re.compile(r"^https?://[^\s/\"'<>\\^`{|}]+\.[^\s\"<>\\^`{|}]+$")
+COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 URL_UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
 
 # Invisible characters that change how a text reads. Bidirectional embeddings, overrides and isolates display what
@@ -102,6 +104,10 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
         if f.kind == "email" and not EMAIL_RE.match(text):
             return None, f"adresse e-mail invalide « {text} »"
         return text, ""
+    if f.kind == "colour":
+        if not isinstance(value, str) or not COLOUR_RE.fullmatch(value.strip()):
+            return None, f"{expected}, trouvé {describe(value)}"
+        return value.strip().lower(), ""
     if f.kind in ("int", "euros"):
         if isinstance(value, bool) or not isinstance(value, int):
             return None, f"{expected}, trouvé {describe(value)}"

@@ -29,6 +29,15 @@ OPENDOCUMENT = (".odt", ".ods", ".odp")
 OFFICE_OPEN_XML = (".docx", ".xlsx", ".pptx")
 OFFICE_LEGACY = (".doc", ".xls", ".ppt")
 DOCUMENT_SUFFIXES = (".pdf",) + OPENDOCUMENT + OFFICE_OPEN_XML + OFFICE_LEGACY
+# The media type of each document (a download link's ``type``, the structured data's ``encodingFormat``).
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf", ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet", ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint",
+}
 DATA_SUFFIXES = (".geojson",)  # the quartiers' outlines (``load.DATA_MEDIA``): parsed as JSON, so never markup
 ALLOWED_SUFFIXES = frozenset(IMAGE_SUFFIXES + DOCUMENT_SUFFIXES + DATA_SUFFIXES)
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from vitrine.content.media import DOCUMENT_TYPES
 from vitrine.content.slugs import fold, slugify
 
 
@@ -45,6 +46,27 @@ class SiteConfig:
     source: Source
     links: tuple[tuple[int, str, str], ...] = ()  # its addresses that may point into the site (``site/links.py``)
     editor: EditorSettings | None = None  # the published /admin/, if any
+    logo: str | None = None  # "media/…", relative to content/: shown in the header and as the default sharing image
+    logo_alt: str | None = None
+    colour: str | None = None  # "#rrggbb", its contrast checked (``contrast``): the theme's main colour
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file of content/media/ offered for download; its format and size are the published file's
+    (``Site.media_sizes``), looked up when a page shows it."""
+
+    file: str  # "media/…", relative to content/
+    title: str
+
+    @property
+    def format(self) -> str:
+        """« PDF », « ODT », « DOCX »: what the visitor's software must open."""
+        return self.file.rsplit(".", 1)[-1].upper()
+
+    @property
+    def media_type(self) -> str:
+        return DOCUMENT_TYPES["." + self.file.rsplit(".", 1)[-1].lower()]
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,7 @@ class Edition:
     jury_date: dt.date | None = None
     results_date: dt.date | None = None
     support_total: int | None = None  # euros, when not every laureate's support is known
+    documents: tuple[Document, ...] = ()
 
     @property
     def dates(self) -> tuple[tuple[str, dt.date], ...]:
@@ -134,6 +157,8 @@ class Laureate:
     # Links and media references to check against the site's URL map: (line, field, destination)
     links: tuple[tuple[int, str, str], ...] = ()
     support: int | None = None  # the label's financial support, in euros
+    video: str | None = None  # an http(s) address, linked, never embedded
+    documents: tuple[Document, ...] = ()
 
     @property
     def communes(self) -> tuple[str, ...]:
@@ -168,6 +193,7 @@ class Site:
     by_quartier: Mapping[str, tuple[Laureate, ...]] = field(default_factory=dict)
     by_theme: Mapping[str, tuple[Laureate, ...]] = field(default_factory=dict)
     by_edition: Mapping[int, tuple[Laureate, ...]] = field(default_factory=dict)
+    media_sizes: Mapping[str, int] = field(default_factory=dict)  # "media/…" → bytes, as published (documents' sizes)
 
     def awarded(self, edition: Edition) -> int:
         """How many laureates an edition distinguished: the number announced, or at least those with a page."""
@@ -178,6 +204,24 @@ class Site:
         return sum(self.awarded(e) for e in self.editions)
 
 
+def support_given(editions: tuple[Edition, ...], laureates: tuple[Laureate, ...]) -> tuple[int, bool]:
+    """The label's support to ``editions`` in euros: each one's ``support_total``, else the sum of its laureates'
+    known supports; and whether that is every amount (no laureate without one, none announced without a page)."""
+    by_year: dict[int, list[Laureate]] = {}
+    for laureate in laureates:
+        by_year.setdefault(laureate.edition, []).append(laureate)
+    total, complete = 0, True
+    for edition in editions:
+        if edition.support_total:
+            total += edition.support_total
+            continue
+        own = by_year.get(edition.year, [])
+        known = [laureate.support for laureate in own if laureate.support]
+        total += sum(known)
+        complete = complete and len(known) == len(own) and (edition.laureates_announced or 0) <= len(own)
+    return total, complete
+
+
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive order, the same on every machine (no locale)."""
     return fold(text)
@@ -185,7 +229,7 @@ def sort_key(text: str) -> str:
 
 def make_site(config: SiteConfig, contrats: tuple[ContratDeVille, ...], themes: tuple[Theme, ...],
               editions: list[Edition], laureates: list[Laureate], pages: list[FreePage],
-              media: tuple[str, ...], shared_digest: str) -> Site:
+              media: tuple[str, ...], shared_digest: str, media_sizes: Mapping[str, int] | None = None) -> Site:
     """Order records and compute the indexes, once."""
     ordered = tuple(sorted(laureates, key=lambda l: (-l.edition, sort_key(l.title), l.slug)))
     quartiers = {q.slug: q for c in contrats for q in c.quartiers}
@@ -211,4 +255,5 @@ def make_site(config: SiteConfig, contrats: tuple[ContratDeVille, ...], themes: 
         by_quartier={k: tuple(v) for k, v in by_quartier.items()},
         by_theme={k: tuple(v) for k, v in by_theme.items()},
         by_edition={k: tuple(v) for k, v in by_edition.items()},
+        media_sizes=dict(media_sizes or {}),
     )

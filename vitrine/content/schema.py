@@ -129,6 +129,11 @@ EDITOR = Schema("éditeur web", "content/site.yaml, champ editor", "L'éditeur w
     Field("auth_url", "url", "Adresse du relais de connexion OAuth (obligatoire avec github, qui ne permet pas la connexion depuis le seul navigateur)", example="https://auth.exemple.fr/auth"),
 ))
 
+DOCUMENT = Schema("document", "content/laureates/<slug>.md ou content/editions/<année>.md, liste documents", "Un document à télécharger", (
+    Field("file", "path", "Le fichier, dans content/media/ : PDF, OpenDocument (.odt, .ods, .odp) ou Microsoft Office (.docx, .xlsx, .pptx, .doc, .xls, .ppt)", required=True, example="media/reglement-2024.pdf"),
+    Field("title", "text", "Titre du document, le texte du lien (son format et sa taille sont ajoutés)", required=True, prose=True, example="Règlement de l'appel à projets"),
+))
+
 SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
     Field("title", "text", "Titre du site", required=True, prose=True, example="Label Actions innovantes"),
     Field("description", "text", "Description courte du site (moteurs de recherche, partage)", required=True, prose=True, example="Les projets innovants des quartiers prioritaires du territoire."),
@@ -137,6 +142,9 @@ SITE = Schema("site", "content/site.yaml", "Les réglages du site", (
     Field("base_url", "url", "Adresse publique complète du site, utilisée seulement là où une adresse absolue est exigée (plan du site, flux, adresse canonique)", required=True, example="https://www.exemple.fr/label/"),
     Field("organisation", "text", "Organisme qui décerne le label et publie le site", required=True, prose=True, example="Établissement public territorial Grand-Orly Seine Bièvre"),
     Field("contact_email", "email", "Adresse e-mail de contact du site", required=True, example="contact@exemple.fr"),
+    Field("logo", "path", "Logo de l'organisme, affiché dans l'en-tête et en partage (une image JPEG, PNG ou WebP de content/media/, publiée redimensionnée et sans ses métadonnées)", example="media/logo.png", image=True),
+    Field("logo_alt", "text", "Texte alternatif du logo : le nom que le logo écrit, en général celui de l'organisme (obligatoire si logo)", prose=True, example="Grand-Orly Seine Bièvre"),
+    Field("colour", "colour", "Couleur principale du site (liens, boutons, en-tête), entre guillemets ; refusée si son contraste avec le fond est insuffisant pour être lue (WCAG AA)", example="#1f5fa8"),
     Field("page_size", "int", "Nombre de lauréats par page dans les listes", default=24, example=24),
     Field("licence", "text", "Licence des données ouvertes", default="Licence Ouverte 2.0", example="Licence Ouverte 2.0"),
     Field("licence_url", "url", "Adresse du texte de la licence", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/", example="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
@@ -152,6 +160,7 @@ EDITION = Schema("édition", "content/editions/<année>.md", "Une édition annue
     Field("results_date", "date", "Date d'annonce des lauréats (après la clôture et le jury)", example="2020-10-01"),
     Field("laureates_announced", "int", "Nombre de lauréats désignés, quand tous n'ont pas de fiche", example=13),
     Field("support_total", "euros", "Soutien financier total de l'édition en euros, quand celui de chaque lauréat n'est pas connu (sinon, la somme des soutiens des lauréats est affichée)", example=120000),
+    Field("documents", "list", "Documents à télécharger (règlement, dossier de candidature… : une liste de fichiers PDF ou bureautiques de content/media/, chacun avec son titre)", schema=DOCUMENT),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False, label="Brouillon"),
     NOTES_FIELD,
 ), has_body=True)
@@ -167,6 +176,8 @@ LAUREATE = Schema("lauréat", "content/laureates/<slug>.md", "Un projet lauréat
     Field("image_alt", "text", "Texte alternatif de l'image (obligatoire si image)", prose=True, example="Des habitants devant les panneaux de l'exposition"),
     Field("image_credit", "text", "Crédit de la photo, affiché avec elle (obligatoire si image : « © Nom de l'auteur » ou « Photo : Nom »)", prose=True, example="© Marie Dupont"),
     Field("website", "url", "Site web du projet ou du porteur (http:// ou https://)", example="https://www.exemple.fr"),
+    Field("video", "url", "Adresse d'une vidéo du projet (http:// ou https://), affichée comme un lien vers le site qui l'héberge, jamais intégrée à la page", example="https://www.youtube.com/watch?v=exemple"),
+    Field("documents", "list", "Documents à télécharger (une liste de fichiers PDF ou bureautiques de content/media/, chacun avec son titre)", schema=DOCUMENT),
     Field("partners", "text_list", "Partenaires du projet", prose=True, example=["Ville d'Athis-Mons"]),
     Field("support", "euros", "Soutien financier du label en euros (un nombre entier, sans espace ni « € »)", example=10000),
     Field("draft", "bool", "true tant que la fiche n'est pas prête à publier", default=False, example=False, label="Brouillon"),
@@ -180,4 +191,4 @@ PAGE = Schema("page", "content/pages/<slug>.md", "Une page libre ; le nom du fic
     NOTES_FIELD,
 ), has_body=True)
 
-ALL_SCHEMAS = (SITE, EDITOR, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEMES, THEME, EDITION, LAUREATE, PAGE)
+ALL_SCHEMAS = (SITE, EDITOR, TERRITORY, CONTRAT, CONTACT, QUARTIER, THEMES, THEME, EDITION, LAUREATE, DOCUMENT, PAGE)

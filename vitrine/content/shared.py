@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import re
-
-from vitrine.content import kinds
+from vitrine.content import contrast, kinds
 from vitrine.content import schema as S
-from vitrine.content.fields import Collector, Media, References, check_fields, field_of, single, slugs_of, source_of, unique
-from vitrine.content.model import Contact, ContratDeVille, EditorSettings, Quartier, SiteConfig, Theme
+from vitrine.content.editor_settings import editor_settings
+from vitrine.content.fields import (Collector, Media, References, check_fields, check_media, field_of, single, slugs_of,
+                                    source_of, unique)
+from vitrine.content.model import Contact, ContratDeVille, Quartier, SiteConfig, Theme
 from vitrine.content.outlines import missing_outline, outlines_of
 from vitrine.content.read import SourceFile
 from vitrine.errors import ContentError
 
 
-def read_site_config(files: list[SourceFile], errors: list[ContentError]) -> SiteConfig | None:
+def read_site_config(files: list[SourceFile], media: Media, errors: list[ContentError]) -> SiteConfig | None:
     source = single(files)
     if source is None:
         return None
     out = Collector(source)
     clean = check_fields(S.SITE, source.data, (), out)
+    if clean:
+        _check_look(source, clean, media, out)
     if clean and clean["language"] != "fr":
         out.add(("language",), "language", f"langue « {clean['language']} » non prise en charge", "écrivez « language: fr »")
     if clean and clean["page_size"] < 1:
@@ -30,46 +32,31 @@ def read_site_config(files: list[SourceFile], errors: list[ContentError]) -> Sit
     base = clean["base_url"] if clean["base_url"].endswith("/") else clean["base_url"] + "/"
     return SiteConfig(clean["title"], clean["description"], clean["intro"], clean["language"], base, clean["organisation"],
                       clean["contact_email"], clean["page_size"], clean["licence"], clean["licence_url"], source_of(source),
-                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),), editor)
+                      ((source.line("licence_url"), "licence_url", clean["licence_url"]),), editor, clean["logo"],
+                      clean["logo_alt"], clean["colour"])
 
 
-EDITOR_BACKENDS = ("gitlab", "github")
-REPOSITORY_RE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+$")  # GitLab's groups may nest: a/b/c
-
-
-def editor_settings(raw: dict, out: Collector) -> EditorSettings | None:
-    """The ``editor:`` block checked: a backend the editor can sign in to without a server of ours where possible
-    (GitLab: PKCE), and GitHub only with an OAuth relay, which it needs (its token endpoint has no CORS)."""
-    keys = ("editor",)
-    e = check_fields(S.EDITOR, raw, keys, out)
-    if e is None:
-        return None
-    errors = len(out.errors)
-    if e["backend"] not in EDITOR_BACKENDS:
-        out.add(keys + ("backend",), "editor.backend", f"hébergeur « {e['backend']} » non pris en charge",
-                "écrivez « backend: gitlab » ou « backend: github »")
-    if not REPOSITORY_RE.match(e["repository"]):
-        out.add(keys + ("repository",), "editor.repository", f"dépôt « {e['repository']} » invalide",
-                "écrivez le groupe et le projet tels qu'ils figurent dans l'adresse du dépôt, par exemple "
-                "« repository: mon-organisme/vitrine »")
-    if e["backend"] == "gitlab" and not e["app_id"]:
-        out.add(keys, "editor.app_id", "identifiant d'application manquant : la connexion à GitLab (PKCE) en a besoin",
-                "créez une application dans GitLab (non confidentielle, portée api, redirection vers "
-                "https://<site>/admin/) et copiez son « Application ID » dans « app_id: »")
-    if e["backend"] == "gitlab" and e["auth_url"]:
-        out.add(keys + ("auth_url",), "editor.auth_url", "auth_url ne sert qu'avec github : GitLab connecte "
-                "l'éditeur sans relais (PKCE)", "retirez la ligne auth_url")
-    if e["backend"] == "github" and not e["auth_url"]:
-        out.add(keys, "editor.auth_url", "relais de connexion manquant : GitHub ne permet pas encore de se "
-                "connecter depuis le seul navigateur (son adresse d'échange de jeton refuse les pages web)",
-                "installez un relais OAuth (par exemple sveltia-cms-auth, ou celui de votre organisme) et écrivez "
-                "son adresse dans « auth_url: », ou hébergez le dépôt sur GitLab")
-    if e["api_root"] and not e["api_root"].startswith("https://"):
-        out.add(keys + ("api_root",), "editor.api_root", "l'API doit être en https://",
-                "écrivez l'adresse https:// de l'API, par exemple https://gitlab.exemple.fr/api/v4")
-    if len(out.errors) > errors:
-        return None
-    return EditorSettings(e["backend"], e["repository"], e["branch"], e["app_id"], e["api_root"], e["auth_url"])
+def _check_look(source: SourceFile, clean: dict, media: Media, out: Collector) -> None:
+    """The logo (an image of content/media/, with its alternative text) and the main colour (readable on the
+    theme's backgrounds, ``contrast``)."""
+    if clean["logo"]:
+        clean["logo"] = check_media(clean["logo"], media, ("logo",), "logo", out, image=True)
+        if not clean["logo_alt"]:
+            out.add(("logo",), "logo_alt", "texte alternatif manquant pour le logo",
+                    "ajoutez « logo_alt: » avec le nom que le logo écrit (en général celui de l'organisme)")
+    elif clean["logo_alt"]:
+        out.add(("logo_alt",), "logo_alt", "texte alternatif sans logo", "ajoutez « logo: » ou retirez ce champ")
+    data = source.data
+    if clean["colour"] is None and "colour" in data and data["colour"] is None:  # « colour: #1f5fa8 »: a comment
+        out.add(("colour",), "colour", "couleur vide : en YAML, ce qui suit « # » après une espace est un commentaire",
+                "écrivez la couleur entre guillemets, par exemple « colour: \"#1f5fa8\" », ou retirez la ligne")
+    elif clean["colour"]:
+        failed = contrast.failure(clean["colour"])
+        if failed:
+            measured, background = failed
+            out.add(("colour",), "colour", f"contraste insuffisant {contrast.shown_ratio(measured)} sur {background} "
+                    f"({contrast.shown_ratio(contrast.TEXT_RATIO)} exigé pour lire les liens et les boutons)",
+                    f"essayez « colour: \"{contrast.nearest_passing(clean['colour'])}\" », la même teinte assombrie")
 
 
 def read_territory(files: list[SourceFile], geojson: dict[str, SourceFile], media: Media,

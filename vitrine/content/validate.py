@@ -20,6 +20,7 @@ from vitrine.content.read import LoadedContent, SourceFile, check_file_name
 from vitrine.content.model import Edition, FreePage, Laureate, Site, make_site
 from vitrine.content.fields import (FEMININE, Collector, Media, References, agree, check_body, check_fields, check_media,
                                     source_of)
+from vitrine.content.documents import check_documents
 from vitrine.content.shared import read_site_config, read_territory, read_themes
 
 # The footer of every page links these free pages (French public sites must show both).
@@ -68,15 +69,15 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
 
     media = {m.name for m in loaded.media}
     refused = frozenset(path.removeprefix("content/") for path in loaded.refused_media)
-    config = read_site_config(by_kind.get("site", []), errors)
+    published = Media(frozenset(media), refused)
+    config = read_site_config(by_kind.get("site", []), published, errors)
     geojson = {f.path: f for f in by_kind.get("geojson", [])}
-    contrats, quartiers = read_territory(by_kind.get("territory", []), geojson, Media(frozenset(media), refused), errors,
-                                         warnings)
+    contrats, quartiers = read_territory(by_kind.get("territory", []), geojson, published, errors, warnings)
     themes, theme_refs = read_themes(by_kind.get("themes", []), errors, warnings)
 
     editions: list[Edition] = []
     for source in by_kind.get("edition", []):
-        _keep(_edition(source), source, include_drafts, editions, errors, warnings)
+        _keep(_edition(source, published), source, include_drafts, editions, errors, warnings)
     years = References({e.year: e for e in editions}, frozenset(_failed_years(errors)))
     draft_years = {e.year for e in editions if e.draft} if include_drafts else _draft_years(by_kind.get("edition", []))
     laureates: list[Laureate] = []
@@ -100,7 +101,7 @@ def validate(loaded: LoadedContent, include_drafts: bool = False, memo: dict | N
     shared = hashlib.blake2b("".join(f.digest for f in loaded.files if f.kind in ("site", "territory", "themes")).encode(),
                              digest_size=16).hexdigest()
     site = make_site(config, tuple(contrats), tuple(themes), editions, laureates, pages,
-                     tuple(sorted(media)), shared)
+                     tuple(sorted(media)), shared, {m.name: m.size for m in loaded.media})
     return Validated(site, (), tuple(warnings), rules)
 
 
@@ -178,9 +179,10 @@ def _keep(result: tuple[Any, list[ContentError]], source: SourceFile, include_dr
     into.append(record)
 
 
-def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
+def _edition(source: SourceFile, media: Media) -> tuple[Edition | None, list[ContentError]]:
     out = Collector(source)
     e = check_fields(S.EDITION, source.data, (), out)
+    documents = check_documents(e["documents"], media, out) if e else ()
     if e and e["call_opens"] and e["call_closes"] and e["call_opens"] > e["call_closes"]:
         out.add(("call_closes",), "call_closes", "la date de clôture précède la date d'ouverture")
     if e:
@@ -192,7 +194,7 @@ def _edition(source: SourceFile) -> tuple[Edition | None, list[ContentError]]:
         return None, out.errors
     return Edition(int(source.slug), e["number"], e["call_opens"], e["call_closes"], e["laureates_announced"],
                    e["draft"], source.body, source_of(source), links, e["jury_date"], e["results_date"],
-                   e["support_total"]), []
+                   e["support_total"], documents), []
 
 
 def _check_steps(e: dict, out: Collector) -> None:
@@ -248,6 +250,7 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
         out.add(("image_credit",), "image_credit", "crédit photo sans image", "ajoutez « image: » ou retirez ce champ")
     elif d["image_credit"] and not CREDIT_NAME.search(CREDIT_PREFIX.sub("", d["image_credit"])):
         out.add(("image_credit",), "image_credit", f"crédit photo sans nom : « {d['image_credit']} »", CREDIT_HINT)
+    documents = check_documents(d["documents"], media, out)
     links = check_body(source, out)
     if d["website"]:  # a link to the site itself is checked like the body's
         links = ((source.line("website"), "website", d["website"]),) + links
@@ -255,7 +258,7 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
         return None, out.errors
     return Laureate(source.slug, d["title"], d["porteur"], d["edition"], resolved_q, resolved_t, d["summary"],
                     d["image"], d["image_alt"], d["image_credit"], d["website"], tuple(d["partners"] or ()), d["draft"], source.body,
-                    source_of(source), links, d["support"]), []
+                    source_of(source), links, d["support"], d["video"], documents), []
 
 
 def _resolve(slugs: list[str] | None, refs: References, field: str, what: str, where: str,

@@ -51,6 +51,8 @@ PATTERNS = {
     "slug": (js_pattern(SLUG_RE), "minuscules sans accents, chiffres et tirets seulement (par exemple noyer-renard)"),
     "url": (js_pattern(kinds.URL_RE), "une adresse complète commençant par http:// ou https://"),
     "email": (js_pattern(kinds.EMAIL_RE), "une adresse e-mail (par exemple prenom.nom@exemple.fr)"),
+    # a text box, not Decap's colour picker: the value stays the « #rrggbb » the build checks for contrast
+    "colour": ("^#[0-9a-fA-F]{6}$", "une couleur « #rrggbb », par exemple #1f5fa8"),
 }
 
 
@@ -146,7 +148,7 @@ def form_field(f: S.Field, site: Site, required: bool = True) -> dict[str, Any]:
 
 
 # The kinds ``widget`` has a form for: a kind of ``kinds.KIND_LABELS`` missing here fails a test.
-FORMS = frozenset({"text", "slug", "url", "email", "int", "euros", "date", "bool", "text_list", "slug_list", "path",
+FORMS = frozenset({"text", "slug", "url", "email", "colour", "int", "euros", "date", "bool", "text_list", "slug_list", "path",
                    "number_pair", "mapping", "list"})
 
 
@@ -181,7 +183,8 @@ def widget(f: S.Field, site: Site) -> dict[str, Any]:  # noqa: PLR0911 - one ans
     if f.kind == "mapping" and f.schema is not None:
         return {"widget": "object", "collapsed": not f.required, "fields": form_fields(f.schema, site, f.required)}
     if f.kind == "list" and f.schema is not None:
-        summary = {"summary": "{{fields.name}}"} if "name" in f.schema.names else {}
+        shown = next((name for name in ("name", "title") if name in f.schema.names), None)  # a theme, a document
+        summary = {"summary": f"{{{{fields.{shown}}}}}"} if shown else {}
         return {"widget": "list", "label_singular": f.schema.name.capitalize(), **summary,
                 "fields": form_fields(f.schema, site), **({"min": 1} if f.required else {})}
     # A kind added to ``kinds.py`` without its form here: a plain text box keeps the editor usable (the build still

@@ -16,6 +16,7 @@ from typing import Callable
 from vitrine.outputs.images import FORMAT_OF_SUFFIX, MIME
 from vitrine.content.model import Laureate, Site
 from vitrine.site.pages import FEED_PATH
+from vitrine.site.render import euros
 from vitrine.site.sharing import feed_title
 
 FEED_SIZE = 100  # the newest laureates; the open data hold them all
@@ -57,14 +58,20 @@ def atom_feed(site: Site) -> bytes:
         _text(entry, "id", page)
         _link(entry, "alternate", page, "text/html")
         _text(entry, "updated", entry_date(laureate))
-        _text(entry, "summary", laureate.summary)
+        # The support reads as the summary's last sentence, as the laureate's page shows it beside the text
+        support = f" Soutien du label\u00a0: {euros(laureate.support)}." if laureate.support else ""
+        _text(entry, "summary", laureate.summary + support)
         _text(_text(entry, "author"), "name", laureate.porteur)
         for theme in laureate.themes:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": theme.slug, "label": _clean(theme.name),
                                                             "scheme": base + "thematiques/"})
-        if laureate.image:
+        if laureate.image:  # titled with its credit: a reader showing the photo shows whose it is
             suffix = "." + laureate.image.rsplit(".", 1)[-1].lower()
-            _link(entry, "enclosure", base + laureate.image, MIME[FORMAT_OF_SUFFIX[suffix]])
+            _link(entry, "enclosure", base + laureate.image, MIME[FORMAT_OF_SUFFIX[suffix]], laureate.image_credit)
+        for document in laureate.documents:
+            _link(entry, "enclosure", base + document.file, document.media_type, document.title)
+        if laureate.video:
+            _link(entry, "related", laureate.video, "text/html", "Vidéo")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -76,8 +83,11 @@ def _text(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     return element
 
 
-def _link(parent: ET.Element, rel: str, href: str, mime: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}link", {"rel": rel, "href": href, "type": mime})
+def _link(parent: ET.Element, rel: str, href: str, mime: str, title: str | None = None) -> None:
+    attributes = {"rel": rel, "href": href, "type": mime}
+    if title:
+        attributes["title"] = _clean(title)
+    ET.SubElement(parent, f"{{{ATOM}}}link", attributes)
 
 
 def _clean(text: str) -> str:

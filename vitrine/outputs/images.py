@@ -165,8 +165,9 @@ def is_processable(name: str) -> bool:
 
 
 def prepare_images(content: Path, site: Site, cache: ImageCache) -> PreparedImages:
-    """Process (or find in the cache) every image of ``content/media/``; laureate images get variants."""
-    wanted = {l.image for l in site.laureates if l.image}
+    """Process (or find in the cache) every image of ``content/media/``; laureate images and the logo get variants
+    (the header shows the logo small, link previews large)."""
+    wanted = {l.image for l in site.laureates if l.image} | ({site.config.logo} if site.config.logo else set())
     prepared = PreparedImages()
     for name in site.media:
         if not is_processable(name):

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from vitrine.content.columns import SEPARATOR, columns
+from vitrine.content.contrast import shade
 from vitrine.errors import ContentError
 from vitrine.site.filters import filter_choices
 from vitrine.site.map import quartier_map
-from vitrine.content.model import Edition, Laureate, Site
+from vitrine.content.model import Edition, Laureate, Site, support_given
 
 # Top-level folders the engine owns: a free page may not take these addresses.
+COLOURS_PATH = "couleurs.css"  # the site's own colour (``colour``), over the theme's (static/style.css)
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
-            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics"}
+            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics", COLOURS_PATH}
 # Files the engine publishes beside the pages (the feed, the open data): made by ``outputs/``, linked from pages.
 FEED_PATH = "feed.xml"
 CALENDAR_PATH = "appel-a-projets.ics"  # every edition's call dates (outputs/calendar.py)
@@ -169,6 +171,10 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
     urls = tuple(p.url for p in pages if p.in_sitemap)
     pages.append(Page("sitemap.xml", "sitemap.xml", "", {"urls": urls}, "le moteur", in_sitemap=False))
     pages.append(Page("robots.txt", "robots.txt", "", {}, "le moteur", in_sitemap=False))
+    if site.config.colour:
+        pages.append(Page(COLOURS_PATH, "colours.css", "", {"colour": site.config.colour,
+                                                              "dark": shade(site.config.colour)}, "le moteur",
+                          in_sitemap=False))
     return Plan(tuple(pages), tuple(_collisions(site, pages)))
 
 
@@ -181,7 +187,9 @@ def _home(site: Site, today: dt.date) -> list[Page]:
         "calendar_url": _calendar_url(latest) if latest else None,
         "apply_url": f"{APPLY_PAGE}/" if any(p.slug == APPLY_PAGE for p in site.pages) else None,
         "figures": {"awarded": site.awarded_total, "laureates": len(site.laureates), "editions": len(site.editions),
-                    "quartiers": len(current), "communes": len({q.commune for q in current})},
+                    "quartiers": len(current), "communes": len({q.commune for q in current}),
+                    # a sum over every laureate: an edited support takes the full path (``speed/snapshot.placement``)
+                    "support": support_given(site.editions, site.laureates)},
         "latest_laureates": site.laureates[:LATEST_COUNT],
         "contrats": site.contrats,
         "themes": tuple(site.themes.values()),

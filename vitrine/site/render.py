@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from vitrine.site.markup import MarkdownCache
-from vitrine.content.model import Laureate, Site
+from vitrine.content.model import Document, Laureate, Site
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.engine import code_digest
@@ -40,7 +40,7 @@ _SITE_LINKS = {attribute: re.compile(attribute + r'="(?:/(?!/)|(?=media/))') for
 PARALLEL_MIN_PAGES = 200
 CHUNK_PAGES = 32
 # Templates of outputs that are not markup: rendered without HTML escaping
-PLAIN_OUTPUTS = ("txt", "json")
+PLAIN_OUTPUTS = ("txt", "json", "css")
 
 
 def template_environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -76,12 +76,14 @@ class Renderer:
         self.env = env or template_environment(templates)
         self.images: Mapping[str, ImageSet] = images or {}
         self.config = site.config
+        self.media_sizes = site.media_sizes
         self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, euros=euros, markdown=self._markdown_filter(),
-                                json_ld=json_script, french=french, json=json_text)
+                                json_ld=json_script, french=french, json=json_text, download=self.download, host=host)
         self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
                                 base_path=urlsplit(site.config.base_url).path or "/",
                                 image_set=self.images.__getitem__, share_image=self.share_image,
-                                site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
+                                site_data=lambda: site_graph(site.config, self.logo()), laureate_data=self.laureate_data,
+                                logo=self.logo,
                                 feed_title=feed_title(site), filter_index=filter_index,
                                 once_per_depth=self._once_per_depth)
         self.markdown = markdown
@@ -116,12 +118,23 @@ class Renderer:
             self.env.get_template(name)
 
     def share_image(self, name: str | None, alt: str | None) -> ShareImage:
-        """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's default."""
+        """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's logo, else the
+        theme's default image."""
+        if name is None and self.config.logo:
+            name, alt = self.config.logo, self.config.logo_alt
         return share_image(self.config, self.images[name] if name else None, alt)
+
+    def logo(self) -> ImageSet | None:
+        return self.images[self.config.logo] if self.config.logo else None
 
     def laureate_data(self, laureate: Laureate) -> dict[str, Any]:
         image = self.share_image(laureate.image, laureate.image_alt) if laureate.image else None
-        return laureate_graph(self.config, laureate, image)
+        sizes = {d.file: file_size(self.media_sizes[d.file]) for d in laureate.documents}
+        return laureate_graph(self.config, laureate, image, sizes)
+
+    def download(self, document: Document) -> str:
+        """« PDF, 340 Ko »: what a download link says of its file (RGAA 6.1), from the published file's size."""
+        return f"{document.format}, {file_size(self.media_sizes[document.file])}"
 
     def _markdown_filter(self) -> Any:
         @jinja2.pass_context
@@ -180,6 +193,24 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def euros(amount: int) -> str:
     """« 10 000 € »: digit groups bound by a narrow no-break space, a no-break space before the sign."""
     return f"{int(amount):,}".replace(",", "\u202f") + "\u00a0€"
+
+
+def file_size(size: int) -> str:
+    """« 340 Ko », « 1,2 Mo »: in units of 1,024 bytes (as Windows shows them), a decimal comma, a no-break space
+    before the unit; never « 0 Ko », never four digits (« 1 000 Ko » is « 1 Mo »)."""
+    value, unit = size / 1024, "Ko"
+    for larger in ("Mo", "Go"):
+        if round(value) < 1000:
+            break
+        value, unit = value / 1024, larger
+    shown = f"{max(1, round(value))}" if unit == "Ko" else f"{round(value, 1):g}".replace(".", ",")
+    return f"{shown}\u00a0{unit}"
+
+
+def host(url: str) -> str:
+    """« youtube.com » for ``https://www.youtube.com/watch?v=…``: the site a link leads to."""
+    name = urlsplit(url).hostname or url
+    return name.removeprefix("www.")
 
 
 def ordinal(number: int) -> Markup:

@@ -32,15 +32,17 @@ class ShareImage:
     height: int
     mime: str
     alt: str
+    card: str = "summary_large_image"  # Twitter's card: a logo shows as a small thumbnail ("summary"), not a banner
 
 
 def share_image(config: SiteConfig, image: ImageSet | None, alt: str | None) -> ShareImage:
-    """The laureate's image at its largest widely supported width, else the default image."""
+    """The laureate's image at its largest widely supported width, else the site's logo, else the default image."""
     if image is None:
         path, width, height, mime = DEFAULT_IMAGE
         return ShareImage(config.base_url + path, width, height, mime, config.title)
     variant = image.largest
-    return ShareImage(config.base_url + variant.path, variant.width, variant.height, variant.mime, alt or "")
+    card = "summary" if image.name == config.logo else "summary_large_image"
+    return ShareImage(config.base_url + variant.path, variant.width, variant.height, variant.mime, alt or "", card)
 
 
 def json_script(data: Any) -> Markup:
@@ -52,19 +54,27 @@ def json_script(data: Any) -> Markup:
     return Markup(f'<script type="application/ld+json">{text}</script>\n')
 
 
-def site_graph(config: SiteConfig) -> dict[str, Any]:
-    """The site and the body that publishes it (home page)."""
+def site_graph(config: SiteConfig, logo: ImageSet | None = None) -> dict[str, Any]:
+    """The site and the body that publishes it (home page), with its logo when it has one."""
     base = config.base_url
+    organisation: dict[str, Any] = {"@type": "GovernmentOrganization", "@id": base + "#organisation",
+                                    "name": config.organisation, "email": config.contact_email}
+    if logo is not None:
+        variant = logo.largest
+        organisation["logo"] = {"@type": "ImageObject", "url": base + variant.path, "width": variant.width,
+                                "height": variant.height, "caption": config.logo_alt}
     return {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "@id": base + "#site", "url": base, "name": config.title,
          "description": config.description, "inLanguage": "fr-FR", "publisher": {"@id": base + "#organisation"}},
-        {"@type": "GovernmentOrganization", "@id": base + "#organisation", "name": config.organisation,
-         "email": config.contact_email},
+        organisation,
     ]}
 
 
-def laureate_graph(config: SiteConfig, laureate: Laureate, image: ShareImage | None) -> dict[str, Any]:
-    """A laureate's page: the project, the organisation that carries it and the quartiers it serves."""
+def laureate_graph(config: SiteConfig, laureate: Laureate, image: ShareImage | None,
+                   sizes: dict[str, str] | None = None) -> dict[str, Any]:
+    """A laureate's page: the project, the organisation that carries it and the quartiers it serves; its support
+    as a grant from the label's organisation, its documents and video as works about it. ``sizes``: each
+    document's « 340 Ko »."""
     base = config.base_url
     page = f"{base}laureats/{laureate.slug}/"
     porteur: dict[str, Any] = {"@type": "Organization", "name": laureate.porteur}
@@ -80,6 +90,19 @@ def laureate_graph(config: SiteConfig, laureate: Laureate, image: ShareImage | N
     if image is not None:  # the photo with its credit (schema.org's creditText), as the page shows it
         project["image"] = {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height,
                             "caption": image.alt, "creditText": laureate.image_credit}
+    if laureate.support:  # schema.org's funding (a Grant) is a property of Organization, of which Project is a kind
+        project["funding"] = {"@type": "MonetaryGrant",
+                              "name": f"Soutien du label {config.title}, édition {laureate.edition}",
+                              "amount": {"@type": "MonetaryAmount", "value": laureate.support, "currency": "EUR"},
+                              "funder": {"@type": "GovernmentOrganization", "@id": base + "#organisation",
+                                         "name": config.organisation}}
+    works = [{"@type": "DigitalDocument", "name": d.title, "url": base + d.file, "encodingFormat": d.media_type,
+              **({"contentSize": sizes[d.file]} if sizes and d.file in sizes else {})}
+             for d in laureate.documents]
+    if laureate.video:  # a link to the video, never its player: no thumbnail or upload date to give
+        works.append({"@type": "VideoObject", "name": f"Vidéo\u00a0: {laureate.title}", "url": laureate.video})
+    if works:  # associatedMedia is CreativeWork's; subjectOf (any Thing's) fits a project
+        project["subjectOf"] = works
     return {"@context": "https://schema.org", "@graph": [
         {"@type": "WebPage", "@id": page, "url": page, "name": laureate.title, "description": laureate.summary,
          "inLanguage": "fr-FR", "isPartOf": {"@id": base + "#site"}, "mainEntity": {"@id": page + "#projet"}},

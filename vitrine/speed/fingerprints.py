@@ -38,8 +38,10 @@ class Fingerprints:
         # template → (its source, the templates it names); a long-lived caller passes one to keep across builds
         self._references = references if references is not None else {}
         self._cards: dict[int, bytes] = {}  # id(laureate) → card digest, for this build's records
+        self.media_sizes = site.media_sizes
+        logo = images[site.config.logo].key if site.config.logo else None  # every header shows its files
         self.base_digest = hashlib.blake2b(
-            repr((code_digest(), site.shared_digest, site.config.base_url, navigation(site), preview)).encode(),
+            repr((code_digest(), site.shared_digest, site.config.base_url, navigation(site), preview, logo)).encode(),
             digest_size=16).hexdigest()
 
     def of(self, page: Page) -> str:
@@ -92,8 +94,12 @@ class Fingerprints:
             h.update(value.source.digest.encode() if main else self._card(value))
             if value.image:  # its published files are named after the image's content
                 h.update(self.images[value.image].key.encode())
+            if main and value.documents:
+                self._sizes(h, value)
         elif isinstance(value, (Edition, FreePage)):
             h.update(value.source.digest.encode())
+            if isinstance(value, Edition) and value.documents:
+                self._sizes(h, value)
         elif isinstance(value, dict):
             for key in sorted(value, key=repr):
                 h.update(repr(key).encode())
@@ -105,6 +111,11 @@ class Fingerprints:
             h.update(b"]")
         else:
             h.update(repr(value).encode())
+
+    def _sizes(self, h: Any, record: Laureate | Edition) -> None:
+        """The sizes its download links show: a document replaced under the same name changes them, not the
+        record's file."""
+        h.update(repr([self.media_sizes[d.file] for d in record.documents]).encode())
 
     def _card(self, laureate: Laureate) -> bytes:
         digest = self._cards.get(id(laureate))

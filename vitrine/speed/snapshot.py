@@ -6,7 +6,7 @@ two that changed, costs time in proportion to the site. Instead, every good
 build leaves a ``Snapshot``: its site, its planned pages, what a laureate file is
 checked against, and for each laureate the pages that show it. When the files
 changed since are laureates that keep their place (same address, edition,
-quartiers, themes, title, publication and image: the same pages, in the same
+quartiers, themes, title, publication, image and support: the same pages, in the same
 order, with the same counts), the edited files are read and checked alone,
 their records swapped into the site, and only the pages that show them are
 fingerprinted again. Anything else (a file added or removed, a shared file, a
@@ -139,9 +139,10 @@ def _last(snapshot: Snapshot, published: Mapping[str, Laureate], path: str) -> L
 
 
 def placement(laureate: Laureate) -> tuple:
-    """What decides which pages exist and where a laureate appears on them (and the one image it brings)."""
+    """What decides which pages exist and where a laureate appears on them (and the one image it brings); and its
+    support, which the home's figures sum over every laureate (rarely edited: not worth a fast path of its own)."""
     return (laureate.slug, laureate.title, laureate.edition, [q.slug for q in laureate.quartiers],
-            [t.slug for t in laureate.themes], laureate.draft, laureate.image)
+            [t.slug for t in laureate.themes], laureate.draft, laureate.image, laureate.support)
 
 
 def changed_laureates(before: Mapping[str, tuple[int, ...]], now: Mapping[str, tuple[int, ...]],

@@ -47,7 +47,8 @@ CARD_SUMMARY_MAX = 200
 IMAGE_MAX_BYTES = 2_000_000  # 2 Mo
 IMAGE_MIN_WIDTH = 640
 
-MEDIA_FIELDS = {"laureate": "image", "territory": "outlines"}  # fields that name a file of content/media/
+MEDIA_FIELDS = {"laureate": "image", "territory": "outlines", "site": "logo"}  # fields that name a file of content/media/
+DOCUMENT_KINDS = ("laureate", "edition")  # their ``documents`` name files of content/media/ too
 _MEDIA_LINK = re.compile(r"(?<![\w.-])(media/[^\s)\"'<>#?\]]+)")
 _YAML_MARKER = re.compile(r"(?:^|\s)#\s*[ÀàAa] confirmer\b\s*:?\s*(.*)$")
 # The text up to « --> » or the line's end, stripped afterwards (``(.*?)\s*(?:-->|$)`` cost the square of a run of
@@ -145,15 +146,19 @@ def _mega(size: int) -> str:
 
 
 def media_references(loaded: LoadedContent) -> set[str]:
-    """``media/…`` names used by a laureate's image, the quartiers' outlines, or linked from any Markdown body
-    (drafts included)."""
+    """``media/…`` names used by a laureate's image, the quartiers' outlines, the site's logo, the documents of
+    laureates and editions, or linked from any Markdown body (drafts included)."""
     used = set()
     for f in loaded.files:
         field = MEDIA_FIELDS.get(f.kind)
-        value = f.data.get(field) if field and isinstance(f.data, dict) else None
-        if isinstance(value, str) and value.strip():
-            name = PurePosixPath(value.strip().replace("\\", "/")).as_posix()
-            used.add(name if name.startswith("media/") else "media/" + name)
+        data = f.data if isinstance(f.data, dict) else {}
+        values = [data.get(field)] if field else []
+        if f.kind in DOCUMENT_KINDS and isinstance(data.get("documents"), list):
+            values += [d.get("file") for d in data["documents"] if isinstance(d, dict)]
+        for value in values:
+            if isinstance(value, str) and value.strip():
+                name = PurePosixPath(value.strip().replace("\\", "/")).as_posix()
+                used.add(name if name.startswith("media/") else "media/" + name)
         used.update(unquote(m) for m in _MEDIA_LINK.findall(f.body))
     return used
 
@@ -161,7 +166,8 @@ def media_references(loaded: LoadedContent) -> set[str]:
 def unused_media(loaded: LoadedContent) -> list[ContentError]:
     used = media_references(loaded)
     return [ContentError(f"content/{m.name}", 1, "fichier", "fichier de content/media/ utilisé nulle part",
-                         "liez-le depuis une fiche (champ image, ou lien Markdown [texte](/media/…)) ou supprimez-le",
+                         "liez-le depuis une fiche (champ image ou documents, ou lien Markdown [texte](/media/…)) ou "
+                         "supprimez-le",
                          warning=True)
             for m in loaded.media if m.name not in used]
 

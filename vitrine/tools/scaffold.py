@@ -153,8 +153,19 @@ def scaffold_text(kind: str, name: str, found: Choices) -> str:
         value = values.get(f.name)
         mark = f"  {EXAMPLE_MARK}" if kind == "laureate" and f.name in EXAMPLES and value not in (None, []) else ""
         lines.append(f"{f.name}: {yaml_value(value)}".rstrip() + mark)
+        lines += _item_example(f)
     lines += ["---", BODIES[kind].format(name=name), ""]
     return "\n".join(lines)
+
+
+def _item_example(f: S.Field) -> list[str]:
+    """A list of groups (``documents``) shows one item in comments, indented so that removing each « # » makes
+    it valid YAML."""
+    if f.kind != "list" or f.schema is None:
+        return []
+    first, *others = f.schema.fields
+    return ([f"#   - {first.name}: {yaml_value(first.example)}"]
+            + [f"#     {g.name}: {yaml_value(g.example)}" for g in others])
 
 
 def _requirement(f: S.Field, value: Any) -> str:
