@@ -83,7 +83,7 @@ class Renderer:
                                 image_set=self.images.__getitem__, share_image=self.share_image,
                                 site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
                                 feed_title=feed_title(site), filter_index=filter_index,
-                                once_per_depth=self._once_per_depth)
+                                once_per_depth=self._once_per_depth, menu_marks=menu_marks)
         self.markdown = markdown
         self.templates = templates
         self.rendered = 0
@@ -136,6 +136,13 @@ def navigation(site: Site) -> tuple[tuple[str, str], ...]:
                 ("Thématiques", "thematiques/"))
     free = tuple((p.title, f"{p.slug}/") for p in site.pages if p.menu is not None)
     return sections + free + (("Recherche", "recherche/"),)
+
+
+@jinja2.pass_context
+def menu_marks(context: Any, page_url: str) -> str:
+    """Where ``page_url`` is in the main menu, one character per entry: « = » the entry's own page, « > » a page
+    under it, « . » neither. With the page's depth, all the header depends on: it is made once for each."""
+    return "".join("=" if page_url == url else ">" if page_url.startswith(url) else "." for _, url in context["nav"])
 
 
 @jinja2.pass_context
