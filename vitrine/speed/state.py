@@ -18,7 +18,7 @@ from vitrine.content.read import LoadCache
 from vitrine.engine import CACHE_DIR, code_digest, theme_dir
 from vitrine.errors import ContentError
 from vitrine.files import published_file, size_and_time
-from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread
+from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread, in_order
 from vitrine.outputs.images import ImageCache
 from vitrine.publish.write import KnownTrees, WriteReport
 from vitrine.site.markup import MarkdownCache
@@ -29,6 +29,7 @@ from vitrine.speed.snapshot_file import SnapshotFile
 from vitrine.speed import spliced_rows
 from vitrine.speed import trees as writer_trees
 from vitrine.speed.fingerprints import Fingerprints
+from vitrine.speed.mechanisms import on
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
 from vitrine.speed.parallel import spread_over
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
@@ -95,6 +96,8 @@ class BuildState:
 
     def patched_plan(self, options: BuildOptions, inputs: Inputs) -> SitePlan | None:
         """The last build's plan with the laureates edited since swapped in, when that is all that changed."""
+        if not on("snapshot"):
+            return None
         patched = snapshots.patch(self.last_snapshot(inputs, options.root), inputs, options.root, options.drafts,
                                   self.record.inputs)
         if patched is None:
@@ -116,11 +119,13 @@ class BuildState:
         return _open_caches(self)
 
     def spread(self, options: BuildOptions) -> Spread:
-        return spread_over(options.jobs)
+        return spread_over(options.jobs) if on("parallel") else in_order
 
-    def rows_file(self, out: Path) -> spliced_rows.Rows:
+    def rows_file(self, out: Path) -> spliced_rows.Rows | None:
         """The open data's rows, spliced out of the published files where the record says they lie."""
         assert self.current is not None
+        if not on("rows"):
+            return None
         # The rows' places are copied: the record describes the published files until this build has replaced them.
         self.current.rows = spliced_rows.Rows(dict(self.record.rows), partial(published_file, out, self.record.outputs))
         return self.current.rows
@@ -136,7 +141,7 @@ class BuildState:
         current.fingerprints.update((product.path, product.fingerprint) for product in lazy_outputs)
         current.fingerprinted = sum(page.output not in kept for page in pages)
         current.kept = _up_to_date(out, current.fingerprints, self.record.outputs,
-                                   trusted=self.trees.current_in_memory(out))
+                                   trusted=self.trees.current_in_memory(out)) if on("fingerprints") else set()
         return current.kept
 
     def search_index(self, pages: tuple[Page, ...], out: Path) -> search_chunks.SearchIndex:
@@ -154,7 +159,8 @@ class BuildState:
         current = self.current
         assert current is not None
         out = options.out
-        self.trees.remember(out, written.left)
+        if on("trees"):
+            self.trees.remember(out, written.left)
         if current.index is not None:
             current.fingerprints.update(current.index.fingerprints)
         outputs = _recorded_outputs(out, written, current.fingerprints, self.record.outputs, current.kept)
@@ -166,7 +172,8 @@ class BuildState:
         shown_on, main_on = current.showing or (_frozen(fingerprinter.shown_on), _frozen(fingerprinter.main_on))
         del fingerprinter  # and its caches, before the snapshot is pickled: the build's largest moment in memory
         renderer.release()
-        self.snapshot = snapshots.Snapshot(inputs.digest, inputs.settings, inputs.files, plan, shown_on, main_on)
+        self.snapshot = snapshots.Snapshot(inputs.digest, inputs.settings, inputs.files, plan, shown_on, main_on) \
+            if on("snapshot") else None
         self.unsaved, self.unsaved_edit = True, current.edit
         self.current = _ThisBuild(fingerprinted=current.fingerprinted)  # the rest can go
         if not self.save_later:
@@ -177,10 +184,11 @@ class BuildState:
         """The state of the last build into ``options.out`` (``record``: its record, when already read)."""
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         path = record_path(options)
-        store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
-        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
+        store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir and on("store") else None
+        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir and on("trees") else None
         snapshot_file = SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
-        return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
+        return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir if on("markdown") else None),
+                   ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path,
                    store=store, snapshot_file=snapshot_file,
                    trees=writer_trees.Trees.load(trees_file) if trees_file else writer_trees.Trees(), trees_file=trees_file)
@@ -208,7 +216,7 @@ class BuildState:
         loader = self.environment.loader if self.environment else None
         signature = tuple(tree_signatures(folder))
         if not isinstance(loader, jinja2.FileSystemLoader) or loader.searchpath != [str(folder)]:
-            self.environment = template_environment(folder, self.cache_dir)
+            self.environment = template_environment(folder, self.cache_dir if on("templates") else None)
         elif signature != self.template_signature and self.environment.cache is not None:
             self.environment.cache.clear()
         self.template_signature = signature
