@@ -55,7 +55,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             inputs = speed.scan(options, inputs)
             if recorded := speed.unchanged(options, inputs):
                 return recorded  # nothing changed since the recorded build: nothing is read
-        markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(None), ImageCache(None))
+        markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(), ImageCache(None))
         before = markdown.conversions, images.processed
         plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
         if not plan:
@@ -93,7 +93,7 @@ def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     notes, warnings = warnings_of.notes(root, content), warnings_of.warnings(root, content, plan, today)
     if isinstance(plan, BuildReport):
         return CheckReport(plan.errors, warnings, notes, plan.placeholders)
-    renderer = make_renderer(options, plan, MarkdownCache(cache), None)
+    renderer = make_renderer(options, plan, MarkdownCache(), None)
     try:
         for page in plan.pages:
             renderer.render(page)  # and throw the bytes away

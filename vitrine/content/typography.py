@@ -31,8 +31,6 @@ from functools import lru_cache
 
 NBSP = "\u00a0"  # before « : », inside « », between a number and its unit
 NNBSP = "\u202f"  # narrow, before ; ! ? and between groups of digits
-# Bump when the rules below change what they make: cached HTML made by older rules is then not reused.
-RULES_VERSION = "3"
 
 # What stands for a tag while the rules run. A block tag ends a quotation and begins a line; an inline tag is
 # like a letter. (The same characters typed by an author are put back as they were: see _restore.)

@@ -17,10 +17,7 @@ MECHANISMS = {
     "fingerprints": "a page made from the same things as its published file is not rendered again",
     "trees": "what the last write left in site/ and site.staging/ is remembered instead of listed",
     "rows": "the open data's unchanged rows are copied out of the published files, not encoded again",
-    "store": "parsed and validated files are kept in .vitrine-cache/files/ for the next full build",
     "parallel": "reading and rendering are spread over one forked process per core",
-    "markdown": "converted Markdown bodies are kept in .vitrine-cache/markdown/",
-    "templates": "compiled templates are kept in .vitrine-cache/jinja/",
 }
 VARIABLE = "VITRINE_SPEED_OFF"
 
