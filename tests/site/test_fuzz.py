@@ -87,7 +87,7 @@ def run(root: Path, data: bytes, kind: str = "laureate", name: str = "content/la
     event("built")
     plan = plan_pages(validated.site, TODAY)
     assert not plan.errors
-    renderer = Renderer(Path(__file__).parents[2] / "templates", MarkdownCache(None), validated.site)
+    renderer = Renderer(Path(__file__).parents[2] / "templates", MarkdownCache(), validated.site)
     shown = ("laureats/fuzz/",) if kind == "laureate" else ("",)  # its page (body, fields, cards), or the home page
     for page in plan.pages:
         if page.url in shown:
