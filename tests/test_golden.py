@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from golden_tree import GOLDEN, build_fixture, tree_files
+from vitrine.speed.mechanisms import MECHANISMS, VARIABLE
 
 
 def assert_golden(out: Path) -> None:
@@ -39,6 +42,16 @@ def test_cached_builds_and_rebuilds_give_the_golden_tree(tmp_path: Path) -> None
     build_fixture(tmp_path, speed=True, use_cache=True)  # the edit fast path
     laureate.write_text(original, "utf-8")
     assert_golden(build_fixture(tmp_path, speed=True, use_cache=True))  # and back, patched again
+
+
+@pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
+def test_each_speed_mechanism_switched_off_alone_gives_the_golden_tree(tmp_path: Path, mechanism: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_golden(build_fixture(tmp_path, speed=True, use_cache=True))  # with every mechanism
+    monkeypatch.setenv(VARIABLE, mechanism)  # then without this one, over what the others kept
+    test_cached_builds_and_rebuilds_give_the_golden_tree(tmp_path)
+    monkeypatch.delenv(VARIABLE)
+    assert_golden(build_fixture(tmp_path, speed=True, use_cache=True))  # and with it again
 
 
 def test_switching_the_speed_layer_off_and_on_between_builds_gives_the_golden_tree(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             inputs = speed.scan(options, inputs)
             if recorded := speed.unchanged(options, inputs):
                 return recorded  # nothing changed since the recorded build: nothing is read
-        markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(None), ImageCache(None))
+        markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(), ImageCache(None))
         before = markdown.conversions, images.processed
         plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
         if not plan:
@@ -100,7 +100,7 @@ def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
     warnings = tuple(w for w in warnings_of.warnings(root, content, plan, today) if w not in positions)
     if isinstance(plan, BuildReport):
         return CheckReport(tuple(sorted(plan.errors + located)), warnings, notes, placeholders)
-    renderer = make_renderer(options, plan, MarkdownCache(cache), None)
+    renderer = make_renderer(options, plan, MarkdownCache(), None)
     try:
         for page in plan.pages:
             renderer.render(page)  # and throw the bytes away

@@ -90,7 +90,7 @@ def run(root: Path, data: bytes, kind: str = "laureate", name: str = "content/la
     plan = plan_pages(validated.site, TODAY)
     assert not plan.errors
     images = prepare_images(FIXTURES / "small" / "content", validated.site, IMAGES).sets  # the logo, processed once
-    renderer = Renderer(Path(__file__).parents[2] / "templates", MarkdownCache(None), validated.site, images=images)
+    renderer = Renderer(Path(__file__).parents[2] / "templates", MarkdownCache(), validated.site, images=images)
     shown = ("laureats/fuzz/",) if kind == "laureate" else ("",)  # its page (body, fields, cards), or the home page
     for page in plan.pages:
         if page.url in shown:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in_process, write
-from vitrine.site import markup
 from vitrine.site.markup import markdown_to_html
 from vitrine.content.typography import french, french_html
 
@@ -87,12 +86,6 @@ MARKDOWN = {
 @pytest.mark.parametrize("text, expected", MARKDOWN.values(), ids=MARKDOWN.keys())
 def test_markdown_bodies(text: str, expected: str) -> None:
     assert markdown_to_html(text) == expected
-
-
-def test_html_cached_by_older_rules_is_not_reused(monkeypatch: pytest.MonkeyPatch) -> None:
-    key = markup.options_key()
-    monkeypatch.setattr(markup, "RULES_VERSION", "older")
-    assert markup.options_key() != key
 
 
 def test_a_laureate_is_published_with_french_typography(repo: Path) -> None:

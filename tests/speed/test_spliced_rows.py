@@ -48,7 +48,6 @@ HAND_CHANGES = {"line-ends": line_ends_changed, "a-byte-in-the-middle": byte_cha
 def test_an_edit_encodes_its_rows_and_copies_the_others_in_a_run_between_each(corpus: Path, encoded: list[str],
                                                                                copied: list[int], edit: str) -> None:
     rebuild(corpus)
-    shards = inodes(corpus / ".vitrine-cache" / "files")
     order = rows_order(corpus)
     edited = [order[0], order[N // 2], order[-1]]  # the first row, one in the middle, the last
     for slug in edited:
@@ -57,8 +56,6 @@ def test_an_edit_encodes_its_rows_and_copies_the_others_in_a_run_between_each(co
     rebuild(corpus)  # a new state, as a new process has: the other rows are taken from the published files
     assert sorted(encoded) == sorted(edited * 2)  # a CSV line and a JSON object each
     assert len(copied) == 2 * 2  # in each file, the rows between the first and the middle, then up to the last
-    after = inodes(corpus / ".vitrine-cache" / "files")
-    assert after.keys() == shards.keys() and len([p for p in after if after[p] != shards[p]]) <= 3
     assert_same_as_cold_build(corpus)
 
     encoded.clear()

@@ -74,10 +74,8 @@ class LoadedContent:
 
 @dataclass
 class LoadCache:
-    """What a previous load read, keyed by path, reused while the file's size, times and inode are unchanged.
-
-    It holds only values, so a build can keep it in ``.vitrine-cache/`` for the next one.
-    """
+    """What a previous load read, keyed by path, reused while the file's size, times and inode are unchanged (the
+    preview keeps one between saves)."""
 
     entries: dict[str, tuple[Signature, SourceFile | tuple[ContentError, ...]]] = field(default_factory=dict)
     reads: int = 0

@@ -27,11 +27,10 @@ French prose, where spaces are everywhere and colons rare.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NBSP = "\u00a0"  # before « : », inside « », between a number and its unit
 NNBSP = "\u202f"  # narrow, before ; ! ? and between groups of digits
-# Bump when the rules below change what they make: cached HTML made by older rules is then not reused.
-RULES_VERSION = "3"
 
 # What stands for a tag while the rules run. A block tag ends a quotation and begins a line; an inline tag is
 # like a letter. (The same characters typed by an author are put back as they were: see _restore.)
@@ -75,6 +74,7 @@ _NUMBER = re.compile(r"\d[ \u00a0\u202f]")  # what the rules on numbers need
 _TAG = re.compile(r'(<(?:"[^"]*"|[^"<>])*>)')
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
+_VERBATIM_OPENING = re.compile(r"<(?:code|pre|kbd|samp|script|style)(?![A-Za-z0-9-])", re.I)
 # Tags a quotation may span (phrasing content); any other tag, known or not, ends it.
 _INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "img", "ins",
                      "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
@@ -106,6 +106,12 @@ def _hide_tags(html: str) -> tuple[str, list[str]]:
     """The text of ``html`` with each tag, or whole code element, replaced by BLOCK or INLINE, and what each of
     those characters stands for, in order (a tag, a code element, or the character itself where the text had it)."""
     pieces = _TAG.split(html)  # text, tag, text…
+    if not _VERBATIM_OPENING.search(html) and not _PLACEHOLDER.search(html):
+        # The common body: no code element to hide whole and no placeholder typed, so each tag stands for itself.
+        # (The entities are replaced in the joined text: a placeholder is in neither, so no match spans two pieces.)
+        tags = pieces[1::2]
+        pieces[1::2] = [_tag_mark(tag) for tag in tags]
+        return "".join(pieces).replace("&#39;", "'").replace("&nbsp;", NBSP), tags
     text: list[str] = []
     hidden: list[str] = []
     verbatim: list[str] = []  # the code element being read
@@ -142,10 +148,18 @@ def _hide_tags(html: str) -> tuple[str, list[str]]:
     return "".join(text), hidden
 
 
+@lru_cache(maxsize=1024)  # a body's tags are mostly the same few (<p>, </p>, <em>…)
+def _tag_mark(tag: str) -> str:
+    name = _TAG_NAME.match(tag)
+    return INLINE if name and name[2].lower() in _INLINE else BLOCK
+
+
 def _restore(text: str, hidden: list[str]) -> str:
     """Put back what each placeholder stands for: the rules never add, remove or reorder one."""
-    parts = iter(hidden)
-    return _PLACEHOLDER.sub(lambda _: next(parts), text)
+    pieces = _PLACEHOLDER.split(text)  # text, text… with one of ``hidden`` between each two
+    restored = [""] * (2 * len(pieces) - 1)
+    restored[0::2], restored[1::2] = pieces, hidden
+    return "".join(restored)
 
 
 def _typeset(text: str) -> str:

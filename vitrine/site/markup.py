@@ -9,26 +9,21 @@ never frees the parsed document, about 34 kB per body.) Headings get anchors
 (``## Qui contacter`` → ``#qui-contacter``, or the one an editor chose with
 ``{: #contacts }``), as Python-Markdown's ``toc`` and ``attr_list`` gave them.
 
-The HTML is cached on disk keyed by the body's hash and this converter's
-version and options, so a cached entry can never be served for other settings.
 Raw HTML in Markdown goes through the nh3 allowlist: formatting survives,
 scripts, event handlers, ``javascript:`` URLs, frames, styles and forms do not.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
-from pathlib import Path
 
 import nh3
 import pyromark
 
 from vitrine.content.bodies import TEMPLATE_IDS, chosen_anchor, is_template_id
 from vitrine.content.slugs import slugify
-from vitrine.content.typography import RULES_VERSION, french_html
-from vitrine.files import replace_file
+from vitrine.content.typography import french_html
 
 # Raw HTML is let through by the converter: nh3 is the one sanitizer (below), with an allowlist we control.
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -43,9 +38,6 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "img": {"src", "alt", 
 ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 URL_SCHEMES = {"http", "https", "mailto"}
 CONTENT_DROPPED = {"script", "style", "iframe", "object", "embed", "form", "textarea", "select", "template", "noscript"}
-
-# Bump when the pipeline below changes in a way that changes its output.
-PIPELINE_VERSION = "7"
 
 _TABLE_ALIGN = re.compile(r' style="text-align: (left|center|right)"')
 # A heading's content never holds another heading's tag: the match stops there (on raw ``<h2>…</h2 >`` lines,
@@ -107,47 +99,25 @@ def _unique(anchor: str, used: set[str]) -> str:
     return candidate
 
 
-def options_key() -> str:
-    """What the HTML of a body depends on besides its text: versions, extensions and options, the allowlist.
-
-    The same in every process (sets are sorted: their order changes with Python's hash seed).
-    """
-    return hashlib.blake2b(repr((PIPELINE_VERSION, RULES_VERSION, pyromark.__version__, nh3.__version__,
-                                 int(OPTIONS), ANCHORED_LEVELS, sorted(ALLOWED_TAGS),
-                                 sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
-                                 sorted(URL_SCHEMES), sorted(CONTENT_DROPPED), sorted(ALIGN_CLASSES))).encode(),
-                           digest_size=8).hexdigest()
-
-
 class MarkdownCache:
-    """Markdown → HTML with an on-disk cache in ``.vitrine-cache/markdown/`` (in memory when there is none).
+    """Markdown → HTML, each distinct body converted once per process (the preview keeps one between saves).
 
-    An entry's name is the hash of the body and of ``options_key()``: changing
-    the text, a setting or a library version can only miss, never serve old HTML.
+    Keyed by the text alone: the settings cannot change within a process. (Keeping the HTML on disk between
+    processes was measured and deleted: no target at 4,000 laureates needs it, and a cold build paid for writing it;
+    ``benchmarks/README.md``.)
     """
 
-    def __init__(self, cache_dir: Path | None):
-        self.cache_dir = cache_dir / "markdown" if cache_dir else None
+    MAX_ENTRIES = 20000  # then bodies are converted again rather than kept: memory must not grow with N
+
+    def __init__(self) -> None:
         self.memory: dict[str, str] = {}
         self.conversions = 0
-        self.options_key = options_key()
 
     def html(self, text: str) -> str:
-        key = hashlib.blake2b((self.options_key + "\0" + text).encode(), digest_size=16).hexdigest()
-        hit = self.memory.get(key)
-        if hit is not None:
-            return hit
-        path = self.cache_dir / key[:2] / f"{key}.html" if self.cache_dir else None
-        if path is not None:
-            try:
-                hit = path.read_text("utf-8")
-            except OSError:
-                hit = None
+        hit = self.memory.get(text)
         if hit is None:
             hit = markdown_to_html(text)
             self.conversions += 1
-            if path is not None:
-                replace_file(path, lambda f: f.write(hit.encode("utf-8")))
-        if path is None and len(self.memory) < 20000:  # the disk cache is enough; memory would grow with N
-            self.memory[key] = hit
+            if len(self.memory) < self.MAX_ENTRIES:
+                self.memory[text] = hit
         return hit

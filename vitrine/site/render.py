@@ -23,7 +23,6 @@ from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Document, Laureate, Site
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
-from vitrine.engine import code_digest
 from vitrine.errors import ContentError
 from vitrine.options import Spread, in_order
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
@@ -43,29 +42,19 @@ CHUNK_PAGES = 32
 PLAIN_OUTPUTS = ("txt", "json", "css")
 
 
-def template_environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment of ``templates``; compiled templates are kept in ``cache_dir/jinja`` when given.
+def template_environment(templates: Path) -> jinja2.Environment:
+    """The Jinja2 environment of ``templates``.
 
     A long-lived process (the preview) keeps one, and empties its cache when a template changed
-    (``BuildState.templates``): Jinja2's own ``auto_reload`` would stat every template at every page.
+    (``BuildState.templates``): Jinja2's own ``auto_reload`` would stat every template at every page. (Compiled
+    templates were also kept on disk between processes: measured, no target needed it; ``benchmarks/README.md``.)
     """
-    cache = _BytecodeCache(str(cache_dir / "jinja")) if cache_dir else None
-    if cache_dir:
-        (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
     # HTML and XML (whose escapes HTML's are) autoescape; robots.txt and JSON are not HTML: a « & » stays « & »
     # (a JSON output goes through the ``json`` filter, which encodes it whole).
     autoescape = jinja2.select_autoescape(disabled_extensions=PLAIN_OUTPUTS, default_for_string=True, default=True)
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=autoescape,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, bytecode_cache=cache, auto_reload=False)
-
-
-class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates, kept while their source and the engine are the same: the compiled code also holds the
-    engine's choices (which outputs are escaped), which Jinja2's own key (the source alone) would miss."""
-
-    def get_source_checksum(self, source: str) -> str:
-        return super().get_source_checksum(code_digest() + "\0" + source)
+                              keep_trailing_newline=True, auto_reload=False)
 
 
 class Renderer:
@@ -85,7 +74,7 @@ class Renderer:
                                 site_data=lambda: site_graph(site.config, self.logo()), laureate_data=self.laureate_data,
                                 logo=self.logo,
                                 feed_title=feed_title(site), filter_index=filter_index,
-                                once_per_depth=self._once_per_depth)
+                                once_per_depth=self._once_per_depth, menu_marks=menu_marks)
         self.markdown = markdown
         self.templates = templates
         self.rendered = 0
@@ -149,6 +138,13 @@ def navigation(site: Site) -> tuple[tuple[str, str], ...]:
                 ("Thématiques", "thematiques/"))
     free = tuple((p.title, f"{p.slug}/") for p in site.pages if p.menu is not None)
     return sections + free + (("Recherche", "recherche/"),)
+
+
+@jinja2.pass_context
+def menu_marks(context: Any, page_url: str) -> str:
+    """Where ``page_url`` is in the main menu, one character per entry: « = » the entry's own page, « > » a page
+    under it, « . » neither. With the page's depth, all the header depends on: it is made once for each."""
+    return "".join("=" if page_url == url else ">" if page_url.startswith(url) else "." for _, url in context["nav"])
 
 
 @jinja2.pass_context

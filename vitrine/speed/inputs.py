@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from vitrine.engine import EDITOR_DIR, code_digest, library_versions, theme_dir
 from vitrine.options import BuildOptions
+from vitrine.speed.mechanisms import switched_off
 
 
 RECORD_VERSION = 4
@@ -89,7 +90,8 @@ def rescan(options: BuildOptions, last: Inputs, changed: Iterable[str]) -> Input
 
 def _settings(options: BuildOptions) -> str:
     return hashlib.blake2b(repr((RECORD_VERSION, code_digest(), library_versions(), options.today, options.drafts,
-                                 options.search, options.base_url, str(options.out), options.local_editor)).encode(),
+                                 options.search, options.base_url, str(options.out), options.local_editor,
+                                 sorted(switched_off()))).encode(),
                            digest_size=16).hexdigest()
 
 

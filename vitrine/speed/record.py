@@ -21,6 +21,7 @@ from vitrine.options import BuildOptions, BuildReport, refusing
 from vitrine.publish.marker import MARKER
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.speed.inputs import RECORD_VERSION, Inputs, scan_inputs
+from vitrine.speed.mechanisms import on
 
 
 
@@ -72,7 +73,7 @@ def compare_with_record(options: BuildOptions) -> tuple[Record, Inputs, BuildRep
 def unchanged(options: BuildOptions, record: Record, inputs: Inputs) -> BuildReport | None:
     """The recorded build's report if no input changed since (``inputs``: as scanned now) and ``out`` is as that
     build left it."""
-    if record.inputs != inputs.digest or not outputs_as_recorded(options.out, record):
+    if not on("record") or record.inputs != inputs.digest or not outputs_as_recorded(options.out, record):
         return None
     return refusing(options, BuildReport(warnings=tuple(ContentError(*w) for w in record.warnings), pages=record.pages,
                                          placeholders=tuple(ContentError(*p) for p in record.placeholders)))

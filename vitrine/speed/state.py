@@ -15,10 +15,10 @@ import jinja2
 
 from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache
-from vitrine.engine import CACHE_DIR, code_digest, theme_dir
+from vitrine.engine import CACHE_DIR, theme_dir
 from vitrine.errors import ContentError
 from vitrine.files import published_file, size_and_time
-from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread
+from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread, in_order
 from vitrine.outputs.images import ImageCache
 from vitrine.publish.write import KnownTrees, WriteReport
 from vitrine.site.markup import MarkdownCache
@@ -29,10 +29,10 @@ from vitrine.speed.snapshot_file import SnapshotFile
 from vitrine.speed import spliced_rows
 from vitrine.speed import trees as writer_trees
 from vitrine.speed.fingerprints import Fingerprints
+from vitrine.speed.mechanisms import on
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
 from vitrine.speed.parallel import spread_over
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
-from vitrine.speed.store import ShardedStore
 
 if TYPE_CHECKING:
     from vitrine.speed import search_chunks
@@ -59,7 +59,8 @@ class _ThisBuild:
 class BuildState:
     """What survives between builds: read files, converted Markdown and images, and each output's fingerprint."""
 
-    load_cache: LoadCache | None  # None until needed: read from .vitrine-cache/ only when something changed
+    # The files read and checked by the last full build, reused while unchanged: in memory (the preview's next save)
+    load_cache: LoadCache
     markdown: MarkdownCache
     images: ImageCache
     record: Record
@@ -69,7 +70,6 @@ class BuildState:
     template_signature: tuple = ()  # of the templates' files when ``environment`` last loaded them
     template_references: dict = field(default_factory=dict)  # parsed once per template source
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
-    store: ShardedStore | None = None  # where the files read (and validated) are kept
     snapshot: snapshots.Snapshot | None = None  # the last good build's plan (see ``snapshot``), once read
     snapshot_file: SnapshotFile | None = None
     trees: writer_trees.Trees = field(default_factory=writer_trees.Trees)  # what the last write left in both folders
@@ -95,6 +95,8 @@ class BuildState:
 
     def patched_plan(self, options: BuildOptions, inputs: Inputs) -> SitePlan | None:
         """The last build's plan with the laureates edited since swapped in, when that is all that changed."""
+        if not on("snapshot"):
+            return None
         patched = snapshots.patch(self.last_snapshot(inputs, options.root), inputs, options.root, options.drafts,
                                   self.record.inputs)
         if patched is None:
@@ -111,16 +113,17 @@ class BuildState:
         return dataclasses.replace(patched.plan, placeholders=tuple(sorted(kept + find_placeholders(patched.sources))))
 
     def reading_cache(self) -> LoadCache:
-        """The parsed files of the last builds, as this very engine kept them in ``.vitrine-cache/files/`` (read
-        only when something changed), or none."""
-        return _open_caches(self)
+        """The files this state read and parsed in its earlier builds (none in a new process)."""
+        return self.load_cache
 
     def spread(self, options: BuildOptions) -> Spread:
-        return spread_over(options.jobs)
+        return spread_over(options.jobs) if on("parallel") else in_order
 
-    def rows_file(self, out: Path) -> spliced_rows.Rows:
+    def rows_file(self, out: Path) -> spliced_rows.Rows | None:
         """The open data's rows, spliced out of the published files where the record says they lie."""
         assert self.current is not None
+        if not on("rows"):
+            return None
         # The rows' places are copied: the record describes the published files until this build has replaced them.
         self.current.rows = spliced_rows.Rows(dict(self.record.rows), partial(published_file, out, self.record.outputs))
         return self.current.rows
@@ -136,7 +139,7 @@ class BuildState:
         current.fingerprints.update((product.path, product.fingerprint) for product in lazy_outputs)
         current.fingerprinted = sum(page.output not in kept for page in pages)
         current.kept = _up_to_date(out, current.fingerprints, self.record.outputs,
-                                   trusted=self.trees.current_in_memory(out))
+                                   trusted=self.trees.current_in_memory(out)) if on("fingerprints") else set()
         return current.kept
 
     def search_index(self, pages: tuple[Page, ...], out: Path) -> search_chunks.SearchIndex:
@@ -154,7 +157,8 @@ class BuildState:
         current = self.current
         assert current is not None
         out = options.out
-        self.trees.remember(out, written.left)
+        if on("trees"):
+            self.trees.remember(out, written.left)
         if current.index is not None:
             current.fingerprints.update(current.index.fingerprints)
         outputs = _recorded_outputs(out, written, current.fingerprints, self.record.outputs, current.kept)
@@ -166,7 +170,8 @@ class BuildState:
         shown_on, main_on = current.showing or (_frozen(fingerprinter.shown_on), _frozen(fingerprinter.main_on))
         del fingerprinter  # and its caches, before the snapshot is pickled: the build's largest moment in memory
         renderer.release()
-        self.snapshot = snapshots.Snapshot(inputs.digest, inputs.settings, inputs.files, plan, shown_on, main_on)
+        self.snapshot = snapshots.Snapshot(inputs.digest, inputs.settings, inputs.files, plan, shown_on, main_on) \
+            if on("snapshot") else None
         self.unsaved, self.unsaved_edit = True, current.edit
         self.current = _ThisBuild(fingerprinted=current.fingerprinted)  # the rest can go
         if not self.save_later:
@@ -177,12 +182,12 @@ class BuildState:
         """The state of the last build into ``options.out`` (``record``: its record, when already read)."""
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         path = record_path(options)
-        store = ShardedStore(cache_dir / "files", code_digest()) if cache_dir else None
-        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir else None
+        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir and on("trees") else None
         snapshot_file = SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
-        return cls(None if cache_dir else LoadCache(), MarkdownCache(cache_dir), ImageCache(cache_dir),
+        return cls(LoadCache(), MarkdownCache(),
+                   ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path,
-                   store=store, snapshot_file=snapshot_file,
+                   snapshot_file=snapshot_file,
                    trees=writer_trees.Trees.load(trees_file) if trees_file else writer_trees.Trees(), trees_file=trees_file)
 
     def last_snapshot(self, inputs: Inputs, root: Path) -> snapshots.Snapshot | None:
@@ -208,7 +213,7 @@ class BuildState:
         loader = self.environment.loader if self.environment else None
         signature = tuple(tree_signatures(folder))
         if not isinstance(loader, jinja2.FileSystemLoader) or loader.searchpath != [str(folder)]:
-            self.environment = template_environment(folder, self.cache_dir)
+            self.environment = template_environment(folder)
         elif signature != self.template_signature and self.environment.cache is not None:
             self.environment.cache.clear()
         self.template_signature = signature
@@ -267,18 +272,8 @@ def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[st
     return kept
 
 
-def _open_caches(state: BuildState) -> LoadCache:
-    """The parsed and validated files of the last builds, as this very engine kept them in ``.vitrine-cache/files/``
-    (read only when something changed), or none."""
-    if state.load_cache is None:
-        files = state.store.load() if state.store else {}
-        state.load_cache = LoadCache({path: entry for path, (entry, _) in files.items() if entry is not None})
-        state.validated = {path: memo for path, (_, memo) in files.items() if memo is not None}
-    return state.load_cache
-
-
 def _save(state: BuildState, edit: snapshots.Edit | None) -> None:
-    """Keep the record, the snapshot and the files read for the next build (losing them costs only time)."""
+    """Keep the record, the snapshot and the trees for the next build (losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return
     write_record(state.record_path, state.record)
@@ -286,7 +281,3 @@ def _save(state: BuildState, edit: snapshots.Edit | None) -> None:
         state.snapshot_file.save(state.snapshot, edit)
     if state.trees_file:
         state.trees.save(state.trees_file)
-    if state.store and state.load_cache is not None and edit is None:  # a patched build read no file through it
-        load_cache = state.load_cache
-        state.store.save({path: (load_cache.entries.get(path), state.validated.get(path))
-                          for path in load_cache.entries.keys() | state.validated.keys()})
