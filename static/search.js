@@ -9,7 +9,10 @@
 // shared. Without JavaScript, or when the index cannot be loaded, the page keeps its links to the browsing pages.
 import { FILTERS, card, element, laureatesOf, loadLaureates, matches } from "./laureates.js";
 
-const PAGE_SIZE = 20;
+// Results shown at a time: a Pagefind result costs its fragment (a request), a laureate of the filters' list
+// nothing more.
+const RESULTS_SHOWN = 10;
+const LAUREATES_SHOWN = 20;
 // How wide a result's photo is shown: a 12rem thumbnail from 40rem up, else the column (style.css).
 const SEARCH_SIZES = "(min-width: 40rem) 12rem, calc(100vw - 2rem)";
 
@@ -119,7 +122,7 @@ function start(box) {
 
   async function showMore(focus) {
     const current = entries;
-    const batch = entries.slice(shown, shown + PAGE_SIZE);
+    const batch = entries.slice(shown, shown + (entries[0]?.slug ? LAUREATES_SHOWN : RESULTS_SHOWN));
     shown += batch.length;
     more.hidden = shown >= entries.length;
     const items = await Promise.all(batch.map(async (entry) =>
