@@ -10,7 +10,12 @@ export const FILTERS = ["quartier", "commune", "theme", "edition"];
 export async function loadLaureates(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  const index = await response.json();
+  return laureatesOf(await response.json());
+}
+
+// The laureates of an index in the form of laureats/filtres.json (the search index's fragments carry a
+// laureate's card in that form, one row).
+export function laureatesOf(index) {
   const quartiers = Object.fromEntries(Object.entries(index.quartiers).map(
     ([slug, [name, commune, communeSlug]]) => [slug, { slug, name, commune, communeSlug }]));
   return index.laureats.map((row) => {
