@@ -137,7 +137,11 @@ class Feed:
         self.count = count
         self.queued: queue.Queue[dict | None] = queue.Queue(QUEUED)
         self.service = pagefind.Service(pagefind.pagefind_executable()).__enter__()
-        self.index_id = self.service.call({"type": "NewIndex", "config": {}})["index_id"]
+        try:
+            self.index_id = self.service.call({"type": "NewIndex", "config": {}})["index_id"]
+        except BaseException:
+            self.service.__exit__(None, None, None)
+            raise
         self.failure: BaseException | None = None
         self.responses: list[dict] = []
         self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
@@ -200,8 +204,10 @@ class WholeIndex:
         self.feed: Feed | None = None
 
     def order(self, stale: list[Page]) -> list[Page]:
+        """``stale`` with the searchable pages first, so that Pagefind works while the others are rendered."""
         self.stale = {page.output for page in stale} & self.stale
-        return stale
+        return [page for page in stale if page.output in self.stale] + [page for page in stale
+                                                                          if page.output not in self.stale]
 
     def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
         """The rendered pages, each searchable one given to Pagefind in its turn."""
