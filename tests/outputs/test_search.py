@@ -33,8 +33,10 @@ def test_searching_expo_finds_the_expo_bavarde_with_its_porteur_and_summary(ship
     first = found["results"][0]
     assert first["url"] == "/laureats/l-expo-bavarde/"
     assert first["meta"]["title"] == "L'expo bavarde\u00a0: l'envers du décor"
-    assert first["meta"]["porteur"] == "Cultures du Cœur 94"
-    assert first["meta"]["summary"].startswith("«\u00a0L'expo bavarde")
+    [card] = json.loads(first["meta"]["card"])["laureats"]
+    assert card[:3] == ["l-expo-bavarde", "L’expo bavarde\u00a0: l’envers du décor", "Cultures du Cœur 94"]
+    assert card[3].startswith("«\u00a0L’expo bavarde")
+    assert set(first["meta"]) == {"title", "card"}  # the page's own metadata is in its card
 
 
 def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site: Path) -> None:

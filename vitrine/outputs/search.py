@@ -28,6 +28,7 @@ import hashlib
 import html as html_escape
 import json
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ def index_key(entries: Iterable[tuple[str, str]]) -> str:
 def indexed_html(html: str, card: str | None = None) -> str:
     """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, the laureate's ``card`` as
     metadata, and its element marked ``data-pagefind-body`` up to the end of ``<main>`` (what Pagefind indexes;
-    the header, navigation, sharing tags and footer around it are not parsed); « l’expo » written « l'expo »,
+    the header, navigation, sharing tags and footer around it are not parsed; nor what the search page does
+    not show, ``_ELEMENT_ID`` and ``_PAGE_META``); « l’expo » written « l'expo »,
     so « expo » finds it (not in the card, shown as it is). A page without that mark (a theme's own template)
     goes whole."""
     mark = html.find("data-pagefind-body")
@@ -83,8 +85,17 @@ def indexed_html(html: str, card: str | None = None) -> str:
     title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
     head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
     meta = f'<meta data-pagefind-meta="card[content]" content="{html_escape.escape(card)}">' if card else ""
-    body = html[start:end if end > 0 else len(html)]
+    body = _ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)])
+    if card:
+        body = _PAGE_META.sub("", body)
     return f"{head}<head>{_ascii_apostrophes(title)}{meta}</head><body>{_ascii_apostrophes(body)}</body></html>"
+
+
+# What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
+# (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results) and, for a
+# laureate, the page's own metadata (porteur, summary, image), which its card carries as the listings show them.
+_ELEMENT_ID = re.compile(r' id="[^"]*"')
+_PAGE_META = re.compile(r' data-pagefind-meta="[^"]*"')
 
 
 def _ascii_apostrophes(text: str) -> str:
