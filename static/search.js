@@ -144,10 +144,15 @@ function toUrl(term, choice) {
   return location.pathname + (query ? "?" + query : "");
 }
 
-// A Pagefind result, from its fragment: a laureate's card (its ``card`` metadata: a row of
-// laureats/filtres.json), else the page's title and the passage where the words were found.
+// A Pagefind result, from its fragment: a laureate's card (a row of laureats/filtres.json, percent-encoded
+// in the id of an element at the start of its page: Pagefind does not index ids), else the page's title and
+// the passage where the words were found.
+const CARD_ID = "vitrine-carte-";
+
 function resultItem(data, root) {
-  return data.meta.card ? card(laureatesOf(JSON.parse(data.meta.card))[0], root, SEARCH_SIZES) : pageItem(data);
+  const anchor = data.anchors.find((a) => a.id.startsWith(CARD_ID));
+  if (!anchor) return pageItem(data);
+  return card(laureatesOf(JSON.parse(decodeURIComponent(anchor.id.slice(CARD_ID.length))))[0], root, SEARCH_SIZES);
 }
 
 function pageItem(data) {

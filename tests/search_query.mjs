@@ -1,6 +1,6 @@
 // Query a built site's Pagefind index from Node, as the browser would, reading the files from disk (pagefind/).
 // Usage: node search_query.mjs SITE_DIR TERMS_JSON, where TERMS_JSON is ["expo", …].
-// Prints one {"count", "results": [{id, url, meta, excerpt}, …]} per term, as a JSON array.
+// Prints one {"count", "results": [{id, url, meta, excerpt, anchors}, …]} per term, as a JSON array.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -22,7 +22,7 @@ for (const term of JSON.parse(terms)) {
   const results = await Promise.all(search.results.map(async (result) => ({ id: result.id, ...await result.data() })));
   answers.push({
     count: results.length,
-    results: results.map(({ id, url, meta, excerpt }) => ({ id, url, meta, excerpt })),
+    results: results.map(({ id, url, meta, excerpt, anchors }) => ({ id, url, meta, excerpt, anchors })),
   });
 }
 console.log(JSON.stringify(answers));

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,10 @@ def test_searching_expo_finds_the_expo_bavarde_with_its_porteur_and_summary(ship
     first = found["results"][0]
     assert first["url"] == "/laureats/l-expo-bavarde/"
     assert first["meta"]["title"] == "L'expo bavarde\u00a0: l'envers du décor"
-    [card] = json.loads(first["meta"]["card"])["laureats"]
+    assert first["meta"]["porteur"] == "Cultures du Cœur 94"
+    assert first["meta"]["summary"].startswith("«\u00a0L'expo bavarde")
+    [card] = _card(first)["laureats"]
     assert card[:3] == ["l-expo-bavarde", "L’expo bavarde\u00a0: l’envers du décor", "Cultures du Cœur 94"]
-    assert card[3].startswith("«\u00a0L’expo bavarde")
-    assert set(first["meta"]) == {"title", "card"}  # the page's own metadata is in its card
 
 
 def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site: Path) -> None:
@@ -119,19 +120,26 @@ SEARCHABLE = [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "
 
 def test_the_whole_site_is_one_index_whose_results_carry_their_card(small_site: Path) -> None:
     """One Pagefind bundle (a visitor's search fetches one entry, one metadata file, one index chunk per word):
-    a laureate's result carries its card as laureats/filtres.json has it, apostrophes and all."""
+    a laureate's result carries its card as laureats/filtres.json has it, apostrophes and all, and the card's
+    words are not indexed (a search for a field's name finds nothing)."""
     assert sorted(p.name for p in (small_site / "pagefind").iterdir() if p.is_dir()) == ["fragment", "index"]
     assert len(list((small_site / "pagefind").glob("pagefind.*.pf_meta"))) == 1
     [found] = search_index(small_site, "programmation")
     [result] = found["results"]
     assert result["url"] == "/laureats/atelier-code/" and result["meta"]["title"] == "Atelier code"
     listing = json.loads((small_site / "laureats" / "filtres.json").read_text("utf-8"))
-    card = json.loads(result["meta"]["card"])
     [row] = [row for row in listing["laureats"] if row[0] == "atelier-code"]
-    assert card["laureats"] == [row] and card["fields"] == listing["fields"]
-    assert card["quartiers"] == {slug: listing["quartiers"][slug] for slug in row[5]}
+    assert _card(result) == {"quartiers": {slug: listing["quartiers"][slug] for slug in row[5]}, "laureats": [row]}
+    assert listing["fields"] == ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft",
+                                 "image"]  # as static/laureates.js names them (LAUREATE_FIELDS)
     [page] = search_index(small_site, "accessibilité")[0]["results"][:1]
-    assert "card" not in page["meta"]
+    assert _card(page) is None and page["url"] == "/accessibilite/"
+    assert [answer["count"] for answer in search_index(small_site, "null", "false", "fields")] == [0, 0, 0]
+
+
+def _card(result: dict) -> dict | None:
+    cards = [a["id"].removeprefix(search.CARD_ID) for a in result["anchors"] if a["id"].startswith(search.CARD_ID)]
+    return json.loads(urllib.parse.unquote(cards[0])) if cards else None
 
 
 def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path, monkeypatch) -> None:

@@ -4,8 +4,8 @@ The whole site is one Pagefind bundle in ``pagefind/``, so a visitor's first sea
 single index would (its script, WebAssembly, entry, metadata, the index chunk of each word, then one fragment per
 result shown), not one set of files per part of the site: measured in Chromium by
 ``benchmarks/search_requests.py``. Each result's fragment carries what the search page shows of it: a laureate's
-card (the ``card`` metadata: its row of ``laureats/filtres.json``, which the search page loads only when a
-filter is chosen) or a page's title and excerpt. ``pagefind/vitrine-pages.json`` tells which page each result
+card (its row of ``laureats/filtres.json``, which the search page loads only when a filter is chosen, as the id
+of an empty element: Pagefind indexes metadata, not ids) or a page's title and excerpt. ``pagefind/vitrine-pages.json`` tells which page each result
 id is, for those filters.
 
 The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package ships, in its ``--service`` mode
@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import html as html_escape
 import json
 import queue
 import re
@@ -70,8 +69,8 @@ def index_key(entries: Iterable[tuple[str, str]]) -> str:
 
 
 def indexed_html(html: str, card: str | None = None) -> str:
-    """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, the laureate's ``card`` as
-    metadata, and its element marked ``data-pagefind-body`` up to the end of ``<main>`` (what Pagefind indexes;
+    """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, and its element marked
+    ``data-pagefind-body`` up to the end of ``<main>``, with the laureate's ``card`` in it (what Pagefind indexes;
     the header, navigation, sharing tags and footer around it are not parsed; nor what the search page does
     not show, ``_ELEMENT_ID`` and ``_PAGE_META``); « l’expo » written « l'expo »,
     so « expo » finds it (not in the card, shown as it is). A page without that mark (a theme's own template)
@@ -84,18 +83,24 @@ def indexed_html(html: str, card: str | None = None) -> str:
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
     head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
-    meta = f'<meta data-pagefind-meta="card[content]" content="{html_escape.escape(card)}">' if card else ""
     body = _ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)])
-    if card:
-        body = _PAGE_META.sub("", body)
-    return f"{head}<head>{_ascii_apostrophes(title)}{meta}</head><body>{_ascii_apostrophes(body)}</body></html>"
+    if card:  # an element's id is not indexed, and stays in the fragment: the card, with no space in it
+        tag_end = body.index(">") + 1
+        body = f'{body[:tag_end]}<i id="{CARD_ID}{_CARD_ESCAPED.sub(_percent, card)}"></i>{body[tag_end:]}'
+    return f"{head}<head>{_ascii_apostrophes(title)}</head><body>{_ascii_apostrophes(body)}</body></html>"
 
 
 # What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
-# (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results) and, for a
-# laureate, the page's own metadata (porteur, summary, image), which its card carries as the listings show them.
+# (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
 _ELEMENT_ID = re.compile(r' id="[^"]*"')
-_PAGE_META = re.compile(r' data-pagefind-meta="[^"]*"')
+CARD_ID = "vitrine-carte-"  # the anchor whose id is a laureate's card, percent-encoded
+# What a card's id escapes: what would end the word or the attribute, or be taken for an escape or an apostrophe
+# to make ASCII (JavaScript's decodeURIComponent reads it back).
+_CARD_ESCAPED = re.compile("[%\\s\"&<>\u2019]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
 
 
 def _ascii_apostrophes(text: str) -> str:
@@ -103,11 +108,13 @@ def _ascii_apostrophes(text: str) -> str:
 
 
 def card_of(page: Page, image_set: ImageSets) -> str | None:
-    """A laureate's card as the search page shows it: its row of ``laureats/filtres.json``, in the same form."""
+    """A laureate's card as the search page shows it: its row of ``laureats/filtres.json`` and its quartiers, in
+    that file's form without what the search page knows (``fields``, named in ``static/laureates.js``)."""
     laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
     if laureate is None:
         return None
-    return json.dumps(filter_index([laureate], laureate.quartiers, image_set, ""), ensure_ascii=False,
+    index = filter_index([laureate], laureate.quartiers, image_set, "")
+    return json.dumps({"quartiers": index["quartiers"], "laureats": index["laureats"]}, ensure_ascii=False,
                       separators=(",", ":"))
 
 
