@@ -7,7 +7,7 @@
 // own filters would make the index differ from one build to the next): both are loaded the first time a
 // filter is chosen. The query and the filters live in the URL (recherche/?q=…&quartier=…), so a search can be
 // shared. Without JavaScript, or when the index cannot be loaded, the page keeps its links to the browsing pages.
-import { FILTERS, card, element, laureatesOf, loadLaureates, matches } from "./laureates.js";
+import { FILTERS, card, element, loadLaureates, matches } from "./laureates.js";
 
 // Results shown at a time: a Pagefind result costs its fragment (a request), a laureate of the filters' list
 // nothing more.
@@ -144,15 +144,20 @@ function toUrl(term, choice) {
   return location.pathname + (query ? "?" + query : "");
 }
 
-// A Pagefind result, from its fragment: a laureate's card (a row of laureats/filtres.json, percent-encoded
-// in the id of an element at the start of its page: Pagefind does not index ids), else the page's title and
-// the passage where the words were found.
+// A Pagefind result, from its fragment: a laureate's card ([title, porteur, summary, edition, [[quartier,
+// commune], …], draft, image], from its row of laureats/filtres.json, form-encoded in the id of an element at
+// the start of its page: Pagefind does not index ids), else the page's title and the passage where the words
+// were found.
 const CARD_ID = "vitrine-carte-";
 
 function resultItem(data, root) {
   const anchor = data.anchors.find((a) => a.id.startsWith(CARD_ID));
-  if (!anchor) return pageItem(data);
-  return card(laureatesOf(JSON.parse(decodeURIComponent(anchor.id.slice(CARD_ID.length))))[0], root, SEARCH_SIZES);
+  const slug = /\/laureats\/([^/]+)\/$/.exec(data.url);
+  if (!anchor || !slug) return pageItem(data);
+  const encoded = anchor.id.slice(CARD_ID.length).replace(/\+/g, " ");
+  const [title, porteur, summary, edition, places, draft, image] = JSON.parse(decodeURIComponent(encoded));
+  const quartiers = places.map(([name, commune]) => ({ name, commune }));
+  return card({ slug: slug[1], title, porteur, summary, edition, quartiers, draft, image }, root, SEARCH_SIZES);
 }
 
 function pageItem(data) {

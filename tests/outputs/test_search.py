@@ -36,8 +36,7 @@ def test_searching_expo_finds_the_expo_bavarde_with_its_porteur_and_summary(ship
     assert first["meta"]["title"] == "L'expo bavarde\u00a0: l'envers du décor"
     assert first["meta"]["porteur"] == "Cultures du Cœur 94"
     assert first["meta"]["summary"].startswith("«\u00a0L'expo bavarde")
-    [card] = _card(first)["laureats"]
-    assert card[:3] == ["l-expo-bavarde", "L’expo bavarde\u00a0: l’envers du décor", "Cultures du Cœur 94"]
+    assert _card(first)[:2] == ["L’expo bavarde\u00a0: l’envers du décor", "Cultures du Cœur 94"]
 
 
 def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site: Path) -> None:
@@ -128,18 +127,18 @@ def test_the_whole_site_is_one_index_whose_results_carry_their_card(small_site: 
     [result] = found["results"]
     assert result["url"] == "/laureats/atelier-code/" and result["meta"]["title"] == "Atelier code"
     listing = json.loads((small_site / "laureats" / "filtres.json").read_text("utf-8"))
-    [row] = [row for row in listing["laureats"] if row[0] == "atelier-code"]
-    assert _card(result) == {"quartiers": {slug: listing["quartiers"][slug] for slug in row[5]}, "laureats": [row]}
-    assert listing["fields"] == ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft",
-                                 "image"]  # as static/laureates.js names them (LAUREATE_FIELDS)
+    [row] = [dict(zip(listing["fields"], row)) for row in listing["laureats"] if row[0] == "atelier-code"]
+    places = [listing["quartiers"][slug][:2] for slug in row["quartiers"]]
+    assert _card(result) == [row["title"], row["porteur"], row["summary"], row["edition"], places, row["draft"],
+                             row["image"]]
     [page] = search_index(small_site, "accessibilité")[0]["results"][:1]
     assert _card(page) is None and page["url"] == "/accessibilite/"
     assert [answer["count"] for answer in search_index(small_site, "null", "false", "fields")] == [0, 0, 0]
 
 
-def _card(result: dict) -> dict | None:
+def _card(result: dict) -> list | None:
     cards = [a["id"].removeprefix(search.CARD_ID) for a in result["anchors"] if a["id"].startswith(search.CARD_ID)]
-    return json.loads(urllib.parse.unquote(cards[0])) if cards else None
+    return json.loads(urllib.parse.unquote_plus(cards[0])) if cards else None
 
 
 def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path, monkeypatch) -> None:

@@ -83,24 +83,25 @@ def indexed_html(html: str, card: str | None = None) -> str:
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
     head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
-    body = _ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)])
+    body = _ascii_apostrophes(_ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)]))
     if card:  # an element's id is not indexed, and stays in the fragment: the card, with no space in it
         tag_end = body.index(">") + 1
-        body = f'{body[:tag_end]}<i id="{CARD_ID}{_CARD_ESCAPED.sub(_percent, card)}"></i>{body[tag_end:]}'
-    return f"{head}<head>{_ascii_apostrophes(title)}</head><body>{_ascii_apostrophes(body)}</body></html>"
+        body = f"{body[:tag_end]}<i id='{CARD_ID}{_card_id(card)}'></i>{body[tag_end:]}"
+    return f"{head}<head>{_ascii_apostrophes(title)}</head><body>{body}</body></html>"
 
 
 # What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
 # (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
 _ELEMENT_ID = re.compile(r' id="[^"]*"')
 CARD_ID = "vitrine-carte-"  # the anchor whose id is a laureate's card, percent-encoded
-# What a card's id escapes: what would end the word or the attribute, or be taken for an escape or an apostrophe
-# to make ASCII (JavaScript's decodeURIComponent reads it back).
-_CARD_ESCAPED = re.compile("[%\\s\"&<>\u2019]")
+# What a card's id escapes (as a form encodes: spaces as « + »): what would end the word or the attribute, or be
+# taken for an escape (the search page reads it back with decodeURIComponent).
+_CARD_ESCAPED = re.compile("[%+'&<>\\s]")
 
 
-def _percent(match: re.Match[str]) -> str:
-    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+def _card_id(card: str) -> str:
+    return _CARD_ESCAPED.sub(lambda m: "+" if m.group() == " " else "".join(
+        f"%{byte:02X}" for byte in m.group().encode("utf-8")), card)
 
 
 def _ascii_apostrophes(text: str) -> str:
@@ -108,13 +109,15 @@ def _ascii_apostrophes(text: str) -> str:
 
 
 def card_of(page: Page, image_set: ImageSets) -> str | None:
-    """A laureate's card as the search page shows it: its row of ``laureats/filtres.json`` and its quartiers, in
-    that file's form without what the search page knows (``fields``, named in ``static/laureates.js``)."""
+    """A laureate's card as the search page shows it, from its row of ``laureats/filtres.json``:
+    ``[title, porteur, summary, edition, [[quartier, commune], …], draft, image]`` (its slug is its page's)."""
     laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
     if laureate is None:
         return None
     index = filter_index([laureate], laureate.quartiers, image_set, "")
-    return json.dumps({"quartiers": index["quartiers"], "laureats": index["laureats"]}, ensure_ascii=False,
+    [[_slug, title, porteur, summary, edition, quartiers, _themes, draft, image]] = index["laureats"]
+    places = [index["quartiers"][slug][:2] for slug in quartiers]
+    return json.dumps([title, porteur, summary, edition, places, draft, image], ensure_ascii=False,
                       separators=(",", ":"))
 
 

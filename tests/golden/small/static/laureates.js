@@ -10,20 +10,11 @@ export const FILTERS = ["quartier", "commune", "theme", "edition"];
 export async function loadLaureates(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return laureatesOf(await response.json());
-}
-
-// The fields of a laureate's row in laureats/filtres.json (the search index's cards have the rows, not the
-// names: vitrine/site/filters.py's filter_index).
-export const LAUREATE_FIELDS = ["slug", "title", "porteur", "summary", "edition", "quartiers", "themes", "draft", "image"];
-
-// The laureates of an index in the form of laureats/filtres.json (the search index's fragments carry a
-// laureate's card in that form, one row, its fields those of LAUREATE_FIELDS).
-export function laureatesOf(index) {
+  const index = await response.json();
   const quartiers = Object.fromEntries(Object.entries(index.quartiers).map(
     ([slug, [name, commune, communeSlug]]) => [slug, { slug, name, commune, communeSlug }]));
   return index.laureats.map((row) => {
-    const laureate = Object.fromEntries((index.fields || LAUREATE_FIELDS).map((name, i) => [name, row[i]]));
+    const laureate = Object.fromEntries(index.fields.map((name, i) => [name, row[i]]));
     laureate.quartiers = laureate.quartiers.map((slug) => quartiers[slug]);
     laureate.communes = laureate.quartiers.map((q) => q.communeSlug);
     if (laureate.image) laureate.image.sizes = index.sizes;
