@@ -144,20 +144,28 @@ function toUrl(term, choice) {
   return location.pathname + (query ? "?" + query : "");
 }
 
-// A Pagefind result, from its fragment: a laureate's card ([title, porteur, summary, edition, [[quartier,
-// commune], …], draft, image], from its row of laureats/filtres.json, form-encoded in the id of an element at
-// the start of its page: Pagefind does not index ids), else the page's title and the passage where the words
-// were found.
-const CARD_ID = "vitrine-carte-";
+// A Pagefind result, from its fragment: a laureate's card ([edition, [[quartier, commune], …], draft, image,
+// title, porteur, summary], from its row of laureats/filtres.json, form-encoded in the id of an element at
+// the start of its page: Pagefind does not index ids; its title, porteur and summary are the page's metadata
+// when the card leaves them out), else the page's title and the passage where the words were found.
+const CARD_ID = "carte-";
 
 function resultItem(data, root) {
   const anchor = data.anchors.find((a) => a.id.startsWith(CARD_ID));
   const slug = /\/laureats\/([^/]+)\/$/.exec(data.url);
   if (!anchor || !slug) return pageItem(data);
   const encoded = anchor.id.slice(CARD_ID.length).replace(/\+/g, " ");
-  const [title, porteur, summary, edition, places, draft, image] = JSON.parse(decodeURIComponent(encoded));
-  const quartiers = places.map(([name, commune]) => ({ name, commune }));
-  return card({ slug: slug[1], title, porteur, summary, edition, quartiers, draft, image }, root, SEARCH_SIZES);
+  const [edition, places, draft, image, title, porteur, summary] = JSON.parse(decodeURIComponent(encoded));
+  return card({
+    slug: slug[1],
+    title: title ?? french(data.meta.title),
+    porteur: porteur ?? french(data.meta.porteur),
+    summary: summary ?? french(data.meta.summary),
+    edition,
+    quartiers: places.map(([name, commune]) => ({ name, commune })),
+    draft,
+    image,
+  }, root, SEARCH_SIZES);
 }
 
 function pageItem(data) {

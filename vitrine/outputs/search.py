@@ -93,7 +93,7 @@ def indexed_html(html: str, card: str | None = None) -> str:
 # What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
 # (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
 _ELEMENT_ID = re.compile(r' id="[^"]*"')
-CARD_ID = "vitrine-carte-"  # the anchor whose id is a laureate's card, percent-encoded
+CARD_ID = "carte-"  # the anchor whose id is a laureate's card, percent-encoded
 # What a card's id escapes (as a form encodes: spaces as « + »): what would end the word or the attribute, or be
 # taken for an escape (the search page reads it back with decodeURIComponent).
 _CARD_ESCAPED = re.compile("[%+'&<>\\s]")
@@ -110,15 +110,19 @@ def _ascii_apostrophes(text: str) -> str:
 
 def card_of(page: Page, image_set: ImageSets) -> str | None:
     """A laureate's card as the search page shows it, from its row of ``laureats/filtres.json``:
-    ``[title, porteur, summary, edition, [[quartier, commune], …], draft, image]`` (its slug is its page's)."""
+    ``[edition, [[quartier, commune], …], draft, image, title, porteur, summary]``. Its slug is its page's; its
+    title, porteur and summary are its page's metadata (in every result's fragment already) with their
+    apostrophes put back, so they are left out (null, or not there at the end) unless they have an ASCII one."""
     laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
     if laureate is None:
         return None
     index = filter_index([laureate], laureate.quartiers, image_set, "")
     [[_slug, title, porteur, summary, edition, quartiers, _themes, draft, image]] = index["laureats"]
-    places = [index["quartiers"][slug][:2] for slug in quartiers]
-    return json.dumps([title, porteur, summary, edition, places, draft, image], ensure_ascii=False,
-                      separators=(",", ":"))
+    card = [edition, [index["quartiers"][slug][:2] for slug in quartiers], draft, image]
+    card += [text if "'" in text else None for text in (title, porteur, summary)]
+    while card[-1] is None:
+        card.pop()
+    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
 
 
 def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
