@@ -125,8 +125,8 @@ def first_search(browser, name: str, url: str, box: str, results: str, term: str
 def table(n: int, term: str, rows: list[Fetched]) -> str:
     lines = [f"| N = {n:,}, « {term} », {SHOWN} results shown | search's requests | search's bytes "
              "| all requests | all bytes |", "|---|---:|---:|---:|---:|"]
-    lines += [f"| {r.name} | {r.search_requests} | {r.search_bytes / 1000:,.1f} kB | {r.requests} "
-              f"| {r.bytes / 1000:,.1f} kB |" for r in rows]
+    lines += [f"| {r.name} | {r.search_requests} | {r.search_bytes:,} B | {r.requests} "
+              f"| {r.bytes:,} B |" for r in rows]
     return "\n".join(lines)
 
 
