@@ -144,7 +144,7 @@ function toUrl(term, choice) {
   return location.pathname + (query ? "?" + query : "");
 }
 
-// A Pagefind result, from its fragment: a laureate's card ([edition, [[quartier, commune], …], draft, image,
+// A Pagefind result, from its fragment: a laureate's card ([edition, [quartier, commune, …], image, draft,
 // title, porteur, summary], from its row of laureats/filtres.json, form-encoded in the id of an element at
 // the start of its page: Pagefind does not index ids; its title, porteur and summary are the page's metadata
 // when the card leaves them out), else the page's title and the passage where the words were found.
@@ -155,14 +155,15 @@ function resultItem(data, root) {
   const slug = /\/laureats\/([^/]+)\/$/.exec(data.url);
   if (!anchor || !slug) return pageItem(data);
   const encoded = anchor.id.slice(CARD_ID.length).replace(/\+/g, " ");
-  const [edition, places, draft, image, title, porteur, summary] = JSON.parse(decodeURIComponent(encoded));
+  const [edition, places, image = null, draft = false, title, porteur, summary] =
+    JSON.parse(decodeURIComponent(encoded));
   return card({
     slug: slug[1],
     title: title ?? french(data.meta.title),
     porteur: porteur ?? french(data.meta.porteur),
     summary: summary ?? french(data.meta.summary),
     edition,
-    quartiers: places.map(([name, commune]) => ({ name, commune })),
+    quartiers: places.flatMap((name, i) => (i % 2 ? [] : [{ name, commune: places[i + 1] }])),
     draft,
     image,
   }, root, SEARCH_SIZES);

@@ -110,17 +110,18 @@ def _ascii_apostrophes(text: str) -> str:
 
 def card_of(page: Page, image_set: ImageSets) -> str | None:
     """A laureate's card as the search page shows it, from its row of ``laureats/filtres.json``:
-    ``[edition, [[quartier, commune], …], draft, image, title, porteur, summary]``. Its slug is its page's; its
-    title, porteur and summary are its page's metadata (in every result's fragment already) with their
-    apostrophes put back, so they are left out (null, or not there at the end) unless they have an ASCII one."""
+    ``[edition, [quartier, commune, …], image, draft, title, porteur, summary]``, as short as it reads (every
+    visitor's search fetches ten). Its slug is its page's; its title, porteur and summary are its page's
+    metadata (in its fragment already) with their apostrophes put back, so they are left out (null) unless they
+    have an ASCII one; null and false at the end are left out."""
     laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
     if laureate is None:
         return None
     index = filter_index([laureate], laureate.quartiers, image_set, "")
     [[_slug, title, porteur, summary, edition, quartiers, _themes, draft, image]] = index["laureats"]
-    card = [edition, [index["quartiers"][slug][:2] for slug in quartiers], draft, image]
-    card += [text if "'" in text else None for text in (title, porteur, summary)]
-    while card[-1] is None:
+    places = [name_or_commune for slug in quartiers for name_or_commune in index["quartiers"][slug][:2]]
+    card = [edition, places, image, draft] + [text if "'" in text else None for text in (title, porteur, summary)]
+    while card[-1] in (None, False):  # the search page's defaults
         card.pop()
     return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
 
