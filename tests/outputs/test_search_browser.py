@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in_process
+from photos import add_image, photo
 from web import browser, serve  # noqa: F401 - fixtures
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -144,6 +145,23 @@ def test_a_search_fetches_one_index_and_shows_cards_from_its_results(repo: Path,
     page.get_by_label("Quartier", exact=True).select_option("les-tilleuls")
     expect(page.get_by_role("status")).to_have_text(re.compile("pour «\u00a0culture\u00a0»"))
     assert [url for url in fetched if url.endswith("filtres.json")]
+    assert page.problems == []
+
+
+def test_a_result_with_a_photo_shows_the_card_the_filters_show(repo: Path, serve, page) -> None:  # noqa: F811
+    """A laureate's card built from its search result is the one built from laureats/filtres.json (photo, its
+    alternative text, sizes and credit included), apostrophes as written."""
+    add_image(repo, "cafe-culture", "cafe.jpg", photo((1300, 650)), alt="L’équipe du café")
+    assert build_in_process(repo).ok
+    base = serve(repo / "site", "/label/")
+    page.goto(base + "recherche/?q=culture")
+    from_search = page.locator("[data-search-results] > li", has_text="Café culture").locator("article")
+    expect(from_search.locator("img")).to_have_attribute("alt", "L’équipe du café")
+    searched = from_search.inner_html()
+    page.goto(base + "recherche/?q=culture&quartier=les-tilleuls")
+    from_list = page.locator("[data-search-results] > li", has_text="Café culture").locator("article")
+    expect(from_list.locator(".image-credit")).to_have_text("© Camille Martin")
+    assert from_list.inner_html() == searched
     assert page.problems == []
 
 
