@@ -4,16 +4,16 @@ The whole site is one Pagefind bundle in ``pagefind/``, so a visitor's first sea
 single index would (its script, WebAssembly, entry, metadata, the index chunk of each word, then one fragment per
 result shown), not one set of files per part of the site: measured in Chromium by
 ``benchmarks/search_requests.py``. Each result's fragment carries what the search page shows of it: a laureate's
-card (its row of ``laureats/filtres.json``, which the search page loads only when a filter is chosen, as the id
-of an empty element: Pagefind indexes metadata, not ids) or a page's title and excerpt. ``pagefind/vitrine-pages.json`` tells which page each result
-id is, for those filters.
+card (from its row of ``laureats/filtres.json``, which the search page loads only when a filter is chosen), in
+the id of an empty element (Pagefind indexes metadata, not ids), or a page's title and excerpt.
+``pagefind/vitrine-pages.json`` tells which page each result id is, for those filters.
 
 The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package ships, in its ``--service`` mode
 (``pagefind.py``), fed while the pages are rendered (``Feed``): each searchable page goes to it as soon as it is
 rendered, from a second process that works while this one renders and writes, and the bundle's files come back
 as bytes once the last page is in. Pagefind reads of each page only what it indexes (``indexed_html``: the
 element marked ``data-pagefind-body``, up to the end of ``<main>``), not the layout around it: the same words,
-weights, title and metadata, for a third of the parsing.
+weights, title and metadata, for about two thirds of Pagefind's work on whole pages.
 
 Pagefind splits words at the ASCII apostrophe but not at the typographic one French typography puts everywhere,
 so « l’expo » would not be found by « expo »: the pages are indexed with ASCII apostrophes (the search page puts
@@ -71,10 +71,9 @@ def index_key(entries: Iterable[tuple[str, str]]) -> str:
 def indexed_html(html: str, card: str | None = None) -> str:
     """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, and its element marked
     ``data-pagefind-body`` up to the end of ``<main>``, with the laureate's ``card`` in it (what Pagefind indexes;
-    the header, navigation, sharing tags and footer around it are not parsed; nor what the search page does
-    not show, ``_ELEMENT_ID`` and ``_PAGE_META``); « l’expo » written « l'expo »,
-    so « expo » finds it (not in the card, shown as it is). A page without that mark (a theme's own template)
-    goes whole."""
+    the header, navigation, sharing tags and footer around it are not parsed; nor the headings' ids, which the
+    search page does not show: ``_ELEMENT_ID``); « l’expo » written « l'expo », so « expo » finds it (not in
+    the card, shown as it is). A page without that mark (a theme's own template) goes whole."""
     mark = html.find("data-pagefind-body")
     start = html.rfind("<", 0, mark)
     if mark < 0 or start < 0:
@@ -112,18 +111,27 @@ def card_of(page: Page, image_set: ImageSets) -> str | None:
     """A laureate's card as the search page shows it, from its row of ``laureats/filtres.json``:
     ``[edition, [quartier, commune, …], image, draft, title, porteur, summary]``, as short as it reads (every
     visitor's search fetches ten). Its slug is its page's; its title, porteur and summary are its page's
-    metadata (in its fragment already) with their apostrophes put back, so they are left out (null) unless they
-    have an ASCII one; null and false at the end are left out."""
+    metadata (in its fragment already) with their apostrophes put back, so they are left out (null) when that
+    gives them back (``_given_back``); null and false at the end are left out."""
     laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
     if laureate is None:
         return None
     index = filter_index([laureate], laureate.quartiers, image_set, "")
     [[_slug, title, porteur, summary, edition, quartiers, _themes, draft, image]] = index["laureats"]
     places = [name_or_commune for slug in quartiers for name_or_commune in index["quartiers"][slug][:2]]
-    card = [edition, places, image, draft] + [text if "'" in text else None for text in (title, porteur, summary)]
+    card = [edition, places, image, draft] + [None if _given_back(text) else text for text in (title, porteur, summary)]
     while card[-1] in (None, False):  # the search page's defaults
         card.pop()
     return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
+
+
+def _given_back(text: str) -> bool:
+    """Whether the page's metadata gives ``text`` back once the search page puts its apostrophes back: no ASCII
+    apostrophe to tell from the others, no whitespace Pagefind would not keep as it is (runs, ends, line breaks)."""
+    return "'" not in text and not _NOT_KEPT.search(text)
+
+
+_NOT_KEPT = re.compile("\\s\\s|^\\s|\\s$|[^\\S \u00a0\u202f]")
 
 
 def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
