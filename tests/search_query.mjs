@@ -1,7 +1,6 @@
-// Query a built site's Pagefind index from Node, as the browser would, reading the files from disk: the first
-// chunk's bundle (pagefind/) with the others merged into it (listed in pagefind/vitrine-pages.json).
+// Query a built site's Pagefind index from Node, as the browser would, reading the files from disk (pagefind/).
 // Usage: node search_query.mjs SITE_DIR TERMS_JSON, where TERMS_JSON is ["expo", …].
-// Prints one {"count", "results": [{id, url, meta, excerpt}, …]} per term, as a JSON array.
+// Prints one {"count", "results": [{id, url, meta, excerpt, anchors}, …]} per term, as a JSON array.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,15 +16,13 @@ globalThis.fetch = async (url) => {
 };
 const pagefind = await import(pathToFileURL(path.join(site, "pagefind", "pagefind.js")).href);
 await pagefind.options({ basePath: "/pagefind/", baseUrl: "/" });
-const { bundles } = JSON.parse(await readFile(path.join(site, "pagefind", "vitrine-pages.json"), "utf-8"));
-await Promise.all(bundles.map((bundle) => pagefind.mergeIndex("/pagefind/" + bundle, { baseUrl: "/" })));
 const answers = [];
 for (const term of JSON.parse(terms)) {
   const search = await pagefind.search(term);
   const results = await Promise.all(search.results.map(async (result) => ({ id: result.id, ...await result.data() })));
   answers.push({
     count: results.length,
-    results: results.map(({ id, url, meta, excerpt }) => ({ id, url, meta, excerpt })),
+    results: results.map(({ id, url, meta, excerpt, anchors }) => ({ id, url, meta, excerpt, anchors })),
   });
 }
 console.log(JSON.stringify(answers));

@@ -30,7 +30,7 @@ def missing(what: str) -> None:
 def search_index(site: Path, *terms: str) -> list[dict]:
     """Search the built site's Pagefind index with Pagefind's own JavaScript, run by Node.
 
-    One answer per term: {"count", "results": [{"id", "url", "meta", "excerpt"}, …]}, best first.
+    One answer per term: {"count", "results": [{"id", "url", "meta", "excerpt", "anchors"}, …]}, best first.
     """
     node = shutil.which("node")
     if node is None:

@@ -168,11 +168,11 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
-    index = _search_index(plan.pages, out, speed) if options.search else None
+    index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
     try:
         rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
         outputs = itertools.chain(
-            index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while chunks are indexed
+            index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while Pagefind indexes
             (output.make() for output in lazy_outputs if output.path not in kept),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),
@@ -200,11 +200,12 @@ def _spread(options: BuildOptions, speed: BuildState | None) -> Spread:
     return speed.spread(options) if speed else in_order
 
 
-def _search_index(pages: tuple[Page, ...], out: Path, speed: BuildState | None):  # noqa: ANN202 - either index
+def _search_index(pages: tuple[Page, ...], out: Path, image_set: Callable[[str], object],
+                  speed: BuildState | None):  # noqa: ANN202 - either index
     """The search index; its modules are imported only here (a build without search never pays for them)."""
     from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
 
-    return speed.search_index(pages, out) if speed else search.WholeIndex(pages)
+    return speed.search_index(pages, out, image_set) if speed else search.WholeIndex(pages, image_set)
 
 
 def data_outputs(site: Site, today: dt.date, rows: Rows | None) -> list[LazyOutput]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from web import search_index
 from vitrine.outputs import pagefind, search
 from vitrine.pipeline import build
 from vitrine.preview.serve import Preview
+from vitrine.site.pages import plan_pages
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +36,7 @@ def test_searching_expo_finds_the_expo_bavarde_with_its_porteur_and_summary(ship
     assert first["meta"]["title"] == "L'expo bavarde\u00a0: l'envers du décor"
     assert first["meta"]["porteur"] == "Cultures du Cœur 94"
     assert first["meta"]["summary"].startswith("«\u00a0L'expo bavarde")
+    assert len(_card(first)) <= 4  # its title, porteur and summary are its metadata, their apostrophes put back
 
 
 def test_french_words_are_found_by_their_stem_and_after_an_apostrophe(small_site: Path) -> None:
@@ -88,7 +91,7 @@ def test_search_page_says_what_to_do_without_javascript(small_site: Path) -> Non
 def test_a_search_index_is_not_rebuilt_when_no_searchable_page_changed(repo: Path, monkeypatch) -> None:
     shutil.copytree(REPO / "templates", repo / "templates")
     assert build_in_process(repo).ok
-    monkeypatch.setattr(search, "build_index", _must_not_index)
+    monkeypatch.setattr(search, "Feed", _must_not_index)
     again = build_in_process(repo)
     assert again.ok and again.written == ()
     themes = repo / "templates" / "themes.html"
@@ -114,59 +117,68 @@ SEARCHABLE = [f"laureats/{slug}/" for slug in ("atelier-code", "cafe-culture", "
                                                                      "mentions-legales/"]
 
 
-def test_editing_a_laureate_re_indexes_only_its_chunk(repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
-    assert build_in_process(repo).ok
+def test_the_whole_site_is_one_index_whose_results_carry_their_card(small_site: Path) -> None:
+    """One Pagefind bundle (a visitor's search fetches one entry, one metadata file, one index chunk per word):
+    a laureate's result carries its card as laureats/filtres.json has it, apostrophes and all, and the card's
+    words are not indexed (a search for a field's name finds nothing)."""
+    assert sorted(p.name for p in (small_site / "pagefind").iterdir() if p.is_dir()) == ["fragment", "index"]
+    assert len(list((small_site / "pagefind").glob("pagefind.*.pf_meta"))) == 1
+    [found] = search_index(small_site, "programmation")
+    [result] = found["results"]
+    assert result["url"] == "/laureats/atelier-code/" and result["meta"]["title"] == "Atelier code"
+    listing = json.loads((small_site / "laureats" / "filtres.json").read_text("utf-8"))
+    [row] = [dict(zip(listing["fields"], row)) for row in listing["laureats"] if row[0] == "atelier-code"]
+    places = [text for slug in row["quartiers"] for text in listing["quartiers"][slug][:2]]
+    assert _card(result) == [row["edition"], places]  # no photo, not a draft: the search page's defaults
+    shown = {name: result["meta"][name].replace("'", "’") for name in ("title", "porteur", "summary")}
+    assert shown == {name: row[name] for name in ("title", "porteur", "summary")}
+    [page] = search_index(small_site, "accessibilité")[0]["results"][:1]
+    assert _card(page) is None and page["url"] == "/accessibilite/"
+    assert [answer["count"] for answer in search_index(small_site, "null", "false", "fields")] == [0, 0, 0]
+
+
+def _card(result: dict) -> list | None:
+    cards = [a["id"].removeprefix(search.CARD_ID) for a in result["anchors"] if a["id"].startswith(search.CARD_ID)]
+    return json.loads(urllib.parse.unquote_plus(cards[0])) if cards else None
+
+
+def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path, monkeypatch) -> None:
     indexed = []
-    index = search.build_index
-    monkeypatch.setattr(search, "build_index", lambda documents: index(indexed.append([d.url for d in documents])
-                                                                                or documents))
+    add = search.Feed.add
+    monkeypatch.setattr(search.Feed, "add", lambda feed, url, html: add(feed, url, html) or indexed.append(url))
+    report = build_in_process(repo, use_cache=False)
+    assert report.ok and sorted(indexed) == sorted(SEARCHABLE)
+    assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]
+
+
+def test_an_edit_indexes_the_published_pages_without_rendering_them(repo: Path, monkeypatch) -> None:
+    assert build_in_process(repo).ok
     laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
     laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
     report = build_in_process(repo)
-    assert report.ok
-    [chunk] = [chunk for chunk in search.plan_chunks(SEARCHABLE) if "laureats/emploi-jeunes/" in chunk.urls]
-    assert indexed == [list(chunk.urls)] and len(chunk.urls) <= 3
-    written = {path for path in report.written if path.startswith("pagefind/")} - {"pagefind/vitrine-pages.json"}
-    assert written and all(path.startswith(chunk.folder) for path in written)
+    assert report.ok and report.rendered_paths == ("laureats/emploi-jeunes/index.html",)
     [found] = search_index(repo / "site", "zythologie")
     assert [r["url"] for r in found["results"]] == ["/laureats/emploi-jeunes/"]
+    [found] = search_index(repo / "site", "jardin")  # an unchanged page, read from the published site
+    assert "/laureats/jardin-partage/" in [r["url"] for r in found["results"]]
 
 
-def test_a_cold_build_indexes_each_page_once(repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search, "CHUNK_PAGES", 2)
-    monkeypatch.setattr(search, "INDEXERS", 1)
-    indexed = []
-    index = search.build_index
-    monkeypatch.setattr(search, "build_index", lambda documents: index(indexed.extend(d.url for d in documents)
-                                                                       or documents))
-    assert build_in_process(repo, use_cache=False).ok
-    assert sorted(indexed) == sorted(SEARCHABLE)
-
-
-def test_a_rebuild_after_edits_makes_the_search_index_of_a_cold_build(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+def test_a_rebuild_after_edits_makes_the_search_index_of_a_cold_build(tmp_path: Path) -> None:
     edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
     assert build_in_process(edited).ok
     for root in (edited, cold):
         shutil.copy(root / "content" / "laureates" / "cafe-culture.md", root / "content" / "laureates" / "cafe-2.md")
         (root / "content" / "laureates" / "radio-quartier.md").unlink()
     assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    laureate = edited / "content" / "laureates" / "emploi-jeunes.md"
+    text = laureate.read_text("utf-8")
+    laureate.write_text(text + "\nUn atelier de zythologie.\n", "utf-8")
+    assert build_in_process(edited).ok
+    laureate.write_text(text, "utf-8")  # undone: the bundle comes from the cache
+    assert build_in_process(edited).ok
     bundles = [{p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
                 if p.is_file()} for root in (edited, cold)]
     assert bundles[0] == bundles[1]
-    assert len(json.loads(bundles[0]["site/pagefind/vitrine-pages.json"])["bundles"]) >= 2
-
-
-def test_chunks_stay_small_and_a_new_page_changes_one_of_them() -> None:
-    urls = [f"laureats/projet-{i}/" for i in range(1000)]
-    chunks = search.plan_chunks(urls, 16)
-    assert sorted(url for chunk in chunks for url in chunk.urls) == sorted(urls)
-    assert max(len(chunk.urls) for chunk in chunks) <= 16 and len(chunks) < 1000 / 4
-    assert [chunk.folder for chunk in chunks[:2]] == ["pagefind/", f"pagefind/{chunks[1].name}/"]
-    for new in ("laureats/nouveau/", "laureats/projet-1000/", "le-label/"):
-        changed = set(search.plan_chunks(urls + [new], 16)) ^ set(chunks)
-        assert len(changed) <= 3  # one chunk replaced, or split in two
 
 
 def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, monkeypatch) -> None:
@@ -180,7 +192,7 @@ def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, mo
     assert (repo / "site" / "index.html").read_bytes() == before
 
 
-def _must_not_index(documents) -> dict:
+def _must_not_index(*args) -> None:
     raise AssertionError("the search index was rebuilt")
 
 
@@ -200,7 +212,7 @@ def test_a_silent_pagefind_fails_the_build_instead_of_hanging_it(tmp_path: Path,
 
 
 def test_the_live_preview_goes_without_the_search_index(repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search, "build_index", _must_not_index)
+    monkeypatch.setattr(search, "Feed", _must_not_index)
     options = Preview(repo, lambda: TODAY)._options()
     assert build(options).ok
     assert not (options.out / "pagefind").exists()

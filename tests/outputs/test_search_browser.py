@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in_process
+from photos import add_image, photo
 from web import browser, serve  # noqa: F401 - fixtures
-from vitrine.outputs import search
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -124,18 +124,44 @@ def test_searching_expo_in_the_browser_finds_the_expo_bavarde(shipped_repo: Path
     assert page.problems == []
 
 
-def test_a_search_finds_pages_of_three_chunks_of_the_index(repo: Path, serve, page, monkeypatch) -> None:  # noqa: F811
-    monkeypatch.setattr(search, "CHUNK_PAGES", 3)
+def test_a_search_fetches_one_index_and_shows_cards_from_its_results(repo: Path, serve, page) -> None:  # noqa: F811
+    """The first search fetches one Pagefind index and the fragments of the results shown, whose cards are the
+    listings' (photo credit, quartiers); the laureates' list is fetched only once a filter is chosen."""
+    report = build_in_process(repo)
+    assert report.ok
+    base = serve(repo / "site", "/label/")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.removeprefix(base)))
+    page.goto(base + "recherche/?q=culture")
+    card = page.locator("[data-search-results] > li").first.locator("article")
+    expect(card.locator("h2")).to_have_text("Café culture")
+    [laureate] = [laureate for laureate in report.site.laureates if laureate.slug == "cafe-culture"]
+    places = ", ".join(f"{q.name} ({q.commune})" for q in laureate.quartiers)
+    expect(card.locator(".card-meta")).to_have_text(f"Édition {laureate.edition} · {places}")
+    expect(card.locator(".card-porteur")).to_have_text(laureate.porteur)
+    expect(card.locator("h2 a")).to_have_attribute("href", "../laureats/cafe-culture/")
+    assert sum(url.endswith(".pf_meta") for url in fetched) == 1
+    assert not [url for url in fetched if url.endswith(("filtres.json", "vitrine-pages.json"))]
+    page.get_by_label("Quartier", exact=True).select_option("les-tilleuls")
+    expect(page.get_by_role("status")).to_have_text(re.compile("pour «\u00a0culture\u00a0»"))
+    assert [url for url in fetched if url.endswith("filtres.json")]
+    assert page.problems == []
+
+
+def test_a_result_with_a_photo_shows_the_card_the_filters_show(repo: Path, serve, page) -> None:  # noqa: F811
+    """A laureate's card built from its search result is the one built from laureats/filtres.json (photo, its
+    alternative text, sizes and credit included), apostrophes as written."""
+    add_image(repo, "cafe-culture", "cafe.jpg", photo((1300, 650)), alt="L’équipe du café")
     assert build_in_process(repo).ok
-    found = {"laureats/cafe-culture/": "Café culture", "laureats/jardin-partage/": "Jardin partagé",
-             "laureats/radio-quartier/": "Radio de quartier"}
-    chunks = search.plan_chunks(json.loads((repo / "site" / "pagefind" / "vitrine-pages.json").read_text())["pages"]
-                                .values())
-    assert len({chunk.folder for chunk in chunks if set(chunk.urls) & found.keys()}) == 3  # the first one, two merged
-    page.goto(serve(repo / "site", "/label/") + "recherche/?q=culture")
-    results = page.locator("[data-search-results] > li h2")
-    expect(results).to_have_count(3)
-    assert sorted(results.all_inner_texts()) == sorted(found.values())
+    base = serve(repo / "site", "/label/")
+    page.goto(base + "recherche/?q=culture")
+    from_search = page.locator("[data-search-results] > li", has_text="Café culture").locator("article")
+    expect(from_search.locator("img")).to_have_attribute("alt", "L’équipe du café")
+    searched = from_search.inner_html()
+    page.goto(base + "recherche/?q=culture&quartier=les-tilleuls")
+    from_list = page.locator("[data-search-results] > li", has_text="Café culture").locator("article")
+    expect(from_list.locator(".image-credit")).to_have_text("© Camille Martin")
+    assert from_list.inner_html() == searched
     assert page.problems == []
 
 

@@ -95,7 +95,7 @@ class Service:
                 for i, payload in enumerate(payloads):  # encoded one by one: a page's message at a time in memory
                     stdin.write(_service_message(first + i, payload))
                 stdin.flush()
-            except OSError:
+            except (OSError, ValueError):  # ValueError: the build stopped on an error and closed Pagefind's input
                 pass  # Pagefind stopped: reading its output says so
 
         writer = threading.Thread(target=send, daemon=True)

@@ -1,175 +1,137 @@
-"""Full-text search: Pagefind indexes of the searchable pages, as ordinary outputs.
+"""Full-text search: one Pagefind index of the searchable pages, as ordinary outputs.
 
-The searchable pages are split into chunks of at most ``CHUNK_PAGES`` pages
-(``plan_chunks``), each indexed on its own: one Pagefind bundle per chunk, so an
-edit re-indexes one chunk, not the site, and no Pagefind process grows with the
-site (indexing holds every word of its pages: ~170 kB each). The search page
-loads the first chunk's bundle, published at ``pagefind/`` with Pagefind's
-JavaScript and WebAssembly, and merges the others (``pagefind/<chunk>/``) with
-Pagefind's multisite API (``mergeIndex``); ``pagefind/vitrine-pages.json`` lists
-them, and which page each search result is.
+The whole site is one Pagefind bundle in ``pagefind/``, so a visitor's first search fetches what Pagefind's own
+single index would (its script, WebAssembly, entry, metadata, the index chunk of each word, then one fragment per
+result shown), not one set of files per part of the site: measured in Chromium by
+``benchmarks/search_requests.py``. Each result's fragment carries what the search page shows of it: a laureate's
+card (from its row of ``laureats/filtres.json``, which the search page loads only when a filter is chosen), in
+the id of an empty element (Pagefind indexes metadata, not ids), or a page's title and excerpt.
+``pagefind/vitrine-pages.json`` tells which page each result id is, for those filters.
 
-A chunk is a range of hashes of the pages' URLs: the pages whose hash starts
-with the same bits, split in two by the next bit while they are more than
-``CHUNK_PAGES``. Chunks are thus a function of the set of pages alone (a cold
-build and a rebuild make the same ones), and adding or removing a page changes
-one chunk, or splits one, or merges two.
+The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package ships, in its ``--service`` mode
+(``pagefind.py``), fed while the pages are rendered (``Feed``): each searchable page goes to it as soon as it is
+rendered, from a second process that works while this one renders and writes, and the bundle's files come back
+as bytes once the last page is in. Pagefind reads of each page only what it indexes (``indexed_html``: the
+element marked ``data-pagefind-body``, up to the end of ``<main>``), not the layout around it: the same words,
+weights, title and metadata, for about two thirds of Pagefind's work on whole pages.
 
-The indexes are made by the ``pagefind`` binary that the ``pagefind[bin]``
-package ships, in its ``--service`` mode: pages go in as HTML from memory, the
-bundle's files come back as bytes (``pagefind.py``), and ``write_site`` publishes them with the
-rest of the site (before the atomic swap, hard-linking what did not change).
-We speak the service's protocol (base64 JSON messages ending with ``,``, the
-one the package's ``PagefindIndex`` speaks) instead of calling ``PagefindIndex``
-itself: that client waits 100 ms after every response. Here all the pages of a
-chunk are streamed at once.
-
-Pagefind splits words at the ASCII apostrophe but not at the typographic one
-French typography puts everywhere, so « l’expo » would not be found by
-« expo »: the pages are indexed with ASCII apostrophes (the search page puts
+Pagefind splits words at the ASCII apostrophe but not at the typographic one French typography puts everywhere,
+so « l’expo » would not be found by « expo »: the pages are indexed with ASCII apostrophes (the search page puts
 the typographic ones back when it shows results).
-
-Indexing costs a few milliseconds per page, so each chunk's bundle is cached in
-``.vitrine-cache/pagefind/<key>/`` under a key made of its pages' fingerprints.
 """
 
 from __future__ import annotations
 
 import base64
-import bisect
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs import pagefind
 from vitrine.outputs.pagefind import pagefind_version
 from vitrine.publish.output import Output
+from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 
-
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
-# Bump when what we send to Pagefind, or how its bundles are laid out, changes in a way fingerprints do not show.
-INDEX_VERSION = "2"
-# The most pages in one chunk: what one edit re-indexes (about 5 ms of Pagefind per page), and what the
-# search page merges (one bundle per chunk, a few small requests each: ~45 bundles for 4,000 pages).
-CHUNK_PAGES = 128
-HASH_BITS = 64
+# Bump when what we send to Pagefind, or how the bundle is laid out, changes in a way fingerprints do not show.
+INDEX_VERSION = "3"
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-# Pagefind's JavaScript and WebAssembly: the same in every bundle, published once, with the first chunk.
-RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
-PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: the merged bundles, and which page each search result is
+PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
-INDEXERS = 2  # Pagefind processes at a time (a chunk each)
+QUEUED = 64  # rendered pages waiting for Pagefind at most: beyond, rendering waits (memory stays flat)
 
-
-@dataclass(frozen=True)
-class Document:
-    url: str  # site-root-relative, e.g. "laureats/x/"
-    html: str
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Searchable pages indexed together: those whose URL's hash starts with the bits ``name``."""
-
-    name: str  # "" when there is one chunk
-    folder: str  # where its bundle is published: "pagefind/" for the first chunk, else "pagefind/<name>/"
-    urls: tuple[str, ...]  # sorted
+ImageSets = Callable[[str], object]  # a laureate's image name → its published ImageSet
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """What Pagefind made of a chunk: its files by name in the bundle, and the page of each result id."""
+    """What Pagefind made: its files by name in the bundle, and the page of each result id."""
 
     files: dict[str, bytes]
     pages: dict[str, str]
 
 
-def plan_chunks(urls: Iterable[str], limit: int | None = None) -> list[Chunk]:
-    """The chunks of the searchable pages ``urls``: at most ``limit`` (``CHUNK_PAGES``) pages each, the first
-    one at ``pagefind/``. No page gives one chunk (an empty index: the search page loads, and finds nothing).
-    """
-    limit = limit or CHUNK_PAGES
-    hashed = sorted((_url_hash(url), url) for url in urls)
-    hashes = [h for h, _ in hashed]
-    ranges: list[tuple[str, int, int]] = []
-
-    def split(prefix: str, start: int, end: int) -> None:
-        if end - start <= limit or len(prefix) == HASH_BITS:
-            ranges.append((prefix, start, end))
-            return
-        bit = 1 << (HASH_BITS - len(prefix) - 1)
-        middle = bisect.bisect_left(hashes, (int(prefix, 2) << (HASH_BITS - len(prefix)) if prefix else 0) | bit,
-                                    start, end)
-        for half, (a, b) in (("0", (start, middle)), ("1", (middle, end))):
-            if b > a:
-                split(prefix + half, a, b)
-
-    split("", 0, len(hashed))
-    if not ranges:
-        ranges.append(("", 0, 0))
-    return [Chunk(name, f"{BUNDLE}/" if i == 0 else f"{BUNDLE}/{name}/",
-                  tuple(sorted(url for _, url in hashed[start:end])))
-            for i, (name, start, end) in enumerate(ranges)]
-
-
-def _url_hash(url: str) -> int:
-    return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=HASH_BITS // 8).digest(), "big")
-
-
-def chunk_folder(path: str) -> str:
-    """The folder of the chunk that the bundle file ``path`` (``pagefind/…``) belongs to."""
-    parts = path.split("/")
-    if len(parts) > 2 and parts[1] and set(parts[1]) <= {"0", "1"}:
-        return f"{BUNDLE}/{parts[1]}/"
-    return f"{BUNDLE}/"
-
-
-def published(chunk: Chunk, names: Iterable[str]) -> list[str]:
-    """The names of a chunk's bundle files that are published: Pagefind's runtime only with the first chunk."""
-    first = chunk.folder == f"{BUNDLE}/"
-    return sorted(name for name in names if first or not name.startswith(RUNTIME_FILES))
-
-
-def search_map(chunks: list[Chunk], pages: Iterable[dict[str, str]]) -> bytes:
-    """``pagefind/vitrine-pages.json``: the bundles the search page merges into the first one, and the page
-    (site-root-relative URL) of each Pagefind result id."""
-    merged: dict[str, str] = {}
-    for chunk_pages in pages:
-        merged.update(chunk_pages)
-    bundles = [chunk.folder.removeprefix(f"{BUNDLE}/") for chunk in chunks[1:]]
-    return json.dumps({"bundles": bundles, "pages": merged}, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
 def index_key(entries: Iterable[tuple[str, str]]) -> str:
-    """The cache key of a chunk's bundle: (url, fingerprint) of its pages, and Pagefind's version."""
+    """The cache key of the bundle: (url, fingerprint) of its pages, and Pagefind's version."""
     h = hashlib.blake2b(f"{INDEX_VERSION}\0{pagefind_version()}".encode(), digest_size=16)
     for url, fingerprint in entries:
         h.update(f"\0{url}\0{fingerprint}".encode())
     return h.hexdigest()
 
 
-def build_index(documents: Sequence[Document]) -> Bundle:
-    """Index ``documents`` with Pagefind; return the bundle's files by name in the bundle, and its pages.
+def indexed_html(html: str, card: str | None = None) -> str:
+    """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, and its element marked
+    ``data-pagefind-body`` up to the end of ``<main>``, with the laureate's ``card`` in it (what Pagefind indexes;
+    the header, navigation, sharing tags and footer around it are not parsed; nor the headings' ids, which the
+    search page does not show: ``_ELEMENT_ID``); « l’expo » written « l'expo », so « expo » finds it (not in
+    the card, shown as it is). A page without that mark (a theme's own template) goes whole."""
+    mark = html.find("data-pagefind-body")
+    start = html.rfind("<", 0, mark)
+    if mark < 0 or start < 0:
+        return _ascii_apostrophes(html)
+    end = html.find("</main>", mark)
+    title_start, title_end = html.find("<title>"), html.find("</title>")
+    title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
+    head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
+    body = _ascii_apostrophes(_ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)]))
+    if card:  # an element's id is not indexed, and stays in the fragment: the card, with no space in it
+        tag_end = body.index(">") + 1
+        body = f"{body[:tag_end]}<i id='{CARD_ID}{_card_id(card)}'></i>{body[tag_end:]}"
+    return f"{head}<head>{_ascii_apostrophes(title)}</head><body>{body}</body></html>"
 
-    Each document is taken from ``documents`` when it is sent, so a lazy sequence holds one at a time.
-    """
-    with pagefind.Service(pagefind.pagefind_executable()) as service:
-        index_id = service.call({"type": "NewIndex", "config": {}})["index_id"]
-        requests = ({"type": "AddFile", "index_id": index_id, "url": "/" + d.url, "file_contents": indexable(d.html),
-                     "file_path": None} for d in documents)
-        for i, response in enumerate(service.call_all(requests, len(documents))):
-            if response.get("type") != "IndexedFile":
-                raise SearchIndexError(f"Pagefind a refusé la page /{documents[i].url} : "
-                                       f"{response.get('message', response)}")
-        made = service.call({"type": "GetFiles", "index_id": index_id})["files"]
-    files = {f["path"]: base64.b64decode(f["content"]) for f in made if not f["path"].startswith(UNUSED_FILES)}
-    return Bundle(files, page_ids(files))
+
+# What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
+# (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
+_ELEMENT_ID = re.compile(r' id="[^"]*"')
+CARD_ID = "carte-"  # the anchor whose id is a laureate's card, percent-encoded
+# What a card's id escapes (as a form encodes: spaces as « + »): what would end the word or the attribute, or be
+# taken for an escape (the search page reads it back with decodeURIComponent).
+_CARD_ESCAPED = re.compile("[%+'&<>\\s]")
+
+
+def _card_id(card: str) -> str:
+    return _CARD_ESCAPED.sub(lambda m: "+" if m.group() == " " else "".join(
+        f"%{byte:02X}" for byte in m.group().encode("utf-8")), card)
+
+
+def _ascii_apostrophes(text: str) -> str:
+    return text.replace("\u2019", "'")
+
+
+def card_of(page: Page, image_set: ImageSets) -> str | None:
+    """A laureate's card as the search page shows it, from its row of ``laureats/filtres.json``:
+    ``[edition, [quartier, commune, …], image, draft, title, porteur, summary]``, as short as it reads (every
+    visitor's search fetches ten). Its slug is its page's; its title, porteur and summary are its page's
+    metadata (in its fragment already) with their apostrophes put back, so they are left out (null) when that
+    gives them back (``_given_back``); null and false at the end are left out."""
+    laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
+    if laureate is None:
+        return None
+    index = filter_index([laureate], laureate.quartiers, image_set, "")
+    [[_slug, title, porteur, summary, edition, quartiers, _themes, draft, image]] = index["laureats"]
+    places = [name_or_commune for slug in quartiers for name_or_commune in index["quartiers"][slug][:2]]
+    card = [edition, places, image, draft] + [None if _given_back(text) else text for text in (title, porteur, summary)]
+    while card[-1] in (None, False):  # the search page's defaults
+        card.pop()
+    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
+
+
+def _given_back(text: str) -> bool:
+    """Whether the page's metadata gives ``text`` back once the search page puts its apostrophes back: no ASCII
+    apostrophe to tell from the others, no whitespace Pagefind would not keep as it is (runs, ends, line breaks)."""
+    return "'" not in text and not _NOT_KEPT.search(text)
+
+
+_NOT_KEPT = re.compile("\\s\\s|^\\s|\\s$|[^\\S \u00a0\u202f]")
 
 
 def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
@@ -190,42 +152,132 @@ def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
     return ids
 
 
-def indexable(html: str) -> str:
-    """The page as Pagefind should read it: « l’expo » written « l'expo », so « expo » finds it."""
-    return html.replace("\u2019", "'")
+def bundle_outputs(bundle: Bundle) -> Iterator[Output]:
+    """The bundle's files in ``pagefind/``, and ``pagefind/vitrine-pages.json``."""
+    yield from (Output(f"{BUNDLE}/{name}", bundle.files[name]) for name in sorted(bundle.files))
+    yield Output(PAGES, pages_map(bundle.pages))
+
+
+def pages_map(pages: Mapping[str, str]) -> bytes:
+    """``pagefind/vitrine-pages.json``: the page (site-root-relative URL) of each Pagefind result id."""
+    return json.dumps({"pages": dict(pages)}, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+class Feed:
+    """One Pagefind index, fed page by page from the build's thread while Pagefind works in its own process:
+    ``add`` queues a page (waiting when ``QUEUED`` are already waiting), ``finish`` returns the bundle."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.queued: queue.Queue[dict | None] = queue.Queue(QUEUED)
+        self.service = pagefind.Service(pagefind.pagefind_executable()).__enter__()
+        try:
+            self.index_id = self.service.call({"type": "NewIndex", "config": {}})["index_id"]
+        except BaseException:
+            self.service.__exit__(None, None, None)
+            raise
+        self.failure: BaseException | None = None
+        self.responses: list[dict] = []
+        self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.responses = self.service.call_all(iter(self.queued.get, None), self.count)
+        except BaseException as exc:  # noqa: BLE001 - handed to the build's thread by ``finish``
+            self.failure = exc
+
+    def add(self, url: str, html: str) -> None:
+        request = {"type": "AddFile", "index_id": self.index_id, "url": "/" + url, "file_contents": html,
+                   "file_path": None}
+        while True:
+            try:
+                self.queued.put(request, timeout=1)
+                return
+            except queue.Full:
+                if not self.thread.is_alive():  # Pagefind stopped reading: ``finish`` says why
+                    return
+
+    def finish(self, urls: Sequence[str]) -> Bundle:
+        """Once every page was added (``urls``, in the order they were): the bundle."""
+        self.queued.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        for url, response in zip(urls, self.responses):
+            if response.get("type") != "IndexedFile":
+                raise SearchIndexError(f"Pagefind a refusé la page /{url} : {response.get('message', response)}")
+        made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
+        files = {f["path"]: base64.b64decode(f["content"]) for f in made if not f["path"].startswith(UNUSED_FILES)}
+        return Bundle(files, page_ids(files))
+
+    def close(self) -> None:
+        """After the bundle, or an error: Pagefind is stopped."""
+        if self.thread.is_alive():
+            try:
+                self.queued.put_nowait(None)
+            except queue.Full:
+                pass
+        self.service.__exit__(None, None, None)
+        self.thread.join(timeout=10)
 
 
 class WholeIndex:
-    """The search index made once every page is rendered: each chunk's bundle made anew, one after the other.
+    """The search index made from every searchable page, fed to Pagefind in the order of the plan (the bundle's
+    bytes depend on it) as they are rendered: a page rendered ahead of its turn waits for it; a page this build
+    does not render (the speed layer's ``SearchIndex``, ``speed/search_index.py``) is read from ``published``,
+    the site as the last build left it, when its turn comes. Interface: ``order``, ``interleave``, ``outputs``,
+    ``close``."""
 
-    The speed layer's ``SearchIndex`` (``speed/search_chunks.py``) makes the same bundles while pages are rendered,
-    and keeps or reuses those whose pages did not change. Same interface: ``order``, ``interleave``, ``outputs``.
-    """
-
-    def __init__(self, pages: Sequence[Page]):
-        self.searchable = {page.url: page for page in pages if page.searchable}
-        self.html: dict[str, bytes] = {}  # by output path, as rendered
-        self.fingerprints: dict[str, str] = {}
+    def __init__(self, pages: Sequence[Page], image_set: ImageSets, published: Path | None = None):
+        self.searchable = [page for page in pages if page.searchable]
+        self.image_set, self.published = image_set, published
+        self.stale: set[str] = {page.output for page in self.searchable}  # to be rendered by this build
+        self.waiting: dict[str, bytes] = {}  # rendered ahead of their turn
+        self.next = 0  # the next page of ``searchable`` to give Pagefind
+        self.feed: Feed | None = None
 
     def order(self, stale: list[Page]) -> list[Page]:
-        return stale
+        """``stale`` with the searchable pages first, so that Pagefind works while the others are rendered."""
+        self.stale = {page.output for page in stale} & self.stale
+        return [page for page in stale if page.output in self.stale] + [page for page in stale
+                                                                          if page.output not in self.stale]
 
     def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
-        """The rendered pages, the searchable ones kept for ``outputs``."""
-        searchable = {page.output for page in self.searchable.values()}
+        """The rendered pages, each searchable one given to Pagefind in its turn."""
         for output in rendered:
-            if output.path in searchable and output.data is not None:
-                self.html[output.path] = output.data
+            if output.path in self.stale and output.data is not None:
+                self.waiting[output.path] = output.data
+                self._feed(final=False)
             yield output
 
+    def _feed(self, final: bool) -> None:
+        while self.next < len(self.searchable):
+            page = self.searchable[self.next]
+            html = self.waiting.pop(page.output, None)
+            if html is None:
+                if page.output in self.stale and not final:
+                    return  # not rendered yet
+                if self.published is None:
+                    raise SearchIndexError(f"la page /{page.url} n'a pas été rendue.")
+                html = (self.published / page.output).read_bytes()  # as published: unchanged
+            if self.feed is None:
+                self.feed = Feed(len(self.searchable))
+            self.feed.add(page.url, indexed_html(html.decode("utf-8"), card_of(page, self.image_set)))
+            self.next += 1
+
+    def bundle(self) -> Bundle:
+        """Once every page was rendered: the bundle (an empty index without searchable pages: the search page
+        loads, and finds nothing)."""
+        self._feed(final=True)
+        if self.feed is None:
+            self.feed = Feed(0)
+        return self.feed.finish([page.url for page in self.searchable])
+
     def outputs(self) -> Iterator[Output]:
-        chunks, pages = plan_chunks(self.searchable), []
-        for chunk in chunks:
-            bundle = build_index([Document(url, self.html[self.searchable[url].output].decode("utf-8"))
-                                  for url in chunk.urls])
-            pages.append(bundle.pages)
-            yield from (Output(chunk.folder + name, bundle.files[name]) for name in published(chunk, bundle.files))
-        yield Output(PAGES, search_map(chunks, pages))
+        yield from bundle_outputs(self.bundle())
 
     def close(self) -> None:
-        self.html.clear()
+        self.waiting.clear()
+        if self.feed is not None:
+            self.feed.close()

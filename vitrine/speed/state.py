@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import jinja2
 
@@ -35,7 +35,7 @@ from vitrine.speed.parallel import spread_over
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
 
 if TYPE_CHECKING:
-    from vitrine.speed import search_chunks
+    from vitrine.speed import search_index
 
 
 @dataclass
@@ -51,7 +51,7 @@ class _ThisBuild:
     fingerprinted: int = 0  # pages whose fingerprint was computed
     kept: set[str] = field(default_factory=set)  # outputs kept as published
     rows: spliced_rows.Rows | None = None
-    index: search_chunks.SearchIndex | None = None
+    index: search_index.SearchIndex | None = None
     fingerprinter: Fingerprints | None = None
 
 
@@ -74,7 +74,7 @@ class BuildState:
     snapshot_file: SnapshotFile | None = None
     trees: writer_trees.Trees = field(default_factory=writer_trees.Trees)  # what the last write left in both folders
     trees_file: Path | None = None
-    bundles: search_chunks.BundleCache | None = None  # search bundles already made (once one is made)
+    bundles: search_index.BundleCache | None = None  # search bundles already made (once one is made)
     # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
     # told (``save``), not during the save.
     save_later: bool = False
@@ -142,9 +142,10 @@ class BuildState:
                                    trusted=self.trees.current_in_memory(out)) if on("fingerprints") else set()
         return current.kept
 
-    def search_index(self, pages: tuple[Page, ...], out: Path) -> search_chunks.SearchIndex:
+    def search_index(self, pages: tuple[Page, ...], out: Path, image_set: Callable[[str], object]
+                     ) -> search_index.SearchIndex:
         assert self.current is not None
-        self.current.index = _search_index(self, pages, self.current.fingerprints, out)
+        self.current.index = _search_index(self, pages, self.current.fingerprints, out, image_set)
         return self.current.index
 
     def known_trees(self, out: Path) -> KnownTrees:
@@ -240,15 +241,15 @@ def _recorded_outputs(out: Path, written: WriteReport, fingerprints: Mapping[str
 
 
 def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapping[str, str],
-                  out: Path) -> search_chunks.SearchIndex:
+                  out: Path, image_set: Callable[[str], object]) -> search_index.SearchIndex:
     """The search index of ``pages``; the stage is imported only here (a build without search never pays for it)."""
     from vitrine.outputs import search  # noqa: PLC0415 - 10 ms of imports, a tenth of what a command-line edit imports
-    from vitrine.speed import search_chunks  # noqa: PLC0415 - idem
+    from vitrine.speed import search_index  # noqa: PLC0415 - idem
 
-    state.bundles = state.bundles or search_chunks.BundleCache(state.cache_dir)
+    state.bundles = state.bundles or search_index.BundleCache(state.cache_dir)
     as_recorded = {path: entry[0] if size_and_time(f"{out}/{path}") == entry[1:] else ""  # else no longer as written
                    for path, entry in state.record.outputs.items() if path.startswith(search.BUNDLE + "/")}
-    return search_chunks.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out)
+    return search_index.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out, image_set)
 
 
 def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list],

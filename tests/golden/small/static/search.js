@@ -1,14 +1,18 @@
 // The search page: full-text search over the laureates and pages with Pagefind, whose index is made at
-// build time, in chunks of pages: the first chunk's bundle (pagefind/) merges the others (pagefind/<chunk>/,
-// listed in pagefind/vitrine-pages.json); everything runs in the browser from the site's own files. The
-// filters narrow the laureates with laureats/filtres.json (Pagefind's own filters would make the index
-// differ from one build to the next), pagefind/vitrine-pages.json telling which page each Pagefind result
-// is. The query
-// and the filters live in the URL (recherche/?q=…&quartier=…), so a search can be shared. Without
-// JavaScript, or when the index cannot be loaded, the page keeps its links to the browsing pages.
+// build time, one index for the whole site (pagefind/); everything runs in the browser from the site's own
+// files. A search fetches Pagefind's script, WebAssembly and metadata, the index chunk of each word, and the
+// fragment of each result shown, which carries what the result shows: a laureate's card (its row of
+// laureats/filtres.json) or a page's title and excerpt. The filters narrow the laureates with
+// laureats/filtres.json, and pagefind/vitrine-pages.json tells which page each Pagefind result is (Pagefind's
+// own filters would make the index differ from one build to the next): both are loaded the first time a
+// filter is chosen. The query and the filters live in the URL (recherche/?q=…&quartier=…), so a search can be
+// shared. Without JavaScript, or when the index cannot be loaded, the page keeps its links to the browsing pages.
 import { FILTERS, card, element, loadLaureates, matches } from "./laureates.js";
 
-const PAGE_SIZE = 20;
+// Results shown at a time: a Pagefind result costs its fragment (a request), a laureate of the filters' list
+// nothing more.
+const RESULTS_SHOWN = 10;
+const LAUREATES_SHOWN = 20;
 // How wide a result's photo is shown: a 12rem thumbnail from 40rem up, else the column (style.css).
 const SEARCH_SIZES = "(min-width: 40rem) 12rem, calc(100vw - 2rem)";
 
@@ -27,30 +31,30 @@ function start(box) {
   // nothing moves when this runs; it goes away, and the links to the browsing pages show, if the index
   // cannot be loaded (e.g. the site opened from the disk, without a web server).
   const settings = { baseUrl: new URL(root, document.baseURI).pathname, excerptLength: 24 };
-  const chunks = fetch(new URL("vitrine-pages.json", bundle)).then((response) => {
-    if (!response.ok) throw new Error(response.status);
-    return response.json();
-  });
   const engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
     await pagefind.options(settings);
     await pagefind.init();
-    const { bundles } = await chunks;
-    await Promise.all(bundles.map((chunk) => pagefind.mergeIndex(new URL(chunk, bundle).pathname, settings)));
     return pagefind;
   });
-  const loading = Promise.all([engine, chunks, loadLaureates(box.dataset.index)]).then(([pagefind, map, laureates]) => ({
-    pagefind,
-    pages: map.pages,
-    bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
-    laureates,
-  }));
-  loading.catch(() => {
+  engine.catch(failed);
+  let filtering; // every laureate and which page each result is, once a filter is chosen
+  function filterData() {
+    filtering ||= Promise.all([loadLaureates(box.dataset.index), fetchJson(new URL("vitrine-pages.json", bundle))])
+      .then(([laureates, map]) => ({
+        laureates,
+        pages: map.pages,
+        bySlug: new Map(laureates.map((laureate) => [laureate.slug, laureate])),
+      }));
+    filtering.catch(failed);
+    return filtering;
+  }
+  function failed() {
     form.hidden = true;
     fallback.hidden = false;
     status.textContent = "La recherche n’a pas pu être chargée. Parcourez les lauréats avec les liens ci-dessous.";
-  });
+  }
 
-  let entries = []; // a laureate, or a Pagefind result for any other page
+  let entries = []; // laureates, or Pagefind results
   let shown = 0;
   let latest = 0;
 
@@ -83,19 +87,18 @@ function start(box) {
       show([], "");
       return;
     }
-    let index;
+    let found; // laureates from laureats/filtres.json, or Pagefind results (shown from their fragments)
     try {
-      index = await loading;
+      if (term) {
+        const search = await (await engine).search(term);
+        const data = filtered && await filterData();
+        found = filtered ? search.results.map((result) => laureateOf(data, result))
+          .filter((laureate) => laureate && matches(laureate, choice)) : search.results;
+      } else {
+        found = (await filterData()).laureates.filter((laureate) => matches(laureate, choice));
+      }
     } catch {
       return; // said when loading failed
-    }
-    let found;
-    if (term) {
-      const search = await index.pagefind.search(term);
-      found = search.results.map((result) => laureateOf(index, result) || result)
-        .filter((entry) => !filtered || (entry.slug && matches(entry, choice)));
-    } else {
-      found = index.laureates.filter((laureate) => matches(laureate, choice));
     }
     if (ticket !== latest) return; // a newer search has started
     const scope = term ? " pour «\u00a0" + term + "\u00a0»" : "";
@@ -104,9 +107,9 @@ function start(box) {
       : found.length + " résultats" + scope + ".");
   }
 
-  function laureateOf(index, result) {
-    const match = /^laureats\/([^/]+)\/$/.exec(index.pages[result.id] || "");
-    return match ? index.bySlug.get(match[1]) : undefined;
+  function laureateOf(data, result) {
+    const match = /^laureats\/([^/]+)\/$/.exec(data.pages[result.id] || "");
+    return match ? data.bySlug.get(match[1]) : undefined;
   }
 
   function show(found, message) {
@@ -119,15 +122,21 @@ function start(box) {
 
   async function showMore(focus) {
     const current = entries;
-    const batch = entries.slice(shown, shown + PAGE_SIZE);
+    const batch = entries.slice(shown, shown + (entries[0]?.slug ? LAUREATES_SHOWN : RESULTS_SHOWN));
     shown += batch.length;
     more.hidden = shown >= entries.length;
     const items = await Promise.all(batch.map(async (entry) =>
-      entry.slug ? card(entry, root, SEARCH_SIZES) : pageItem(await entry.data())));
+      entry.slug ? card(entry, root, SEARCH_SIZES) : resultItem(await entry.data(), root)));
     if (current !== entries) return; // another search replaced these results meanwhile
     list.append(...items);
     if (focus && items.length) items[0].querySelector("a").focus();
   }
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
 }
 
 function toUrl(term, choice) {
@@ -135,7 +144,31 @@ function toUrl(term, choice) {
   return location.pathname + (query ? "?" + query : "");
 }
 
-// A page other than a laureate's: its title and the passage where the words were found.
+// A Pagefind result, from its fragment: a laureate's card ([edition, [quartier, commune, …], image, draft,
+// title, porteur, summary], from its row of laureats/filtres.json, form-encoded in the id of an element at
+// the start of its page: Pagefind does not index ids; its title, porteur and summary are the page's metadata
+// when the card leaves them out), else the page's title and the passage where the words were found.
+const CARD_ID = "carte-";
+
+function resultItem(data, root) {
+  const anchor = data.anchors.find((a) => a.id.startsWith(CARD_ID));
+  const slug = /\/laureats\/([^/]+)\/$/.exec(data.url);
+  if (!anchor || !slug) return pageItem(data);
+  const encoded = anchor.id.slice(CARD_ID.length).replace(/\+/g, " ");
+  const [edition, places, image = null, draft = false, title, porteur, summary] =
+    JSON.parse(decodeURIComponent(encoded));
+  return card({
+    slug: slug[1],
+    title: title ?? french(data.meta.title),
+    porteur: porteur ?? french(data.meta.porteur),
+    summary: summary ?? french(data.meta.summary),
+    edition,
+    quartiers: places.flatMap((name, i) => (i % 2 ? [] : [{ name, commune: places[i + 1] }])),
+    draft,
+    image,
+  }, root, SEARCH_SIZES);
+}
+
 function pageItem(data) {
   const item = element("li");
   const article = item.appendChild(element("article", "card"));

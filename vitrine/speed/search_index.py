@@ -1,0 +1,136 @@
+"""The search index kept as published when none of the searchable pages changed, taken from
+``.vitrine-cache/pagefind/<key>/`` when a build already made it, else made again: the pages this build renders go
+to Pagefind as they come, the others are read from the published site (none is rendered for the index).
+
+What the index is and how it is made (the published format) is ``outputs/search.py``. An edit of one laureate
+makes the whole index again (Pagefind over every searchable page; no page rendered): one index for the whole
+site is what keeps a visitor's first search to a few requests (``benchmarks/README.md`` weighs it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vitrine.files import cleaned_on_failure
+from vitrine.outputs.search import (BUNDLE, PAGES, Bundle, ImageSets, WholeIndex, bundle_outputs, index_key,
+                                    pages_map)
+from vitrine.publish.output import Output
+from vitrine.site.pages import Page
+
+KEPT_BUNDLES = 2  # in the cache: this build's, and the one before (an edit undone finds it there)
+
+
+@dataclass(frozen=True)
+class CachedBundle:
+    files: dict[str, Path]  # by name in the bundle
+    pages: dict[str, str]
+
+
+class BundleCache:
+    """Finished bundles in ``.vitrine-cache/pagefind/<key>/``: the last build's, and the one before."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.root = cache_dir / BUNDLE if cache_dir else None
+
+    def get(self, key: str) -> CachedBundle | None:
+        """The cached bundle of ``key``, or None when absent or incomplete."""
+        manifest = self._manifest(key)
+        if manifest is None:
+            return None
+        folder = self.root / key  # type: ignore[operator]
+        files = {name: folder / "files" / name for name in manifest["files"]}
+        if not all(path.is_file() for path in files.values()):
+            return None
+        os.utime(folder)  # most recently used
+        return CachedBundle(files, manifest["pages"])
+
+    def pages(self, key: str) -> dict[str, str] | None:
+        """Which page each result of the cached bundle ``key`` is (its files unchecked), or None."""
+        manifest = self._manifest(key)
+        return manifest["pages"] if manifest else None
+
+    def _manifest(self, key: str) -> dict | None:
+        if self.root is None:
+            return None
+        try:
+            manifest = json.loads((self.root / key / "bundle.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(manifest, dict) and isinstance(manifest.get("files"), list) \
+            and isinstance(manifest.get("pages"), dict)
+        return manifest if ok else None
+
+    def put(self, key: str, bundle: Bundle) -> None:
+        if self.root is None:
+            return
+        folder = self.root / key
+        tmp = self.root / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        with cleaned_on_failure(folder, lambda: shutil.rmtree(tmp, ignore_errors=True)):
+            for name, data in bundle.files.items():
+                path = tmp / "files" / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
+                                                        sort_keys=True), "utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+
+    def prune(self, used: str) -> None:
+        """Keep the bundle ``used`` by this build, and the others most recently used, ``KEPT_BUNDLES`` in all."""
+        if self.root is None or not self.root.is_dir():
+            return
+        others = sorted((p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                         and p.name != used), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in others[KEPT_BUNDLES - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class SearchIndex:
+    """The search bundle of a build: kept from the previous site, taken from the cache, or made anew (``WholeIndex``)
+    when one of the searchable pages changed. Same interface as ``WholeIndex``."""
+
+    def __init__(self, pages: Sequence[Page], fingerprints: Mapping[str, str], recorded: Mapping[str, str],
+                 bundles: BundleCache, out: Path, image_set: ImageSets):
+        """``recorded``: the bundle files the last build wrote into ``out`` → their key ("" if changed since)."""
+        self.key = index_key((page.url, fingerprints[page.output]) for page in pages if page.searchable)
+        kept = bool(recorded) and PAGES in recorded and all(key == self.key for key in recorded.values())
+        self.previous = sorted(recorded) if kept else []  # its files in ``out``, as the last build left them
+        self.cached = None if kept else bundles.get(self.key)
+        self.whole = WholeIndex(pages, image_set, out) if not self.previous and self.cached is None else None
+        self.bundles = bundles
+        self.fingerprints: dict[str, str] = {}  # bundle file → key of what made it, for the build's record
+
+    def order(self, stale: list[Page]) -> list[Page]:
+        return self.whole.order(stale) if self.whole else stale
+
+    def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
+        return self.whole.interleave(rendered) if self.whole else iter(rendered)
+
+    def outputs(self) -> Iterator[Output]:
+        """Runs once every page was handed to the writer: the pages it did not render are still in ``out``."""
+        if self.previous:
+            made: Iterable[Output] = (Output(path) for path in self.previous)
+        elif self.cached is not None:
+            files = self.cached.files
+            made = [Output(f"{BUNDLE}/{name}", copy_from=files[name]) for name in sorted(files)]
+            made.append(Output(PAGES, pages_map(self.cached.pages)))
+        else:
+            assert self.whole is not None
+            bundle = self.whole.bundle()
+            self.bundles.put(self.key, bundle)
+            made = bundle_outputs(bundle)
+        for output in made:
+            self.fingerprints[output.path] = self.key
+            yield output
+        self.bundles.prune(self.key)
+
+    def close(self) -> None:
+        if self.whole is not None:
+            self.whole.close()
