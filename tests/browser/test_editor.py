@@ -284,7 +284,8 @@ def test_a_value_the_form_accepts_and_the_build_refuses_is_shown_in_the_editor_a
     toast.wait_for()
     assert re.search(r"content/laureates/plateforme-numerique-noyer-renard\.md:\d+: summary: caractère invisible "
                      r"U\+200B .* — supprimez-le", toast.inner_text())
-    shot(editor, "erreur")
+    toast.evaluate("e => Promise.all(e.closest('[class*=toast]').getAnimations({subtree: true}).map(a => a.finished))")
+    shot(editor, "erreur")  # once the notification has slid in
     assert laureate.read_bytes() == original
 
 
