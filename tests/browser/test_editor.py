@@ -222,6 +222,8 @@ def test_a_laureate_created_in_the_form_with_a_photo_is_in_content_passes_check_
         "draft": False}
     assert "Un atelier **de couture**." in body and "## Horaires" in body
     assert not has_gps(root / "content/media/atelier.jpg")
+    with Image.open(root / "content/media/atelier.jpg") as stored:
+        assert (stored.format, stored.size) == ("JPEG", (800, 600))
 
     check = run_cli(root, "check", "--date", TODAY.isoformat())
     assert check.returncode == 0, check.stderr
