@@ -53,7 +53,7 @@ def test_with_the_editor_block_admin_holds_the_page_the_bundle_and_the_configura
     page = (admin / "index.html").read_text("utf-8")
     assert '<html lang="fr">' in page and "<title>Modifier le site" in page
     assert '<script src="decap-cms.js">' in page  # relative: the site may live in a sub-folder
-    assert "connect-src 'self' https://gitlab.exemple.fr;" in page
+    assert "connect-src 'self' blob: https://gitlab.exemple.fr;" in page
     assert (admin / "decap-cms.js").read_bytes() == (EDITOR_DIR / "decap-cms.js").read_bytes()
     config = yaml.safe_load((admin / "config.yml").read_text("utf-8"))
     assert config["backend"] == {"name": "gitlab", "repo": "mon-organisme/vitrine", "branch": "main",
@@ -125,7 +125,7 @@ def test_a_github_block_publishes_the_relay_and_lets_the_page_reach_githubs_api(
     with_editor(repo, "\neditor:\n  backend: github\n  repository: org/site\n  auth_url: https://auth.exemple.fr/auth\n")
     assert build_in_process(repo).ok
     admin = repo / "site" / "admin"
-    assert "connect-src 'self' https://api.github.com;" in (admin / "index.html").read_text("utf-8")
+    assert "connect-src 'self' blob: https://api.github.com;" in (admin / "index.html").read_text("utf-8")
     backend = yaml.safe_load((admin / "config.yml").read_text("utf-8"))["backend"]
     assert backend == {"name": "github", "repo": "org/site", "branch": "main", "base_url": "https://auth.exemple.fr",
                        "auth_endpoint": "auth"}

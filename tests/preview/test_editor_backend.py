@@ -282,3 +282,27 @@ def test_on_every_address_only_this_machine_may_write(previews, repo: Path) -> N
     assert response.status == 403 and "depuis l'ordinateur" in json.loads(response.read())["error"]
     connection.close()
     assert act(server, "info")[0] == 200  # from 127.0.0.1
+
+
+def test_a_new_entry_named_apart_from_the_slug_rule_is_refused_with_the_apostrophe_to_type(previews, repo: Path) -> None:
+    """Decap drops a straight apostrophe from the file name (« L'atelier » → latelier), Vitrine's rule (``new``)
+    makes it a hyphen: the save is refused, naming the title; with the typographic ’ both agree."""
+    server = previews()
+    raw = NEW_LAUREATE.replace("image: media/jardin-gps.jpg\nimage_alt: Des habitants arrosent les plantations\n"
+                               "image_credit: © Camille Martin\n", "")
+    status, answer = act(server, "persistEntry", dataFiles=[{"slug": "latelier", "path": f"{LAUREATES}/latelier.md",
+                                                             "raw": raw.replace("Jardin des Œillets", "L'atelier")}],
+                         assets=[], options={"newEntry": True})
+    assert status == 422 and answer["error"] == (
+        f"{LAUREATES}/latelier.md:2: title: l'éditeur nommerait ce fichier « latelier.md », la règle des noms de "
+        "fichiers donne « l-atelier.md » — écrivez l'apostrophe typographique ’ (« L’atelier ») dans le titre")
+    assert not (repo / LAUREATES / "latelier.md").exists()
+    status, answer = act(server, "persistEntry", dataFiles=[{"slug": "l-atelier", "path": f"{LAUREATES}/l-atelier.md",
+                                                             "raw": raw.replace("Jardin des Œillets", "L’atelier")}],
+                         assets=[], options={"newEntry": True})
+    assert status == 200, answer
+    # an entry saved again keeps its name, whatever its title became
+    status, answer = act(server, "persistEntry", dataFiles=[{"slug": "l-atelier", "path": f"{LAUREATES}/l-atelier.md",
+                                                             "raw": raw.replace("Jardin des Œillets", "L'atelier")}],
+                         assets=[], options={"newEntry": False})
+    assert status == 200, answer

@@ -76,13 +76,31 @@ def test_every_vitrine_command_the_guide_quotes_is_one_the_command_line_takes() 
 
 def test_the_guide_starts_with_the_installation_the_readme_gives() -> None:
     guide = GUIDE.read_text("utf-8")
-    first = guide.split("\n## ", 2)[1]
-    assert first.startswith("Installer (une seule fois)")
+    first = guide.split("\n## Installer (une seule fois)", 1)[1].split("\n## ", 1)[0]
+    names = [section.split("\n", 1)[0] for section in guide.split("\n## ")[1:]]
+    assert names.index("Installer (une seule fois)") < names.index("Au quotidien")  # after the browser's way
     assert "python -m pip install -c constraints.txt -e ." in first  # the README's install, with the tested versions
     assert "pip install -c constraints.txt -e ." in (REPO / "README.md").read_text("utf-8")
     assert (REPO / "constraints.txt").is_file()
     for step in ("python.org", "Add python.exe to PATH", "`py`", "git clone", "python build.py serve", "macOS"):
         assert step in first, step
+
+
+def test_the_guide_opens_with_the_web_editor_its_screenshots_and_the_administrators_setup() -> None:
+    guide = GUIDE.read_text("utf-8")
+    sections = guide.split("\n## ")
+    assert sections[1].startswith("Modifier le site depuis le navigateur")
+    images = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", sections[1])
+    assert len(images) >= 3 and all((GUIDE.parent / image).is_file() for image in images), images
+    for step in ("/admin/", "Se connecter avec GitLab", "Téléverser une nouvelle ressource", "Texte alternatif",
+                 "position GPS", "Publier maintenant", "l’ancien site reste en ligne"):
+        assert step in sections[1], step
+    local = next(s for s in sections if s.startswith("L’éditeur web sur votre ordinateur"))
+    assert "python build.py serve" in local and "http://127.0.0.1:8000/admin/" in local
+    setup = next(s for s in sections if s.startswith("Mise en place de l’éditeur web par l’administrateur"))
+    for step in ("Confidential décochée", "**api**", "https://<adresse du site>/admin/", "editor:", "app_id:",
+                 "auth_url:", "relais"):
+        assert step in setup, step
 
 
 def test_the_guide_explains_the_gitlab_schedule_step_by_step() -> None:

@@ -78,12 +78,13 @@ def editor_outputs(site: Site, local: bool, files: list[tuple[str, Path]]) -> li
 
 def index_html(backend: EditorSettings | None) -> bytes:
     """The page that loads the editor, relatively (the site may live in a sub-folder). Its policy lets it talk to
-    this site and the git host only; Decap needs eval (its configuration is checked by AJV), WebAssembly (its photo
+    this site and the git host only (and ``blob:``: on saving, Decap reads a chosen photo back from the blob address
+    it made for it, with ``fetch``); Decap needs eval (its configuration is checked by AJV), WebAssembly (its photo
     encoder) and inline styles (emotion)."""
     host = "" if backend is None else " " + host_origin(backend)
     policy = ("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
               "style-src 'self' 'unsafe-inline'; "
-              f"img-src 'self' data: blob:{host}; media-src 'self' data: blob:{host}; connect-src 'self'{host}; "
+              f"img-src 'self' data: blob:{host}; media-src 'self' data: blob:{host}; connect-src 'self' blob:{host}; "
               "worker-src 'self' blob:; font-src 'self' data:; frame-src 'self'; object-src 'none'; "
               "base-uri 'self'; form-action 'self'")
     return f"""<!doctype html>

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -98,7 +99,7 @@ class EditorBackend:
             if target != old:
                 if target.parent != old.parent:
                     raise Refused(f"{new_path} : une fiche ne change pas de dossier")
-                change = Change(change.writes, change.removes + (data["path"],), change.media)
+                change = dataclasses.replace(change, removes=change.removes + (data["path"],))
             if target.exists() and (target != old or options.get("newEntry")):
                 raise Refused(f"{new_path} existe déjà : une autre fiche porte ce nom — changez le titre")
             try:
@@ -106,6 +107,8 @@ class EditorBackend:
             except UnicodeEncodeError:  # JSON may carry a lone surrogate (« \ud800 »): no text file holds one
                 raise Refused(f"{new_path} : texte illisible (caractère invalide)", 400) from None
             change.writes[new_path] = (kind, raw)
+            if options.get("newEntry"):
+                change = dataclasses.replace(change, created=change.created + (new_path,))
             writes.append((target, raw))
         stored = [self._stored(asset) for asset in assets]
         change.media.update((path.relative_to(self.root).as_posix(), len(data)) for path, data in stored)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vitrine.content.media_files import MediaFile
 from vitrine.content.read import LoadCache, LoadedContent, SourceFile, load_content, parse_source
+from vitrine.content.slugs import slugify
 from vitrine.errors import ContentError
 from vitrine.options import BuildOptions, BuildReport
 from vitrine.pipeline import plan_content
@@ -30,6 +31,7 @@ class Change:
     writes: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # entry path → (kind, bytes)
     removes: tuple[str, ...] = ()  # the old name of a renamed entry
     media: dict[str, int] = field(default_factory=dict)  # media path (content/media/x.jpg) → its size
+    created: tuple[str, ...] = ()  # entries the editor names after their title (a new laureate, a new page)
 
 
 def refusals(root: Path, today: dt.date, change: Change, cache: LoadCache, memo: dict) -> list[ContentError]:
@@ -38,8 +40,24 @@ def refusals(root: Path, today: dt.date, change: Change, cache: LoadCache, memo:
     loaded = load_content(root, cache)
     before = {_where(error) for error in _errors(root, today, loaded, memo)}
     touched = set(change.writes) | set(change.removes)
-    return [error for error in _errors(root, today, changed(root, loaded, change), memo)
+    misnamed = [error for path in change.created if (error := named_apart(path, *change.writes[path]))]
+    return misnamed + [error for error in _errors(root, today, changed(root, loaded, change), memo)
             if error.path in touched or _where(error) not in before]
+
+
+def named_apart(path: str, kind: str, raw: bytes) -> ContentError | None:
+    """A new entry whose file name is not the one ``python build.py new`` gives its title. Decap drops a straight
+    apostrophe (« L'atelier » → ``latelier``) where Vitrine's rule makes it a hyphen (``l-atelier``), and its
+    configuration cannot change that: the typographic apostrophe ’ gives both the same name."""
+    parsed = parse_source(path, kind, raw)
+    title = parsed.data.get("title") if isinstance(parsed, SourceFile) and isinstance(parsed.data, dict) else None
+    expected = slugify(title) if isinstance(title, str) else ""
+    if not expected or expected == parsed.slug:
+        return None
+    hint = ("écrivez l'apostrophe typographique ’ (« L’atelier ») dans le titre" if "'" in title
+            else "changez le titre, ou créez la fiche avec « python build.py new » puis modifiez-la ici")
+    return ContentError(path, parsed.line("title"), "title", f"l'éditeur nommerait ce fichier « {parsed.slug}.md », "
+                        f"la règle des noms de fichiers donne « {expected}.md »", hint)
 
 
 def changed(root: Path, loaded: LoadedContent, change: Change) -> LoadedContent:
