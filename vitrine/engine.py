@@ -23,7 +23,8 @@ ENGINE_ROOT = Path(__file__).resolve().parents[1]
 
 
 # The libraries whose versions change what a build makes (the engine's own code is hashed whole).
-LIBRARIES = {"jinja2", "pyyaml", "pillow", "pyromark", "nh3", "pagefind", "pagefind_bin"}
+LIBRARIES = {"jinja2", "pyyaml", "pillow", "pyromark", "nh3", "pagefind", "pagefind_bin", "weasyprint", "pydyf",
+             "fonttools"}
 
 
 def theme_dir(root: Path, name: str) -> Path:

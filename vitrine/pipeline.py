@@ -23,12 +23,13 @@ from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache, LoadedContent, load_content
 from vitrine.content.validate import validate
 from vitrine.engine import CACHE_DIR, site_digest, theme_dir
-from vitrine.errors import ContentError, SearchIndexError, template_error
+from vitrine.errors import CatalogueError, ContentError, SearchIndexError, template_error
 from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order, refusing
 from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
+from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, require_weasyprint
 from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
 from vitrine.publish.swap import publication_lock, recover
@@ -68,7 +69,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
         renderer = make_renderer(options, plan, markdown, speed)
         try:
             stale, written = publish_site(options, plan, renderer, images, speed)
-        except (jinja2.TemplateError, SearchIndexError) as exc:
+        except (jinja2.TemplateError, SearchIndexError, CatalogueError) as exc:
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
         if speed:
@@ -139,9 +140,13 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
+    files = PublishedFiles(plan.images.sets, images, static_files(options.root)[0], theme_dir(options.root, "templates"))
+    catalogues = catalogue_outputs(site, plan.pages, renderer.render, files, options.today)
     lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, options.today,
-                                                                    speed.rows_file(out) if speed else None)
+                                                                    speed.rows_file(out) if speed else None) + catalogues
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
+    if to_make := [o.path for o in catalogues if o.path not in kept]:
+        require_weasyprint(to_make[0])  # before anything is rendered: WeasyPrint or Pango missing stops the build here
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, speed) if options.search else None
@@ -164,7 +169,9 @@ def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Ite
         yield Output(page.output, data)
 
 
-def located_error(root: Path, exc: jinja2.TemplateError | SearchIndexError) -> ContentError:
+def located_error(root: Path, exc: jinja2.TemplateError | SearchIndexError | CatalogueError) -> ContentError:
+    if isinstance(exc, CatalogueError):
+        return ContentError(exc.path, 1, "catalogue", exc.message, exc.hint)
     if isinstance(exc, SearchIndexError):
         return ContentError(exc.path, 1, "recherche", str(exc))
     return template_error(root, exc)

@@ -20,11 +20,12 @@ from vitrine.content.model import Edition, Laureate, Site
 
 # Top-level folders the engine owns: a free page may not take these addresses.
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
-            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics"}
+            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics", "chiffres"}
 # Files the engine publishes beside the pages (the feed, the open data): made by ``outputs/``, linked from pages.
 FEED_PATH = "feed.xml"
 CALENDAR_PATH = "appel-a-projets.ics"  # every edition's call dates (outputs/calendar.py)
 DATA_FOLDER = "donnees/"
+FIGURES_PAGE = "chiffres/"  # the label in figures (site/figures.py)
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
 RELATED_COUNT = 4
 LATEST_COUNT = 6
@@ -141,6 +142,9 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         # edit fast path's pages to patch) follows each one's support
         listing[0].context["supported"] = site.by_edition[edition.year]
         pages += listing
+        if site.by_edition[edition.year]:
+            listing[0].context["catalogue_url"] = catalogue_url(edition)
+            pages.append(_catalogue(site, edition))
     pages.append(Page("quartiers/", "quartiers.html", "Quartiers", {
         "contrats": tuple((c, _by_commune(site, c.quartiers)) for c in site.contrats),
         "map": quartier_map(tuple(site.quartiers.values()), {slug: len(ls) for slug, ls in site.by_quartier.items()}),
@@ -163,6 +167,11 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         pages.append(Page(f"{free.slug}/", "apply.html" if free.slug == APPLY_PAGE else "page.html", free.title,
                           context, origin=free.source.path, searchable=True))
     pages.append(_open_data(site))
+    pages.append(Page(FIGURES_PAGE, "chiffres.html", "Le label en chiffres", {
+        # The records themselves, not numbers: the page's fingerprint follows each laureate's card and each edition,
+        # and the edit fast path swaps an edited laureate in (its support shows at once); figures.py counts them.
+        "editions": site.editions, "laureates": site.laureates, "themes": tuple(site.themes.values()),
+        "contrats": site.contrats, "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la page des chiffres"))
     pages.append(Page("recherche/", "search.html", "Recherche", {
         "choices": choices, "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la page de recherche"))
     pages.append(Page("404.html", "404.html", "Page introuvable", {"breadcrumbs": ()}, "le moteur", in_sitemap=False))
@@ -180,6 +189,7 @@ def _home(site: Site, today: dt.date) -> list[Page]:
         "call": call_state(latest, today) if latest else None,
         "calendar_url": _calendar_url(latest) if latest else None,
         "apply_url": f"{APPLY_PAGE}/" if any(p.slug == APPLY_PAGE for p in site.pages) else None,
+        "figures_url": FIGURES_PAGE,
         "figures": {"awarded": site.awarded_total, "laureates": len(site.laureates), "editions": len(site.editions),
                     "quartiers": len(current), "communes": len({q.commune for q in current})},
         "latest_laureates": site.laureates[:LATEST_COUNT],
@@ -209,6 +219,21 @@ def _listing(site: Site, base: str, title: str, laureates: Sequence[Laureate], t
                        pagination=Pagination(n, total, urls), breadcrumbs=page_crumbs)
         pages.append(Page(url, template, page_title, context, origin=origin))
     return pages
+
+
+def catalogue_url(edition: Edition, suffix: str = "/") -> str:
+    """An edition's printable catalogue (``suffix`` ".pdf": its PDF, made by ``outputs/catalogue.py``)."""
+    return f"editions/{edition.year}/catalogue{suffix}"
+
+
+def _catalogue(site: Site, edition: Edition) -> Page:
+    """Every laureate of the edition on one page, each with its contrats de ville (whose contacts it shows)."""
+    entries = tuple((l, tuple(dict.fromkeys(q.contrat_slug for q in l.quartiers))) for l in site.by_edition[edition.year])
+    return Page(catalogue_url(edition), "catalogue.html", f"Catalogue de l’édition {edition.year}", {
+        "edition": edition, "entries": entries, "contrats": {c.slug: c for c in site.contrats},
+        "pdf_url": catalogue_url(edition, ".pdf"), "breadcrumbs": (Crumb("Accueil", ""), Crumb("Éditions", "editions/"),
+                                                                    Crumb(f"Édition {edition.year}", f"editions/{edition.year}/"))},
+                origin=edition.source.path)
 
 
 def _laureate(site: Site, laureate: Laureate) -> Page:

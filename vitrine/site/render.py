@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Laureate, Site
+from vitrine.site.figures import label_figures
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.engine import code_digest
@@ -83,7 +84,8 @@ class Renderer:
                                 image_set=self.images.__getitem__, share_image=self.share_image,
                                 site_data=lambda: site_graph(site.config), laureate_data=self.laureate_data,
                                 feed_title=feed_title(site), filter_index=filter_index,
-                                once_per_depth=self._once_per_depth)
+                                once_per_depth=self._once_per_depth,
+                                label_figures=lambda *records: label_figures(*records, euros=euros))
         self.markdown = markdown
         self.templates = templates
         self.rendered = 0
