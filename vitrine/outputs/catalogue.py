@@ -8,21 +8,25 @@ planned by ``site/pages.py``) printed by WeasyPrint with the site's print styles
 - **Byte-identical** from one build to the next: its dates are the build's (``--date``/``SOURCE_DATE_EPOCH``), its
   identifier is derived from its address.
 - **Made only when its inputs changed**: its fingerprint (``LazyOutput``) is made of the edition's file, its
-  laureates' files and images, the templates and static files, the build date and WeasyPrint's version.
+  laureates' records (but their bodies) and images, the templates and static files, the build date and the
+  versions of WeasyPrint and its libraries.
 - WeasyPrint, and the Pango it loads from the distribution, are imported only when a PDF must be made;
   when either is missing the build stops with one message naming what to install (``CatalogueError``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
+import io
 import mimetypes
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from vitrine.content.model import Site
+from vitrine.content.model import Laureate, Site
 from vitrine.engine import library_versions, site_digest
 from vitrine.errors import CatalogueError
 from vitrine.outputs.images import ImageCache, ImageSet
@@ -33,9 +37,9 @@ TEMPLATE = "catalogue.html"
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"  # Debian/Ubuntu names (WeasyPrint's docs)
 MISSING_WEASYPRINT = ("WeasyPrint, qui fait le catalogue en PDF, n’est pas installé",
-                      "installez-le : pip install -c constraints.txt weasyprint (ou pip install weasyprint)")
+                      "installez-le\u00a0: pip install -c constraints.txt weasyprint (ou pip install weasyprint)")
 MISSING_PANGO = ("la bibliothèque Pango, dont WeasyPrint a besoin pour faire le catalogue en PDF, est introuvable",
-                 f"installez-la : apt-get install {PANGO_PACKAGES} (Debian, Ubuntu)")
+                 f"installez-la\u00a0: apt-get install {PANGO_PACKAGES} (Debian, Ubuntu)")
 
 
 class PublishedFiles:
@@ -80,23 +84,36 @@ def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page]
         h = hashlib.blake2b(f"{shared}\0{page.url}\0{page.context['edition'].source.digest}".encode(), digest_size=16)
         for laureate, _ in page.context["entries"]:
             image = files.images[laureate.image].key if laureate.image else ""
-            h.update(f"\0{laureate.source.digest}:{image}".encode())
+            h.update(f"\0{_shown(laureate)}:{image}".encode())
         path = page.url.rstrip("/") + ".pdf"
         outputs.append(LazyOutput(path, h.hexdigest(), partial(_made, path, page, render, files.read,
                                                                site.config.base_url, today)))
     return outputs
 
 
+def _shown(laureate: Laureate) -> str:
+    """The laureate's record but its body, which a catalogue does not show: editing a description remakes no PDF.
+    (Every other field, so that one the template starts to show is never forgotten here.)"""
+    return repr([getattr(laureate, name) for name in _SHOWN_FIELDS])
+
+
+# Every field of a laureate but its body, its file's place and digest and its links (the snapshot's laureates are of
+# a subclass: the fields, not the record's repr)
+_SHOWN_FIELDS = tuple(f.name for f in dataclasses.fields(Laureate) if f.name not in ("body", "source", "links"))
+
+
 def require_weasyprint(path: str) -> Any:
     """The ``weasyprint`` module, or ``CatalogueError`` (about ``path``, the PDF to make) saying what to install: the
     Python package, or Pango."""
     try:
-        import weasyprint  # noqa: PLC0415 - a second of imports and Pango's libraries: only when a PDF is made
+        # WeasyPrint prints its own English advice when Pango is missing: the French message below replaces it
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: PLC0415 - a second of imports and Pango's libraries: only when a PDF is made
     except ImportError as exc:
         if exc.name and exc.name.split(".")[0] != "weasyprint":
             raise  # a module WeasyPrint needs is missing: a broken installation, not what the message below says
         raise CatalogueError(path, *MISSING_WEASYPRINT) from None
-    except OSError:  # cffi could not load Pango's libraries (WeasyPrint's own hint goes to stderr)
+    except OSError:  # cffi could not load Pango's libraries
         raise CatalogueError(path, *MISSING_PANGO) from None
     return weasyprint
 
