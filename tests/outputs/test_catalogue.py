@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +161,15 @@ def test_the_first_page_of_the_pdf_renders(repo: Path, year: int) -> None:
     image = pdfium.PdfDocument(repo / "site" / PDF.format(year))[0].render(scale=1).to_pil()
     assert abs(image.width - 595) <= 1 and abs(image.height - 842) <= 1  # A4 in points, rounded either way
     assert image.convert("L").getextrema()[0] < 64  # not a blank page: there is black text on it
+
+
+def test_a_template_the_catalogue_does_not_use_remakes_no_pdf(repo: Path, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "templates", repo / "templates")
+    assert build_in_process(repo, search=False).ok
+    laureate_page = repo / "templates" / "laureate.html"
+    laureate_page.write_text(laureate_page.read_text("utf-8").replace("En bref", "En résumé"), "utf-8")
+    run = _build_without(repo, tmp_path, NO_WEASYPRINT)
+    assert run.returncode == 0, run.stderr
+    base = repo / "templates" / "base.html"  # the catalogue extends it
+    base.write_text(base.read_text("utf-8").replace("Aller au contenu", "Aller au texte"), "utf-8")
+    assert _build_without(repo, tmp_path, NO_WEASYPRINT).returncode == 1

@@ -8,7 +8,7 @@ planned by ``site/pages.py``) printed by WeasyPrint with the site's print styles
 - **Byte-identical** from one build to the next: its dates are the build's (``--date``/``SOURCE_DATE_EPOCH``), its
   identifier is derived from its address.
 - **Made only when its inputs changed**: its fingerprint (``LazyOutput``) is made of the edition's file, its
-  laureates' records (but their bodies) and images, the templates and static files, the build date and the
+  laureates' records (but their bodies) and images, its templates and the static files, the build date and the
   versions of WeasyPrint and its libraries.
 - WeasyPrint, and the Pango it loads from the distribution, are imported only when a PDF must be made;
   when either is missing the build stops with one message naming what to install (``CatalogueError``).
@@ -25,6 +25,9 @@ import mimetypes
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
+
+import jinja2
+import jinja2.meta
 
 from vitrine.content.model import Laureate, Site
 from vitrine.engine import library_versions, site_digest
@@ -63,13 +66,30 @@ class PublishedFiles:
         return made.data if made.data is not None else made.copy_from.read_bytes()  # type: ignore[union-attr]
 
     def design_digest(self) -> str:
-        """The templates' and static files' bytes: what a catalogue looks like (a change remakes every PDF)."""
+        """The catalogue's templates (``catalogue.html`` and those it extends, includes or imports) and the static
+        files: what a catalogue looks like. Another template's edit remakes no PDF."""
         h = hashlib.blake2b(digest_size=16)
-        for path in sorted(p for p in self._templates.rglob("*") if p.is_file()):
-            h.update(path.relative_to(self._templates).as_posix().encode() + b"\0" + path.read_bytes())
+        for name in sorted(_template_closure(self._templates, TEMPLATE)):
+            h.update(name.encode() + b"\0" + (self._templates / name).read_bytes())
         for name, path in sorted(self._static.items()):
             h.update(f"static/{name}".encode() + b"\0" + path.read_bytes())
         return h.hexdigest()
+
+
+def _template_closure(folder: Path, name: str) -> set[str]:
+    """``name`` and every template it names, at any depth (Jinja2's own reading of them); every template of
+    ``folder`` when one is named by an expression (any could be used)."""
+    environment, found, todo = jinja2.Environment(), set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        for child in jinja2.meta.find_referenced_templates(environment.parse((folder / current).read_text("utf-8"))):
+            if child is None:
+                return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+            todo.append(child)
+    return found
 
 
 def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page], bytes], files: PublishedFiles,
