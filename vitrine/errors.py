@@ -55,8 +55,11 @@ class CatalogueError(Exception):
     site does not publish); the message says which and what to do, in French."""
 
     def __init__(self, path: str, message: str, hint: str):
-        super().__init__(message)
+        super().__init__(path, message, hint)  # all three: a worker process sends it back pickled
         self.path, self.message, self.hint = path, message, hint
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} — {self.hint}"
 
 
 def field_name(keys: Iterable[object]) -> str:

@@ -141,12 +141,13 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
     files = PublishedFiles(plan.images.sets, images, static_files(options.root)[0], theme_dir(options.root, "templates"))
-    catalogues = catalogue_outputs(site, plan.pages, renderer.render, files, options.today)
+    # The editions' catalogues in PDF; not in the preview (seconds for an edited summary: its page says so)
+    catalogues = [] if options.drafts else catalogue_outputs(site, plan.pages, renderer.render, files, options.today)
     lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, options.today,
                                                                     speed.rows_file(out) if speed else None) + catalogues
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
-    if to_make := [o.path for o in catalogues if o.path not in kept]:
-        require_weasyprint(to_make[0])  # before anything is rendered: WeasyPrint or Pango missing stops the build here
+    if to_make := {o.path for o in catalogues if o.path not in kept}:
+        require_weasyprint(min(to_make))  # before anything is rendered: WeasyPrint or Pango missing stops the build here
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, speed) if options.search else None
@@ -154,7 +155,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
         rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
         outputs = itertools.chain(
             index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while chunks are indexed
-            (output.make() for output in lazy_outputs if output.path not in kept),
+            (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make),
+            _made_apart([o for o in catalogues if o.path in to_make], _spread(options, speed)),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets))
         written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
@@ -162,6 +164,15 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
         if index:
             index.close()
     return stale, written
+
+
+def _made_apart(outputs: list[LazyOutput], spread: Spread) -> Iterator[Output]:
+    """The catalogues' PDFs to make, spread over the workers as pages are: each takes seconds of WeasyPrint."""
+    def make(start: int, end: int) -> list[Output]:
+        return [outputs[i].make() for i in range(start, end)]
+
+    for _start, _end, made in spread(make, len(outputs), 2, 1):
+        yield from made
 
 
 def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Iterator[Output]:
