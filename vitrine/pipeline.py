@@ -147,7 +147,7 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
                                                                     speed.rows_file(out) if speed else None) + catalogues
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
     if to_make := {o.path for o in catalogues if o.path not in kept}:
-        require_weasyprint(min(to_make))  # before anything is rendered: WeasyPrint or Pango missing stops the build here
+        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered: WeasyPrint or Pango missing stops the build here
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, speed) if options.search else None
