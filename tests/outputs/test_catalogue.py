@@ -173,3 +173,10 @@ def test_a_template_the_catalogue_does_not_use_remakes_no_pdf(repo: Path, tmp_pa
     base = repo / "templates" / "base.html"  # the catalogue extends it
     base.write_text(base.read_text("utf-8").replace("Aller au contenu", "Aller au texte"), "utf-8")
     assert _build_without(repo, tmp_path, NO_WEASYPRINT).returncode == 1
+
+
+def test_a_text_may_link_to_a_catalogue_pdf(repo: Path) -> None:
+    page = repo / "content" / "pages" / "le-label.md"
+    page.write_text(page.read_text("utf-8") + "\n[Le catalogue 2022](/editions/2022/catalogue.pdf)\n", "utf-8")
+    assert build_in_process(repo, search=False).ok
+    assert 'href="../editions/2022/catalogue.pdf"' in (repo / "site" / "le-label" / "index.html").read_text("utf-8")
