@@ -140,14 +140,15 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
-    files = PublishedFiles(plan.images.sets, images, static_files(options.root)[0], theme_dir(options.root, "templates"))
     # The editions' catalogues in PDF; not in the preview (seconds for an edited summary: its page says so)
-    catalogues = [] if options.drafts else catalogue_outputs(site, plan.pages, renderer.render, files, options.today)
-    lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, options.today,
-                                                                    speed.rows_file(out) if speed else None) + catalogues
+    catalogues = [] if options.drafts else catalogue_outputs(
+        site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
+                                                          theme_dir(options.root, "templates")), options.today)
+    lazy_outputs = (plan.images.lazy_outputs(images) + catalogues
+                    + data_outputs(site, options.today, speed.rows_file(out) if speed else None))
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
-    if to_make := {o.path for o in catalogues if o.path not in kept}:
-        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered: WeasyPrint or Pango missing stops the build here
+    if to_make := {o.path for o in catalogues if o.path not in kept}:  # WeasyPrint or Pango missing: stop here,
+        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, speed) if options.search else None

@@ -99,8 +99,8 @@ def test_without_weasyprint_the_build_stops_with_what_to_install_and_site_is_unt
                                                                                        tmp_path: Path) -> None:
     run = _build_without(repo, tmp_path, NO_WEASYPRINT)
     assert run.returncode == 1 and "Traceback" not in run.stderr + run.stdout
-    assert (f"editions/2022/catalogue.pdf:1: catalogue: WeasyPrint, qui fait le catalogue en PDF, n’est pas installé "
-            f"— installez-le\u00a0: pip install") in run.stderr
+    assert ("editions/2022/catalogue.pdf:1: catalogue: WeasyPrint, qui fait le catalogue en PDF, n’est pas "
+            "installé — installez-le\u00a0: pip install") in run.stderr
     assert not (repo / "site").exists()
 
     assert build_in_process(repo, search=False).ok  # with WeasyPrint; then a change the PDF shows
@@ -143,8 +143,8 @@ def test_the_pdf_fetches_nothing_from_another_site(repo: Path) -> None:
     for path in (REPO / "static").iterdir():
         (static / path.name).write_bytes(path.read_bytes())
     css = static / "style.css"
-    css.write_text(css.read_text("utf-8") + '\n@media print { body { background: url("https://tiers.example.org/x.png"); } }\n',
-                   "utf-8")
+    css.write_text(css.read_text("utf-8") + "\n@media print { body { background: "
+                   'url("https://tiers.example.org/x.png"); } }\n', "utf-8")
     report = build_in_process(repo, search=False)
     [error] = report.errors
     assert str(error).startswith("editions/20")

@@ -40,7 +40,7 @@ def _tables(root: Path) -> dict[str, dict[str, str]]:
     """Each data table of the built /chiffres/ page: its section's id → {row header: cell text}."""
     html = (root / "site" / "chiffres" / "index.html").read_text("utf-8")
     tables = {}
-    for slug, section in re.findall(r'<section class="chart" id="([^"]+)".*?>(.*?)</section>', html, re.S):
+    for slug, section in re.findall(r'<section class="chart" id="graphique-([^"]+)".*?>(.*?)</section>', html, re.S):
         rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>', section)
         tables[slug] = {unescape(label): re.sub(r"<[^>]+>", "", unescape(value)) for label, value in rows}
     return tables
@@ -76,7 +76,7 @@ def test_the_page_tables_give_the_charts_numbers_and_the_bars_their_lengths(repo
     assert tables["editions"]["2021"] == "2 (5 distingués, dont 2 présentés ici)"  # laureates_announced: 5
     html = (repo / "site" / "chiffres" / "index.html").read_text("utf-8")
     # One image per chart for assistive technologies, named by its title; the bars' lengths follow the values
-    assert html.count('role="img"') == 5 and 'aria-labelledby="editions-image"' in html
+    assert html.count('role="img"') == 5 and 'aria-labelledby="graphique-editions-image"' in html
     assert re.findall(r'<rect class="bar" x="0" y="\d+" width="([\d.]+)%"', html)[:2] == ["100.00", "66.67"]
     assert 'href="chiffres/"' in (repo / "site" / "index.html").read_text("utf-8")  # from the home's figures
 

@@ -1,5 +1,6 @@
-"""Each edition's catalogue as a PDF, ``editions/<year>/catalogue.pdf``: its catalogue page (``templates/catalogue.html``,
-planned by ``site/pages.py``) printed by WeasyPrint with the site's print stylesheet, for the annual meeting and the press.
+"""Each edition's catalogue as a PDF, ``editions/<year>/catalogue.pdf``: its catalogue page
+(``templates/catalogue.html``, planned by ``site/pages.py``) printed by WeasyPrint with the site's print stylesheet,
+for the annual meeting and the press.
 
 - **Tagged** (PDF/UA-1, which implies tags), with the page's ``<title>`` as its title and ``lang`` as its language.
 - **Nothing fetched from elsewhere**: the page is read as if at its address under ``base_url`` (so its links in the

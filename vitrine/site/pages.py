@@ -228,12 +228,12 @@ def catalogue_url(edition: Edition, suffix: str = "/") -> str:
 
 def _catalogue(site: Site, edition: Edition) -> Page:
     """Every laureate of the edition on one page, each with its contrats de ville (whose contacts it shows)."""
-    entries = tuple((l, tuple(dict.fromkeys(q.contrat_slug for q in l.quartiers))) for l in site.by_edition[edition.year])
-    return Page(catalogue_url(edition), "catalogue.html", f"Catalogue de l’édition {edition.year}", {
+    year = edition.year
+    entries = tuple((l, tuple(dict.fromkeys(q.contrat_slug for q in l.quartiers))) for l in site.by_edition[year])
+    crumbs = (Crumb("Accueil", ""), Crumb("Éditions", "editions/"), Crumb(f"Édition {year}", f"editions/{year}/"))
+    return Page(catalogue_url(edition), "catalogue.html", f"Catalogue de l’édition {year}", {
         "edition": edition, "entries": entries, "contrats": {c.slug: c for c in site.contrats},
-        "pdf_url": catalogue_url(edition, ".pdf"), "breadcrumbs": (Crumb("Accueil", ""), Crumb("Éditions", "editions/"),
-                                                                    Crumb(f"Édition {edition.year}", f"editions/{edition.year}/"))},
-                origin=edition.source.path)
+        "pdf_url": catalogue_url(edition, ".pdf"), "breadcrumbs": crumbs}, origin=edition.source.path)
 
 
 def _laureate(site: Site, laureate: Laureate) -> Page:
