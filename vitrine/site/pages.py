@@ -168,10 +168,11 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
                           context, origin=free.source.path, searchable=True))
     pages.append(_open_data(site))
     pages.append(Page(FIGURES_PAGE, "chiffres.html", "Le label en chiffres", {
-        # The records themselves, not numbers: the page's fingerprint follows each laureate's card and each edition,
-        # and the edit fast path swaps an edited laureate in (its support shows at once); figures.py counts them.
-        "editions": site.editions, "laureates": site.laureates, "themes": tuple(site.themes.values()),
-        "contrats": site.contrats, "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la page des chiffres"))
+        # The records, not numbers: the edit fast path swaps an edited laureate in (its support shows at once), and the
+        # fingerprint follows what figures.py counts of them ("counted", speed/fingerprints.py), in an order titles keep
+        "editions": site.editions, "counted": tuple(sorted(site.laureates, key=lambda l: l.source.path)),
+        "themes": tuple(site.themes.values()), "contrats": site.contrats, "breadcrumbs": (Crumb("Accueil", ""),)},
+        origin="la page des chiffres"))
     pages.append(Page("recherche/", "search.html", "Recherche", {
         "choices": choices, "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la page de recherche"))
     pages.append(Page("404.html", "404.html", "Page introuvable", {"breadcrumbs": ()}, "le moteur", in_sitemap=False))
