@@ -24,7 +24,8 @@ EDITOR_DIR = ENGINE_ROOT / "editor"  # the vendored web editor (``outputs/editor
 
 
 # The libraries whose versions change what a build makes (the engine's own code is hashed whole).
-LIBRARIES = {"jinja2", "pyyaml", "pillow", "pyromark", "nh3", "pagefind", "pagefind_bin"}
+LIBRARIES = {"jinja2", "pyyaml", "pillow", "pyromark", "nh3", "pagefind", "pagefind_bin", "weasyprint", "pydyf",
+             "fonttools"}
 
 
 def theme_dir(root: Path, name: str) -> Path:

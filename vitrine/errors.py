@@ -50,6 +50,18 @@ class SearchIndexError(Exception):
     path = "pagefind"  # the search index's folder in site/ (``search.BUNDLE``), where the report points
 
 
+class CatalogueError(Exception):
+    """An edition's catalogue could not be made as a PDF (WeasyPrint or Pango missing, a file it asks for that the
+    site does not publish); the message says which and what to do, in French."""
+
+    def __init__(self, path: str, message: str, hint: str):
+        super().__init__(path, message, hint)  # all three: a worker process sends it back pickled
+        self.path, self.message, self.hint = path, message, hint
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} — {self.hint}"
+
+
 def field_name(keys: Iterable[object]) -> str:
     """How a key path reads in a message: ``contrats_de_ville[1].quartiers[2].slug`` (list positions from 1)."""
     parts = [f"[{k + 1}]" if isinstance(k, int) else f".{k}" for k in keys]

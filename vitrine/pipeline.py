@@ -24,12 +24,13 @@ from vitrine.content.placeholders import find as find_placeholders
 from vitrine.content.read import LoadCache, LoadedContent, load_content
 from vitrine.content.validate import Validated, validate
 from vitrine.engine import CACHE_DIR, site_digest, theme_dir
-from vitrine.errors import ContentError, SearchIndexError, template_error
+from vitrine.errors import CatalogueError, ContentError, SearchIndexError, template_error
 from vitrine.options import BuildOptions, BuildReport, CheckReport, SitePlan, Spread, in_order, refusing
 from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
+from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, require_weasyprint
 from vitrine.outputs.editor import editor_outputs, vendored_files
 from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
@@ -70,7 +71,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
         renderer = make_renderer(options, plan, markdown, speed)
         try:
             stale, written = publish_site(options, plan, renderer, images, speed)
-        except (jinja2.TemplateError, SearchIndexError) as exc:
+        except (jinja2.TemplateError, SearchIndexError, CatalogueError) as exc:
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
         if speed:
@@ -163,9 +164,15 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written)."""
     site, out = plan.site, options.out
-    lazy_outputs = plan.images.lazy_outputs(images) + data_outputs(site, options.today,
-                                                                    speed.rows_file(out) if speed else None)
+    # The editions' catalogues in PDF; not in the preview (seconds for an edited summary: its page says so)
+    catalogues = [] if options.drafts else catalogue_outputs(
+        site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
+                                                          theme_dir(options.root, "templates")), options.today)
+    lazy_outputs = (plan.images.lazy_outputs(images) + catalogues
+                    + data_outputs(site, options.today, speed.rows_file(out) if speed else None))
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
+    if to_make := {o.path for o in catalogues if o.path not in kept}:  # WeasyPrint or Pango missing: stop here,
+        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
@@ -173,7 +180,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
         rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
         outputs = itertools.chain(
             index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while Pagefind indexes
-            (output.make() for output in lazy_outputs if output.path not in kept),
+            (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make),
+            _made_apart([o for o in catalogues if o.path in to_make], _spread(options, speed)),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
@@ -184,12 +192,23 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     return stale, written
 
 
+def _made_apart(outputs: list[LazyOutput], spread: Spread) -> Iterator[Output]:
+    """The catalogues' PDFs to make, spread over the workers as pages are: each takes seconds of WeasyPrint."""
+    def make(start: int, end: int) -> list[Output]:
+        return [outputs[i].make() for i in range(start, end)]
+
+    for _start, _end, made in spread(make, len(outputs), 2, 1):
+        yield from made
+
+
 def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Iterator[Output]:
     for page, data in render_pages(pages, renderer, spread):
         yield Output(page.output, data)
 
 
-def located_error(root: Path, exc: jinja2.TemplateError | SearchIndexError) -> ContentError:
+def located_error(root: Path, exc: jinja2.TemplateError | SearchIndexError | CatalogueError) -> ContentError:
+    if isinstance(exc, CatalogueError):
+        return ContentError(exc.path, 1, "catalogue", exc.message, exc.hint)
     if isinstance(exc, SearchIndexError):
         return ContentError(exc.path, 1, "recherche", str(exc))
     return template_error(root, exc)

@@ -16,6 +16,15 @@ def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(crawls, site: str) -> N
 
 
 @pytest.mark.parametrize("site", SITES)
+def test_the_figures_and_the_catalogues_are_among_the_pages_checked(crawls, site: str) -> None:
+    """axe, the small screens and the keyboard (one page of each kind) see them: reached from the footer and the
+    editions' pages."""
+    kinds = page_kinds(crawls(site).pages)
+    assert "chiffres/" in kinds
+    assert any(url.startswith("editions/") and url.endswith("/catalogue/") for url in kinds)
+
+
+@pytest.mark.parametrize("site", SITES)
 def test_no_page_scrolls_horizontally_at_360_px_or_200_percent_zoom(crawls, site: str) -> None:
     crawl = crawls(site)
     assert crawl.overflow == [], report(crawl.overflow)

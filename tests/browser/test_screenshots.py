@@ -1,4 +1,5 @@
-"""Screenshots for a reviewer: four kinds of page, at 360 px and 1280 px, for both sites.
+"""Screenshots for a reviewer: five kinds of page, at 360 px and 1280 px, for both sites, and the first page of an
+edition's catalogue PDF (rendered by PDFium, from the pypdfium2 wheel: nothing downloaded at run time).
 
 They go to ``$VITRINE_SCREENSHOTS``, else ``test-artifacts/screenshots/`` at the repository's root
 (git-ignored). Pixels are not compared: a person looks at them.
@@ -23,15 +24,16 @@ def screenshot_dir() -> Path:
 
 
 def pages_to_show(out: Path) -> dict[str, str]:
-    """Home, the first laureate, the first quartier and the laureates' listing (its page 2 if it has one)."""
+    """Home, the first laureate, the first quartier, the laureates' listing (its page 2 if it has one) and the label
+    in figures."""
     first = lambda folder: sorted(p.parent.name for p in (out / folder).glob("*/index.html") if p.parent.name != "page")[0]
     listing = "laureats/page/2/" if (out / "laureats" / "page" / "2").is_dir() else "laureats/"
     return {"accueil": "", "laureat": f"laureats/{first('laureats')}/", "quartier": f"quartiers/{first('quartiers')}/",
-            "liste": listing}
+            "liste": listing, "chiffres": "chiffres/"}
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_screenshots_of_four_kinds_of_page_at_two_widths(chromium, sites, site: str) -> None:
+def test_screenshots_of_five_kinds_of_page_at_two_widths(chromium, sites, site: str) -> None:
     folder = screenshot_dir()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -47,3 +49,14 @@ def test_screenshots_of_four_kinds_of_page_at_two_widths(chromium, sites, site: 
         finally:
             page.close()
     assert all(path.stat().st_size > 1000 for path in written)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_screenshot_of_the_first_page_of_the_newest_catalogue_pdf(sites, site: str) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    pdfs = sorted(sites[site].out.glob("editions/*/catalogue.pdf"))
+    assert pdfs, "no catalogue PDF was built"
+    path = screenshot_dir() / f"{site}-catalogue-pdf-page-1.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdfium.PdfDocument(pdfs[-1])[0].render(scale=150 / 72).to_pil().save(path)  # 150 dpi
+    assert path.stat().st_size > 1000

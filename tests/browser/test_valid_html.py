@@ -86,6 +86,8 @@ def test_every_built_page_of_both_sites_is_valid_html(sites, tmp_path: Path) -> 
     jar = vnu_jar()
     folders = copies_for_vnu(sites, tmp_path)
     assert sum(1 for folder in folders for _ in folder.rglob("*.html")) > 100
+    for folder in folders:  # the label in figures and the catalogues (issue 16) are among them
+        assert (folder / "chiffres" / "index.html").is_file() and list(folder.glob("editions/*/catalogue/index.html"))
     (tmp_path / "control").mkdir()
     (tmp_path / "control" / "invalide.html").write_text(CONTROL, "utf-8")
     errors = run_vnu(jar, folders + [tmp_path / "control"], tmp_path)

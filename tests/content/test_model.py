@@ -11,7 +11,8 @@ import pytest
 from conftest import write
 from vitrine.content.read import load_content
 from vitrine.content.model import Site, sort_key
-from vitrine.site.pages import call_state, plan_pages, related_laureates
+from vitrine.site.call import call_state
+from vitrine.site.pages import plan_pages, related_laureates
 from vitrine.site.render import date_fr, ordinal, plural
 from vitrine.content.validate import validate
 

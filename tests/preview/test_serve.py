@@ -175,10 +175,11 @@ def test_preview_rebuild_rereads_and_rerenders_only_what_an_edit_changes(repo: P
     edit(laureate, "summary: Le projet", "summary: Un projet")
     report = build(options, state)
     assert report.reads == 1
-    assert pages(report.written) == [  # its page, the listings and home page that show its card, a related laureate
+    assert pages(report.written) == [  # its page, the listings and home page that show its card, a related laureate,
+        "editions/2022/catalogue/index.html",  # its edition's catalogue
         "editions/2022/index.html", "index.html", "laureats/emploi-jeunes/index.html", "laureats/index.html",
         "laureats/jardin-partage/index.html", "quartiers/le-moulin/index.html", "thematiques/emploi/index.html"]
-    assert report.rendered == 8  # and laureats/filtres.json, the cards of the list's filters
+    assert report.rendered == 9  # and laureats/filtres.json, the cards of the list's filters
 
     edit(laureate, "en détail.", "en détail, avec un ajout.")
     report = build(options, state)

@@ -24,3 +24,17 @@ def test_github_pages_workflow_builds_uploads_site_and_deploys() -> None:
     assert deploy["needs"] == "build"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_ci_and_both_workflows_install_what_the_catalogue_pdf_needs_before_building() -> None:
+    """The Debian packages that the build's message names when Pango is missing (``outputs/catalogue.py``)."""
+    from vitrine.outputs.catalogue import PANGO_PACKAGES
+
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text("utf-8"))["pages"]["script"]
+    github = [step.get("run", "") for step in
+              yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text("utf-8"))["jobs"]["build"]["steps"]]
+    for steps in (gitlab, github):
+        install = next(i for i, step in enumerate(steps) if "apt-get install" in step)
+        assert all(package in steps[install] for package in PANGO_PACKAGES.split() + ["fonts-dejavu-core"])
+        assert install < next(i for i, step in enumerate(steps) if "pip install" in step)
+    assert f"missing+=({PANGO_PACKAGES})" in (REPO / ".ci" / "run").read_text("utf-8")

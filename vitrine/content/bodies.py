@@ -47,7 +47,7 @@ OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 # that every id written in templates/ is covered.
 TEMPLATE_IDS = frozenset({"contenu", "titre", "carte-titre", "chiffres-titre", "contacts-titre", "derniers-titre",
                           "edition-titre", "explorer-titre", "recherche-texte", "voisins-titre"})
-TEMPLATE_ID_PREFIXES = ("contrat-", "filtre-", "recherche-")
+TEMPLATE_ID_PREFIXES = ("contrat-", "filtre-", "recherche-", "graphique-")  # graphique-: /chiffres/'s charts
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",

@@ -16,6 +16,7 @@ from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.images import ImageSet
 from vitrine.publish.output import Output
+from vitrine.site.pages import catalogue_url
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
@@ -64,4 +65,5 @@ def engine_files(site: Site) -> tuple[str, ...]:
     """The files the engine publishes besides pages and media (``feed.xml``, ``donnees/laureats.csv``…): a link
     may reach them (``site/links.py``)."""
     calendar_files = calendar.exports(site, dt.date.min)  # any date: only the names are asked for
-    return tuple(feeds.exports(site)) + tuple(opendata.exports(site)) + tuple(calendar_files)
+    catalogues = tuple(catalogue_url(e, ".pdf") for e in site.editions if site.by_edition[e.year])  # catalogue.py
+    return tuple(feeds.exports(site)) + tuple(opendata.exports(site)) + tuple(calendar_files) + catalogues

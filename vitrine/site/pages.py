@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 from vitrine.content.columns import SEPARATOR, columns
 from vitrine.content.contrast import shade
 from vitrine.errors import ContentError
+from vitrine.site.call import call_state
 from vitrine.site.filters import filter_choices
 from vitrine.site.map import quartier_map
 from vitrine.content.model import Edition, Laureate, Site, support_given
@@ -22,11 +23,13 @@ from vitrine.content.model import Edition, Laureate, Site, support_given
 # Top-level folders the engine owns: a free page may not take these addresses.
 COLOURS_PATH = "couleurs.css"  # the site's own colour (``colour``), over the theme's (static/style.css)
 RESERVED = {"laureats", "editions", "quartiers", "thematiques", "media", "static", "page", "recherche", "donnees",
-            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics", COLOURS_PATH}
+            "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "appel-a-projets.ics", COLOURS_PATH,
+            "chiffres"}
 # Files the engine publishes beside the pages (the feed, the open data): made by ``outputs/``, linked from pages.
 FEED_PATH = "feed.xml"
 CALENDAR_PATH = "appel-a-projets.ics"  # every edition's call dates (outputs/calendar.py)
 DATA_FOLDER = "donnees/"
+FIGURES_PAGE = "chiffres/"  # the label in figures (site/figures.py)
 CSV_NAME, JSON_NAME, PACKAGE_NAME = "laureats.csv", "laureats.json", "datapackage.json"
 RELATED_COUNT = 4
 LATEST_COUNT = 6
@@ -74,15 +77,6 @@ class Pagination:
 
 
 @dataclass(frozen=True)
-class CallState:
-    """Where an edition's call for projects stands on the build date."""
-
-    status: str  # "upcoming", "open", "closed", "unknown"
-    opens: dt.date | None
-    closes: dt.date | None
-
-
-@dataclass(frozen=True)
 class Page:
     """One output file: its URL (``""`` is the home page), template and context."""
 
@@ -103,20 +97,6 @@ class Page:
 class Plan:
     pages: tuple[Page, ...]
     errors: tuple[ContentError, ...] = ()
-
-
-def call_state(edition: Edition, today: dt.date) -> CallState:
-    """À venir / ouvert / clos, from the edition's dates and the build date."""
-    opens, closes = edition.call_opens, edition.call_closes
-    if opens is None and closes is None:
-        status = "unknown"
-    elif opens and today < opens:
-        status = "upcoming"
-    elif closes and today > closes:
-        status = "closed"
-    else:
-        status = "open"
-    return CallState(status, opens, closes)
 
 
 def plan_pages(site: Site, today: dt.date) -> Plan:
@@ -143,6 +123,9 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         # edit fast path's pages to patch) follows each one's support
         listing[0].context["supported"] = site.by_edition[edition.year]
         pages += listing
+        if site.by_edition[edition.year]:
+            listing[0].context["catalogue_url"] = catalogue_url(edition)
+            pages.append(_catalogue(site, edition))
     pages.append(Page("quartiers/", "quartiers.html", "Quartiers", {
         "contrats": tuple((c, _by_commune(site, c.quartiers)) for c in site.contrats),
         "map": quartier_map(tuple(site.quartiers.values()), {slug: len(ls) for slug, ls in site.by_quartier.items()}),
@@ -165,6 +148,12 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         pages.append(Page(f"{free.slug}/", "apply.html" if free.slug == APPLY_PAGE else "page.html", free.title,
                           context, origin=free.source.path, searchable=True))
     pages.append(_open_data(site))
+    pages.append(Page(FIGURES_PAGE, "chiffres.html", "Le label en chiffres", {
+        # The records, not numbers: the edit fast path swaps an edited laureate in (its support shows at once), and the
+        # fingerprint follows what figures.py counts of them ("counted", speed/fingerprints.py), in an order titles keep
+        "editions": site.editions, "counted": tuple(sorted(site.laureates, key=lambda l: l.source.path)),
+        "themes": tuple(site.themes.values()), "contrats": site.contrats, "breadcrumbs": (Crumb("Accueil", ""),)},
+        origin="la page des chiffres"))
     pages.append(Page("recherche/", "search.html", "Recherche", {
         "choices": choices, "breadcrumbs": (Crumb("Accueil", ""),)}, origin="la page de recherche"))
     pages.append(Page("404.html", "404.html", "Page introuvable", {"breadcrumbs": ()}, "le moteur", in_sitemap=False))
@@ -186,6 +175,7 @@ def _home(site: Site, today: dt.date) -> list[Page]:
         "call": call_state(latest, today) if latest else None,
         "calendar_url": _calendar_url(latest) if latest else None,
         "apply_url": f"{APPLY_PAGE}/" if any(p.slug == APPLY_PAGE for p in site.pages) else None,
+        "figures_url": FIGURES_PAGE,
         "figures": {"awarded": site.awarded_total, "laureates": len(site.laureates), "editions": len(site.editions),
                     "quartiers": len(current), "communes": len({q.commune for q in current}),
                     # a sum over every laureate: an edited support takes the full path (``speed/snapshot.placement``)
@@ -217,6 +207,21 @@ def _listing(site: Site, base: str, title: str, laureates: Sequence[Laureate], t
                        pagination=Pagination(n, total, urls), breadcrumbs=page_crumbs)
         pages.append(Page(url, template, page_title, context, origin=origin))
     return pages
+
+
+def catalogue_url(edition: Edition, suffix: str = "/") -> str:
+    """An edition's printable catalogue (``suffix`` ".pdf": its PDF, made by ``outputs/catalogue.py``)."""
+    return f"editions/{edition.year}/catalogue{suffix}"
+
+
+def _catalogue(site: Site, edition: Edition) -> Page:
+    """Every laureate of the edition on one page, each with its contrats de ville (whose contacts it shows)."""
+    year = edition.year
+    entries = tuple((l, tuple(dict.fromkeys(q.contrat_slug for q in l.quartiers))) for l in site.by_edition[year])
+    crumbs = (Crumb("Accueil", ""), Crumb("Éditions", "editions/"), Crumb(f"Édition {year}", f"editions/{year}/"))
+    return Page(catalogue_url(edition), "catalogue.html", f"Catalogue de l’édition {year}", {
+        "edition": edition, "entries": entries, "contrats": {c.slug: c for c in site.contrats},
+        "pdf_url": catalogue_url(edition, ".pdf"), "breadcrumbs": crumbs}, origin=edition.source.path)
 
 
 def _laureate(site: Site, laureate: Laureate) -> Page:

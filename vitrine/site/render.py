@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Document, Laureate, Site
+from vitrine.site.figures import label_figures
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.errors import ContentError
@@ -74,7 +75,8 @@ class Renderer:
                                 site_data=lambda: site_graph(site.config, self.logo()), laureate_data=self.laureate_data,
                                 logo=self.logo,
                                 feed_title=feed_title(site), filter_index=filter_index,
-                                once_per_depth=self._once_per_depth, menu_marks=menu_marks)
+                                once_per_depth=self._once_per_depth, menu_marks=menu_marks,
+                                label_figures=lambda *records: label_figures(*records, euros=euros))
         self.markdown = markdown
         self.templates = templates
         self.rendered = 0

@@ -19,6 +19,9 @@ from vitrine.site.render import navigation
 
 # Context keys holding the page's own record: a change anywhere in its file re-renders the page.
 MAIN_KEYS = {"laureate", "edition", "page"}
+# Context keys holding records a page counts without showing them (the label in figures): only what its figures
+# read re-renders it, not a title or a summary.
+COUNTED_KEYS = {"counted"}
 # A template naming another: ``{% extends "base.html" %}``, ``{% from "partials/card.html" import … %}``…
 _REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+(?:"([^"]+)"|'([^']+)'|(.))\s*(.?)""")
 
@@ -57,7 +60,7 @@ class Fingerprints:
         shown: list[tuple[str, bool]] = []
         for key in sorted(page.context):
             h.update(key.encode())
-            self._feed(h, page.context[key], key in MAIN_KEYS, shown)
+            self._feed(h, page.context[key], key in MAIN_KEYS, shown, key in COUNTED_KEYS)
         for path, main in set(shown):
             (self.main_on if main else self.shown_on).setdefault(path, []).append(page.output)
         return h.hexdigest()
@@ -88,9 +91,13 @@ class Fingerprints:
             self._closure(child, seen)
         return seen
 
-    def _feed(self, h: Any, value: Any, main: bool, shown: list[tuple[str, bool]]) -> None:
+    def _feed(self, h: Any, value: Any, main: bool, shown: list[tuple[str, bool]], counted: bool = False) -> None:
         if isinstance(value, Laureate):
-            shown.append((value.source.path, main))
+            shown.append((value.source.path, main))  # counted too: the edit fast path swaps its record in
+            if counted:
+                h.update(repr((value.edition, [q.slug for q in value.quartiers], [t.slug for t in value.themes],
+                               value.draft, value.support)).encode())
+                return
             h.update(value.source.digest.encode() if main else self._card(value))
             if value.image:  # its published files are named after the image's content
                 h.update(self.images[value.image].key.encode())
@@ -103,11 +110,11 @@ class Fingerprints:
         elif isinstance(value, dict):
             for key in sorted(value, key=repr):
                 h.update(repr(key).encode())
-                self._feed(h, value[key], False, shown)
+                self._feed(h, value[key], False, shown, counted)
         elif isinstance(value, (list, tuple)):
             h.update(b"[")
             for item in value:
-                self._feed(h, item, False, shown)
+                self._feed(h, item, False, shown, counted)
             h.update(b"]")
         else:
             h.update(repr(value).encode())

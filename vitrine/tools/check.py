@@ -41,7 +41,7 @@ from vitrine.content.read import LoadedContent, SourceFile
 from vitrine.errors import ContentError
 from vitrine.options import BuildReport, SitePlan
 from vitrine.outputs.images import FULL_MAX, WIDTHS, ImageSet
-from vitrine.site.pages import call_state
+from vitrine.site.call import call_state
 
 CARD_SUMMARY_MAX = 200
 IMAGE_MAX_BYTES = 2_000_000  # 2 Mo
