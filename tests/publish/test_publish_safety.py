@@ -24,6 +24,7 @@ import pytest
 
 from conftest import REPO, TODAY, tree_digest, write
 from photos import add_image, photo
+from vitrine.content.photo_metadata import strip
 from vitrine.publish import write as write_module
 
 DATE = TODAY.isoformat()
@@ -289,7 +290,8 @@ def test_a_read_only_cache_names_it_and_the_way_round(repo: Path, tmp_path: Path
     """``build`` says where and offers --no-cache; ``check``, which writes nothing else, works without it; the
     preview shows the cause on its error page."""
     disk, logs = tmp_path / "disque", tmp_path / "logs"
-    add_image(repo, "jardin-partage", "jardin.jpg", photo((800, 500)))  # check keeps processed images in the cache
+    # check keeps processed images in the cache (a photo without its GPS position: check would refuse it)
+    add_image(repo, "jardin-partage", "jardin.jpg", strip(photo((800, 500))).data)
     (repo / ".vitrine-cache").mkdir()
     preview = ("from vitrine.preview.serve import Preview; import datetime; "
                f"print(*Preview(__import__('pathlib').Path('{repo}'), lambda: datetime.date(2022, 4, 1))"
