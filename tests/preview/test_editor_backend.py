@@ -306,3 +306,17 @@ def test_a_new_entry_named_apart_from_the_slug_rule_is_refused_with_the_apostrop
                                                              "raw": raw.replace("Jardin des Œillets", "L'atelier")}],
                          assets=[], options={"newEntry": False})
     assert status == 200, answer
+
+
+def test_a_new_entry_whose_title_gives_no_file_name_is_refused_naming_the_title(previews, repo: Path) -> None:
+    """A title of emoji only: Decap names the file « .md »; the refusal names the title, not a hidden path."""
+    server = previews()
+    raw = NEW_LAUREATE.replace("Jardin des Œillets", "🎉🎉").replace(
+        "image: media/jardin-gps.jpg\nimage_alt: Des habitants arrosent les plantations\nimage_credit: © Camille Martin\n",
+        "")
+    before = sorted(p.name for p in (repo / LAUREATES).iterdir())
+    status, answer = act(server, "persistEntry", dataFiles=[{"slug": "", "path": f"{LAUREATES}/.md", "raw": raw}],
+                         assets=[], options={"newEntry": True})
+    assert status == 422
+    assert answer["error"].startswith(f"{LAUREATES}/.md:2: title: ce titre ne donne aucun nom de fichier")
+    assert sorted(p.name for p in (repo / LAUREATES).iterdir()) == before

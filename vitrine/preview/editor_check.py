@@ -60,6 +60,15 @@ def named_apart(path: str, kind: str, raw: bytes) -> ContentError | None:
                         f"la règle des noms de fichiers donne « {expected}.md »", hint)
 
 
+def nameless(path: str, kind: str, raw: bytes) -> ContentError:
+    """A new entry whose title gives no file name at all (only emoji or punctuation): Decap sends « .md », a hidden
+    file the build would never read; said about the title, the field the editor can change."""
+    parsed = parse_source(path, kind, raw)
+    line = parsed.line("title") if isinstance(parsed, SourceFile) else 1
+    return ContentError(path, line, "title", "ce titre ne donne aucun nom de fichier : il n'a ni lettre ni chiffre",
+                        "ajoutez au moins un mot au titre (« Fête 🎉 » plutôt que « 🎉 »)")
+
+
 def changed(root: Path, loaded: LoadedContent, change: Change) -> LoadedContent:
     """``loaded`` as the build would read it once ``change`` is written."""
     gone = set(change.writes) | set(change.removes) | set(change.media)
