@@ -223,6 +223,8 @@ def test_only_this_previews_own_pages_may_post(previews, repo: Path) -> None:
     assert post(server, ["persistEntry"])[0] == 400
     status, answer = post(server, raw=b'{"action": "info", "params": {"x": "' + b"x" * (32 << 20) + b'"}}')
     assert status == 413 and "trop gros" in answer["error"]  # read and thrown away: the editor shows why
+    # the limit said is the file's (what the editor sees), not the base64 body's: a 25 MB photo exceeds it
+    assert "24 Mo au plus" in answer["error"]
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.putrequest("POST", "/admin/api/v1", skip_host=True)
     for name, value in (("Host", f"127.0.0.1:{server.port}"), ("Origin", f"http://127.0.0.1:{server.port}"),
