@@ -9,6 +9,7 @@ import http.client
 import io
 import ipaddress
 import json
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -322,3 +323,26 @@ def test_a_new_entry_whose_title_gives_no_file_name_is_refused_naming_the_title(
     assert status == 422
     assert answer["error"].startswith(f"{LAUREATES}/.md:2: title: ce titre ne donne aucun nom de fichier")
     assert sorted(p.name for p in (repo / LAUREATES).iterdir()) == before
+
+
+def test_an_optional_field_cleared_in_the_form_is_removed_and_a_required_one_is_named(previews, repo: Path) -> None:
+    """Decap saves a cleared text as ``video: ""``: an optional field so emptied is removed from the file (an editor
+    can take a video or a colour away), a required one is refused naming it, the Markdown body is kept as typed."""
+    server = previews()
+    path = f"{LAUREATES}/{sorted(p.name for p in (repo / LAUREATES).iterdir())[0]}"
+    original = (repo / path).read_text("utf-8")
+    front, body = original.split("\n---\n", 1)
+    emptied = f'{front}\nvideo: ""\nwebsite: ""\n---\n{body}video: ""\n'
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": path, "raw": emptied}], assets=[])
+    assert status == 200, answer
+    assert (repo / path).read_text("utf-8") == f"{original}video: \"\"\n"  # the body's line is text, kept
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": path, "raw": re.sub(
+        r"(?m)^porteur: .*$", 'porteur: ""', original)}], assets=[])
+    assert status == 422 and f"{path}:3: porteur: " in answer["error"]
+    site = (repo / "content/site.yaml").read_text("utf-8")
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": "content/site.yaml", "raw": site + (
+        'colour: ""\neditor:\n  backend: gitlab\n  repository: mon-organisme/vitrine\n  app_id: abc123\n  branch: ""\n'
+        '  api_root: ""\n')}], assets=[])
+    assert status == 200, answer
+    assert (repo / "content/site.yaml").read_text("utf-8") == site + (
+        "editor:\n  backend: gitlab\n  repository: mon-organisme/vitrine\n  app_id: abc123\n")

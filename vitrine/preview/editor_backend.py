@@ -30,7 +30,7 @@ from vitrine.content.photo_metadata import NotAPhoto, uploaded
 from vitrine.content.read import LoadCache
 from vitrine.files import NotRegularFile, open_regular, replace_file
 from vitrine.preview import editor_paths as paths
-from vitrine.preview.editor_check import Change, nameless, refusals
+from vitrine.preview.editor_check import Change, nameless, refusals, without_emptied
 from vitrine.preview.editor_paths import Refused
 
 MAX_SHOWN_ERRORS = 20  # a theme removed from themes.yaml may break hundreds of laureates: the first ones say enough
@@ -106,7 +106,7 @@ class EditorBackend:
             if target.exists() and (target != old or options.get("newEntry")):
                 raise Refused(f"{new_path} existe déjà : une autre fiche porte ce nom — changez le titre")
             try:
-                raw = data["raw"].encode("utf-8")
+                raw = without_emptied(kind, data["raw"]).encode("utf-8")
             except UnicodeEncodeError:  # JSON may carry a lone surrogate (« \ud800 »): no text file holds one
                 raise Refused(f"{new_path} : texte illisible (caractère invalide)", 400) from None
             change.writes[new_path] = (kind, raw)
