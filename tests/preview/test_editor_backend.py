@@ -346,3 +346,17 @@ def test_an_optional_field_cleared_in_the_form_is_removed_and_a_required_one_is_
     assert status == 200, answer
     assert (repo / "content/site.yaml").read_text("utf-8") == site + (
         "editor:\n  backend: gitlab\n  repository: mon-organisme/vitrine\n  app_id: abc123\n")
+
+
+def test_a_new_edition_of_a_year_that_exists_is_refused_saying_how_editions_are_named(previews, repo: Path) -> None:
+    """Decap names a new edition after the year of creation: when that edition exists, the refusal says so (there is
+    no title to change) and does not touch the file."""
+    server = previews()
+    original = (repo / "content/editions/2022.md").read_bytes()
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": "content/editions/2022.md",
+                                                             "raw": "---\nnumber: 9\n---\n"}],
+                         assets=[], options={"newEntry": True})
+    assert status == 422
+    assert answer["error"].startswith("content/editions/2022.md existe déjà : l'éditeur nomme une nouvelle édition")
+    assert "python build.py new edition" in answer["error"] and "titre" not in answer["error"]
+    assert (repo / "content/editions/2022.md").read_bytes() == original

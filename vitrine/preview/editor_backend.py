@@ -104,6 +104,10 @@ class EditorBackend:
                     raise Refused(f"{new_path} : une fiche ne change pas de dossier")
                 change = dataclasses.replace(change, removes=change.removes + (data["path"],))
             if target.exists() and (target != old or options.get("newEntry")):
+                if kind == "edition":  # named by Decap after the year of creation, not by anything in the form
+                    raise Refused(f"{new_path} existe déjà : l'éditeur nomme une nouvelle édition par l'année en cours "
+                                  f"— ouvrez l'édition {target.stem} dans la liste pour la modifier, ou créez celle "
+                                  "d'une autre année avec « python build.py new edition <année> »")
                 raise Refused(f"{new_path} existe déjà : une autre fiche porte ce nom — changez le titre")
             try:
                 raw = without_emptied(kind, data["raw"]).encode("utf-8")
