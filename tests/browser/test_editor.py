@@ -323,3 +323,18 @@ def test_every_shipped_file_opened_and_saved_in_the_editor_is_byte_identical(edi
             assert saved.value.status == 200, (collection, slug, saved.value.text())
     changed = [name for name in SHIPPED if (content / name).read_bytes() != (REPO / "content" / name).read_bytes()]
     assert changed == []
+
+
+def test_a_file_that_is_not_a_photo_picked_as_an_image_is_said_in_french(editor, preview: Preview,
+                                                                        tmp_path: Path) -> None:
+    """Decap decodes a chosen image in the browser and says its failure in English (« Failed to persist media:
+    InvalidStateError… »); the editor's page says it in French, and nothing reaches ``content/``."""
+    open_entry(editor, preview, "laureates", "l-expo-bavarde")
+    (tmp_path / "photo.jpg").write_bytes(b"%PDF-1.4 not a photo at all\n" * 50)
+    editor.get_by_role("button", name="Choisir une image").click()
+    with editor.expect_file_chooser() as chooser:
+        editor.get_by_text("Téléverser une nouvelle ressource").click()
+    chooser.value.set_files(tmp_path / "photo.jpg")
+    editor.get_by_text(re.compile("^Image illisible : ce fichier n’est pas une photo JPEG, PNG ou WebP")).first.wait_for()
+    assert not editor.get_by_text("Failed to persist media").count()
+    assert not (preview.root / "content/media/photo.jpg").exists()

@@ -9,6 +9,7 @@ import http.client
 import io
 import ipaddress
 import json
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,8 @@ def test_only_this_previews_own_pages_may_post(previews, repo: Path) -> None:
     assert post(server, ["persistEntry"])[0] == 400
     status, answer = post(server, raw=b'{"action": "info", "params": {"x": "' + b"x" * (32 << 20) + b'"}}')
     assert status == 413 and "trop gros" in answer["error"]  # read and thrown away: the editor shows why
+    # the limit said is the file's (what the editor sees), not the base64 body's: a 25 MB photo exceeds it
+    assert "24 Mo au plus" in answer["error"]
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.putrequest("POST", "/admin/api/v1", skip_host=True)
     for name, value in (("Host", f"127.0.0.1:{server.port}"), ("Origin", f"http://127.0.0.1:{server.port}"),
@@ -306,3 +309,54 @@ def test_a_new_entry_named_apart_from_the_slug_rule_is_refused_with_the_apostrop
                                                              "raw": raw.replace("Jardin des Œillets", "L'atelier")}],
                          assets=[], options={"newEntry": False})
     assert status == 200, answer
+
+
+def test_a_new_entry_whose_title_gives_no_file_name_is_refused_naming_the_title(previews, repo: Path) -> None:
+    """A title of emoji only: Decap names the file « .md »; the refusal names the title, not a hidden path."""
+    server = previews()
+    raw = NEW_LAUREATE.replace("Jardin des Œillets", "🎉🎉").replace(
+        "image: media/jardin-gps.jpg\nimage_alt: Des habitants arrosent les plantations\nimage_credit: © Camille Martin\n",
+        "")
+    before = sorted(p.name for p in (repo / LAUREATES).iterdir())
+    status, answer = act(server, "persistEntry", dataFiles=[{"slug": "", "path": f"{LAUREATES}/.md", "raw": raw}],
+                         assets=[], options={"newEntry": True})
+    assert status == 422
+    assert answer["error"].startswith(f"{LAUREATES}/.md:2: title: ce titre ne donne aucun nom de fichier")
+    assert sorted(p.name for p in (repo / LAUREATES).iterdir()) == before
+
+
+def test_an_optional_field_cleared_in_the_form_is_removed_and_a_required_one_is_named(previews, repo: Path) -> None:
+    """Decap saves a cleared text as ``video: ""``: an optional field so emptied is removed from the file (an editor
+    can take a video or a colour away), a required one is refused naming it, the Markdown body is kept as typed."""
+    server = previews()
+    path = f"{LAUREATES}/{sorted(p.name for p in (repo / LAUREATES).iterdir())[0]}"
+    original = (repo / path).read_text("utf-8")
+    front, body = original.split("\n---\n", 1)
+    emptied = f'{front}\nvideo: ""\nwebsite: ""\n---\n{body}video: ""\n'
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": path, "raw": emptied}], assets=[])
+    assert status == 200, answer
+    assert (repo / path).read_text("utf-8") == f"{original}video: \"\"\n"  # the body's line is text, kept
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": path, "raw": re.sub(
+        r"(?m)^porteur: .*$", 'porteur: ""', original)}], assets=[])
+    assert status == 422 and f"{path}:3: porteur: " in answer["error"]
+    site = (repo / "content/site.yaml").read_text("utf-8")
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": "content/site.yaml", "raw": site + (
+        'colour: ""\neditor:\n  backend: gitlab\n  repository: mon-organisme/vitrine\n  app_id: abc123\n  branch: ""\n'
+        '  api_root: ""\n')}], assets=[])
+    assert status == 200, answer
+    assert (repo / "content/site.yaml").read_text("utf-8") == site + (
+        "editor:\n  backend: gitlab\n  repository: mon-organisme/vitrine\n  app_id: abc123\n")
+
+
+def test_a_new_edition_of_a_year_that_exists_is_refused_saying_how_editions_are_named(previews, repo: Path) -> None:
+    """Decap names a new edition after the year of creation: when that edition exists, the refusal says so (there is
+    no title to change) and does not touch the file."""
+    server = previews()
+    original = (repo / "content/editions/2022.md").read_bytes()
+    status, answer = act(server, "persistEntry", dataFiles=[{"path": "content/editions/2022.md",
+                                                             "raw": "---\nnumber: 9\n---\n"}],
+                         assets=[], options={"newEntry": True})
+    assert status == 422
+    assert answer["error"].startswith("content/editions/2022.md existe déjà : l'éditeur nomme une nouvelle édition")
+    assert "python build.py new edition" in answer["error"] and "titre" not in answer["error"]
+    assert (repo / "content/editions/2022.md").read_bytes() == original

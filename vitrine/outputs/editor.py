@@ -21,6 +21,34 @@ from vitrine.outputs.editor_config import config_yaml, editor_config, host_origi
 from vitrine.publish.output import Output
 
 VENDOR_FILE = "VENDOR.json"
+MESSAGES = "messages-fr.js"
+# Decap writes a few notifications in English whatever its locale (« Failed to persist media: … », its own text
+# around the browser's): the one a communications officer meets, a file that is not a photo picked as an image, is
+# said in French, the others get a French lead. A script file, since the page's policy forbids inline scripts.
+MESSAGES_JS = """// Vitrine: Decap's notifications that ignore its French locale, said in French.
+(function () {
+  var MEDIA = "Failed to persist media: ";
+  var UNREADABLE = "Image illisible : ce fichier n\u2019est pas une photo JPEG, PNG ou WebP, ou il est ab\u00eem\u00e9 "
+    + "\u2014 ouvrez-le dans un logiciel d\u2019images et enregistrez-le de nouveau en JPEG";
+  function french(text) {
+    if (text.indexOf(MEDIA) !== 0) return null;
+    var reason = text.slice(MEDIA.length);
+    if (/could not be decoded|InvalidStateError|EncodingError/.test(reason)) return UNREADABLE;
+    return "\u00c9chec de l\u2019envoi du fichier : " + reason;
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        for (var text = node.nodeType === 3 ? node : walker.nextNode(); text; text = walker.nextNode()) {
+          var said = french(text.nodeValue);
+          if (said) text.nodeValue = said;
+        }
+      });
+    });
+  }).observe(document.documentElement, {childList: true, subtree: true});
+})();
+"""
 ADMIN = "admin/"
 
 
@@ -72,7 +100,8 @@ def editor_outputs(site: Site, local: bool, files: list[tuple[str, Path]]) -> li
     if backend is None and not local:
         return []
     config = editor_config(site, backend)
-    return ([Output(ADMIN + "index.html", index_html(backend)), Output(ADMIN + "config.yml", config_yaml(config))] +
+    return ([Output(ADMIN + "index.html", index_html(backend)), Output(ADMIN + "config.yml", config_yaml(config)),
+             Output(ADMIN + MESSAGES, MESSAGES_JS.encode("utf-8"))] +
             [Output(ADMIN + name, copy_from=path) for name, path in files])
 
 
@@ -98,6 +127,7 @@ def index_html(backend: EditorSettings | None) -> bytes:
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
 <body>
+<script src="{MESSAGES}"></script>
 <script src="decap-cms.js"></script>
 </body>
 </html>

@@ -30,7 +30,7 @@ from vitrine.content.photo_metadata import NotAPhoto, uploaded
 from vitrine.content.read import LoadCache
 from vitrine.files import NotRegularFile, open_regular, replace_file
 from vitrine.preview import editor_paths as paths
-from vitrine.preview.editor_check import Change, refusals
+from vitrine.preview.editor_check import Change, nameless, refusals, without_emptied
 from vitrine.preview.editor_paths import Refused
 
 MAX_SHOWN_ERRORS = 20  # a theme removed from themes.yaml may break hundreds of laureates: the first ones say enough
@@ -93,6 +93,9 @@ class EditorBackend:
         for data in files:
             if not isinstance(data, dict) or not isinstance(data.get("raw"), str):
                 raise Refused("requête mal formée : chaque fiche a un « path » et un texte « raw »", 400)
+            if options.get("newEntry") and isinstance(data.get("path"), str) and data["path"].endswith("/.md"):
+                _folder, kind = paths.entry_folder(self.root, data["path"].removesuffix("/.md"))
+                raise Refused(str(nameless(data["path"], kind, data["raw"].encode("utf-8", "replace"))))
             old, _kind = paths.entry(self.root, data.get("path"))
             new_path = data.get("newPath") or data.get("path")
             target, kind = paths.entry(self.root, new_path)
@@ -101,9 +104,13 @@ class EditorBackend:
                     raise Refused(f"{new_path} : une fiche ne change pas de dossier")
                 change = dataclasses.replace(change, removes=change.removes + (data["path"],))
             if target.exists() and (target != old or options.get("newEntry")):
+                if kind == "edition":  # named by Decap after the year of creation, not by anything in the form
+                    raise Refused(f"{new_path} existe déjà : l'éditeur nomme une nouvelle édition par l'année en cours "
+                                  f"— ouvrez l'édition {target.stem} dans la liste pour la modifier, ou créez celle "
+                                  "d'une autre année avec « python build.py new edition <année> »")
                 raise Refused(f"{new_path} existe déjà : une autre fiche porte ce nom — changez le titre")
             try:
-                raw = data["raw"].encode("utf-8")
+                raw = without_emptied(kind, data["raw"]).encode("utf-8")
             except UnicodeEncodeError:  # JSON may carry a lone surrogate (« \ud800 »): no text file holds one
                 raise Refused(f"{new_path} : texte illisible (caractère invalide)", 400) from None
             change.writes[new_path] = (kind, raw)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vitrine.content import schema as S
 from vitrine.content.media_files import MediaFile
 from vitrine.content.read import LoadCache, LoadedContent, SourceFile, load_content, parse_source
 from vitrine.content.slugs import slugify
@@ -58,6 +60,47 @@ def named_apart(path: str, kind: str, raw: bytes) -> ContentError | None:
             else "changez le titre, ou créez la fiche avec « python build.py new » puis modifiez-la ici")
     return ContentError(path, parsed.line("title"), "title", f"l'éditeur nommerait ce fichier « {parsed.slug}.md », "
                         f"la règle des noms de fichiers donne « {expected}.md »", hint)
+
+
+SCHEMAS = {"laureate": S.LAUREATE, "edition": S.EDITION, "page": S.PAGE, "site": S.SITE, "territory": S.TERRITORY,
+           "themes": S.THEMES}
+_EMPTIED = re.compile(r'^( {0,2})([A-Za-z_][A-Za-z0-9_]*): ""\n', re.MULTILINE)
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):", re.MULTILINE)
+
+
+def without_emptied(kind: str, raw: str) -> str:
+    """``raw`` without the optional fields the form left empty. Decap has no way to remove a field: an optional
+    value cleared in the form is saved as ``video: ""``, which the build refuses (« ce champ est vide »), so an
+    editor could never take a video, a logo or a colour away. Such a line means « no value »: it goes, as if
+    deleted by hand. A required field left empty stays, and is refused naming it. Top-level fields, and those of a
+    top-level mapping (``editor:``); Decap writes exactly ``""`` for an empty text."""
+    schema = SCHEMAS[kind]
+
+    def optional(match: re.Match) -> bool:
+        fields = schema
+        if match.group(1):  # a field of the last top-level mapping above it
+            parent = [m.group(1) for m in _TOP_KEY.finditer(raw, 0, match.start())]
+            field = next((f for f in schema.fields if parent and f.name == parent[-1]), None)
+            if field is None or field.kind != "mapping" or field.schema is None:
+                return False
+            fields = field.schema
+        found = next((f for f in fields.fields if f.name == match.group(2)), None)
+        return found is not None and not found.required
+
+    end = len(raw)
+    if schema.has_body:  # the front matter only: the Markdown below is the editor's text, as typed
+        close = raw.find("\n---\n", 4) if raw.startswith("---\n") else -1
+        end = close + 1 if close >= 0 else 0
+    return _EMPTIED.sub(lambda m: "" if optional(m) else m.group(0), raw[:end]) + raw[end:]
+
+
+def nameless(path: str, kind: str, raw: bytes) -> ContentError:
+    """A new entry whose title gives no file name at all (only emoji or punctuation): Decap sends « .md », a hidden
+    file the build would never read; said about the title, the field the editor can change."""
+    parsed = parse_source(path, kind, raw)
+    line = parsed.line("title") if isinstance(parsed, SourceFile) else 1
+    return ContentError(path, line, "title", "ce titre ne donne aucun nom de fichier : il n'a ni lettre ni chiffre",
+                        "ajoutez au moins un mot au titre (« Fête 🎉 » plutôt que « 🎉 »)")
 
 
 def changed(root: Path, loaded: LoadedContent, change: Change) -> LoadedContent:

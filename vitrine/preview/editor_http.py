@@ -20,6 +20,9 @@ MAX_BODY = 32 * 1024 * 1024  # a phone's photo, base64-encoded, with room to spa
 # A body over MAX_BODY is still read (and thrown away) up to this size, so the browser gets the French 413 rather
 # than a connection cut mid-upload; beyond, the connection is cut.
 DISCARDED_BODY = 256 * 1024 * 1024
+# What an editor can act on: the size of the file they chose. Base64 makes it a third larger in the body, so a
+# 25 MB photo is refused although « 32 MB » would read as allowed.
+MAX_FILE_MB = (MAX_BODY * 3 // 4) >> 20
 
 
 @web.stream_request_body
@@ -65,8 +68,9 @@ class EditorHandler(web.RequestHandler):
             self.chunks.clear()
 
     def too_big(self) -> None:
-        self.reply(413, {"error": f"Requête refusée : corps absent ou trop gros ({MAX_BODY >> 20} Mo au plus) "
-                                  "— déposez une photo plus légère"})
+        self.reply(413, {"error": f"Enregistrement refusé : fichier trop gros (photo ou document de {MAX_FILE_MB} Mo "
+                                  "au plus) — déposez une photo plus légère (2 000 pixels de large suffisent) ou un "
+                                  "document plus léger"})
 
     def post(self) -> None:
         if self.size > MAX_BODY:
