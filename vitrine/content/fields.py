@@ -76,7 +76,8 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
             ok = False
     for f in schema.fields:
         value = data.get(f.name)
-        if value is None:
+        if value is None or (not f.required and isinstance(value, str) and not value.strip()):
+            # « video: "" » is what the web editor writes when a field is cleared: absent, as « video: » is
             if f.required:
                 example = f" ({_example(f)})" if f.example is not None and f.kind not in ("list", "mapping") else ""
                 if f.name in data:  # « title: » with nothing after it: at its own line

@@ -236,13 +236,14 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
                 else f"créez content/editions/{d['edition']}.md ou corrigez l'année")
     resolved_q = _resolve(d["quartiers"], quartiers, "quartiers", "quartier", "content/territory.yaml", out)
     resolved_t = _resolve(d["themes"], themes, "themes", "thématique", "content/themes.yaml", out)
+    at = {n: (n,) if n in source.data else ("image",) for n in ("image_alt", "image_credit")}  # « image_alt: "" »'s line
     if d["image"]:
         d["image"] = check_media(d["image"], media, ("image",), "image", out, image=True)
         if not d["image_alt"] and not out.failed("image_alt"):
-            out.add(("image",), "image_alt", "texte alternatif manquant pour l'image",
+            out.add(at["image_alt"], "image_alt", "texte alternatif manquant pour l'image",
                     "ajoutez « image_alt: » qui décrit l'image pour qui ne la voit pas")
         if not d["image_credit"] and not out.failed("image_credit"):
-            out.add(("image",), "image_credit", "crédit photo manquant pour l'image (une obligation légale)",
+            out.add(at["image_credit"], "image_credit", "crédit photo manquant pour l'image (une obligation légale)",
                     CREDIT_HINT)
     elif d["image_alt"]:
         out.add(("image_alt",), "image_alt", "texte alternatif sans image", "ajoutez « image: » ou retirez ce champ")
