@@ -116,6 +116,7 @@ function start(box) {
     entries = found;
     shown = 0;
     list.replaceChildren();
+    more.hidden = true;
     status.textContent = message;
     showMore(false);
   }
@@ -124,11 +125,11 @@ function start(box) {
     const current = entries;
     const batch = entries.slice(shown, shown + (entries[0]?.slug ? LAUREATES_SHOWN : RESULTS_SHOWN));
     shown += batch.length;
-    more.hidden = shown >= entries.length;
     const items = await Promise.all(batch.map(async (entry) =>
       entry.slug ? card(entry, root, SEARCH_SIZES) : resultItem(await entry.data(), root)));
     if (current !== entries) return; // another search replaced these results meanwhile
     list.append(...items);
+    more.hidden = shown >= entries.length; // after the results, or they would push it down (a layout shift)
     if (focus && items.length) items[0].querySelector("a").focus();
   }
 }

@@ -156,3 +156,28 @@ def test_pagefind_over_a_peer_shaped_output_indexes_the_laureate_pages_alone(cor
     peers.check_index("Eleventy + Pagefind", N, output)
     with pytest.raises(AssertionError):
         peers.check_index("Eleventy + Pagefind", N + 1, output)
+
+
+def test_lighthouse_serves_the_site_as_a_host_does_text_gzipped_and_folders_redirected(tmp_path: Path) -> None:
+    import gzip
+    import http.client
+
+    from benchmarks import lighthouse
+
+    (tmp_path / "laureats").mkdir()
+    (tmp_path / "laureats" / "index.html").write_text("<p>Lauréats</p>", "utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG not text")
+    with lighthouse.served(tmp_path) as base:
+        host, port = base.removeprefix("http://").rstrip("/").split(":")
+
+        def get(path: str) -> http.client.HTTPResponse:
+            connection = http.client.HTTPConnection(host, int(port))
+            connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            return connection.getresponse()
+
+        page = get("/laureats/?q=atelier")
+        assert page.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(page.read()).decode("utf-8") == "<p>Lauréats</p>"
+        assert get("/laureats").status == 301
+        image = get("/photo.png")
+        assert image.headers["Content-Encoding"] is None and image.read() == b"\x89PNG not text"

@@ -1,6 +1,6 @@
 """Nothing moves once the page is painted (issue 17): the cumulative layout shift of every kind of page is 0, at
 360 px and 1280 px, once its scripts have done their work (the filters of the laureates list and the search
-form shown); without JavaScript, the laureates list is the plain paginated list and says the filters need it."""
+form shown, a search's results from its address shown); without JavaScript, the laureates list is the plain paginated list and says the filters need it."""
 
 from __future__ import annotations
 
@@ -29,14 +29,15 @@ CUMULATIVE_SHIFT = """
 """
 
 # What each page waits for before it is measured: the element its script shows.
-SHOWN_BY_SCRIPT = {"laureats/": "form[data-filters]", "recherche/": "form.search-form"}
+SHOWN_BY_SCRIPT = {"laureats/": "form[data-filters]", "recherche/": "form.search-form",
+                   "recherche/?q=projet": ".search-results > li"}
 
 
 def page_of_each_kind(out: Path) -> list[str]:
     first = lambda folder: sorted(p.parent.name for p in (out / folder).glob("*/index.html") if p.parent.name != "page")[0]
     return ["", "laureats/", "laureats/page/2/", f"laureats/{first('laureats')}/", "quartiers/",
             f"quartiers/{first('quartiers')}/", "editions/", f"editions/{first('editions')}/", "thematiques/",
-            f"thematiques/{first('thematiques')}/", "recherche/", "le-label/", "page-introuvable/"]
+            f"thematiques/{first('thematiques')}/", "recherche/", "recherche/?q=projet", "le-label/", "page-introuvable/"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
