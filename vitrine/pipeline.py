@@ -75,7 +75,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
         if speed:
-            speed.keep(options, plan, inputs, renderer, written)  # the record, snapshot and trees of this build
+            speed.keep(options, plan, inputs, renderer, written)  # the record and snapshot of this build
         return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
                            written=tuple(written.written), removed=tuple(written.removed),
                            conversions=markdown.conversions - before[0], reads=plan.reads,
@@ -185,7 +185,7 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
-        written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
+        written = write_site(out, outputs, kept)
     finally:
         if index:
             index.close()
