@@ -43,11 +43,16 @@ def test_the_previous_site_becomes_the_next_builds_staging_tree(corpus: Path) ->
     assert_same_as_cold_build(corpus)
 
 
-def test_a_damaged_or_missing_staging_tree_still_gives_the_site_of_a_cold_build(corpus: Path) -> None:
-    site, staging = corpus / "site", corpus / "site.staging"
+def built_then_edited(corpus: Path) -> tuple[Path, Path]:
+    """A cold build, then an edit's: the staging tree holds the first site. Returns (site, staging tree)."""
     rebuild(corpus)
     edit_body(laureate_file(corpus, 1), "Première modification.")
     rebuild(corpus)
+    return corpus / "site", corpus / "site.staging"
+
+
+def test_a_damaged_or_missing_staging_tree_still_gives_the_site_of_a_cold_build(corpus: Path) -> None:
+    site, staging = built_then_edited(corpus)
     (staging / "index.html").unlink()
     (staging / "feed.xml").unlink()
     (staging / "feed.xml").write_text("pas le flux")  # a new file in place of the shared one
@@ -66,10 +71,7 @@ def test_a_damaged_or_missing_staging_tree_still_gives_the_site_of_a_cold_build(
 
 
 def test_a_hand_change_in_either_tree_is_repaired_by_the_next_edit(corpus: Path) -> None:
-    site, staging = corpus / "site", corpus / "site.staging"
-    rebuild(corpus)
-    edit_body(laureate_file(corpus, 0), "Modification n° 0.")
-    rebuild(corpus)
+    site, staging = built_then_edited(corpus)
     (next((site / "laureats").iterdir()) / "en-trop.html").write_text("ajouté à la main")
     edit_body(laureate_file(corpus, 2), "Après un ajout dans site/.")
     assert "en-trop.html" in " ".join(rebuild(corpus).removed)
