@@ -66,7 +66,8 @@ def test_only_the_pipeline_and_the_preview_consult_the_speed_layer() -> None:
 
 
 def test_no_module_passes_300_lines_without_saying_why_at_its_top() -> None:
-    long = [path.relative_to(REPO).as_posix() for path in PACKAGE.rglob("*.py")
+    modules = sorted(PACKAGE.rglob("*.py")) + [REPO / "build.py"]  # the engine, not its tests or benchmarks
+    long = [path.relative_to(REPO).as_posix() for path in modules
             if len(path.read_text("utf-8").splitlines()) > 300
             and "over 300 lines:" not in "\n".join(path.read_text("utf-8").splitlines()[:12])]
     assert not long, long

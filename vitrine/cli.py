@@ -158,17 +158,11 @@ def _unpublishable(problems: tuple[ContentError, ...]) -> str:
 
 
 def _recorded_files(root: Path, out: Path) -> set[str]:
-    """Every file the cache's records say a build left in ``out`` or in its staging folder (for sites built before
-    Vitrine marked its folders)."""
+    """Every file the cache's record says the last build left in ``out`` (for sites built before Vitrine marked its
+    folders; the staging folder holds the site before it, mostly the same files)."""
     from vitrine.speed.record import read_record  # noqa: PLC0415 - only for folders an older Vitrine left
-    from vitrine.speed.trees import Trees  # noqa: PLC0415 - idem
 
-    cache = root / CACHE_DIR
-    known = set(read_record(cache / f"record-{out.name}.marshal").outputs)
-    trees = Trees.load(cache / f"trees-{out.name}.pickle")
-    for listing in (trees.known.published, trees.known.staging):
-        known.update(listing.files if listing is not None and trees.out == os.fspath(out) else ())
-    return known
+    return set(read_record(root / CACHE_DIR / f"record-{out.name}.marshal").outputs)
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:

@@ -75,14 +75,8 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
         if speed:
-            speed.keep(options, plan, inputs, renderer, written)  # the record, snapshot and trees of this build
-        return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
-                           written=tuple(written.written), removed=tuple(written.removed),
-                           conversions=markdown.conversions - before[0], reads=plan.reads,
-                           images_processed=images.processed - before[1], site=plan.site,
-                           rendered_paths=tuple(page.output for page in stale),
-                           fingerprinted=speed.current.fingerprinted if speed and speed.current else 0,
-                           placeholders=plan.placeholders)
+            speed.keep(options, plan, inputs, renderer, written)  # the record and snapshot of this build
+        return build_report(plan, stale, written, markdown.conversions - before[0], images.processed - before[1], speed)
 
 
 def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
@@ -162,9 +156,10 @@ def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache
 def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
                  speed: BuildState | None) -> tuple[list[Page], WriteReport]:
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
-    (the pages rendered, what was written)."""
-    site, out = plan.site, options.out
-    # The editions' catalogues in PDF; not in the preview (seconds for an edited summary: its page says so)
+    (the pages rendered, what was written). Every output but the pages is lazy: made only when not kept."""
+    site, out, spread = plan.site, options.out, _spread(options, speed)
+    # What to make: the editions' catalogues in PDF, not in the preview (seconds for an edited summary: its page
+    # says so), the images, the feed, the open data and the calendar; and what is kept as published instead
     catalogues = [] if options.drafts else catalogue_outputs(
         site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
                                                           theme_dir(options.root, "templates")), options.today)
@@ -174,22 +169,34 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     if to_make := {o.path for o in catalogues if o.path not in kept}:  # WeasyPrint or Pango missing: stop here,
         require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered
     stale = [page for page in plan.pages if page.output not in kept]
+    # Render and write, streamed: each output is written as it comes, in this order
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
     try:
-        rendered = render_outputs(index.order(stale) if index else stale, renderer, _spread(options, speed))
+        rendered = render_outputs(index.order(stale) if index else stale, renderer, spread)
         outputs = itertools.chain(
             index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while Pagefind indexes
             (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make),
-            _made_apart([o for o in catalogues if o.path in to_make], _spread(options, speed)),
+            _made_apart([o for o in catalogues if o.path in to_make], spread),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
-        written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
+        written = write_site(out, outputs, kept)
     finally:
         if index:
             index.close()
     return stale, written
+
+
+def build_report(plan: SitePlan, stale: list[Page], written: WriteReport, conversions: int, images_processed: int,
+                 speed: BuildState | None) -> BuildReport:
+    """The report of a build that published ``plan``: what it rendered, wrote and removed, and what it did."""
+    return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
+                       written=tuple(written.written), removed=tuple(written.removed), conversions=conversions,
+                       reads=plan.reads, images_processed=images_processed, site=plan.site,
+                       rendered_paths=tuple(page.output for page in stale),
+                       fingerprinted=speed.current.fingerprinted if speed and speed.current else 0,
+                       placeholders=plan.placeholders)
 
 
 def _made_apart(outputs: list[LazyOutput], spread: Spread) -> Iterator[Output]:

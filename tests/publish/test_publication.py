@@ -28,7 +28,6 @@ from vitrine.publish import marker as marker_module
 from vitrine.publish import output as output_module
 from vitrine.publish import swap as swap_module
 from vitrine.publish import write as write_module
-from vitrine.speed import trees as speed_trees
 
 DATE = TODAY.isoformat()
 
@@ -225,22 +224,20 @@ def files(folder: Path) -> dict[str, bytes]:
     return found
 
 
-@pytest.mark.parametrize("kept", ["in-memory", "saved"])
-def test_what_a_writer_remembers_of_both_trees_is_what_listing_them_finds(kept: str, tmp_path: Path) -> None:
+def test_each_write_publishes_its_site_and_keeps_the_previous_one_as_the_staging_tree(tmp_path: Path) -> None:
     out, staging = tmp_path / "site", tmp_path / "site.staging"
-    trees = speed_trees.Trees()
     for n, site in enumerate(SITES * 2):
-        if kept == "saved":  # as the command line keeps them: every folder is checked
-            trees.save(tmp_path / "trees")
-            trees = speed_trees.Trees.load(tmp_path / "trees")
-        report = write_module.write_site(out, [output_module.Output(path, data) for path, data in site.items()],
-                                         speed_trees.recall(trees, out))
-        trees.remember(out, report.left)
+        report = write_module.write_site(out, [output_module.Output(path, data) for path, data in site.items()])
+        assert report.swapped
         assert files(out) == site
         assert files(staging) == (SITES * 2)[n - 1] if n else not staging.exists()
-        assert report.listings == 0
-        assert trees.known.published == write_module._listing(out, write_module.WriteReport())
-        assert trees.known.staging == (write_module._listing(staging, write_module.WriteReport()) if n else None)
+        assert write_module.listing_of(out).folders == _folders_of(site)  # no folder left empty
+        if n:
+            assert write_module.listing_of(staging).folders == _folders_of((SITES * 2)[n - 1])
+
+
+def _folders_of(site: dict[str, bytes]) -> set[str]:
+    return {path.rsplit("/", end)[0] for path in site for end in range(1, path.count("/") + 1)}
 
 
 @pytest.mark.parametrize("copy", ["in-the-kernel", "through-memory"])

@@ -44,7 +44,6 @@ from vitrine.publish.marker import adopt
 from vitrine.publish.swap import publication_lock
 from vitrine.speed.inputs import Inputs, rescan, scan_inputs
 from vitrine.speed.state import BuildState
-from vitrine.speed.trees import prepare_staging
 
 PREVIEW_DIR = "preview-{port}"  # one per port: two previews (two dates…) never share their files
 
@@ -123,14 +122,13 @@ class Preview:
         return before is None or before.digest != self.inputs.digest
 
     def settle(self) -> None:
-        """Between two saves, once the browser is told: keep the build's record, snapshot and trees on disk for a
+        """Between two saves, once the browser is told: keep the build's record and snapshot on disk for a
         later process (``BuildState.save``), scan every input again if it is time (see the class), collect the
         last build's garbage and set what survives (the site's model, thousands of objects kept for the next save)
         aside from later collections, which would otherwise walk all of it, again and again, during the next
         rebuild. What it keeps is acyclic (records, pages): freed by reference counting once replaced, frozen or
-        not. The staging tree is brought to the published site too (made after a first build, else repaired)."""
+        not."""
         with publication_lock(self.out):
-            prepare_staging(self.out, self.state.trees)  # else the next save would, before writing its first file
             self.state.save()
         if self.rescans >= self.FULL_SCAN_EVERY:
             self.inputs_changed()  # a change it finds is built at the next save, as a change missed always was

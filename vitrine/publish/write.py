@@ -19,9 +19,6 @@ left the staging tree in, it is repaired, not trusted; a missing one is made
 from scratch (every file linked). Cost: listing both trees, plus one link per
 file changed by this build or the previous one.
 
-What the caller knows of the two trees from its last write (``KnownTrees``, kept by ``speed/trees.py``) spares
-the listings: the write then repairs the staging tree at the paths the last write changed only.
-
 Crash windows, and what closes them:
 - killed while staging: ``site/`` is untouched; the next build repairs the staging folder as above;
 - killed between the two renames of the fallback swap: ``site.old/`` is put back by ``recover``;
@@ -35,13 +32,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from vitrine.files import cleaned_on_failure
-from vitrine.publish.listing import KnownTrees, Listing, listing_of
+from vitrine.publish.listing import Listing, listing_of
 from vitrine.publish.marker import MARKER, claim, mark, staging_path
 from vitrine.publish.output import Output, same_as_previous, write_parts
 from vitrine.publish.swap import publication_lock, recover_unlocked, signals_held, swap_in
@@ -54,28 +50,23 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     swapped: bool = False
     files: set[str] = field(default_factory=set)  # every file of the site as published (or kept) by this write
-    listings: int = 0  # trees listed whole (0 when the caller's ``known`` trees were current; at most 2)
-    left: KnownTrees | None = None  # both trees as this write left them
 
 
-def write_site(out: Path, outputs: Iterable[Output], known: KnownTrees | None = None,
-               kept: Iterable[str] = ()) -> WriteReport:
+def write_site(out: Path, outputs: Iterable[Output], kept: Iterable[str] = ()) -> WriteReport:
     """Publish ``outputs`` and ``kept`` as the complete content of ``out``, atomically.
 
     Outputs are consumed as they come (pages can be rendered while earlier ones
     are written); the staging folder is brought up to date at the first output that differs.
-    ``known``: what the caller knows of both trees from its last write (``speed/trees.py``), instead of listing them;
-    the report says what this write left (``left``), for the next.
     ``kept``: files of the published site to keep as they are (an ``Output(path)`` each, without making it).
     """
     with publication_lock(out):
-        return _write_site(out, outputs, known or KnownTrees(), kept)
+        return _write_site(out, outputs, kept)
 
 
-def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: Iterable[str]) -> WriteReport:
+def _write_site(out: Path, outputs: Iterable[Output], kept: Iterable[str]) -> WriteReport:
     recover_unlocked(out)  # which checks first that the three folders are Vitrine's
     report = WriteReport()
-    previous = known.published or _listing(out, report)
+    previous = listing_of(out)
     wanted = set(kept)
     assert wanted <= previous.files.keys(), f"kept but not published: {sorted(wanted - previous.files.keys())}"
     report.kept = len(wanted)
@@ -85,100 +76,61 @@ def _write_site(out: Path, outputs: Iterable[Output], known: KnownTrees, kept: I
         if same_as_previous(out, o, previous.files):
             report.kept += 1
         else:
-            staging = staging or Staging(out, previous, known, report)
+            staging = staging or Staging(out, previous)
             staging.write(o)
             report.written.append(o.path)
         del o  # its bytes can go before the next output is made (the open data: 16 MB each at 4,000 laureates)
     report.removed = sorted(previous.files.keys() - wanted)
     report.files = wanted
     if staging is None and not report.removed and out.is_dir():
-        report.left = KnownTrees(previous, known.staging, known.may_differ)
         return report
-    staging = staging or Staging(out, previous, known, report)
+    staging = staging or Staging(out, previous)
     for path in report.removed:
         staging.remove(path)
-    published = staging.listing()
     with signals_held():
         previous_site = swap_in(staging.path, out)
     report.swapped = True
     if previous_site is not None and previous_site != staging.path:  # the fallback swap put it in site.old/
         os.replace(previous_site, staging.path)
-    report.left = KnownTrees(published, previous if previous_site is not None else None, staging.changed)
     return report
 
 
-def _listing(top: Path, report: WriteReport) -> Listing:
-    if top.is_dir():
-        report.listings += 1
-    return listing_of(top)
-
-
-def _stamp(folder: Path) -> None:
-    """Mark ``folder`` as changed, for any other writer that knows it (see the module)."""
-    now = time.time_ns()
-    os.utime(folder, ns=(now, now))
-
-
 class Staging:
-    """The tree the new site is assembled in, beside ``out``: the previous site, brought to the published one.
+    """The tree the new site is assembled in, beside ``out``: the previous site, brought to the published one."""
 
-    It keeps its own listing up to date as it changes (``listing()``), for the next write."""
-
-    def __init__(self, out: Path, published: Listing, known: KnownTrees, report: WriteReport):
+    def __init__(self, out: Path, published: Listing):
         self.out = out
         self.path = staging_path(out)
-        spare, differ = known.staging, known.may_differ
         claim(self.path)  # checked by the caller already; again, as the next lines may remove it
         if self.path.exists() and out.exists() and self.path.stat().st_dev != out.stat().st_dev:
             shutil.rmtree(self.path)  # inodes of two file systems say nothing: start afresh
         if not self.path.is_dir():
-            spare, differ = Listing({}, {}), None  # made empty, every file to link
             self.path.mkdir(parents=True)
             try:  # before anything else: whatever stops this write, the folder is known as Vitrine's
                 os.link(out / MARKER, self.path / MARKER)  # the published one's: the two trees share it too
             except OSError:
                 mark(self.path)
-        _stamp(self.path)
-        if spare is None:
-            spare, differ = _listing(self.path, report), None
-        self.files, self.folders = spare.files, spare.folders  # taken over: the caller's listing is out of date
-        self._touched: set[str] = set()  # folders whose entries changed: their ctime is taken again at the end
-        self.changed: set[str] = set()
-        self._repair(published, differ)
-        # Where the tree differs from the published one from now on: folders without files (the repair makes
-        # only those it links files into), then every path this write changes.
-        self.changed = published.folders.keys() - self.folders.keys()
+        spare = listing_of(self.path)
+        self.folders = spare.folders  # kept up to date: where a new file needs no folder made
+        self._repair(spare.files, published)
 
-    def _repair(self, published: Listing, differ: set[str] | None) -> None:
-        """Make the tree the published one: only at ``differ`` when known, else wherever the listings differ."""
-        files, folders = self.files, self.folders
-        if differ is None:
-            stale = [path for path, _inode in files.items() - published.files.items()]
-            gone = folders.keys() - published.folders.keys()
-        else:
-            stale = [path for path in differ if path in files and files[path] != published.files.get(path)]
-            gone = {folder for folder in differ if folder in folders and folder not in published.folders}
-        for path in stale:
+    def _repair(self, files: dict[str, int], published: Listing) -> None:
+        """Make the tree the published one: wherever the two listings differ."""
+        for path, _inode in files.items() - published.files.items():
             os.unlink(os.path.join(self.path, path))
-            self._forget(path)
-        for folder in sorted(gone, reverse=True):  # the deepest first
+        for folder in sorted(self.folders - published.folders, reverse=True):  # the deepest first
             os.rmdir(os.path.join(self.path, folder))
-            self._forget(folder)
-        missing = (published.files.items() - files.items() if differ is None else
-                   [(path, published.files[path]) for path in differ
-                    if path in published.files and files.get(path) != published.files[path]])
-        for path, inode in missing:
-            self.link(path, inode)
+            self.folders.discard(folder)
+        for path, _inode in published.files.items() - files.items():
+            self.link(path)
 
-    def link(self, path: str, inode: int) -> None:
+    def link(self, path: str) -> None:
         """Keep the published file: a hard link, or a copy with its modification time where links are refused."""
         source, target = os.path.join(self.out, path), self._target(path)
         try:
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
-            inode = os.stat(target).st_ino
-        self._add(path, inode)
 
     def write(self, o: Output) -> None:
         """A new file, renamed over the old one: the old inode may be the published file's too."""
@@ -193,12 +145,10 @@ class Staging:
             else:
                 assert o.copy_from is not None, f"{o.path}: unchanged output without a previous file"
                 shutil.copyfile(o.copy_from, temporary)
-        inode = os.stat(temporary).st_ino
         if os.path.isdir(target) and not os.path.islink(target):  # a folder of the previous site becomes a file
             shutil.rmtree(target)
             self._forget_under(o.path)
         os.replace(temporary, target)
-        self._add(o.path, inode)
 
     def remove(self, path: str) -> None:
         """Remove a file the new site lacks, and the folders that leaves empty."""
@@ -206,19 +156,11 @@ class Staging:
             os.unlink(os.path.join(self.path, path))
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):  # replaced by a folder, or in one gone
             return
-        self._forget(path)
         folder = path.rpartition("/")[0]
         while folder and not os.listdir(os.path.join(self.path, folder)):
             os.rmdir(os.path.join(self.path, folder))
-            self._forget(folder)
+            self.folders.discard(folder)
             folder = folder.rpartition("/")[0]
-
-    def listing(self) -> Listing:
-        """What the tree holds now (for the next write), the ctime of each folder this write changed taken again."""
-        for folder in self._touched & self.folders.keys():
-            self.folders[folder] = os.lstat(os.path.join(self.path, folder)).st_ctime_ns
-        self._touched.clear()
-        return Listing(self.files, self.folders)
 
     def _target(self, path: str) -> str:
         folder = path.rpartition("/")[0]
@@ -229,11 +171,8 @@ class Staging:
                 self._unlink_files_on_the_way(folder)
                 os.makedirs(os.path.join(self.path, folder), exist_ok=True)
             while folder and folder not in self.folders:  # it and the parents makedirs made
-                self.folders[folder] = 0
-                self._touched.add(folder)
-                self.changed.add(folder)
+                self.folders.add(folder)
                 folder = folder.rpartition("/")[0]
-            self._touched.add(folder)
         return os.path.join(self.path, path)
 
     def _unlink_files_on_the_way(self, folder: str) -> None:
@@ -242,28 +181,10 @@ class Staging:
             place = os.path.join(self.path, *parts[:end])
             if os.path.lexists(place) and not os.path.isdir(place):
                 os.unlink(place)
-                self._forget("/".join(parts[:end]))
                 return
-
-    def _add(self, path: str, inode: int) -> None:
-        self.files[path] = inode
-        self._touched.add(path.rpartition("/")[0])
-        self.changed.add(path)
-
-    def _forget(self, path: str) -> None:
-        """``path`` (a file or an empty folder) is gone: its folder changed."""
-        self.files.pop(path, None)
-        self.folders.pop(path, None)
-        self._touched.add(path.rpartition("/")[0])
-        self.changed.add(path)
 
     def _forget_under(self, folder: str) -> None:
         """``folder`` and all it held are gone."""
         inside = folder + "/"
-        for listing in (self.files, self.folders):
-            for path in [p for p in listing if p.startswith(inside)]:
-                del listing[path]
-                self.changed.add(path)
-        self._forget(folder)
-
-
+        self.folders.difference_update([f for f in self.folders if f.startswith(inside)])
+        self.folders.discard(folder)

@@ -15,7 +15,6 @@ MECHANISMS = {
     "record": "a build with no input changed answers from the record, reading nothing",
     "snapshot": "laureates edited in place are swapped into the last build's plan instead of reading everything",
     "fingerprints": "a page made from the same things as its published file is not rendered again",
-    "trees": "what the last write left in site/ and site.staging/ is remembered instead of listed",
     "rows": "the open data's unchanged rows are copied out of the published files, not encoded again",
     "parallel": "reading and rendering are spread over one forked process per core",
 }

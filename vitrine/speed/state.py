@@ -20,14 +20,13 @@ from vitrine.errors import ContentError
 from vitrine.files import published_file, size_and_time
 from vitrine.options import BuildOptions, BuildReport, SitePlan, Spread, in_order
 from vitrine.outputs.images import ImageCache
-from vitrine.publish.write import KnownTrees, WriteReport
+from vitrine.publish.write import WriteReport
 from vitrine.site.markup import MarkdownCache
 from vitrine.site.pages import Page
 from vitrine.site.render import Renderer, template_environment
 from vitrine.speed import snapshot as snapshots
 from vitrine.speed.snapshot_file import SnapshotFile
 from vitrine.speed import spliced_rows
-from vitrine.speed import trees as writer_trees
 from vitrine.speed.fingerprints import Fingerprints
 from vitrine.speed.mechanisms import on
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
@@ -72,13 +71,11 @@ class BuildState:
     validated: dict = field(default_factory=dict)  # validation results per laureate file (see ``validate``)
     snapshot: snapshots.Snapshot | None = None  # the last good build's plan (see ``snapshot``), once read
     snapshot_file: SnapshotFile | None = None
-    trees: writer_trees.Trees = field(default_factory=writer_trees.Trees)  # what the last write left in both folders
-    trees_file: Path | None = None
     bundles: search_index.BundleCache | None = None  # search bundles already made (once one is made)
-    # The preview keeps what a build leaves for the next process (record, snapshot, trees) once the browser is
+    # The preview keeps what a build leaves for the next process (record, snapshot) once the browser is
     # told (``save``), not during the save.
     save_later: bool = False
-    unsaved: bool = False  # the last build's record, snapshot and trees are not on disk yet
+    unsaved: bool = False  # the last build's record and snapshot are not on disk yet
     unsaved_edit: snapshots.Edit | None = None  # its patch of the kept snapshot (None: the snapshot is written whole)
     current: _ThisBuild | None = None  # what this state learns during the build under way
 
@@ -138,8 +135,7 @@ class BuildState:
         current.fingerprints = {page.output: kept.get(page.output) or fingerprinter.of(page) for page in pages}
         current.fingerprints.update((product.path, product.fingerprint) for product in lazy_outputs)
         current.fingerprinted = sum(page.output not in kept for page in pages)
-        current.kept = _up_to_date(out, current.fingerprints, self.record.outputs,
-                                   trusted=self.trees.current_in_memory(out)) if on("fingerprints") else set()
+        current.kept = _up_to_date(out, current.fingerprints, self.record.outputs) if on("fingerprints") else set()
         return current.kept
 
     def search_index(self, pages: tuple[Page, ...], out: Path, image_set: Callable[[str], object]
@@ -148,18 +144,12 @@ class BuildState:
         self.current.index = _search_index(self, pages, self.current.fingerprints, out, image_set)
         return self.current.index
 
-    def known_trees(self, out: Path) -> KnownTrees:
-        """What the last write left in ``out`` and its staging folder, as far as it can be trusted."""
-        return writer_trees.recall(self.trees, out)
-
     def keep(self, options: BuildOptions, plan: SitePlan, inputs: Inputs, renderer: Renderer,
              written: WriteReport) -> None:
-        """What this build leaves for the next: the writer's trees, the record of every output, the snapshot."""
+        """What this build leaves for the next: the record of every output, the snapshot."""
         current = self.current
         assert current is not None
         out = options.out
-        if on("trees"):
-            self.trees.remember(out, written.left)
         if current.index is not None:
             current.fingerprints.update(current.index.fingerprints)
         outputs = _recorded_outputs(out, written, current.fingerprints, self.record.outputs, current.kept)
@@ -183,13 +173,11 @@ class BuildState:
         """The state of the last build into ``options.out`` (``record``: its record, when already read)."""
         cache_dir = options.root / CACHE_DIR if options.use_cache else None
         path = record_path(options)
-        trees_file = cache_dir / f"trees-{options.out.name}.pickle" if cache_dir and on("trees") else None
         snapshot_file = SnapshotFile(cache_dir / f"snapshot-{options.out.name}.pickle") if cache_dir else None
         return cls(LoadCache(), MarkdownCache(),
                    ImageCache(cache_dir),
                    record if record is not None else read_record(path), cache_dir, path,
-                   snapshot_file=snapshot_file,
-                   trees=writer_trees.Trees.load(trees_file) if trees_file else writer_trees.Trees(), trees_file=trees_file)
+                   snapshot_file=snapshot_file)
 
     def last_snapshot(self, inputs: Inputs, root: Path) -> snapshots.Snapshot | None:
         """The last good build's model: in memory, else as it kept it in ``.vitrine-cache/`` (if it may serve
@@ -252,18 +240,13 @@ def _search_index(state: BuildState, pages: tuple[Page, ...], fingerprints: Mapp
     return search_index.SearchIndex(pages, fingerprints, as_recorded, state.bundles, out, image_set)
 
 
-def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list],
-                trusted: bool = False) -> set[str]:
+def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[str, list]) -> set[str]:
     """The outputs made from the same things as the recorded ones, whose files are still those the last build wrote
-    (thousands of them after an edit: one ``stat`` each, nothing more). ``trusted``: this process wrote them last,
-    and the preview trusts that (``Trees.current_in_memory``): no ``stat``."""
+    (thousands of them after an edit: one ``stat`` each, nothing more)."""
     kept, prefix = set(), f"{out}{os.sep}"
     for path, fingerprint in fingerprints.items():
         entry = previous.get(path)
         if entry and entry[0] == fingerprint:
-            if trusted:
-                kept.add(path)
-                continue
             try:
                 st = os.stat(prefix + path)
             except OSError:
@@ -274,11 +257,9 @@ def _up_to_date(out: Path, fingerprints: Mapping[str, str], previous: Mapping[st
 
 
 def _save(state: BuildState, edit: snapshots.Edit | None) -> None:
-    """Keep the record, the snapshot and the trees for the next build (losing them costs only time)."""
+    """Keep the record and the snapshot for the next build (losing them costs only time)."""
     if state.cache_dir is None or state.record_path is None:
         return
     write_record(state.record_path, state.record)
     if state.snapshot is not None and state.snapshot_file:
         state.snapshot_file.save(state.snapshot, edit)
-    if state.trees_file:
-        state.trees.save(state.trees_file)
