@@ -25,9 +25,13 @@ UNREADABLE_PICKLE = (OSError, EOFError, AttributeError, ImportError, TypeError, 
 def signature(path: Path | str) -> Signature:
     """``path``'s stat signature; ``NO_FILE`` when it cannot be stat()ed."""
     try:
-        st = os.stat(path)
+        return signature_of(os.stat(path))
     except OSError:
         return NO_FILE
+
+
+def signature_of(st: os.stat_result) -> Signature:
+    """The signature of a file already stat()ed (by a directory listing, or ``lstat``)."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from vitrine.engine import EDITOR_DIR, code_digest, library_versions, theme_dir
+from vitrine.files import signature_of
 from vitrine.options import BuildOptions
 from vitrine.speed.mechanisms import switched_off
 
@@ -82,7 +83,7 @@ def rescan(options: BuildOptions, last: Inputs, changed: Iterable[str]) -> Input
             if not _holds_files(files, path.rpartition("/")[0], directly=True):
                 return None  # a folder the last scan did not list (or listed empty): it may not be listed at all
             created = True
-        files[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        files[path] = signature_of(st)
     if created:
         files = dict(sorted(files.items(), key=partial(_scan_order, folders)))
     return Inputs(_digest(settings, folders, files), settings, files, folders, len(changed))
@@ -166,7 +167,7 @@ def tree_signatures(folder: Path) -> Iterator[tuple[str, tuple[int, ...]]]:
                 except OSError:  # a broken link
                     yield path, ()
                     continue
-                yield path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                yield path, signature_of(st)
             pending.extend(reversed(subfolders))
         finally:
             os.close(fd)
