@@ -137,6 +137,17 @@ def test_the_whole_site_is_one_index_whose_results_carry_their_card(small_site: 
     assert [answer["count"] for answer in search_index(small_site, "null", "false", "fields")] == [0, 0, 0]
 
 
+def test_pagefind_reads_a_laureate_without_the_cards_of_its_neighbours(small_site: Path) -> None:
+    """The related cards after a laureate's article are not sent to Pagefind (a quarter of its bytes, excluded by
+    their mark anyway): a porteur is found on its own laureate's page, not on the pages whose cards show it."""
+    html = (small_site / "laureats" / "cafe-culture" / "index.html").read_text("utf-8")
+    assert "Association Alpha" in html.partition('class="related"')[2]
+    sent = search.indexed_html(html)
+    assert 'class="related"' not in sent and sent.count("<article") == sent.count("</article>") == 1
+    [found] = search_index(small_site, "Alpha")
+    assert [r["url"] for r in found["results"]] == ["/laureats/atelier-code/"]
+
+
 def _card(result: dict) -> list | None:
     cards = [a["id"].removeprefix(search.CARD_ID) for a in result["anchors"] if a["id"].startswith(search.CARD_ID)]
     return json.loads(urllib.parse.unquote_plus(cards[0])) if cards else None

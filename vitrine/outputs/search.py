@@ -12,8 +12,9 @@ The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package 
 (``pagefind.py``), fed while the pages are rendered (``Feed``): each searchable page goes to it as soon as it is
 rendered, from a second process that works while this one renders and writes, and the bundle's files come back
 as bytes once the last page is in. Pagefind reads of each page only what it indexes (``indexed_html``: the
-element marked ``data-pagefind-body``, up to the end of ``<main>``), not the layout around it: the same words,
-weights, title and metadata, for about two thirds of Pagefind's work on whole pages.
+element marked ``data-pagefind-body``, up to the end of ``<main>`` without the related cards that Pagefind is told
+to ignore), not the layout around it: the same words, weights, title and metadata, for about two thirds of
+Pagefind's work on whole pages.
 
 Pagefind splits words at the ASCII apostrophe but not at the typographic one French typography puts everywhere,
 so « l’expo » would not be found by « expo »: the pages are indexed with ASCII apostrophes (the search page puts
@@ -31,6 +32,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from vitrine.errors import SearchIndexError
@@ -70,7 +72,8 @@ def index_key(entries: Iterable[tuple[str, str]]) -> str:
 
 def indexed_html(html: str, card: str | None = None) -> str:
     """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, and its element marked
-    ``data-pagefind-body`` up to the end of ``<main>``, with the laureate's ``card`` in it (what Pagefind indexes;
+    ``data-pagefind-body`` up to the end of ``<main>`` (without the elements marked ``data-pagefind-ignore="all"``
+    right after it: ``_excluded_after_body``), with the laureate's ``card`` in it (what Pagefind indexes;
     the header, navigation, sharing tags and footer around it are not parsed; nor the headings' ids, which the
     search page does not show: ``_ELEMENT_ID``); « l’expo » written « l'expo », so « expo » finds it (not in
     the card, shown as it is). A page without that mark (a theme's own template) goes whole."""
@@ -79,16 +82,52 @@ def indexed_html(html: str, card: str | None = None) -> str:
     if mark < 0 or start < 0:
         return _ascii_apostrophes(html)
     end = html.find("</main>", mark)
+    end = end if end > 0 else len(html)
+    cut, uncut = _excluded_after_body(html, start, end)
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
     head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
-    body = _ascii_apostrophes(_ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)]))
+    body = _ascii_apostrophes(_ELEMENT_ID.sub("", html[start:cut] + html[uncut:end]))
     if card:  # an element's id is not indexed, and stays in the fragment: the card, with no space in it
         tag_end = body.index(">") + 1
         body = f"{body[:tag_end]}<i id='{CARD_ID}{_card_id(card)}'></i>{body[tag_end:]}"
     return f"{head}<head>{_ascii_apostrophes(title)}</head><body>{body}</body></html>"
 
 
+def _excluded_after_body(html: str, start: int, end: int) -> tuple[int, int]:
+    """The elements marked ``data-pagefind-ignore="all"`` right after the element marked ``data-pagefind-body``
+    (opened at ``start``), before ``end``: (where they start, where they end), which may be the same. Pagefind
+    reads nothing of them (neither words, metadata, ids nor images): left out, its index is the same for a
+    quarter less of a laureate's bytes to parse (its related cards)."""
+    tag = _TAG_NAME.match(html, start + 1)
+    close = _element_end(html, start, tag.group()) if tag else -1
+    if close < 0:
+        return end, end
+    position = close
+    while (ignored := _IGNORED_ALL.match(html, position, end)) and \
+            (ignored_end := _element_end(html, ignored.start(1) - 1, ignored.group(1))) >= 0:
+        position = ignored_end
+    return close, position
+
+
+def _element_end(html: str, start: int, tag: str) -> int:
+    """Where the ``tag`` element opened at ``start`` ends (after its closing tag), or -1."""
+    depth = 0
+    for found in _tags_named(tag).finditer(html, start):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            closed = html.find(">", found.end() - 1)
+            return closed + 1 if closed >= 0 else -1
+    return -1
+
+
+@lru_cache(maxsize=None)
+def _tags_named(tag: str) -> re.Pattern[str]:
+    return re.compile(f"<(/?){re.escape(tag)}[\\s/>]")
+
+
+_TAG_NAME = re.compile("[a-z][a-z0-9-]*")
+_IGNORED_ALL = re.compile('\\s*<([a-z][a-z0-9-]*)\\s[^>]*data-pagefind-ignore="all"')
 # What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
 # (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
 _ELEMENT_ID = re.compile(r' id="[^"]*"')
