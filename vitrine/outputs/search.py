@@ -247,7 +247,11 @@ class Feed:
             if response.get("type") != "IndexedFile":
                 raise SearchIndexError(f"Pagefind a refusé la page /{url} : {response.get('message', response)}")
         made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
-        files = {f["path"]: base64.b64decode(f["content"]) for f in made if not f["path"].startswith(UNUSED_FILES)}
+        files = {}
+        while made:  # each file's base64 text freed once decoded: the bundle is in memory once, not twice
+            file = made.pop()
+            if not file["path"].startswith(UNUSED_FILES):
+                files[file["path"]] = base64.b64decode(file["content"])
         return Bundle(files, page_ids(files))
 
     def close(self) -> None:
