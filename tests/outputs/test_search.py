@@ -162,6 +162,26 @@ def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path
     assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]
 
 
+def test_pagefind_makes_the_bundle_while_the_other_pages_are_rendered(repo: Path, monkeypatch) -> None:
+    """Once the last searchable page is in, Pagefind is asked for the bundle: it makes it while the build renders
+    the listings and makes the data files, instead of after them."""
+    events = []
+    done, interleave = search.Feed.done, search.WholeIndex.interleave
+    monkeypatch.setattr(search.Feed, "done", lambda feed: events.append("done") or done(feed))
+
+    def interleaved(index, rendered):
+        for output in interleave(index, rendered):
+            events.append(output.path)
+            yield output
+
+    monkeypatch.setattr(search.WholeIndex, "interleave", interleaved)
+    assert build_in_process(repo, use_cache=False).ok
+    first_done = events.index("done")  # given before the last searchable page goes on to be written
+    rendered = [path.removesuffix("index.html") for path in events if path != "done"]
+    assert sorted(rendered[:first_done + 1]) == sorted(SEARCHABLE)
+    assert len(rendered) - first_done > 10  # the listings, rendered while Pagefind makes the bundle
+
+
 def test_an_edit_indexes_the_published_pages_without_rendering_them(repo: Path, monkeypatch) -> None:
     assert build_in_process(repo).ok
     laureate = repo / "content" / "laureates" / "emploi-jeunes.md"

@@ -204,7 +204,8 @@ def pages_map(pages: Mapping[str, str]) -> bytes:
 
 class Feed:
     """One Pagefind index, fed page by page from the build's thread while Pagefind works in its own process:
-    ``add`` queues a page (waiting when ``QUEUED`` are already waiting), ``finish`` returns the bundle."""
+    ``add`` queues a page (waiting when ``QUEUED`` are already waiting); after ``done`` Pagefind makes the bundle
+    while the build goes on (its other pages, its data files); ``finish`` returns it."""
 
     def __init__(self, count: int):
         self.count = count
@@ -217,18 +218,39 @@ class Feed:
             raise
         self.failure: BaseException | None = None
         self.responses: list[dict] = []
+        self.bundle: Bundle | None = None
+        self.ended = False
         self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         try:
             self.responses = self.service.call_all(iter(self.queued.get, None), self.count)
+            if all(response.get("type") == "IndexedFile" for response in self.responses):  # else ``finish`` says
+                self.bundle = self._made()
         except BaseException as exc:  # noqa: BLE001 - handed to the build's thread by ``finish``
             self.failure = exc
 
+    def _made(self) -> Bundle:
+        made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
+        files = {}
+        while made:  # each file's base64 text freed once decoded: the bundle is in memory once, not twice
+            file = made.pop()
+            if not file["path"].startswith(UNUSED_FILES):
+                files[file["path"]] = base64.b64decode(file["content"])
+        return Bundle(files, page_ids(files))
+
     def add(self, url: str, html: str) -> None:
-        request = {"type": "AddFile", "index_id": self.index_id, "url": "/" + url, "file_contents": html,
-                   "file_path": None}
+        self._put({"type": "AddFile", "index_id": self.index_id, "url": "/" + url, "file_contents": html,
+                   "file_path": None})
+
+    def done(self) -> None:
+        """Every page was added: Pagefind makes the bundle now, while the build does the rest."""
+        if not self.ended:
+            self.ended = True
+            self._put(None)
+
+    def _put(self, request: dict | None) -> None:
         while True:
             try:
                 self.queued.put(request, timeout=1)
@@ -239,20 +261,15 @@ class Feed:
 
     def finish(self, urls: Sequence[str]) -> Bundle:
         """Once every page was added (``urls``, in the order they were): the bundle."""
-        self.queued.put(None)
+        self.done()
         self.thread.join()
         if self.failure is not None:
             raise self.failure
         for url, response in zip(urls, self.responses):
             if response.get("type") != "IndexedFile":
                 raise SearchIndexError(f"Pagefind a refusé la page /{url} : {response.get('message', response)}")
-        made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
-        files = {}
-        while made:  # each file's base64 text freed once decoded: the bundle is in memory once, not twice
-            file = made.pop()
-            if not file["path"].startswith(UNUSED_FILES):
-                files[file["path"]] = base64.b64decode(file["content"])
-        return Bundle(files, page_ids(files))
+        assert self.bundle is not None
+        return self.bundle
 
     def close(self) -> None:
         """After the bundle, or an error: Pagefind is stopped."""
@@ -308,6 +325,8 @@ class WholeIndex:
                 self.feed = Feed(len(self.searchable))
             self.feed.add(page.url, indexed_html(html.decode("utf-8"), card_of(page, self.image_set)))
             self.next += 1
+        if self.feed is not None:
+            self.feed.done()  # the last page is in: Pagefind makes the bundle while the other pages are rendered
 
     def bundle(self) -> Bundle:
         """Once every page was rendered: the bundle (an empty index without searchable pages: the search page
