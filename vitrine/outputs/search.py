@@ -30,6 +30,7 @@ import json
 import queue
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,12 +184,22 @@ def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
     for path, data in files.items():
         if path.startswith("fragment/"):
             try:
-                fragment = json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))
-            except (OSError, ValueError) as exc:
+                ids[PurePosixPath(path).stem] = _fragment_url(data).lstrip("/")
+            except (OSError, ValueError, KeyError, TypeError, zlib.error) as exc:
                 raise SearchIndexError(f"Pagefind {pagefind_version()} écrit des fichiers que Vitrine ne sait pas lire "
                                        f"({path}) : installez une version 1.x comprise entre 1.1 et 1.5.") from exc
-            ids[PurePosixPath(path).stem] = fragment["url"].lstrip("/")
     return ids
+
+
+def _fragment_url(data: bytes) -> str:
+    """A fragment's URL, from the head of its JSON (its first key): a fraction of decompressing it whole."""
+    head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data, 2048)  # 16: gzip's header and trailer
+    if url := _FRAGMENT_URL.match(head, len(FRAGMENT_SIGNATURE)):
+        return json.loads(url.group(1))
+    return json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))["url"]
+
+
+_FRAGMENT_URL = re.compile(rb'\{"url":("(?:[^"\\]|\\.)*")')
 
 
 def bundle_outputs(bundle: Bundle) -> Iterator[Output]:
