@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
 from web import search_index
-from vitrine.outputs import pagefind, search
+from vitrine.outputs import pagefind, search, search_pages
 from vitrine.pipeline import build
 from vitrine.preview.serve import Preview
 from vitrine.site.pages import plan_pages
@@ -142,7 +142,7 @@ def test_pagefind_reads_a_laureate_without_the_cards_of_its_neighbours(small_sit
     their mark anyway): a porteur is found on its own laureate's page, not on the pages whose cards show it."""
     html = (small_site / "laureats" / "cafe-culture" / "index.html").read_text("utf-8")
     assert "Association Alpha" in html.partition('class="related"')[2]
-    sent = search.indexed_html(html)
+    sent = search_pages.indexed_html(html)
     assert 'class="related"' not in sent and sent.count("<article") == sent.count("</article>") == 1
     [found] = search_index(small_site, "Alpha")
     assert [r["url"] for r in found["results"]] == ["/laureats/atelier-code/"]
@@ -163,7 +163,8 @@ def test_each_result_id_is_told_its_page_and_a_fragment_vitrine_cannot_read_is_a
 
 
 def _card(result: dict) -> list | None:
-    cards = [a["id"].removeprefix(search.CARD_ID) for a in result["anchors"] if a["id"].startswith(search.CARD_ID)]
+    prefix = search_pages.CARD_ID
+    cards = [a["id"].removeprefix(prefix) for a in result["anchors"] if a["id"].startswith(prefix)]
     return json.loads(urllib.parse.unquote_plus(cards[0])) if cards else None
 
 
