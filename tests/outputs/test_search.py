@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
 from web import search_index
-from vitrine.outputs import pagefind, search
+from vitrine.outputs import pagefind, search, search_pages
 from vitrine.pipeline import build
 from vitrine.preview.serve import Preview
 from vitrine.site.pages import plan_pages
@@ -137,8 +137,34 @@ def test_the_whole_site_is_one_index_whose_results_carry_their_card(small_site: 
     assert [answer["count"] for answer in search_index(small_site, "null", "false", "fields")] == [0, 0, 0]
 
 
+def test_pagefind_reads_a_laureate_without_the_cards_of_its_neighbours(small_site: Path) -> None:
+    """The related cards after a laureate's article are not sent to Pagefind (a quarter of its bytes, excluded by
+    their mark anyway): a porteur is found on its own laureate's page, not on the pages whose cards show it."""
+    html = (small_site / "laureats" / "cafe-culture" / "index.html").read_text("utf-8")
+    assert "Association Alpha" in html.partition('class="related"')[2]
+    sent = search_pages.indexed_html(html)
+    assert 'class="related"' not in sent and sent.count("<article") == sent.count("</article>") == 1
+    [found] = search_index(small_site, "Alpha")
+    assert [r["url"] for r in found["results"]] == ["/laureats/atelier-code/"]
+
+
+def test_each_result_id_is_told_its_page_and_a_fragment_vitrine_cannot_read_is_an_error() -> None:
+    import gzip  # noqa: PLC0415
+
+    def fragment(url: str) -> bytes:
+        return gzip.compress(search.FRAGMENT_SIGNATURE + json.dumps({"url": url, "content": "x" * 5000}).encode())
+
+    long_url = "/laureats/" + "tres-long-" * 300 + '"guillemets"/'  # beyond the head read first
+    assert search.page_ids({"fragment/fr_a.pf_fragment": fragment("/laureats/a/"),
+                            "fragment/fr_b.pf_fragment": fragment(long_url), "index/x.pf_index": b"?"}) == {
+        "fr_a": "laureats/a/", "fr_b": long_url[1:]}
+    with pytest.raises(search.SearchIndexError, match="ne sait pas lire .fragment/fr_c.pf_fragment"):
+        search.page_ids({"fragment/fr_c.pf_fragment": b"not gzip"})
+
+
 def _card(result: dict) -> list | None:
-    cards = [a["id"].removeprefix(search.CARD_ID) for a in result["anchors"] if a["id"].startswith(search.CARD_ID)]
+    prefix = search_pages.CARD_ID
+    cards = [a["id"].removeprefix(prefix) for a in result["anchors"] if a["id"].startswith(prefix)]
     return json.loads(urllib.parse.unquote_plus(cards[0])) if cards else None
 
 
@@ -149,6 +175,26 @@ def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path
     report = build_in_process(repo, use_cache=False)
     assert report.ok and sorted(indexed) == sorted(SEARCHABLE)
     assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]
+
+
+def test_pagefind_makes_the_bundle_while_the_other_pages_are_rendered(repo: Path, monkeypatch) -> None:
+    """Once the last searchable page is in, Pagefind is asked for the bundle: it makes it while the build renders
+    the listings and makes the data files, instead of after them."""
+    events = []
+    done, interleave = search.Feed.done, search.WholeIndex.interleave
+    monkeypatch.setattr(search.Feed, "done", lambda feed: events.append("done") or done(feed))
+
+    def interleaved(index, rendered):
+        for output in interleave(index, rendered):
+            events.append(output.path)
+            yield output
+
+    monkeypatch.setattr(search.WholeIndex, "interleave", interleaved)
+    assert build_in_process(repo, use_cache=False).ok
+    first_done = events.index("done")  # given before the last searchable page goes on to be written
+    rendered = [path.removesuffix("index.html") for path in events if path != "done"]
+    assert sorted(rendered[:first_done + 1]) == sorted(SEARCHABLE)
+    assert len(rendered) - first_done > 10  # the listings, rendered while Pagefind makes the bundle
 
 
 def test_an_edit_indexes_the_published_pages_without_rendering_them(repo: Path, monkeypatch) -> None:

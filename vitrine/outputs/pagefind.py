@@ -114,16 +114,24 @@ class Service:
         """The next response; Pagefind silently drops a request it cannot read, hence the time limit."""
         stdout = self.process.stdout
         assert stdout is not None
-        while b"," not in self.buffer:
+        chunk, chunks = self.buffer, [self.buffer]
+        while b"," not in chunk:  # only the new bytes are searched: the bundle comes as one message of megabytes
             ready, _, _ = select.select([stdout], [], [], SILENCE_LIMIT)
             if not ready:
                 raise SearchIndexError(f"Pagefind ne répond plus depuis {SILENCE_LIMIT} secondes.")
             chunk = os.read(stdout.fileno(), 1 << 20)
             if not chunk:
                 raise SearchIndexError("Pagefind s'est arrêté avant d'avoir terminé l'index de recherche.")
-            self.buffer += chunk
-        message, self.buffer = self.buffer.split(b",", 1)
-        return json.loads(base64.b64decode(message))
+            chunks.append(chunk)
+        end = chunk.index(b",")
+        self.buffer = chunk[end + 1:]
+        chunks[-1] = chunk[:end]
+        del chunk
+        message = b"".join(chunks)  # each copy of the bundle's message freed as soon as the next is made
+        del chunks
+        decoded = base64.b64decode(message)
+        del message
+        return json.loads(decoded)
 
 
 def _service_message(message_id: int, payload: dict) -> bytes:

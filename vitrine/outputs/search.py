@@ -11,9 +11,10 @@ the id of an empty element (Pagefind indexes metadata, not ids), or a page's tit
 The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package ships, in its ``--service`` mode
 (``pagefind.py``), fed while the pages are rendered (``Feed``): each searchable page goes to it as soon as it is
 rendered, from a second process that works while this one renders and writes, and the bundle's files come back
-as bytes once the last page is in. Pagefind reads of each page only what it indexes (``indexed_html``: the
-element marked ``data-pagefind-body``, up to the end of ``<main>``), not the layout around it: the same words,
-weights, title and metadata, for about two thirds of Pagefind's work on whole pages.
+as bytes once the last page is in. Pagefind reads of each page only what it indexes (``search_pages.py``: the
+element marked ``data-pagefind-body``, up to the end of ``<main>`` without the related cards that Pagefind is told
+to ignore), not the layout around it: the same words, weights, title and metadata, for about two thirds of
+Pagefind's work on whole pages.
 
 Pagefind splits words at the ASCII apostrophe but not at the typographic one French typography puts everywhere,
 so « l’expo » would not be found by « expo »: the pages are indexed with ASCII apostrophes (the search page puts
@@ -29,15 +30,16 @@ import json
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs import pagefind
 from vitrine.outputs.pagefind import pagefind_version
+from vitrine.outputs.search_pages import ImageSets, card_of, indexed_html
 from vitrine.publish.output import Output
-from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
@@ -48,8 +50,6 @@ UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui."
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
 QUEUED = 64  # rendered pages waiting for Pagefind at most: beyond, rendering waits (memory stays flat)
-
-ImageSets = Callable[[str], object]  # a laureate's image name → its published ImageSet
 
 
 @dataclass(frozen=True)
@@ -68,72 +68,6 @@ def index_key(entries: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def indexed_html(html: str, card: str | None = None) -> str:
-    """The page as Pagefind should read it: its ``<html>`` tag and ``<title>``, and its element marked
-    ``data-pagefind-body`` up to the end of ``<main>``, with the laureate's ``card`` in it (what Pagefind indexes;
-    the header, navigation, sharing tags and footer around it are not parsed; nor the headings' ids, which the
-    search page does not show: ``_ELEMENT_ID``); « l’expo » written « l'expo », so « expo » finds it (not in
-    the card, shown as it is). A page without that mark (a theme's own template) goes whole."""
-    mark = html.find("data-pagefind-body")
-    start = html.rfind("<", 0, mark)
-    if mark < 0 or start < 0:
-        return _ascii_apostrophes(html)
-    end = html.find("</main>", mark)
-    title_start, title_end = html.find("<title>"), html.find("</title>")
-    title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
-    head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
-    body = _ascii_apostrophes(_ELEMENT_ID.sub("", html[start:end if end > 0 else len(html)]))
-    if card:  # an element's id is not indexed, and stays in the fragment: the card, with no space in it
-        tag_end = body.index(">") + 1
-        body = f"{body[:tag_end]}<i id='{CARD_ID}{_card_id(card)}'></i>{body[tag_end:]}"
-    return f"{head}<head>{_ascii_apostrophes(title)}</head><body>{body}</body></html>"
-
-
-# What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
-# (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
-_ELEMENT_ID = re.compile(r' id="[^"]*"')
-CARD_ID = "carte-"  # the anchor whose id is a laureate's card, percent-encoded
-# What a card's id escapes (as a form encodes: spaces as « + »): what would end the word or the attribute, or be
-# taken for an escape (the search page reads it back with decodeURIComponent).
-_CARD_ESCAPED = re.compile("[%+'&<>\\s]")
-
-
-def _card_id(card: str) -> str:
-    return _CARD_ESCAPED.sub(lambda m: "+" if m.group() == " " else "".join(
-        f"%{byte:02X}" for byte in m.group().encode("utf-8")), card)
-
-
-def _ascii_apostrophes(text: str) -> str:
-    return text.replace("\u2019", "'")
-
-
-def card_of(page: Page, image_set: ImageSets) -> str | None:
-    """A laureate's card as the search page shows it, from its row of ``laureats/filtres.json``:
-    ``[edition, [quartier, commune, …], image, draft, title, porteur, summary]``, as short as it reads (every
-    visitor's search fetches ten). Its slug is its page's; its title, porteur and summary are its page's
-    metadata (in its fragment already) with their apostrophes put back, so they are left out (null) when that
-    gives them back (``_given_back``); null and false at the end are left out."""
-    laureate = page.context.get("laureate") if page.url.startswith("laureats/") else None
-    if laureate is None:
-        return None
-    index = filter_index([laureate], laureate.quartiers, image_set, "")
-    [[_slug, title, porteur, summary, edition, quartiers, _themes, draft, image]] = index["laureats"]
-    places = [name_or_commune for slug in quartiers for name_or_commune in index["quartiers"][slug][:2]]
-    card = [edition, places, image, draft] + [None if _given_back(text) else text for text in (title, porteur, summary)]
-    while card[-1] in (None, False):  # the search page's defaults
-        card.pop()
-    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
-
-
-def _given_back(text: str) -> bool:
-    """Whether the page's metadata gives ``text`` back once the search page puts its apostrophes back: no ASCII
-    apostrophe to tell from the others, no whitespace Pagefind would not keep as it is (runs, ends, line breaks)."""
-    return "'" not in text and not _NOT_KEPT.search(text)
-
-
-_NOT_KEPT = re.compile("\\s\\s|^\\s|\\s$|[^\\S \u00a0\u202f]")
-
-
 def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
     """Pagefind's id of each page (its fragment's name, what a search result carries) → its URL.
 
@@ -144,12 +78,22 @@ def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
     for path, data in files.items():
         if path.startswith("fragment/"):
             try:
-                fragment = json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))
-            except (OSError, ValueError) as exc:
+                ids[PurePosixPath(path).stem] = _fragment_url(data).lstrip("/")
+            except (OSError, ValueError, KeyError, TypeError, zlib.error) as exc:
                 raise SearchIndexError(f"Pagefind {pagefind_version()} écrit des fichiers que Vitrine ne sait pas lire "
                                        f"({path}) : installez une version 1.x comprise entre 1.1 et 1.5.") from exc
-            ids[PurePosixPath(path).stem] = fragment["url"].lstrip("/")
     return ids
+
+
+def _fragment_url(data: bytes) -> str:
+    """A fragment's URL, from the head of its JSON (its first key): a fraction of decompressing it whole."""
+    head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data, 2048)  # 16: gzip's header and trailer
+    if url := _FRAGMENT_URL.match(head, len(FRAGMENT_SIGNATURE)):
+        return json.loads(url.group(1))
+    return json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))["url"]
+
+
+_FRAGMENT_URL = re.compile(rb'\{"url":("(?:[^"\\]|\\.)*")')
 
 
 def bundle_outputs(bundle: Bundle) -> Iterator[Output]:
@@ -165,7 +109,8 @@ def pages_map(pages: Mapping[str, str]) -> bytes:
 
 class Feed:
     """One Pagefind index, fed page by page from the build's thread while Pagefind works in its own process:
-    ``add`` queues a page (waiting when ``QUEUED`` are already waiting), ``finish`` returns the bundle."""
+    ``add`` queues a page (waiting when ``QUEUED`` are already waiting); after ``done`` Pagefind makes the bundle
+    while the build goes on (its other pages, its data files); ``finish`` returns it."""
 
     def __init__(self, count: int):
         self.count = count
@@ -178,18 +123,39 @@ class Feed:
             raise
         self.failure: BaseException | None = None
         self.responses: list[dict] = []
+        self.bundle: Bundle | None = None
+        self.ended = False
         self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         try:
             self.responses = self.service.call_all(iter(self.queued.get, None), self.count)
+            if all(response.get("type") == "IndexedFile" for response in self.responses):  # else ``finish`` says
+                self.bundle = self._made()
         except BaseException as exc:  # noqa: BLE001 - handed to the build's thread by ``finish``
             self.failure = exc
 
+    def _made(self) -> Bundle:
+        made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
+        files = {}
+        while made:  # each file's base64 text freed once decoded: the bundle is in memory once, not twice
+            file = made.pop()
+            if not file["path"].startswith(UNUSED_FILES):
+                files[file["path"]] = base64.b64decode(file["content"])
+        return Bundle(files, page_ids(files))
+
     def add(self, url: str, html: str) -> None:
-        request = {"type": "AddFile", "index_id": self.index_id, "url": "/" + url, "file_contents": html,
-                   "file_path": None}
+        self._put({"type": "AddFile", "index_id": self.index_id, "url": "/" + url, "file_contents": html,
+                   "file_path": None})
+
+    def done(self) -> None:
+        """Every page was added: Pagefind makes the bundle now, while the build does the rest."""
+        if not self.ended:
+            self.ended = True
+            self._put(None)
+
+    def _put(self, request: dict | None) -> None:
         while True:
             try:
                 self.queued.put(request, timeout=1)
@@ -200,16 +166,15 @@ class Feed:
 
     def finish(self, urls: Sequence[str]) -> Bundle:
         """Once every page was added (``urls``, in the order they were): the bundle."""
-        self.queued.put(None)
+        self.done()
         self.thread.join()
         if self.failure is not None:
             raise self.failure
         for url, response in zip(urls, self.responses):
             if response.get("type") != "IndexedFile":
                 raise SearchIndexError(f"Pagefind a refusé la page /{url} : {response.get('message', response)}")
-        made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
-        files = {f["path"]: base64.b64decode(f["content"]) for f in made if not f["path"].startswith(UNUSED_FILES)}
-        return Bundle(files, page_ids(files))
+        assert self.bundle is not None
+        return self.bundle
 
     def close(self) -> None:
         """After the bundle, or an error: Pagefind is stopped."""
@@ -265,6 +230,8 @@ class WholeIndex:
                 self.feed = Feed(len(self.searchable))
             self.feed.add(page.url, indexed_html(html.decode("utf-8"), card_of(page, self.image_set)))
             self.next += 1
+        if self.feed is not None:
+            self.feed.done()  # the last page is in: Pagefind makes the bundle while the other pages are rendered
 
     def bundle(self) -> Bundle:
         """Once every page was rendered: the bundle (an empty index without searchable pages: the search page
