@@ -12,11 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_in_process
+from conftest import build_in_process, make_repo
 from photos import add_image, photo
 from web import browser, serve  # noqa: F401 - fixtures
 
 expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture built once for the tests that only read it (``serve`` serves a copy of it)."""
+    repo = make_repo(tmp_path_factory.mktemp("search-browser"))
+    assert build_in_process(repo).ok
+    return repo / "site"
 
 
 @pytest.fixture
@@ -42,9 +50,8 @@ def cards(page):
     return page.locator("main .cards:visible .card-title")
 
 
-def test_filtering_by_quartier_narrows_the_list_and_survives_a_reload(repo: Path, serve, page) -> None:  # noqa: F811
-    assert build_in_process(repo).ok
-    base = serve(repo / "site", "/label/")
+def test_filtering_by_quartier_narrows_the_list_and_survives_a_reload(small_site: Path, serve, page) -> None:  # noqa: F811
+    base = serve(small_site, "/label/")
     page.goto(base + "laureats/")
     expect(cards(page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])  # page 1 of 3 (page_size: 2)
 
@@ -82,9 +89,8 @@ def test_filtering_by_quartier_narrows_the_list_and_survives_a_reload(repo: Path
     assert page.problems == []
 
 
-def test_without_javascript_the_laureates_list_is_the_paginated_list(repo: Path, serve, no_script_page) -> None:  # noqa: F811
-    assert build_in_process(repo).ok
-    no_script_page.goto(serve(repo / "site", "/") + "laureats/?quartier=les-tilleuls")
+def test_without_javascript_the_laureates_list_is_the_paginated_list(small_site: Path, serve, no_script_page) -> None:  # noqa: F811
+    no_script_page.goto(serve(small_site, "/") + "laureats/?quartier=les-tilleuls")
     expect(cards(no_script_page)).to_have_text(["Emploi des jeunes", "Jardin partagé"])
     expect(no_script_page.locator("form[data-filters]")).to_be_hidden()
     expect(no_script_page.locator(".pagination")).to_be_visible()
@@ -165,9 +171,8 @@ def test_a_result_with_a_photo_shows_the_card_the_filters_show(repo: Path, serve
     assert page.problems == []
 
 
-def test_search_results_for_other_pages_show_where_the_words_are(repo: Path, serve, page) -> None:  # noqa: F811
-    assert build_in_process(repo).ok
-    page.goto(serve(repo / "site", "/") + "recherche/?q=accessibilit%C3%A9")
+def test_search_results_for_other_pages_show_where_the_words_are(small_site: Path, serve, page) -> None:  # noqa: F811
+    page.goto(serve(small_site, "/") + "recherche/?q=accessibilit%C3%A9")
     first = page.locator("[data-search-results] > li").first
     expect(first.locator("h2 a")).to_have_attribute("href", "/accessibilite/")
     expect(first.locator("mark").first).to_be_visible()
@@ -176,19 +181,17 @@ def test_search_results_for_other_pages_show_where_the_words_are(repo: Path, ser
     assert page.problems == []
 
 
-def test_without_javascript_the_search_page_points_to_the_browsing_pages(repo: Path, serve, no_script_page) -> None:  # noqa: F811
-    assert build_in_process(repo).ok
-    no_script_page.goto(serve(repo / "site", "/") + "recherche/")
+def test_without_javascript_the_search_page_points_to_the_browsing_pages(small_site: Path, serve, no_script_page) -> None:  # noqa: F811
+    no_script_page.goto(serve(small_site, "/") + "recherche/")
     expect(no_script_page.locator("form[role=search]")).to_be_hidden()
     expect(no_script_page.get_by_text("La recherche a besoin de JavaScript")).to_be_visible()
     expect(no_script_page.get_by_role("link", name="les lauréats par quartier")).to_be_visible()
 
 
-def test_what_a_visitor_types_or_chooses_before_the_scripts_are_ready_is_kept(repo: Path, serve, page) -> None:  # noqa: F811
+def test_what_a_visitor_types_or_chooses_before_the_scripts_are_ready_is_kept(small_site: Path, serve, page) -> None:  # noqa: F811
     """The forms are in the page from its first paint (no layout shift): a visitor may use them before the
     scripts run, and the scripts must not wipe that out."""
-    assert build_in_process(repo).ok
-    base = serve(repo / "site", "/")
+    base = serve(small_site, "/")
     held = []
     page.route("**/static/search.js", lambda route: held.append(route))  # the search script arrives late
     page.goto(base + "recherche/", wait_until="commit")
