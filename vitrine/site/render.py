@@ -15,7 +15,7 @@ import re
 from collections import ChainMap
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, KeysView, Mapping, MutableMapping, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -60,12 +60,16 @@ def template_environment(templates: Path) -> jinja2.Environment:
 
 
 class _Globals(ChainMap):
-    """A template's globals (its own, then the environment's) whose keys are a set: on every import of a template
-    without context (``{% from "partials/sharing.html" import share_tags %}``), Jinja2 takes the page's globals
-    not in them, which a ``ChainMap``'s keys answer in Python one name at a time (a twentieth of a page's time)."""
+    """A template's globals (its own, then the environment's), whose keys are a dictionary's: on every import of a
+    template without context (``{% from "partials/sharing.html" import share_tags %}``), Jinja2 takes the page's
+    globals not in them, which a ``ChainMap``'s keys answer in Python one name at a time (a twentieth of a page's
+    time), a dictionary's in C."""
 
-    def keys(self) -> set[str]:  # type: ignore[override]
-        return set().union(*self.maps)
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        merged: dict[str, Any] = {}
+        for mapping in reversed(self.maps):  # in ChainMap's own order
+            merged.update(mapping)
+        return merged.keys()
 
 
 class _Environment(jinja2.Environment):
