@@ -174,9 +174,13 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
     try:
         rendered = render_outputs(index.order(stale) if index else stale, renderer, spread)
+        made = (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make)
         outputs = itertools.chain(
-            index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while Pagefind indexes
-            (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make),
+            # The lazy outputs (the open data…) are made while Pagefind indexes, or, without the index, while the
+            # workers render: once the first page is in, they have started (a generator runs once: then ``made`` is
+            # empty)
+            index.interleave(rendered) if index else itertools.chain(itertools.islice(rendered, 1), made, rendered),
+            made,
             _made_apart([o for o in catalogues if o.path in to_make], spread),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),

@@ -13,6 +13,7 @@ import pytest
 from conftest import build_in_process, make_repo, write
 from photos import add_image, photo
 from vitrine.content import schema
+from vitrine.outputs import opendata
 
 BASE = "https://exemple.test/label/"
 
@@ -113,3 +114,14 @@ def test_the_open_data_page_links_every_file_and_the_footer_links_it(site: Path)
     assert '<a href="donnees/">Données ouvertes</a>' in (site / "index.html").read_text("utf-8")
     assert '<a href="../../donnees/">Données ouvertes</a>' in (site / "laureats/atelier-code/index.html").read_text("utf-8")
     assert BASE + "donnees/" in (site / "sitemap.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("cells", [
+    ["plain", "", "a,b", 'il a dit "oui"', "deux\nlignes", "fin\r\nde ligne", "\rseul", '"', ",", " espaces ", "é ’ «»"],
+    ["", ""], ["", "x"], ['""', "a\n\nb", "tab\there", "'=HYPERLINK()"],
+])
+def test_a_csv_line_is_what_the_csv_module_writes(cells: list[str]) -> None:
+    expected = io.StringIO(newline="")
+    csv.writer(expected, lineterminator="\r\n").writerow(cells)
+    assert opendata.csv_line(cells) == expected.getvalue()
+    assert next(csv.reader(io.StringIO(opendata.csv_line(cells), newline=""))) == cells

@@ -221,7 +221,7 @@ def check_body(source: SourceFile, out: Collector) -> tuple[tuple[int, str, str]
         column = at - (source.body.rfind("\n", 0, at) + 1) + 1
         out.errors.append(ContentError(source.path, source.body_line + line, "texte",
                                        f"{found[0]} en position {column} de la ligne", kinds.INVISIBLE_HINT))
-    scan = bodies.scan(source.body)
+    scan = source.body_scan or bodies.scan(source.body)  # made when read (``read.parse_source``)
     for problem in scan.problems:
         out.errors.append(ContentError(source.path, source.body_line + problem.line, bodies.FIELD, problem.message,
                                        problem.hint))

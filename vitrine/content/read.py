@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 
+from vitrine.content.bodies import BodyScan, scan as scan_body
 from vitrine.errors import ContentError, did_you_mean
 from vitrine.files import Signature, signature
 from vitrine.options import Spread, in_order
@@ -54,6 +55,8 @@ class SourceFile:
     body_line: int = 1
     digest: str = ""
     placeholders: tuple[ContentError, ...] = ()  # found when read (``placeholders.scan``), drafts' too
+    # The body's checks (``bodies.scan``), made when read: in the reading workers, not in validation's one process
+    body_scan: BodyScan | None = None
 
     def line(self, *keys: Any) -> int:
         """The line of the deepest known key along ``keys`` (1 when nothing is known)."""
@@ -238,7 +241,8 @@ def parse_source(rel: str, kind: str, raw: bytes, size: int = 0) -> SourceFile |
     if errors:  # a laureate or page with a bad name but good fields goes on: validation reports both
         return tuple(errors)
     found = scan_placeholders(rel, kind, text, data, lines, body, body_line) if kind != "geojson" else ()
-    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found)
+    checked = scan_body(body) if kind in FOLDERS.values() else None
+    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found, checked)
 
 
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:

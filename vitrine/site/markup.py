@@ -58,11 +58,15 @@ def markdown_to_html(text: str) -> str:
     return french_html(sanitize(html_text)).replace("<pre>", '<pre tabindex="0">')
 
 
+# Made once: ``nh3.clean`` converts the allowlist's sets for every call (a quarter of its cost on a body)
+_CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                       clean_content_tags=CONTENT_DROPPED,
+                       allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES}, link_rel=None)
+
+
 def sanitize(html_text: str) -> str:
     """The allowlist every published body goes through (the open data's raw HTML too)."""
-    return nh3.clean(html_text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     clean_content_tags=CONTENT_DROPPED,
-                     allowed_classes={"th": ALIGN_CLASSES, "td": ALIGN_CLASSES}, link_rel=None)
+    return _CLEANER.clean(html_text)
 
 
 def _with_anchors(html_text: str) -> str:
