@@ -31,6 +31,7 @@ from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
 from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, require_weasyprint
+from vitrine.outputs.catalogue_cache import CatalogueCache
 from vitrine.outputs.editor import editor_outputs, vendored_files
 from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
@@ -59,6 +60,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             if recorded := speed.unchanged(options, inputs):
                 return recorded  # nothing changed since the recorded build: nothing is read
         markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(), ImageCache(None))
+        pdfs = CatalogueCache(speed.cache_dir if speed else None)  # like the images: none for build --no-cache
         before = markdown.conversions, images.processed
         plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
         if not plan:
@@ -70,7 +72,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             return refusing(options, BuildReport(warnings=plan.warnings, placeholders=plan.placeholders))
         renderer = make_renderer(options, plan, markdown, speed)
         try:
-            stale, written = publish_site(options, plan, renderer, images, speed)
+            stale, written = publish_site(options, plan, renderer, images, pdfs, speed)
         except (jinja2.TemplateError, SearchIndexError, CatalogueError) as exc:
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
@@ -79,7 +81,8 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
         return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
                            written=tuple(written.written), removed=tuple(written.removed),
                            conversions=markdown.conversions - before[0], reads=plan.reads,
-                           images_processed=images.processed - before[1], site=plan.site,
+                           images_processed=images.processed - before[1], catalogues_made=pdfs.made,
+                           site=plan.site,
                            rendered_paths=tuple(page.output for page in stale),
                            fingerprinted=speed.current.fingerprinted if speed and speed.current else 0,
                            placeholders=plan.placeholders)
@@ -159,7 +162,7 @@ def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache
                     env=speed.templates(templates) if speed else None)
 
 
-def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
+def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache, pdfs: CatalogueCache,
                  speed: BuildState | None) -> tuple[list[Page], WriteReport]:
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written)."""
@@ -167,12 +170,16 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     # The editions' catalogues in PDF; not in the preview (seconds for an edited summary: its page says so)
     catalogues = [] if options.drafts else catalogue_outputs(
         site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
-                                                          theme_dir(options.root, "templates")), options.today)
+                                                          theme_dir(options.root, "templates")), pdfs)
     lazy_outputs = (plan.images.lazy_outputs(images) + catalogues
                     + data_outputs(site, options.today, speed.rows_file(out) if speed else None))
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
-    if to_make := {o.path for o in catalogues if o.path not in kept}:  # WeasyPrint or Pango missing: stop here,
-        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered
+    # Those neither published nor made by an earlier build (.vitrine-cache/catalogues/); WeasyPrint or Pango
+    # missing: stop here, before anything is rendered
+    to_make = {o.path for o in catalogues if o.path not in kept and pdfs.find(o.fingerprint) is None}
+    if to_make:
+        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))
+    pdfs.made = len(to_make)
     stale = [page for page in plan.pages if page.output not in kept]
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
@@ -186,6 +193,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
         written = write_site(out, outputs, speed.known_trees(out) if speed else None, kept)
+        if not options.drafts:
+            pdfs.prune(o.fingerprint for o in catalogues)  # those this site no longer publishes
     finally:
         if index:
             index.close()

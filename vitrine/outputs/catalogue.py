@@ -1,16 +1,18 @@
-"""Each edition's catalogue as a PDF, ``editions/<year>/catalogue.pdf``: its catalogue page
-(``templates/catalogue.html``, planned by ``site/pages.py``) printed by WeasyPrint with the site's print stylesheet,
-for the annual meeting and the press.
+"""Each edition's catalogue as PDFs, ``editions/<year>/catalogue.pdf`` (or in volumes, ``catalogue-1.pdf``…, above
+``site/volumes.VOLUME_SIZE`` laureates): its catalogue page (``templates/catalogue.html``, planned by
+``site/pages.py``) printed by WeasyPrint with the site's print stylesheet, for the annual meeting and the press. A
+volume is the same page with its own laureates only, its title saying which.
 
 - **Tagged** (PDF/UA-1, which implies tags), with the page's ``<title>`` as its title and ``lang`` as its language.
 - **Nothing fetched from elsewhere**: the page is read as if at its address under ``base_url`` (so its links in the
   PDF lead to the site), and its stylesheet and images come from what the build publishes (the resized photos):
   any other address stops the build with its name, never a PDF silently missing a file.
-- **Byte-identical** from one build to the next: its dates are the build's (``--date``/``SOURCE_DATE_EPOCH``), its
-  identifier is derived from its address.
+- **Byte-identical** from one build to the next: dated from its edition, never the build (``content_date``), its
+  identifier derived from its address.
 - **Made only when its inputs changed**: its fingerprint (``LazyOutput``) is made of the edition's file, its
-  laureates' records (but their bodies) and images, its templates and the static files, the build date and the
-  versions of WeasyPrint and its libraries.
+  laureates' records (but their bodies) and images, its templates and the static files, and the versions of
+  WeasyPrint and its libraries; made PDFs are kept by fingerprint in ``.vitrine-cache/catalogues/``
+  (``catalogue_cache.py``), so a build without ``site/`` (a deploy) makes only those whose inputs changed.
 - WeasyPrint, and the Pango it loads from the distribution, are imported only when a PDF must be made;
   when either is missing the build stops with one message naming what to install (``CatalogueError``).
 """
@@ -30,12 +32,14 @@ from typing import Any, Callable, Mapping, Sequence
 import jinja2
 import jinja2.meta
 
-from vitrine.content.model import Laureate, Site
+from vitrine.content.model import Edition, Laureate, Site
 from vitrine.engine import library_versions, site_digest
 from vitrine.errors import CatalogueError
+from vitrine.outputs.catalogue_cache import CatalogueCache
 from vitrine.outputs.images import ImageCache, ImageSet
-from vitrine.publish.output import LazyOutput, Output
+from vitrine.publish.output import LazyOutput
 from vitrine.site.pages import Page
+from vitrine.site.volumes import Volume
 
 TEMPLATE = "catalogue.html"
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
@@ -98,12 +102,13 @@ def _template_closure(folder: Path, name: str) -> set[str]:
 
 
 def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page], bytes], files: PublishedFiles,
-                      today: dt.date) -> list[LazyOutput]:
-    """One PDF per catalogue page of ``pages`` (``render`` makes its HTML), known by what it is made from."""
+                      cache: CatalogueCache) -> list[LazyOutput]:
+    """One PDF per volume of each catalogue page of ``pages`` (``render`` makes its HTML), known by what it is made
+    from, taken from ``cache`` when an earlier build made it."""
     catalogues = [page for page in pages if page.template == TEMPLATE]
     if not catalogues:
         return []
-    shared = site_digest(site, files.design_digest(), today.isoformat(), *library_versions())
+    shared = site_digest(site, files.design_digest(), *library_versions())
     # Stylesheets the build makes from templates (couleurs.css, the site's colour): read as rendered, since the PDF
     # is printed with the page's own styles; their templates are in design_digest, their inputs in site_digest
     styles = {page.output: page for page in pages if page.output.endswith(".css")}
@@ -114,14 +119,33 @@ def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page]
 
     outputs = []
     for page in catalogues:
-        h = hashlib.blake2b(f"{shared}\0{page.url}\0{page.context['edition'].source.digest}".encode(), digest_size=16)
-        for laureate, _ in page.context["entries"]:
-            image = files.images[laureate.image].key if laureate.image else ""
-            h.update(f"\0{_shown(laureate)}:{image}".encode())
-        path = page.url.rstrip("/") + ".pdf"
-        outputs.append(LazyOutput(path, h.hexdigest(), partial(_made, path, page, render, read,
-                                                               site.config.base_url, today)))
+        edition = page.context["edition"]
+        for volume in page.context["volumes"]:
+            printed = volume_page(page, volume)
+            h = hashlib.blake2b(f"{shared}\0{page.url}\0{volume!r}\0{edition.source.digest}".encode(), digest_size=16)
+            for laureate, _ in printed.context["entries"]:
+                image = files.images[laureate.image].key if laureate.image else ""
+                h.update(f"\0{_shown(laureate)}:{image}".encode())
+            fingerprint = h.hexdigest()
+            make = partial(make_pdf, printed, render, read, site.config.base_url, content_date(edition))
+            outputs.append(LazyOutput(volume.url, fingerprint, partial(cache.output, volume.url, fingerprint, make)))
     return outputs
+
+
+def volume_page(page: Page, volume: Volume) -> Page:
+    """The catalogue page as one volume's PDF prints it: with its laureates only, its title saying which (a single
+    PDF prints the page as published)."""
+    if not volume.number:
+        return page
+    context = dict(page.context, entries=page.context["entries"][volume.first - 1:volume.last], volume=volume)
+    return dataclasses.replace(page, title=f"{page.title}, volume {volume.number} (lauréats {volume.first} à "
+                                           f"{volume.last})", context=context)
+
+
+def content_date(edition: Edition) -> dt.date:
+    """The date of an edition's PDFs: the newest of its call's dates (its results' announcement), else 1 January of
+    its year. From the content, never the build: the daily deploy remakes no PDF, and every build dates it alike."""
+    return max((day for _, day in edition.dates), default=dt.date(edition.year, 1, 1))
 
 
 def _shown(laureate: Laureate) -> str:
@@ -151,15 +175,13 @@ def require_weasyprint(path: str) -> Any:
     return weasyprint
 
 
-def _made(path: str, page: Page, render: Callable[[Page], bytes], read: Callable[[str], bytes | None],
-          base_url: str, today: dt.date) -> Output:
-    return Output(path, make_pdf(render(page), base_url, page.url, read, today))
-
-
-def make_pdf(html: bytes, base_url: str, url: str, read: Callable[[str], bytes | None], today: dt.date) -> bytes:
-    """``html``, read as the page ``url`` of the site at ``base_url``, as a tagged PDF dated ``today``: its links
+def make_pdf(page: Page, render: Callable[[Page], bytes], read: Callable[[str], bytes | None], base_url: str,
+             day: dt.date) -> bytes:
+    """``page``, rendered and read as if at its address under ``base_url``, as a tagged PDF dated ``day``: its links
     lead to the site, and only ``read`` gives it files (by their path in the site)."""
-    weasyprint = require_weasyprint(url.rstrip("/") + ".pdf")
+    volume = page.context.get("volume")
+    url, pdf = page.url, (volume.url if volume else page.url.rstrip("/") + ".pdf")
+    weasyprint = require_weasyprint(pdf)
     from weasyprint import urls  # noqa: PLC0415 - idem
 
     class SiteFiles(urls.URLFetcher):
@@ -173,12 +195,13 @@ def make_pdf(html: bytes, base_url: str, url: str, read: Callable[[str], bytes |
             return urls.URLFetcherResponse(address, data, {"Content-Type": mimetypes.guess_type(path)[0] or ""})
 
     try:
-        document = weasyprint.HTML(string=html.decode("utf-8"), base_url=base_url + url,
+        document = weasyprint.HTML(string=render(page).decode("utf-8"), base_url=base_url + url,
                                    url_fetcher=SiteFiles(fail_on_errors=True), media_type="print").render()
     except urls.FatalURLFetchingError as exc:  # a BaseException: named to be caught
         cause = exc.__cause__ or exc
-        raise CatalogueError(url.rstrip("/") + ".pdf", f"le catalogue demande un fichier que le site ne publie pas "
+        raise CatalogueError(pdf, f"le catalogue demande un fichier que le site ne publie pas "
                              f"({cause})", "vérifiez les adresses de templates/catalogue.html et de static/") from None
-    document.metadata.created = document.metadata.modified = today.isoformat()  # not the clock: the same bytes
-    identifier = hashlib.blake2b((base_url + url).encode(), digest_size=16).hexdigest().encode()
+    document.metadata.created = document.metadata.modified = day.isoformat()  # not the clock: the same bytes
+    # From its address (a single PDF's: its page's, as before volumes)
+    identifier = hashlib.blake2b((base_url + (pdf if volume else url)).encode(), digest_size=16).hexdigest().encode()
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
