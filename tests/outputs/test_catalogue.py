@@ -89,15 +89,6 @@ def test_the_catalogue_page_lists_every_laureate_and_links_its_pdf(repo: Path) -
     assert 'href="../../editions/2022/catalogue/"' in edition and 'href="../../editions/2022/catalogue.pdf"' in edition
 
 
-def test_two_builds_give_the_same_pdf_bytes(tmp_path: Path) -> None:
-    """Two repositories, two processes (one here, one the command line), a day apart on the machine's clock."""
-    first, second = (make_repo(tmp_path / name) for name in ("a", "b"))
-    assert build_in_process(first, search=False, speed=False).ok
-    assert run_cli(second, "build", "--date", TODAY.isoformat(), "--no-search", "--no-cache").returncode == 0
-    for year in (2021, 2022):
-        assert (first / "site" / PDF.format(year)).read_bytes() == (second / "site" / PDF.format(year)).read_bytes()
-
-
 def test_without_weasyprint_the_build_stops_with_what_to_install_and_site_is_untouched(repo: Path,
                                                                                        tmp_path: Path) -> None:
     run = _build_without(repo, tmp_path, NO_WEASYPRINT)
