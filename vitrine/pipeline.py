@@ -30,7 +30,7 @@ from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
-from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, require_weasyprint
+from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, print_catalogues, require_weasyprint
 from vitrine.outputs.catalogue_cache import CatalogueCache
 from vitrine.outputs.editor import editor_outputs, vendored_files
 from vitrine.outputs.images import ImageCache, prepare_images
@@ -188,7 +188,9 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
         outputs = itertools.chain(
             index.interleave(rendered) if index else rendered,  # before the lazy outputs, made while Pagefind indexes
             (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make),
-            _made_apart([o for o in catalogues if o.path in to_make], _spread(options, speed)),
+            # In fresh processes, not forked from this one (its model would count in their memory); one at a
+            # time without the speed layer, as pages are rendered then
+            print_catalogues([o.make for o in catalogues if o.path in to_make], options.jobs if speed else 1),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
@@ -199,15 +201,6 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
         if index:
             index.close()
     return stale, written
-
-
-def _made_apart(outputs: list[LazyOutput], spread: Spread) -> Iterator[Output]:
-    """The catalogues' PDFs to make, spread over the workers as pages are: each takes seconds of WeasyPrint."""
-    def make(start: int, end: int) -> list[Output]:
-        return [outputs[i].make() for i in range(start, end)]
-
-    for _start, _end, made in spread(make, len(outputs), 2, 1):
-        yield from made
 
 
 def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Iterator[Output]:

@@ -23,11 +23,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import html as html_text
 import io
-import mimetypes
-from functools import partial
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import jinja2
 import jinja2.meta
@@ -36,13 +38,13 @@ from vitrine.content.model import Edition, Laureate, Site
 from vitrine.engine import library_versions, site_digest
 from vitrine.errors import CatalogueError
 from vitrine.outputs.catalogue_cache import CatalogueCache
+from vitrine.outputs.catalogue_print import PrintJob, print_all, print_pdf
 from vitrine.outputs.images import ImageCache, ImageSet
-from vitrine.publish.output import LazyOutput
+from vitrine.publish.output import LazyOutput, Output
 from vitrine.site.pages import Page
 from vitrine.site.volumes import Volume
 
 TEMPLATE = "catalogue.html"
-PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"  # Debian/Ubuntu names (WeasyPrint's docs)
 MISSING_WEASYPRINT = ("WeasyPrint, qui fait le catalogue en PDF, n’est pas installé",
                       "installez-le\u00a0: pip install -c constraints.txt weasyprint (ou pip install weasyprint)")
@@ -73,6 +75,9 @@ class PublishedFiles:
         made = self._cache.output(*found)
         return made.data if made.data is not None else made.copy_from.read_bytes()  # type: ignore[union-attr]
 
+    def static_paths(self) -> list[str]:
+        return [f"static/{name}" for name in sorted(self._static)]
+
     def design_digest(self) -> str:
         """The catalogue's templates (``catalogue.html`` and those it extends, includes or imports) and the static
         files: what a catalogue looks like. Another template's edit remakes no PDF."""
@@ -101,10 +106,66 @@ def _template_closure(folder: Path, name: str) -> set[str]:
     return found
 
 
+@dataclass(frozen=True)
+class CataloguePdf:
+    """One catalogue PDF to publish (a ``LazyOutput``'s ``make``): kept in ``cache``, else printed."""
+
+    path: str
+    fingerprint: str
+    page: Page  # as its PDF prints it (``volume_page``)
+    render: Callable[[Page], bytes]
+    read: Callable[[str], bytes | None]
+    also: tuple[str, ...]  # site files it may read that its HTML does not name (static/, the stylesheets made)
+    base_url: str
+    cache: CatalogueCache
+
+    def __call__(self) -> Output:
+        """The PDF made in this process when no earlier build made it."""
+        return self.cache.output(self.path, self.fingerprint, lambda: self.printed(print_pdf(self.job())))
+
+    def job(self) -> PrintJob:
+        """The page's HTML and every file of the site it names or may read: what WeasyPrint gets, and nothing else."""
+        html = self.render(self.page).decode("utf-8")
+        files = {path: data for path in self.also if (data := self.read(path)) is not None}
+        for path, data in list(files.items()) + [(self.page.url, html.encode("utf-8"))]:
+            files.update(_named(self.base_url, path, data.decode("utf-8", "replace"), self.read))
+        volume = self.page.context.get("volume")
+        return PrintJob(html, self.base_url, self.page.url, files, content_date(self.page.context["edition"]).isoformat(),
+                        self.base_url + (self.path if volume else self.page.url))  # a single PDF's: as before volumes
+
+    def printed(self, made: bytes | str) -> bytes:
+        if isinstance(made, str):
+            raise CatalogueError(self.path, f"le catalogue demande un fichier que le site ne publie pas ({made})",
+                                 "vérifiez les adresses de templates/catalogue.html et de static/")
+        return made
+
+
+# The addresses a page or stylesheet names: attributes, then CSS's url(…) and @import
+_NAMED = re.compile(r'''(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']''')
+
+
+def _named(base_url: str, path: str, text: str, read: Callable[[str], bytes | None]) -> dict[str, bytes]:
+    """The site's files that ``text`` (the file at ``path``) names, by their path in the site."""
+    found = {}
+    for match in _NAMED.finditer(text):
+        address = urljoin(base_url + path, html_text.unescape(next(g for g in match.groups() if g)))
+        address = address.split("#", 1)[0].split("?", 1)[0]
+        if address.startswith(base_url) and (data := read(address[len(base_url):])) is not None:
+            found[address[len(base_url):]] = data
+    return found
+
+
+def print_catalogues(pdfs: list[CataloguePdf], processes: int | None) -> Iterator[Output]:
+    """``pdfs`` printed in fresh processes (``catalogue_print.py``), kept in the cache, in order."""
+    for pdf, made in zip(pdfs, print_all([pdf.job for pdf in pdfs], processes)):
+        data = pdf.printed(made)
+        yield pdf.cache.output(pdf.path, pdf.fingerprint, lambda data=data: data)
+
+
 def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page], bytes], files: PublishedFiles,
                       cache: CatalogueCache) -> list[LazyOutput]:
     """One PDF per volume of each catalogue page of ``pages`` (``render`` makes its HTML), known by what it is made
-    from, taken from ``cache`` when an earlier build made it."""
+    from, taken from ``cache`` when an earlier build made it (its ``make`` is a ``CataloguePdf``)."""
     catalogues = [page for page in pages if page.template == TEMPLATE]
     if not catalogues:
         return []
@@ -117,6 +178,7 @@ def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page]
         data = files.read(path)
         return render(styles[path]) if data is None and path in styles else data
 
+    also = tuple(files.static_paths() + sorted(styles))
     outputs = []
     for page in catalogues:
         edition = page.context["edition"]
@@ -126,9 +188,8 @@ def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page]
             for laureate, _ in printed.context["entries"]:
                 image = files.images[laureate.image].key if laureate.image else ""
                 h.update(f"\0{_shown(laureate)}:{image}".encode())
-            fingerprint = h.hexdigest()
-            make = partial(make_pdf, printed, render, read, site.config.base_url, content_date(edition))
-            outputs.append(LazyOutput(volume.url, fingerprint, partial(cache.output, volume.url, fingerprint, make)))
+            pdf = CataloguePdf(volume.url, h.hexdigest(), printed, render, read, also, site.config.base_url, cache)
+            outputs.append(LazyOutput(volume.url, pdf.fingerprint, pdf))
     return outputs
 
 
@@ -173,35 +234,3 @@ def require_weasyprint(path: str) -> Any:
     except OSError:  # cffi could not load Pango's libraries
         raise CatalogueError(path, *MISSING_PANGO) from None
     return weasyprint
-
-
-def make_pdf(page: Page, render: Callable[[Page], bytes], read: Callable[[str], bytes | None], base_url: str,
-             day: dt.date) -> bytes:
-    """``page``, rendered and read as if at its address under ``base_url``, as a tagged PDF dated ``day``: its links
-    lead to the site, and only ``read`` gives it files (by their path in the site)."""
-    volume = page.context.get("volume")
-    url, pdf = page.url, (volume.url if volume else page.url.rstrip("/") + ".pdf")
-    weasyprint = require_weasyprint(pdf)
-    from weasyprint import urls  # noqa: PLC0415 - idem
-
-    class SiteFiles(urls.URLFetcher):
-        """Answers only the site's own addresses, from the files the build publishes: never the network."""
-
-        def fetch(self, address: str, headers: Any = None) -> urls.URLFetcherResponse:
-            path = address.split("#", 1)[0].split("?", 1)[0]
-            data = read(path[len(base_url):]) if path.startswith(base_url) else None
-            if data is None:
-                raise FileNotFoundError(address)
-            return urls.URLFetcherResponse(address, data, {"Content-Type": mimetypes.guess_type(path)[0] or ""})
-
-    try:
-        document = weasyprint.HTML(string=render(page).decode("utf-8"), base_url=base_url + url,
-                                   url_fetcher=SiteFiles(fail_on_errors=True), media_type="print").render()
-    except urls.FatalURLFetchingError as exc:  # a BaseException: named to be caught
-        cause = exc.__cause__ or exc
-        raise CatalogueError(pdf, f"le catalogue demande un fichier que le site ne publie pas "
-                             f"({cause})", "vérifiez les adresses de templates/catalogue.html et de static/") from None
-    document.metadata.created = document.metadata.modified = day.isoformat()  # not the clock: the same bytes
-    # From its address (a single PDF's: its page's, as before volumes)
-    identifier = hashlib.blake2b((base_url + (pdf if volume else url)).encode(), digest_size=16).hexdigest().encode()
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
