@@ -1,11 +1,12 @@
 """A catalogue's HTML printed as a PDF by WeasyPrint, in processes of their own started fresh (multiprocessing's
-``forkserver``, which imports WeasyPrint once), never forked from the build.
+``spawn``), never forked from the build.
 
 A process forked from the build counts the whole site's model in its memory: at 4,000 laureates, a PDF maker forked
-from it peaked at 195 MB, one started fresh at 100 MB for a volume of 100 laureates (``benchmarks/README.md``,
+from it peaked at 195 MB, one started fresh at about 100 MB for a volume of 100 laureates (``benchmarks/README.md``,
 session 7). So the job carries what the PDF is made from: the page's HTML, and every file of the site it may
 read (``files``); WeasyPrint gets nothing else, never the network. Standard library only here: the fresh processes
-import this module and WeasyPrint, nothing of the build.
+import this module and WeasyPrint, nothing of the build. They are the build's children, waited for: their time
+and memory count in the build's (what the benchmarks measure).
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
         return
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     processes = min(len(jobs), processes or cores)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", __name__])  # imported once, before the first PDF's fork
-    with context.Pool(processes) as pool:
+    pool = multiprocessing.get_context("spawn").Pool(processes)
+    try:
         for start in range(0, len(jobs), processes):
             yield from pool.map(print_pdf, [make() for make in jobs[start:start + processes]], chunksize=1)
+    finally:
+        pool.terminate()  # done, a job failed or the build was interrupted: stopped and waited for
+        pool.join()
