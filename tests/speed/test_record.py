@@ -63,7 +63,7 @@ def test_a_build_imports_the_costly_libraries_only_for_the_work_that_needs_them(
                              check=True)
         return run.stdout.split("\n")[-2]
 
-    # a cold build: the image is processed, the two editions' PDFs made by two forked workers
+    # a cold build: the image is processed, the two editions' PDFs made by two spawned processes
     assert imported() == "0 ['PIL.Image', 'multiprocessing', 'weasyprint']"
     edit_body(repo / "content" / "laureates" / "atelier-code.md", "Une phrase de plus.")
     assert imported() == "0 []"

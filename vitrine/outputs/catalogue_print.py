@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import multiprocessing
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -63,6 +62,8 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
         return
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     processes = min(len(jobs), processes or cores)
+    import multiprocessing  # noqa: PLC0415 - only when a PDF is made (tests/speed/test_record.py)
+
     pool = multiprocessing.get_context("spawn").Pool(processes)
     try:
         for start in range(0, len(jobs), processes):
