@@ -174,8 +174,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     lazy_outputs = (plan.images.lazy_outputs(images) + catalogues
                     + data_outputs(site, options.today, speed.rows_file(out) if speed else None))
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
-    # Those neither published nor made by an earlier build (.vitrine-cache/catalogues/); WeasyPrint or Pango
-    # missing: stop here, before anything is rendered
+    # Those neither published nor made by an earlier build (.vitrine-cache/catalogues/); WeasyPrint missing: stop
+    # here, before anything is rendered
     to_make = {o.path for o in catalogues if o.path not in kept and pdfs.find(o.fingerprint) is None}
     if to_make:
         require_weasyprint(next(o.path for o in catalogues if o.path in to_make))

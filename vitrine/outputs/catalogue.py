@@ -19,12 +19,11 @@ volume is the same page with its own laureates only, its title saying which.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import html as html_text
-import io
+import importlib.util
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -38,7 +37,7 @@ from vitrine.content.model import Edition, Laureate, Site
 from vitrine.engine import library_versions, site_digest
 from vitrine.errors import CatalogueError
 from vitrine.outputs.catalogue_cache import CatalogueCache
-from vitrine.outputs.catalogue_print import PrintJob, print_all, print_pdf
+from vitrine.outputs.catalogue_print import NO_PANGO, PrintJob, print_all, print_pdf
 from vitrine.outputs.images import ImageCache, ImageSet
 from vitrine.publish.output import LazyOutput, Output
 from vitrine.site.pages import Page
@@ -133,9 +132,11 @@ class CataloguePdf:
         return PrintJob(html, self.base_url, self.page.url, files, content_date(self.page.context["edition"]).isoformat(),
                         self.base_url + (self.path if volume else self.page.url))  # a single PDF's: as before volumes
 
-    def printed(self, made: bytes | str) -> bytes:
-        if isinstance(made, str):
-            raise CatalogueError(self.path, f"le catalogue demande un fichier que le site ne publie pas ({made})",
+    def printed(self, made: bytes | tuple[str, str]) -> bytes:
+        if made == NO_PANGO:
+            raise CatalogueError(self.path, *MISSING_PANGO)
+        if isinstance(made, tuple):
+            raise CatalogueError(self.path, f"le catalogue demande un fichier que le site ne publie pas ({made[1]})",
                                  "vérifiez les adresses de templates/catalogue.html et de static/")
         return made
 
@@ -220,17 +221,13 @@ def _shown(laureate: Laureate) -> str:
 _SHOWN_FIELDS = tuple(f.name for f in dataclasses.fields(Laureate) if f.name not in ("body", "source", "links"))
 
 
-def require_weasyprint(path: str) -> Any:
-    """The ``weasyprint`` module, or ``CatalogueError`` (about ``path``, the PDF to make) saying what to install: the
-    Python package, or Pango."""
+def require_weasyprint(path: str) -> None:
+    """``CatalogueError`` (about ``path``, the PDF to make) saying what to install when WeasyPrint is not installed.
+    Found, not imported: its 30 MB would count in the build's own memory, and the PDFs are made in processes of
+    their own (``catalogue_print.py``), which report a missing Pango (``MISSING_PANGO``)."""
     try:
-        # WeasyPrint prints its own English advice when Pango is missing: the French message below replaces it
-        with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: PLC0415 - a second of imports and Pango's libraries: only when a PDF is made
-    except ImportError as exc:
-        if exc.name and exc.name.split(".")[0] != "weasyprint":
-            raise  # a module WeasyPrint needs is missing: a broken installation, not what the message below says
-        raise CatalogueError(path, *MISSING_WEASYPRINT) from None
-    except OSError:  # cffi could not load Pango's libraries
-        raise CatalogueError(path, *MISSING_PANGO) from None
-    return weasyprint
+        found = importlib.util.find_spec("weasyprint")
+    except ImportError:
+        found = None
+    if found is None:
+        raise CatalogueError(path, *MISSING_WEASYPRINT)

@@ -11,13 +11,16 @@ and memory count in the build's (what the benchmarks measure).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import mimetypes
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
+NO_PANGO = ("pango", "")  # what a process reports when WeasyPrint cannot load Pango's libraries
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,15 @@ class PrintJob:
     identifier: str  # what its identifier is derived from (its address)
 
 
-def print_pdf(job: PrintJob) -> bytes | str:
-    """The tagged PDF of ``job``, or (a message) the address of a file it asked for that ``files`` does not hold."""
-    import weasyprint  # noqa: PLC0415 - preloaded by the fork server; the build checked it is installed
+def print_pdf(job: PrintJob) -> bytes | tuple[str, str]:
+    """The tagged PDF of ``job``; else ``("fichier", address)``, a file it asked for that ``files`` does not hold,
+    or ``NO_PANGO``."""
+    try:
+        # WeasyPrint prints its own English advice when Pango is missing: the build's French message replaces it
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: PLC0415 - the build checked that it is installed
+    except OSError:  # cffi could not load Pango's libraries
+        return NO_PANGO
     from weasyprint import urls  # noqa: PLC0415
 
     class SiteFiles(urls.URLFetcher):
@@ -49,13 +58,13 @@ def print_pdf(job: PrintJob) -> bytes | str:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url + job.url,
                                    url_fetcher=SiteFiles(fail_on_errors=True), media_type="print").render()
     except urls.FatalURLFetchingError as exc:  # a BaseException: named to be caught
-        return str(exc.__cause__ or exc)
+        return ("fichier", str(exc.__cause__ or exc))
     document.metadata.created = document.metadata.modified = job.day  # not the clock: the same bytes
     identifier = hashlib.blake2b(job.identifier.encode(), digest_size=16).hexdigest().encode()
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
 
 
-def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> Iterator[bytes | str]:
+def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> Iterator[bytes | tuple[str, str]]:
     """``print_pdf`` of each job, in order, in at most ``processes`` fresh processes (None: one per core). Each job
     is made (its page rendered, its files read) only when a process is free for it: a few in memory at once."""
     if not jobs:
