@@ -20,6 +20,12 @@ same corpus in the same run (``run.measured``), twice: the pages alone
 (``--no-search``, what the peers make) and with its search index; unless ``--no-vitrine``. Each peer's site is checked: a page per laureate and every
 listing page, or the script stops.
 
+Vitrine is also measured as the deploy workflows run it ("Vitrine as deployed"): with its search index, each build
+starting without ``site/`` (a CI job starts from the repository) but with the ``.vitrine-cache/`` of a previous
+build of the same content (the workflows cache it between runs; filled once, unmeasured, before the measures). Its
+"cold build" and "no-change rebuild" are then a deploy with nothing changed (the daily run), and "one laureate
+edited" a deploy of that edit; beside "Vitrine, with its search index", whose cold build starts with no cache.
+
 Hugo and Eleventy are also measured with a search index, as "Hugo + Pagefind" and
 "Eleventy + Pagefind": their build, then the Pagefind CLI over their output
 (``pagefind --site output``, the binary the ``pagefind[bin]`` package installed
@@ -514,6 +520,20 @@ def vitrine_contender(root: Path, search: bool) -> Contender:
     return Contender(name, root, build, (".vitrine-cache", "site"), root / "site")
 
 
+def deployed_contender(root: Path) -> Contender:
+    """Vitrine as the deploy workflows run it: with its search index, never a ``site/`` to start from, and
+    ``.vitrine-cache/`` as a previous build of the same content left it (made here once, unmeasured)."""
+    def build() -> tuple[float, float, float]:
+        for folder in ("site", "site.staging"):  # what a CI job never has; .vitrine-cache/ is restored
+            shutil.rmtree(root / folder, ignore_errors=True)
+        run = measured(root)
+        return run.seconds, run.cpu, run.max_rss_mb
+
+    build()
+    return Contender("Vitrine as deployed (no `site/`, `.vitrine-cache/` restored)", root, build,
+                     ("site", "site.staging"), root / "site")
+
+
 def peers(pelican: str | None, eleventy: str | None, hugo: str | None, pagefind: str | None = None) -> list[Peer]:
     """The peers whose program is there, named with their version; Hugo and Eleventy also followed by Pagefind."""
     found = []
@@ -605,7 +625,11 @@ def main() -> None:
             indexed = args.work / f"{n}-search"
             shutil.rmtree(indexed, ignore_errors=True)
             shutil.copytree(root, indexed, symlinks=True)
-            contenders += [vitrine_contender(root, search=False), vitrine_contender(indexed, search=True)]
+            deployed = args.work / f"{n}-deployed"
+            shutil.rmtree(deployed, ignore_errors=True)
+            shutil.copytree(root, deployed, symlinks=True)
+            contenders += [vitrine_contender(root, search=False), vitrine_contender(indexed, search=True),
+                           deployed_contender(deployed)]
         print(table(n, bench(contenders, args.runs)) + "\n", flush=True)
     print(f"Vitrine's builds are dated {TODAY}; each measured command ran in a fresh timer process.", file=sys.stderr)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
@@ -181,3 +182,16 @@ def test_lighthouse_serves_the_site_as_a_host_does_text_gzipped_and_folders_redi
         assert get("/laureats").status == 301
         image = get("/photo.png")
         assert image.headers["Content-Encoding"] is None and image.read() == b"\x89PNG not text"
+
+
+def test_vitrine_as_deployed_starts_each_build_without_site_and_with_the_cache_of_a_previous_build(
+        corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "deployed"
+    shutil.copytree(corpus, root)
+    contender = peers.deployed_contender(root)  # a first build, unmeasured, fills .vitrine-cache/
+    pdfs = {p.name: p.stat().st_mtime_ns for p in (root / ".vitrine-cache" / "catalogues").glob("*.pdf")}
+    assert pdfs and contender.clean == ("site", "site.staging")
+    (root / "site" / "left-by-the-last-build.txt").write_text("x", "utf-8")
+    contender.build()
+    assert (root / "site" / "index.html").is_file() and not (root / "site" / "left-by-the-last-build.txt").exists()
+    assert {p.name: p.stat().st_mtime_ns for p in (root / ".vitrine-cache" / "catalogues").glob("*.pdf")} == pdfs

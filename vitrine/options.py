@@ -63,6 +63,7 @@ class BuildReport:
     conversions: int = 0
     reads: int = 0
     images_processed: int = 0
+    catalogues_made: int = 0  # catalogue PDFs made by WeasyPrint (not kept as published, nor in .vitrine-cache/)
     site: Site | None = None  # None when nothing changed since the recorded build (nothing was read)
     rendered_paths: tuple[str, ...] = ()
     fingerprinted: int = 0  # pages whose fingerprint was computed (the others were known not to have changed)

@@ -30,7 +30,8 @@ from vitrine.outputs import calendar
 from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.assets import asset_outputs, engine_files, static_files
-from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, require_weasyprint
+from vitrine.outputs.catalogue import PublishedFiles, catalogue_outputs, print_catalogues, require_weasyprint
+from vitrine.outputs.catalogue_cache import CatalogueCache
 from vitrine.outputs.editor import editor_outputs, vendored_files
 from vitrine.outputs.images import ImageCache, prepare_images
 from vitrine.publish.output import LazyOutput, Output
@@ -59,6 +60,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             if recorded := speed.unchanged(options, inputs):
                 return recorded  # nothing changed since the recorded build: nothing is read
         markdown, images = (speed.markdown, speed.images) if speed else (MarkdownCache(), ImageCache(None))
+        pdfs = CatalogueCache(speed.cache_dir if speed else None)  # like the images: none for build --no-cache
         before = markdown.conversions, images.processed
         plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
         if not plan:
@@ -70,13 +72,14 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             return refusing(options, BuildReport(warnings=plan.warnings, placeholders=plan.placeholders))
         renderer = make_renderer(options, plan, markdown, speed)
         try:
-            stale, written = publish_site(options, plan, renderer, images, speed)
+            stale, written = publish_site(options, plan, renderer, images, pdfs, speed)
         except (jinja2.TemplateError, SearchIndexError, CatalogueError) as exc:
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
         if speed:
             speed.keep(options, plan, inputs, renderer, written)  # the record and snapshot of this build
-        return build_report(plan, stale, written, markdown.conversions - before[0], images.processed - before[1], speed)
+        return build_report(plan, stale, written, markdown.conversions - before[0], images.processed - before[1],
+                            pdfs.made, speed)
 
 
 def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
@@ -153,7 +156,7 @@ def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache
                     env=speed.templates(templates) if speed else None)
 
 
-def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
+def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache, pdfs: CatalogueCache,
                  speed: BuildState | None) -> tuple[list[Page], WriteReport]:
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
     (the pages rendered, what was written). Every output but the pages is lazy: made only when not kept."""
@@ -162,12 +165,16 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     # says so), the images, the feed, the open data and the calendar; and what is kept as published instead
     catalogues = [] if options.drafts else catalogue_outputs(
         site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
-                                                          theme_dir(options.root, "templates")), options.today)
+                                                          theme_dir(options.root, "templates")), pdfs)
     lazy_outputs = (plan.images.lazy_outputs(images) + catalogues
                     + data_outputs(site, options.today, speed.rows_file(out) if speed else None))
     kept = speed.kept_outputs(options, plan, lazy_outputs) if speed else set()  # as published (fingerprints)
-    if to_make := {o.path for o in catalogues if o.path not in kept}:  # WeasyPrint or Pango missing: stop here,
-        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))  # before anything is rendered
+    # Those neither published nor made by an earlier build (.vitrine-cache/catalogues/); WeasyPrint missing: stop
+    # here, before anything is rendered
+    to_make = {o.path for o in catalogues if o.path not in kept and pdfs.find(o.fingerprint) is None}
+    if to_make:
+        require_weasyprint(next(o.path for o in catalogues if o.path in to_make))
+    pdfs.made = len(to_make)
     stale = [page for page in plan.pages if page.output not in kept]
     # Render and write, streamed: each output is written as it comes, in this order
     renderer.compile_templates(page.template for page in stale)
@@ -181,11 +188,15 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             # empty)
             index.interleave(rendered) if index else itertools.chain(itertools.islice(rendered, 1), made, rendered),
             made,
-            _made_apart([o for o in catalogues if o.path in to_make], spread),
+            # In fresh processes, not forked from this one (its model would count in their memory); one at a
+            # time without the speed layer, as pages are rendered then
+            print_catalogues([o.make for o in catalogues if o.path in to_make], options.jobs if speed else 1),
             index.outputs() if index else (),
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
         written = write_site(out, outputs, kept)
+        if not options.drafts:
+            pdfs.prune(o.fingerprint for o in catalogues)  # those this site no longer publishes
     finally:
         if index:
             index.close()
@@ -193,23 +204,14 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
 
 
 def build_report(plan: SitePlan, stale: list[Page], written: WriteReport, conversions: int, images_processed: int,
-                 speed: BuildState | None) -> BuildReport:
+                 catalogues_made: int, speed: BuildState | None) -> BuildReport:
     """The report of a build that published ``plan``: what it rendered, wrote and removed, and what it did."""
     return BuildReport(warnings=plan.warnings, pages=len(plan.pages), rendered=len(stale),
                        written=tuple(written.written), removed=tuple(written.removed), conversions=conversions,
-                       reads=plan.reads, images_processed=images_processed, site=plan.site,
-                       rendered_paths=tuple(page.output for page in stale),
+                       reads=plan.reads, images_processed=images_processed, catalogues_made=catalogues_made,
+                       site=plan.site, rendered_paths=tuple(page.output for page in stale),
                        fingerprinted=speed.current.fingerprinted if speed and speed.current else 0,
                        placeholders=plan.placeholders)
-
-
-def _made_apart(outputs: list[LazyOutput], spread: Spread) -> Iterator[Output]:
-    """The catalogues' PDFs to make, spread over the workers as pages are: each takes seconds of WeasyPrint."""
-    def make(start: int, end: int) -> list[Output]:
-        return [outputs[i].make() for i in range(start, end)]
-
-    for _start, _end, made in spread(make, len(outputs), 2, 1):
-        yield from made
 
 
 def render_outputs(pages: list[Page], renderer: Renderer, spread: Spread) -> Iterator[Output]:

@@ -38,3 +38,17 @@ def test_ci_and_both_workflows_install_what_the_catalogue_pdf_needs_before_build
         assert all(package in steps[install] for package in PANGO_PACKAGES.split() + ["fonts-dejavu-core"])
         assert install < next(i for i, step in enumerate(steps) if "pip install" in step)
     assert f"missing+=({PANGO_PACKAGES})" in (REPO / ".ci" / "run").read_text("utf-8")
+
+
+def test_both_workflows_keep_the_vitrine_cache_between_runs_so_a_deploy_remakes_only_changed_pdfs() -> None:
+    """A deploy has no site/: the catalogue PDFs come from ``.vitrine-cache/catalogues/`` (``outputs/catalogue_cache.py``),
+    restored before the build."""
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text("utf-8"))["pages"]
+    assert gitlab["cache"]["paths"] == [".vitrine-cache/"] and gitlab["cache"]["key"]
+    steps = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text("utf-8"))["jobs"]["build"]["steps"]
+    cache = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@v"))
+    assert steps[cache]["with"]["path"] == ".vitrine-cache"
+    # A new key per commit (a cache is never overwritten), restored from the newest one when the commit is new
+    assert "github.sha" in steps[cache]["with"]["key"]
+    assert steps[cache]["with"]["key"].startswith(steps[cache]["with"]["restore-keys"])
+    assert cache < steps.index({"run": "python build.py build --deploy"})

@@ -16,7 +16,7 @@ from vitrine.outputs import feed as feeds
 from vitrine.outputs import opendata
 from vitrine.outputs.images import ImageSet
 from vitrine.publish.output import Output
-from vitrine.site.pages import catalogue_url
+from vitrine.site.volumes import volumes
 
 
 def asset_outputs(root: Path, site: Site, images: Mapping[str, ImageSet]) -> list[Output]:
@@ -65,5 +65,6 @@ def engine_files(site: Site) -> tuple[str, ...]:
     """The files the engine publishes besides pages and media (``feed.xml``, ``donnees/laureats.csv``…): a link
     may reach them (``site/links.py``)."""
     calendar_files = calendar.exports(site, dt.date.min)  # any date: only the names are asked for
-    catalogues = tuple(catalogue_url(e, ".pdf") for e in site.editions if site.by_edition[e.year])  # catalogue.py
+    catalogues = tuple(v.url for e in site.editions if site.by_edition[e.year]  # outputs/catalogue.py
+                       for v in volumes(e, len(site.by_edition[e.year])))
     return tuple(feeds.exports(site)) + tuple(opendata.exports(site)) + tuple(calendar_files) + catalogues

@@ -18,6 +18,7 @@ from vitrine.errors import ContentError
 from vitrine.site.call import call_state
 from vitrine.site.filters import filter_choices
 from vitrine.site.map import quartier_map
+from vitrine.site.volumes import catalogue_url, volumes
 from vitrine.content.model import Edition, Laureate, Site, support_given
 
 # Top-level folders the engine owns: a free page may not take these addresses.
@@ -125,6 +126,7 @@ def plan_pages(site: Site, today: dt.date) -> Plan:
         pages += listing
         if site.by_edition[edition.year]:
             listing[0].context["catalogue_url"] = catalogue_url(edition)
+            listing[0].context["volumes"] = volumes(edition, len(site.by_edition[edition.year]))
             pages.append(_catalogue(site, edition))
     pages.append(Page("quartiers/", "quartiers.html", "Quartiers", {
         "contrats": tuple((c, _by_commune(site, c.quartiers)) for c in site.contrats),
@@ -209,11 +211,6 @@ def _listing(site: Site, base: str, title: str, laureates: Sequence[Laureate], t
     return pages
 
 
-def catalogue_url(edition: Edition, suffix: str = "/") -> str:
-    """An edition's printable catalogue (``suffix`` ".pdf": its PDF, made by ``outputs/catalogue.py``)."""
-    return f"editions/{edition.year}/catalogue{suffix}"
-
-
 def _catalogue(site: Site, edition: Edition) -> Page:
     """Every laureate of the edition on one page, each with its contrats de ville (whose contacts it shows)."""
     year = edition.year
@@ -221,7 +218,7 @@ def _catalogue(site: Site, edition: Edition) -> Page:
     crumbs = (Crumb("Accueil", ""), Crumb("Éditions", "editions/"), Crumb(f"Édition {year}", f"editions/{year}/"))
     return Page(catalogue_url(edition), "catalogue.html", f"Catalogue de l’édition {year}", {
         "edition": edition, "entries": entries, "contrats": {c.slug: c for c in site.contrats},
-        "pdf_url": catalogue_url(edition, ".pdf"), "breadcrumbs": crumbs}, origin=edition.source.path)
+        "volumes": volumes(edition, len(entries)), "breadcrumbs": crumbs}, origin=edition.source.path)
 
 
 def _laureate(site: Site, laureate: Laureate) -> Page:

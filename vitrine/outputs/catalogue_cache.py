@@ -1,0 +1,81 @@
+"""Catalogue PDFs kept between builds: ``.vitrine-cache/catalogues/<fingerprint>.pdf``, as processed images are
+kept in ``.vitrine-cache/images/``.
+
+A PDF costs seconds of WeasyPrint, and its fingerprint (``outputs/catalogue.py``) names everything it is made from
+(never the build date): any build of the same inputs makes the same bytes, so a build with no ``site/`` but this
+folder (a deploy workflow restoring its cache) makes only the PDFs whose inputs changed. Beside each PDF, its
+digest (``<fingerprint>.digest``): a file cut short or damaged (a cache restored halfway, a full disk) is never
+published, it is made again. After each build that publishes the catalogues, the PDFs it did not use are removed.
+A build without cache (``build --no-cache``, like the images) makes every PDF and keeps none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+from vitrine.files import open_regular, replace_file
+from vitrine.publish.output import Output
+
+
+class CatalogueCache:
+    """Made PDFs by fingerprint, on disk in ``.vitrine-cache/catalogues/`` (none for a build without cache)."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.dir = cache_dir / "catalogues" if cache_dir else None
+        self.made = 0  # PDFs this build asked WeasyPrint for
+        self._found: dict[str, Path] = {}  # checked once per build (forked workers inherit it)
+
+    def find(self, fingerprint: str) -> Path | None:
+        """The kept PDF of ``fingerprint``, if it is whole (its digest is the one written beside it)."""
+        if self.dir is None:
+            return None
+        if fingerprint in self._found:
+            return self._found[fingerprint]
+        path = self.dir / f"{fingerprint}.pdf"
+        try:
+            expected = (self.dir / f"{fingerprint}.digest").read_text("ascii").strip()
+            with open_regular(path) as handle:
+                whole = _digest(handle.read()) == expected
+        except (OSError, UnicodeDecodeError):
+            return None
+        if whole:
+            self._found[fingerprint] = path
+        return path if whole else None
+
+    def output(self, path: str, fingerprint: str, make: Callable[[], bytes]) -> Output:
+        """The PDF at ``path`` of the site: the kept one, else made by ``make`` and kept (the PDF first, then
+        its digest: a build stopped in between leaves a PDF that is made again)."""
+        found = self.find(fingerprint)
+        if found is not None:
+            return Output(path, copy_from=found)
+        data = make()
+        if self.dir is None:
+            return Output(path, data)
+        kept = self.dir / f"{fingerprint}.pdf"
+        replace_file(kept, lambda f: f.write(data))
+        replace_file(self.dir / f"{fingerprint}.digest", lambda f: f.write(_digest(data).encode("ascii")))
+        return Output(path, copy_from=kept)
+
+    def prune(self, used: Iterable[str]) -> None:
+        """Remove the PDFs (and digests) of other fingerprints than ``used``: those no build publishes any more."""
+        if self.dir is None:
+            return
+        keep = set(used)
+        try:
+            names = os.listdir(self.dir)
+        except FileNotFoundError:
+            return
+        for name in names:
+            stem, dot, suffix = name.partition(".")
+            if stem and dot and suffix in ("pdf", "digest") and stem not in keep:
+                try:
+                    os.unlink(self.dir / name)
+                except FileNotFoundError:  # removed by a concurrent build meanwhile
+                    pass
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
