@@ -507,16 +507,18 @@ def with_pagefind(peer: Peer, pagefind: str, pagefind_version: str) -> Peer:
                 lambda output: pagefind_command(pagefind, output))
 
 
-def vitrine_contender(root: Path, search: bool) -> Contender:
+def vitrine_contender(root: Path, search: bool, catalogues: bool = True) -> Contender:
     """Vitrine on the same corpus, as ``run.py`` measures it: the pages alone (``--no-search``, what the peers
-    make), or with its full-text index."""
-    extra = () if search else ("--no-search",)
+    make), or with its full-text index; with the editions' catalogue PDFs, which no peer makes, unless
+    ``catalogues`` is False (``--no-catalogue``)."""
+    extra = (() if search else ("--no-search",)) + (() if catalogues else ("--no-catalogue",))
 
     def build() -> tuple[float, float, float]:
         run = measured(root, *extra)
         return run.seconds, run.cpu, run.max_rss_mb
 
     name = "Vitrine, with its search index" if search else "Vitrine (`--no-search`)"
+    name += "" if catalogues else ", without the catalogue PDFs (`--no-catalogue`)"
     return Contender(name, root, build, (".vitrine-cache", "site"), root / "site")
 
 
@@ -605,6 +607,9 @@ def main() -> None:
     p.add_argument("--pagefind", help="the pagefind binary run after Hugo and Eleventy, or none "
                                       "(default: the one Vitrine indexes with, from pagefind[bin])")
     p.add_argument("--no-vitrine", action="store_true", help="measure the peers only")
+    p.add_argument("--no-catalogue", action="store_true",
+                   help="Vitrine's pages-alone and indexed builds without the catalogue PDFs, the work the peers do "
+                        "(the deployed build keeps them, from its cache)")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=Path("/dev/shm/vitrine-peers"))
     args = p.parse_args()
@@ -628,7 +633,8 @@ def main() -> None:
             deployed = args.work / f"{n}-deployed"
             shutil.rmtree(deployed, ignore_errors=True)
             shutil.copytree(root, deployed, symlinks=True)
-            contenders += [vitrine_contender(root, search=False), vitrine_contender(indexed, search=True),
+            contenders += [vitrine_contender(root, search=False, catalogues=not args.no_catalogue),
+                           vitrine_contender(indexed, search=True, catalogues=not args.no_catalogue),
                            deployed_contender(deployed)]
         print(table(n, bench(contenders, args.runs)) + "\n", flush=True)
     print(f"Vitrine's builds are dated {TODAY}; each measured command ran in a fresh timer process.", file=sys.stderr)

@@ -43,6 +43,10 @@ def shipped_repo(tmp_path: Path) -> Path:
 
 
 def build_in_process(root: Path, today: dt.date = TODAY, **options) -> BuildReport:
+    """A build as ``build --no-catalogue`` makes it, unless ``catalogues=True``: WeasyPrint's PDFs were half of the
+    suite's CPU, and their own behaviour (fast paths, cache, volumes) is tested in tests/outputs/test_catalogue*.py
+    and by the golden tree, with the speed layer on and off."""
+    options.setdefault("catalogues", False)
     out = options.pop("out", root / "site")
     return build(BuildOptions(root=root, out=out, today=today, **options))
 

@@ -130,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="ignorer .vitrine-cache/ : construction à froid, par les seules étapes (sans la couche de vitesse)")
     b.add_argument("--no-search", action="store_true",
                    help="sans l'index de recherche (vérification rapide ; la page Recherche ne trouvera rien)")
+    b.add_argument("--no-catalogue", action="store_true",
+                   help="sans le catalogue en PDF des éditions (vérification rapide ; les liens vers le PDF ne "
+                        "mènent nulle part : refusé avec --deploy)")
     b.add_argument("--jobs", type=_jobs_arg, default=None, metavar="N",
                    help="nombre de processus de lecture et de rendu (par défaut : un par cœur quand il y a beaucoup de fichiers)")
     c = sub.add_parser("check", help="vérifier le contenu sans rien publier")

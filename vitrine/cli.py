@@ -98,13 +98,17 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"Erreur : --base-url {args.base_url} est une adresse d'exemple, qui n'existe pas : rien n'a été "
               "publié — indiquez la vraie adresse publique du site", file=sys.stderr)
         return 2
+    if args.deploy and args.no_catalogue:
+        print("Erreur : --no-catalogue ne va pas avec --deploy : les pages des éditions renvoient vers leur catalogue "
+              "en PDF, rien n'a été publié — retirez --no-catalogue de la commande de publication", file=sys.stderr)
+        return 2
     refusal = output_refusal(root, out, args.out)
     if refusal:
         print(f"Erreur : {refusal}", file=sys.stderr)
         return 2
     options = BuildOptions(root=root, out=out, today=build_date(args.date), base_url=args.base_url,
                            use_cache=not args.no_cache, speed=not args.no_cache, jobs=args.jobs,
-                           search=not args.no_search, deploy=args.deploy)
+                           search=not args.no_search, catalogues=not args.no_catalogue, deploy=args.deploy)
     before = _identity(out)
     try:
         with publication_lock(out):  # from the check to the publication: no other build can change the record

@@ -39,6 +39,9 @@ class BuildOptions:
     today: dt.date
     drafts: bool = False  # the preview shows drafts; a published build never does
     search: bool = True  # the full-text index (seconds at thousands of pages: the live preview goes without)
+    # The editions' catalogue PDFs (WeasyPrint: about 27 ms of CPU per laureate; the preview goes without, and so
+    # does ``build --no-catalogue``, which the deploy workflows' build refuses: its pages link every PDF)
+    catalogues: bool = True
     base_url: str | None = None  # overrides site.yaml, e.g. for a preview deployment
     use_cache: bool = True  # read and keep .vitrine-cache/ (only with ``speed``)
     # The speed layer (vitrine/speed/): off, every build is made from scratch by the stages alone, and gives the same

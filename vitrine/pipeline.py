@@ -162,8 +162,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     (the pages rendered, what was written). Every output but the pages is lazy: made only when not kept."""
     site, out, spread = plan.site, options.out, _spread(options, speed)
     # What to make: the editions' catalogues in PDF, not in the preview (seconds for an edited summary: its page
-    # says so), the images, the feed, the open data and the calendar; and what is kept as published instead
-    catalogues = [] if options.drafts else catalogue_outputs(
+    # says so) nor with build --no-catalogue, the images, the feed, the open data and the calendar; and what is kept as published instead
+    catalogues = [] if options.drafts or not options.catalogues else catalogue_outputs(
         site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
                                                           theme_dir(options.root, "templates")), pdfs)
     lazy_outputs = (plan.images.lazy_outputs(images) + catalogues
@@ -195,7 +195,7 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             asset_outputs(options.root, site, plan.images.sets),
             editor_outputs(site, options.local_editor, vendored_files()[0]))
         written = write_site(out, outputs, kept)
-        if not options.drafts:
+        if options.catalogues and not options.drafts:
             pdfs.prune(o.fingerprint for o in catalogues)  # those this site no longer publishes
     finally:
         if index:

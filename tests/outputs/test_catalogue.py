@@ -61,7 +61,7 @@ def _build_without(root: Path, tmp_path: Path, blocker: str) -> subprocess.Compl
 
 
 def test_the_pdf_lists_every_laureate_of_its_edition_with_its_title_and_language(repo: Path) -> None:
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     for year in (2021, 2022):
         reader = pypdf.PdfReader(repo / "site" / PDF.format(year))
         text = _pdf_text(repo / "site" / PDF.format(year))
@@ -79,7 +79,7 @@ def test_the_pdf_lists_every_laureate_of_its_edition_with_its_title_and_language
 
 
 def test_the_catalogue_page_lists_every_laureate_and_links_its_pdf(repo: Path) -> None:
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     html = (repo / "site" / "editions" / "2022" / "catalogue" / "index.html").read_text("utf-8")
     titles = re.findall(r'<article class="catalogue-entry[^"]*">\s*<h2><a href="[^"]+">(.*?)</a></h2>', html)
     assert sorted(titles) == sorted(_titles(repo, 2022))
@@ -97,7 +97,7 @@ def test_without_weasyprint_the_build_stops_with_what_to_install_and_site_is_unt
             "installé — installez-le\u00a0: pip install") in run.stderr
     assert not (repo / "site").exists()
 
-    assert build_in_process(repo, search=False).ok  # with WeasyPrint; then a change the PDF shows
+    assert build_in_process(repo, search=False, catalogues=True).ok  # with WeasyPrint; then a change the PDF shows
     before = tree_digest(repo / "site")
     laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
     laureate.write_text(laureate.read_text("utf-8").replace("summary: ", "summary: Nouveau. "), "utf-8")
@@ -117,11 +117,11 @@ def test_without_pango_the_message_names_the_debian_packages(repo: Path, tmp_pat
 
 def test_a_pdf_is_made_again_only_when_what_it_shows_changed(repo: Path, tmp_path: Path) -> None:
     """Without WeasyPrint, a build that needed to make a PDF would fail: those that succeed made none."""
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     assert _build_without(repo, tmp_path, NO_WEASYPRINT).returncode == 0  # nothing changed
     other = repo / "content" / "laureates" / "atelier-code.md"  # of 2021: the 2022 PDF stays
     other.write_text(other.read_text("utf-8").replace("summary: ", "summary: Autre. "), "utf-8")
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     body = repo / "content" / "laureates" / "jardin-partage.md"  # of 2022, but only its description
     body.write_text(body.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     run = _build_without(repo, tmp_path, NO_WEASYPRINT)
@@ -139,7 +139,7 @@ def test_the_pdf_fetches_nothing_from_another_site(repo: Path) -> None:
     css = static / "style.css"
     css.write_text(css.read_text("utf-8") + "\n@media print { body { background: "
                    'url("https://tiers.example.org/x.png"); } }\n', "utf-8")
-    report = build_in_process(repo, search=False)
+    report = build_in_process(repo, search=False, catalogues=True)
     [error] = report.errors
     assert str(error).startswith("editions/20")
     assert "le catalogue demande un fichier que le site ne publie pas" in str(error)
@@ -151,7 +151,7 @@ def test_the_pdf_fetches_nothing_from_another_site(repo: Path) -> None:
 def test_the_first_page_of_the_pdf_renders(repo: Path, year: int) -> None:
     """pypdfium2 (PDFium, a wheel: nothing downloaded at run time) reads it back as a page of A4."""
     pdfium = pytest.importorskip("pypdfium2")
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     image = pdfium.PdfDocument(repo / "site" / PDF.format(year))[0].render(scale=1).to_pil()
     assert abs(image.width - 595) <= 1 and abs(image.height - 842) <= 1  # A4 in points, rounded either way
     assert image.convert("L").getextrema()[0] < 64  # not a blank page: there is black text on it
@@ -159,7 +159,7 @@ def test_the_first_page_of_the_pdf_renders(repo: Path, year: int) -> None:
 
 def test_a_template_the_catalogue_does_not_use_remakes_no_pdf(repo: Path, tmp_path: Path) -> None:
     shutil.copytree(REPO / "templates", repo / "templates")
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     laureate_page = repo / "templates" / "laureate.html"
     laureate_page.write_text(laureate_page.read_text("utf-8").replace("En bref", "En résumé"), "utf-8")
     run = _build_without(repo, tmp_path, NO_WEASYPRINT)
@@ -172,5 +172,5 @@ def test_a_template_the_catalogue_does_not_use_remakes_no_pdf(repo: Path, tmp_pa
 def test_a_text_may_link_to_a_catalogue_pdf(repo: Path) -> None:
     page = repo / "content" / "pages" / "le-label.md"
     page.write_text(page.read_text("utf-8") + "\n[Le catalogue 2022](/editions/2022/catalogue.pdf)\n", "utf-8")
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     assert 'href="../editions/2022/catalogue.pdf"' in (repo / "site" / "le-label" / "index.html").read_text("utf-8")

@@ -35,14 +35,14 @@ def _summary_edited(path: Path, words: str) -> None:
 
 def test_a_deploy_without_site_takes_every_pdf_from_the_cache_byte_for_byte_a_day_later(repo: Path,
                                                                                          tmp_path: Path) -> None:
-    first = build_in_process(repo, search=False)
+    first = build_in_process(repo, search=False, catalogues=True)
     assert first.ok and first.catalogues_made == 2
     published = {year: (repo / "site" / PDF.format(year)).read_bytes() for year in (2021, 2022)}
     cached = _cached(repo)
     assert len(cached) == 2  # one per PDF, named after its fingerprint
 
     _without_site(repo)
-    again = build_in_process(repo, TODAY.replace(day=2), search=False)  # the daily deploy: another date
+    again = build_in_process(repo, TODAY.replace(day=2), search=False, catalogues=True)  # the daily deploy: another date
     assert again.ok and again.catalogues_made == 0
     assert {year: (repo / "site" / PDF.format(year)).read_bytes() for year in (2021, 2022)} == published
     assert _cached(repo) == cached  # neither made nor written again
@@ -54,11 +54,11 @@ def test_a_deploy_without_site_takes_every_pdf_from_the_cache_byte_for_byte_a_da
 
 
 def test_an_edit_remakes_its_edition_pdf_and_the_cache_keeps_only_the_published_ones(repo: Path) -> None:
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     before = _cached(repo)
     _summary_edited(repo / "content" / "laureates" / "jardin-partage.md", "Nouveau.")  # of 2022
     _without_site(repo)
-    report = build_in_process(repo, search=False)
+    report = build_in_process(repo, search=False, catalogues=True)
     assert report.ok and report.catalogues_made == 1
     after = _cached(repo)
     assert len(after) == 2 and len(set(after) & set(before)) == 1  # 2021's kept, 2022's old one pruned
@@ -67,13 +67,13 @@ def test_an_edit_remakes_its_edition_pdf_and_the_cache_keeps_only_the_published_
 
 
 def test_a_damaged_cached_pdf_is_made_again_never_published(repo: Path) -> None:
-    assert build_in_process(repo, search=False).ok
+    assert build_in_process(repo, search=False, catalogues=True).ok
     good = (repo / "site" / PDF.format(2022)).read_bytes()
     for cut in (len(good) // 2, None):  # cut short (a cache restored halfway), then one byte changed
         kept = next(p for p in (repo / CACHE).glob("*.pdf") if p.read_bytes() == good)
         kept.write_bytes(good[:cut] if cut else good[:100] + bytes([good[100] ^ 1]) + good[101:])
         _without_site(repo)
-        report = build_in_process(repo, search=False)
+        report = build_in_process(repo, search=False, catalogues=True)
         assert report.ok and report.catalogues_made == 1
         assert (repo / "site" / PDF.format(2022)).read_bytes() == good
         assert kept.read_bytes() == good  # and the cache repaired
@@ -81,7 +81,7 @@ def test_a_damaged_cached_pdf_is_made_again_never_published(repo: Path) -> None:
 
 def test_the_pdf_is_the_same_at_any_build_date_and_a_build_without_cache_keeps_none(tmp_path: Path) -> None:
     first, second = (make_repo(tmp_path / name) for name in ("a", "b"))
-    assert build_in_process(first, search=False).ok
+    assert build_in_process(first, search=False, catalogues=True).ok
     assert run_cli(second, "build", "--date", "2031-07-14", "--no-search", "--no-cache").returncode == 0
     for year in (2021, 2022):
         assert (first / "site" / PDF.format(year)).read_bytes() == (second / "site" / PDF.format(year)).read_bytes()
@@ -103,7 +103,7 @@ Le détail.
 def test_an_edition_of_101_laureates_is_published_in_two_volumes_linked_with_their_ranges(repo: Path) -> None:
     for n in range(98):  # with the fixture's three of 2022: 101
         write(repo / "content" / "laureates" / f"projet-{n:03d}.md", LAUREATE.format(n=n))
-    report = build_in_process(repo, search=False)
+    report = build_in_process(repo, search=False, catalogues=True)
     assert report.ok and report.catalogues_made == 3  # 2021's single PDF, 2022's two volumes
     folder = repo / "site" / "editions" / "2022"
     assert not (folder / "catalogue.pdf").exists() and (repo / "site" / PDF.format(2021)).is_file()
@@ -122,11 +122,31 @@ def test_an_edition_of_101_laureates_is_published_in_two_volumes_linked_with_the
 
     _summary_edited(repo / "content" / "laureates" / "projet-090.md", "Modifié.")  # the second volume only
     volume_1 = (folder / "catalogue-1.pdf").read_bytes()
-    report = build_in_process(repo, search=False)
+    report = build_in_process(repo, search=False, catalogues=True)
     assert report.ok and report.catalogues_made == 1
     assert (folder / "catalogue-1.pdf").read_bytes() == volume_1 and "Modifié." in _pdf_text(folder / "catalogue-2.pdf")
 
     page = repo / "content" / "pages" / "le-label.md"  # a text linking to the single PDF it no longer has
     page.write_text(page.read_text("utf-8") + "\n[Le catalogue](/editions/2022/catalogue.pdf)\n", "utf-8")
-    [error] = build_in_process(repo, search=False).errors
+    [error] = build_in_process(repo, search=False, catalogues=True).errors
     assert "editions/2022/catalogue.pdf" in str(error)
+
+
+def test_build_no_catalogue_publishes_the_pages_without_pdfs_and_leaves_the_cache_alone(repo: Path) -> None:
+    assert build_in_process(repo, search=False, catalogues=True).ok
+    cached = _cached(repo)
+    run = run_cli(repo, "build", "--date", TODAY.isoformat(), "--no-search", "--no-catalogue")
+    assert run.returncode == 0, run.stderr
+    assert (repo / "site" / "editions" / "2022" / "catalogue" / "index.html").is_file()  # the page is there
+    assert not list((repo / "site").rglob("*catalogue*.pdf"))
+    assert _cached(repo) == cached  # another build's PDFs: kept for it
+    again = run_cli(repo, "build", "--date", TODAY.isoformat(), "--no-search")  # and back: from the cache
+    assert again.returncode == 0, again.stderr
+    assert (repo / "site" / PDF.format(2022)).is_file() and _cached(repo) == cached
+
+
+def test_a_deploy_without_the_catalogue_is_refused_in_french_and_publishes_nothing(repo: Path) -> None:
+    run = run_cli(repo, "build", "--deploy", "--no-catalogue")
+    assert run.returncode == 2
+    assert "--no-catalogue" in run.stderr and "--deploy" in run.stderr and "Traceback" not in run.stderr
+    assert not (repo / "site").exists()

@@ -91,7 +91,7 @@ def rescan(options: BuildOptions, last: Inputs, changed: Iterable[str]) -> Input
 
 def _settings(options: BuildOptions) -> str:
     return hashlib.blake2b(repr((RECORD_VERSION, code_digest(), library_versions(), options.today, options.drafts,
-                                 options.search, options.base_url, str(options.out), options.local_editor,
+                                 options.search, options.catalogues, options.base_url, str(options.out), options.local_editor,
                                  sorted(switched_off()))).encode(),
                            digest_size=16).hexdigest()
 
