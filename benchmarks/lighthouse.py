@@ -16,24 +16,21 @@ Scores move with the machine's load: measure on a quiet machine.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ENGINE = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import search_requests  # noqa: E402
 from generate import generate  # noqa: E402
 
 DATE = "2026-12-05"
@@ -66,19 +63,11 @@ def page_of_each_type(site: Path) -> dict[str, str]:
             "recherche": "recherche/?q=atelier"}
 
 
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_CompressingHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(folder: Path) -> AbstractContextManager[str]:
+    return search_requests.served(folder, _CompressingHandler)
 
 
-class _CompressingHandler(http.server.SimpleHTTPRequestHandler):
+class _CompressingHandler(search_requests._QuietHandler):
     """A static host: text gzipped when the browser accepts it, everything else as the file is."""
 
     def send_head(self):  # noqa: ANN201 - http.server's own signature
@@ -95,9 +84,6 @@ class _CompressingHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         return _Bytes(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 class _Bytes:

@@ -90,8 +90,9 @@ def pagefind_over(pages: Path, dest: Path, pagefind: str) -> Path:
 
 
 @contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def served(folder: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
+    """``folder`` served on a free local port (``handler_class``: quiet, uncompressed by default), by its address."""
+    handler = functools.partial(handler_class or _QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

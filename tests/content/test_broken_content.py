@@ -366,7 +366,7 @@ def test_windows_conventions_are_ordinary_content(encode: Callable[[str], bytes]
         path = root / rel
         path.write_bytes(encode(path.read_text("utf-8")))
 
-    result = cli(root, "build", "--date", "2022-04-01")
+    result = cli(root, "build", "--date", "2022-04-01", "--no-catalogue")  # as built_digest's build
 
     assert result.returncode == 0, result.stderr
     assert tree_digest(root / "site") == built_digest  # the very same site: nothing of the encoding shows
