@@ -22,7 +22,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, TODAY, build_in_process, make_repo, tree_digest, write
+import conftest
+from conftest import REPO, TODAY, make_repo, tree_digest, write
 from vitrine.speed import state as state_module
 from vitrine.publish import marker as marker_module
 from vitrine.publish import output as output_module
@@ -30,6 +31,11 @@ from vitrine.publish import swap as swap_module
 from vitrine.publish import write as write_module
 
 DATE = TODAY.isoformat()
+
+
+def build_in_process(root: Path, **options) -> conftest.BuildReport:
+    """With the catalogue PDFs, as the command line builds: these tests compare its sites with these."""
+    return conftest.build_in_process(root, catalogues=True, **options)
 
 
 def to_second_version(root: Path) -> None:

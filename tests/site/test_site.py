@@ -24,7 +24,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small fixture built on a date its 2022 call is open; shared, read-only."""
     root = make_repo(tmp_path_factory.mktemp("site"))
-    report = build_in_process(root, use_cache=False)
+    report = build_in_process(root, use_cache=False, catalogues=True)  # with the PDFs its pages link
     assert report.ok, report.errors
     return root
 
