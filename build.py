@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Vitrine: build, preview, scaffold and check the Label Actions innovantes showcase.
+"""Vitrine: build, preview, scaffold and check the Label Actions innovantes showcase, and clean its photos.
 
-Usage: python build.py [build|serve|new|check] --help
+Usage: python build.py [build|serve|new|check|clean-media] --help
 """
 import sys
 

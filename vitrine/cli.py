@@ -1,4 +1,4 @@
-"""The command line: ``python build.py [build|serve|new|check]``.
+"""The command line: ``python build.py [build|serve|new|check|clean-media]`` (and, for maintainers, ``vendor-editor``).
 
 Exit codes: 0 done, 1 content errors (nothing published) or a refusal (``new``
 will not overwrite a file; ``serve`` cannot listen on its port), 2 misuse

@@ -1,6 +1,10 @@
 """The build, top to bottom: read → validate → plan pages → check links → images → render → write. ``check`` is the
 same stages rendering in memory.
 
+Where each stage is, in the order ``build()`` runs them: ``load_content`` reads; ``plan_site`` validates, plans the
+pages and checks their links (``plan_content``, which the web editor also runs on a save), then prepares the images;
+``publish_site`` renders the pages, makes the other outputs and writes the site (``write_site``).
+
 Without the speed layer (``BuildOptions(speed=False)``, ``build --no-cache``) every build runs every stage on the
 whole site. With it (``vitrine/speed/``, the default), the pipeline consults a ``BuildState`` at each step: has
 anything changed since the recorded build, can the last plan be patched (only laureates edited in place), which
@@ -63,7 +67,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
         pdfs = CatalogueCache(speed.cache_dir if speed else None)  # like the images: none for build --no-cache
         before = markdown.conversions, images.processed
         plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
-        if not plan:
+        if not plan:  # the full path: read every file, then validate, plan pages, check links, images
             content = load_content(options.root, speed.reading_cache() if speed else LoadCache(), _spread(options, speed))
             plan = plan_site(options, content, images, speed.validated if speed else None)
         if isinstance(plan, BuildReport):
@@ -72,7 +76,7 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             return refusing(options, BuildReport(warnings=plan.warnings, placeholders=plan.placeholders))
         renderer = make_renderer(options, plan, markdown, speed)
         try:
-            stale, written = publish_site(options, plan, renderer, images, pdfs, speed)
+            stale, written = publish_site(options, plan, renderer, images, pdfs, speed)  # render, outputs, write
         except (jinja2.TemplateError, SearchIndexError, CatalogueError) as exc:
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
@@ -162,7 +166,8 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     (the pages rendered, what was written). Every output but the pages is lazy: made only when not kept."""
     site, out, spread = plan.site, options.out, _spread(options, speed)
     # What to make: the editions' catalogues in PDF, not in the preview (seconds for an edited summary: its page
-    # says so) nor with build --no-catalogue, the images, the feed, the open data and the calendar; and what is kept as published instead
+    # says so) nor with build --no-catalogue, the images, the feed, the open data and the calendar; and what is kept
+    # as published instead
     catalogues = [] if options.drafts or not options.catalogues else catalogue_outputs(
         site, plan.pages, renderer.render, PublishedFiles(plan.images.sets, images, static_files(options.root)[0],
                                                           theme_dir(options.root, "templates")), pdfs)

@@ -4,7 +4,7 @@ over 300 lines: one linear scan of the converter's HTML, whose helpers share its
 
 One pass over the HTML the converter makes of the body (pulldown-cmark, through pyromark: linear in the body's
 size), before the sanitizer sees it, at validation, so ``build``, ``check``, the preview and the edit fast path
-(``delta``) all refuse the same bodies:
+(``speed/snapshot.py``'s patch) all refuse the same bodies:
 
 - **nesting** deeper than ``MAX_NESTING`` levels (quotes, lists, emphasis, links, raw HTML elements together), or
   more than ``MAX_RAW_TAGS`` raw HTML tags. The sanitizer (nh3, html5ever) costs time in proportion to the depth

@@ -1,1 +1,1 @@
-"""``serve``: the editors' live preview, rebuilt on every save."""
+"""``serve``: the editors' live preview, rebuilt on every save, and the web editor's back end."""

@@ -24,9 +24,9 @@ LOG_LIMIT = 64  # edits appended to a kept snapshot before it is written whole a
 
 
 class _StoredLaureate(Laureate):
-    """A laureate read back from ``.vitrine-cache/`` (a snapshot, the store), its body still encoded until a page
-    asks for it. A command-line edit loads every laureate from the last build's snapshot (4,000 bodies, 14 MB) and
-    reads one or two bodies: decoding them all would cost more than the rest of that load."""
+    """A laureate read back from ``.vitrine-cache/`` (a snapshot or its log of edits), its body still encoded until a
+    page asks for it. A command-line edit loads every laureate from the last build's snapshot (4,000 bodies, 14 MB)
+    and reads one or two bodies: decoding them all would cost more than the rest of that load."""
 
     def __setstate__(self, state: dict) -> None:  # as pickle would, but without asking ``__getattr__`` for it first
         self.__dict__.update(state)
@@ -59,7 +59,7 @@ def _pickled_laureate(laureate: Laureate) -> tuple:
     return _stored_laureate, (), state
 
 
-# Every pickle of a laureate this process writes (snapshots, the store of validated files): the model stays plain.
+# Every pickle of a laureate this process writes (the snapshot and its log of edits): the model stays plain.
 copyreg.pickle(Laureate, _pickled_laureate)
 copyreg.pickle(_StoredLaureate, _pickled_laureate)
 

@@ -1,1 +1,2 @@
-"""Commands beside the build: ``check``'s warnings, ``new``'s scaffolds, the generated field tables of the docs."""
+"""Commands beside the build: ``check``'s warnings, ``new``'s scaffolds, ``clean-media``, the generated field tables
+of the docs, ``vendor-editor``."""
