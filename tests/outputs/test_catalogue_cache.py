@@ -8,6 +8,7 @@ range, and an edit of one laureate's summary remakes its volume only."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -126,6 +127,10 @@ def test_an_edition_of_101_laureates_is_published_in_two_volumes_linked_with_the
     assert report.ok and report.catalogues_made == 1
     assert (folder / "catalogue-1.pdf").read_bytes() == volume_1 and "Modifié." in _pdf_text(folder / "catalogue-2.pdf")
 
+    write(repo / "content" / "laureates" / "projet-098.md", LAUREATE.format(n=98))  # 102: volume 1 still 1 to 51,
+    assert build_in_process(repo, search=False, catalogues=True).ok  # but it says the edition's new total
+    assert "102 lauréats" in " ".join(_pdf_text(folder / "catalogue-1.pdf").split())
+
     page = repo / "content" / "pages" / "le-label.md"  # a text linking to the single PDF it no longer has
     page.write_text(page.read_text("utf-8") + "\n[Le catalogue](/editions/2022/catalogue.pdf)\n", "utf-8")
     [error] = build_in_process(repo, search=False, catalogues=True).errors
@@ -150,3 +155,40 @@ def test_a_deploy_without_the_catalogue_is_refused_in_french_and_publishes_nothi
     assert run.returncode == 2
     assert "--no-catalogue" in run.stderr and "--deploy" in run.stderr and "Traceback" not in run.stderr
     assert not (repo / "site").exists()
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_used_nor_pruned(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("keepme.pdf", "important.digest"):
+        (elsewhere / name).write_text("someone else's", "utf-8")
+    (repo / CACHE).parent.mkdir(parents=True, exist_ok=True)
+    (repo / CACHE).symlink_to(elsewhere)
+    assert build_in_process(repo, search=False, catalogues=True).ok
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["important.digest", "keepme.pdf"]  # untouched
+    assert (repo / "site" / PDF.format(2022)).is_file()
+
+
+def test_a_digest_that_is_a_pipe_or_a_folder_in_the_cache_stops_nothing(repo: Path) -> None:
+    assert build_in_process(repo, search=False, catalogues=True).ok
+    digest = next((repo / CACHE).glob("*.digest"))
+    digest.unlink()
+    os.mkfifo(digest)  # reading it would wait for a writer forever
+    (repo / CACHE / "deadbeef.pdf").mkdir()  # not a file of ours: never removed, never an error
+    _without_site(repo)
+    run = run_cli(repo, "build", "--date", TODAY.isoformat(), "--no-search", timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert (repo / "site" / PDF.format(2021)).is_file() and (repo / "site" / PDF.format(2022)).is_file()
+
+
+def test_an_image_index_that_is_a_pipe_stops_no_build(repo: Path) -> None:
+    """The neighbour of the digest above: the images' cache index, read at every build."""
+    assert build_in_process(repo, search=False).ok
+    index = repo / ".vitrine-cache" / "images" / "index.json"
+    index.unlink(missing_ok=True)
+    index.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(index)
+    _without_site(repo)
+    run = run_cli(repo, "build", "--date", TODAY.isoformat(), "--no-search", "--no-catalogue", timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert (repo / "site" / "index.html").is_file()

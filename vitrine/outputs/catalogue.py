@@ -185,7 +185,9 @@ def catalogue_outputs(site: Site, pages: Sequence[Page], render: Callable[[Page]
         edition = page.context["edition"]
         for volume in page.context["volumes"]:
             printed = volume_page(page, volume)
-            h = hashlib.blake2b(f"{shared}\0{page.url}\0{volume!r}\0{edition.source.digest}".encode(), digest_size=16)
+            # Every volume of the edition, not only this one: a volume's page says the edition's total
+            h = hashlib.blake2b(f"{shared}\0{page.url}\0{volume!r}\0{page.context['volumes']!r}\0"
+                                f"{edition.source.digest}".encode(), digest_size=16)
             for laureate, _ in printed.context["entries"]:
                 image = files.images[laureate.image].key if laureate.image else ""
                 h.update(f"\0{_shown(laureate)}:{image}".encode())

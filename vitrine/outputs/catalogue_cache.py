@@ -20,11 +20,16 @@ from vitrine.files import open_regular, replace_file
 from vitrine.publish.output import Output
 
 
+DIGEST_LIMIT = 256  # a digest is 64 characters: a longer file is not one of ours
+
+
 class CatalogueCache:
     """Made PDFs by fingerprint, on disk in ``.vitrine-cache/catalogues/`` (none for a build without cache)."""
 
     def __init__(self, cache_dir: Path | None):
         self.dir = cache_dir / "catalogues" if cache_dir else None
+        if self.dir is not None and self.dir.is_symlink():
+            self.dir = None  # never written, read or pruned through a link: its files may be anyone's
         self.made = 0  # PDFs this build asked WeasyPrint for
         self._found: dict[str, Path] = {}  # checked once per build (forked workers inherit it)
 
@@ -36,7 +41,8 @@ class CatalogueCache:
             return self._found[fingerprint]
         path = self.dir / f"{fingerprint}.pdf"
         try:
-            expected = (self.dir / f"{fingerprint}.digest").read_text("ascii").strip()
+            with open_regular(self.dir / f"{fingerprint}.digest") as handle:  # never a pipe, a device or a folder
+                expected = handle.read(DIGEST_LIMIT).decode("ascii").strip()
             with open_regular(path) as handle:
                 whole = _digest(handle.read()) == expected
         except (OSError, UnicodeDecodeError):
@@ -73,7 +79,7 @@ class CatalogueCache:
             if stem and dot and suffix in ("pdf", "digest") and stem not in keep:
                 try:
                     os.unlink(self.dir / name)
-                except FileNotFoundError:  # removed by a concurrent build meanwhile
+                except OSError:  # removed by a concurrent build meanwhile, or no file of ours (a folder)
                     pass
 
 

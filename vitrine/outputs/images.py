@@ -100,7 +100,8 @@ class ImageCache:
         if self.dir is None:
             return {"sources": {}, "sets": {}}
         try:
-            index = json.loads((self.dir / "index.json").read_text("utf-8"))
+            with open_regular(self.dir / "index.json") as handle:  # never a pipe or a device: no build hangs on it
+                index = json.loads(handle.read())
         except (OSError, ValueError):
             return {"sources": {}, "sets": {}}
         return index if isinstance(index, dict) and {"sources", "sets"} <= index.keys() else {"sources": {}, "sets": {}}
