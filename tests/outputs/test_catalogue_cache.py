@@ -134,7 +134,7 @@ def test_an_edition_of_101_laureates_is_published_in_two_volumes_linked_with_the
     page = repo / "content" / "pages" / "le-label.md"  # a text linking to the single PDF it no longer has
     page.write_text(page.read_text("utf-8") + "\n[Le catalogue](/editions/2022/catalogue.pdf)\n", "utf-8")
     [error] = build_in_process(repo, search=False, catalogues=True).errors
-    assert "editions/2022/catalogue.pdf" in str(error)
+    assert "editions/2022/catalogue.pdf" in str(error) and "/editions/2022/catalogue/" in error.hint
 
 
 def test_build_no_catalogue_publishes_the_pages_without_pdfs_and_leaves_the_cache_alone(repo: Path) -> None:

@@ -90,7 +90,7 @@ def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...
                                            f"retirez le lien, ou publiez la fiche en retirant « draft: true » de {draft[1]}"))
                 continue
             written = "/" + shown.strip().lstrip("./") if not shown.strip().startswith(("/", "http")) else ""
-            hint = (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or (
+            hint = _volumes_hint(target, addresses) or (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or (
                 "un document se place dans content/media/ et se lie par /media/nom.pdf" if target.startswith("media/")
                 else "un lien vers une page du site commence par / (/candidater/, /laureats/identifiant/)"
                 if not shown.strip().startswith("/")
@@ -99,6 +99,16 @@ def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...
             errors.append(ContentError(path, line, field, f"lien mort « {shown} » : aucune page ni aucun fichier du "
                                                           "site à cette adresse", hint))
     return errors
+
+
+def _volumes_hint(target: str, addresses: frozenset[str]) -> str:
+    """A link to the single PDF of a catalogue now published in volumes: its page lists them all (the nearest
+    file name, one of the volumes, would be a guess)."""
+    folder, _, name = target.rpartition("/")
+    if name == "catalogue.pdf" and f"{folder}/catalogue/" in addresses:
+        return (f"le catalogue de cette édition est publié en plusieurs volumes (plus de 100 lauréats) : liez sa page "
+                f"« /{folder}/catalogue/ », qui les propose tous")
+    return ""
 
 
 def _same(link: str) -> str:
