@@ -76,14 +76,15 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
             return refusing(options, BuildReport(warnings=plan.warnings, placeholders=plan.placeholders))
         renderer = make_renderer(options, plan, markdown, speed)
         try:
-            stale, written = publish_site(options, plan, renderer, images, pdfs, speed)  # render, outputs, write
+            # render, outputs, write
+            stale, written, printed = publish_site(options, plan, renderer, images, pdfs, speed)
         except (jinja2.TemplateError, SearchIndexError, CatalogueError) as exc:
             return BuildReport(errors=(located_error(options.root, exc),), warnings=plan.warnings,
                                placeholders=plan.placeholders)
         if speed:
             speed.keep(options, plan, inputs, renderer, written)  # the record and snapshot of this build
         return build_report(plan, stale, written, markdown.conversions - before[0], images.processed - before[1],
-                            pdfs.made, speed)
+                            printed, speed)
 
 
 def check(root: Path, today: dt.date, use_cache: bool = True) -> CheckReport:
@@ -160,10 +161,11 @@ def make_renderer(options: BuildOptions, plan: SitePlan, markdown: MarkdownCache
                     env=speed.templates(templates) if speed else None)
 
 
-def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache, pdfs: CatalogueCache,
-                 speed: BuildState | None) -> tuple[list[Page], WriteReport]:
+def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, images: ImageCache,
+                 pdfs: CatalogueCache, speed: BuildState | None) -> tuple[list[Page], WriteReport, int]:
     """Render the pages (those that changed, with the speed layer), make the other outputs, and write the site:
-    (the pages rendered, what was written). Every output but the pages is lazy: made only when not kept."""
+    (the pages rendered, what was written, how many catalogue PDFs were printed). Every output but the pages is
+    lazy: made only when not kept."""
     site, out, spread = plan.site, options.out, _spread(options, speed)
     # What to make: the editions' catalogues in PDF, not in the preview (seconds for an edited summary: its page
     # says so) nor with build --no-catalogue, the images, the feed, the open data and the calendar; and what is kept
@@ -179,7 +181,6 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     to_make = {o.path for o in catalogues if o.path not in kept and pdfs.find(o.fingerprint) is None}
     if to_make:
         require_weasyprint(next(o.path for o in catalogues if o.path in to_make))
-    pdfs.made = len(to_make)
     stale = [page for page in plan.pages if page.output not in kept]
     # Render and write, streamed: each output is written as it comes, in this order
     renderer.compile_templates(page.template for page in stale)
@@ -205,7 +206,7 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     finally:
         if index:
             index.close()
-    return stale, written
+    return stale, written, len(to_make)
 
 
 def build_report(plan: SitePlan, stale: list[Page], written: WriteReport, conversions: int, images_processed: int,

@@ -30,7 +30,6 @@ class CatalogueCache:
         self.dir = cache_dir / "catalogues" if cache_dir else None
         if self.dir is not None and self.dir.is_symlink():
             self.dir = None  # never written, read or pruned through a link: its files may be anyone's
-        self.made = 0  # PDFs this build asked WeasyPrint for
         self._found: dict[str, Path] = {}  # checked once per build (forked workers inherit it)
 
     def find(self, fingerprint: str) -> Path | None:

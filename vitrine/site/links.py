@@ -90,12 +90,13 @@ def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...
                                            f"retirez le lien, ou publiez la fiche en retirant « draft: true » de {draft[1]}"))
                 continue
             written = "/" + shown.strip().lstrip("./") if not shown.strip().startswith(("/", "http")) else ""
-            hint = _volumes_hint(target, addresses) or (written and did_you_mean(written, choices)) or did_you_mean("/" + target, choices) or (
+            hint = (_volumes_hint(target, addresses) or (written and did_you_mean(written, choices))
+                    or did_you_mean("/" + target, choices) or (
                 "un document se place dans content/media/ et se lie par /media/nom.pdf" if target.startswith("media/")
                 else "un lien vers une page du site commence par / (/candidater/, /laureats/identifiant/)"
                 if not shown.strip().startswith("/")
                 else "la page a peut-être été renommée ou retirée, ou c'est un brouillon (draft: true), jamais publié : "
-                     "corrigez l'adresse ou retirez le lien")
+                     "corrigez l'adresse ou retirez le lien"))
             errors.append(ContentError(path, line, field, f"lien mort « {shown} » : aucune page ni aucun fichier du "
                                                           "site à cette adresse", hint))
     return errors
