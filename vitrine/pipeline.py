@@ -202,7 +202,7 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             editor_outputs(site, options.local_editor, vendored_files()[0]))
         written = write_site(out, outputs, kept)
         if options.catalogues and not options.drafts:
-            pdfs.prune(o.fingerprint for o in catalogues)  # those this site no longer publishes
+            pdfs.prune((o.fingerprint for o in catalogues), out)  # those no site publishes any more
     finally:
         if index:
             index.close()

@@ -64,7 +64,25 @@ def test_an_edit_remakes_its_edition_pdf_and_the_cache_keeps_only_the_published_
     after = _cached(repo)
     assert len(after) == 2 and len(set(after) & set(before)) == 1  # 2021's kept, 2022's old one pruned
     assert "Nouveau." in _pdf_text(repo / "site" / PDF.format(2022))
-    assert sorted(p.suffix for p in (repo / CACHE).iterdir()) == [".digest"] * 2 + [".pdf"] * 2
+    assert sorted(p.suffix for p in (repo / CACHE).iterdir() if p.is_file()) == [".digest"] * 2 + [".pdf"] * 2
+
+
+def test_a_preview_built_elsewhere_keeps_the_pdfs_of_site_which_a_deploy_takes_from_the_cache(
+        repo: Path, tmp_path: Path) -> None:
+    assert build_in_process(repo, search=False, catalogues=True).ok
+    mine = set(_cached(repo))
+    preview = tmp_path / "apercu"  # a preview deployment: another folder, another address, other PDFs
+    report = build_in_process(repo, search=False, catalogues=True, out=preview, base_url="https://apercu.example.org/")
+    assert report.ok and report.catalogues_made == 2
+    assert mine < set(_cached(repo))  # the site's PDFs are still there beside the preview's
+
+    _without_site(repo)
+    assert build_in_process(repo, search=False, catalogues=True).catalogues_made == 0  # the deploy makes none
+
+    shutil.rmtree(preview)  # the preview is gone: its PDFs are no one's, the next deploy removes them
+    _without_site(repo)
+    assert build_in_process(repo, search=False, catalogues=True).ok
+    assert set(_cached(repo)) == mine
 
 
 def test_a_damaged_cached_pdf_is_made_again_never_published(repo: Path) -> None:

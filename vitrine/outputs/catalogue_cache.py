@@ -5,7 +5,10 @@ A PDF costs seconds of WeasyPrint, and its fingerprint (``outputs/catalogue.py``
 (never the build date): any build of the same inputs makes the same bytes, so a build with no ``site/`` but this
 folder (a deploy workflow restoring its cache) makes only the PDFs whose inputs changed. Beside each PDF, its
 digest (``<fingerprint>.digest``): a file cut short or damaged (a cache restored halfway, a full disk) is never
-published, it is made again. After each build that publishes the catalogues, the PDFs it did not use are removed.
+published, it is made again. After each build that publishes the catalogues, the PDFs that no output folder uses
+any more are removed: each folder built with this cache (``site/``, a preview built with ``--out`` and
+``--base-url``, whose PDFs differ) leaves the list of its PDFs in ``catalogues/used/``, so that a preview does not
+remove the PDFs of ``site/`` that the next deploy needs.
 A build without cache (``build --no-cache``, like the images) makes every PDF and keeps none.
 """
 
@@ -21,6 +24,7 @@ from vitrine.publish.output import Output
 
 
 DIGEST_LIMIT = 256  # a digest is 64 characters: a longer file is not one of ours
+USED_LIMIT = 1 << 20  # a folder's list of PDFs: 33 bytes a PDF; a longer file is not one of ours
 
 
 class CatalogueCache:
@@ -64,14 +68,17 @@ class CatalogueCache:
         replace_file(self.dir / f"{fingerprint}.digest", lambda f: f.write(_digest(data).encode("ascii")))
         return Output(path, copy_from=kept)
 
-    def prune(self, used: Iterable[str]) -> None:
-        """Remove the PDFs (and digests) of other fingerprints than ``used``: those no build publishes any more."""
+    def prune(self, used: Iterable[str], out: Path) -> None:
+        """Record ``used`` as the PDFs of the output folder ``out``, then remove the PDFs (and digests) that no
+        existing output folder uses: those no build publishes any more."""
         if self.dir is None:
             return
-        keep = set(used)
+        used = set(used)
+        keep = used | _used_elsewhere(self.dir / "used", out)
         try:
+            _write_used(self.dir / "used", out, used)
             names = os.listdir(self.dir)
-        except FileNotFoundError:
+        except OSError:  # no folder (no PDF kept), or one we cannot write: nothing removed
             return
         for name in names:
             stem, dot, suffix = name.partition(".")
@@ -80,6 +87,45 @@ class CatalogueCache:
                     os.unlink(self.dir / name)
                 except OSError:  # removed by a concurrent build meanwhile, or no file of ours (a folder)
                     pass
+
+
+def _list_name(out: Path) -> str:
+    return hashlib.blake2b(str(out.resolve()).encode("utf-8"), digest_size=8).hexdigest() + ".txt"
+
+
+def _write_used(lists: Path, out: Path, used: set[str]) -> None:
+    """``out``'s list: its resolved path, then its PDFs' fingerprints, a line each."""
+    if lists.is_symlink():
+        return
+    lists.mkdir(exist_ok=True)
+    text = "\n".join([str(out.resolve()), *sorted(used)]) + "\n"
+    replace_file(lists / _list_name(out), lambda f: f.write(text.encode("utf-8")))
+
+
+def _used_elsewhere(lists: Path, out: Path) -> set[str]:
+    """The PDFs that the other output folders still published by this cache use. A list whose folder no longer
+    exists is removed: its PDFs are no one's."""
+    used: set[str] = set()
+    try:
+        names = [] if lists.is_symlink() else os.listdir(lists)
+    except OSError:
+        return used
+    for name in names:
+        if name == _list_name(out) or not name.endswith(".txt"):
+            continue
+        try:
+            with open_regular(lists / name) as handle:  # never a pipe, a device or a folder
+                folder, *fingerprints = handle.read(USED_LIMIT).decode("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if Path(folder).is_dir():
+            used.update(fingerprints)
+        else:
+            try:
+                os.unlink(lists / name)
+            except OSError:
+                pass
+    return used
 
 
 def _digest(data: bytes) -> str:
