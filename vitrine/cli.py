@@ -9,14 +9,17 @@ translated while it parses); ``new`` takes French spellings (``lauréat``,
 ``édition``). 3 an internal error (a bug of Vitrine's), 4 a file could not be
 read or written (a full disk, a read-only folder, a permission: the message
 names the folder and the cause, and says whether ``site/`` changed), 130
-interrupted.
+interrupted by Ctrl+C, 143 stopped by SIGTERM (a cancelled CI job): both stop as cleanly, the PDF makers and
+render workers stopped and waited for, ``site/`` whole.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from functools import partial
 from pathlib import Path
 from typing import Sequence
@@ -33,6 +36,15 @@ from vitrine.speed.record import compare_with_record
 EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Python is, so that it unwinds like Ctrl+C: without it the build dies at once and
+    leaves its PDF makers and workers orphaned, each printing an English traceback once its pipe breaks."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parse(sys.argv[1:] if argv is None else argv)
@@ -44,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if epoch and not epoch.isdigit():
         print(f"SOURCE_DATE_EPOCH invalide « {epoch} » : attendu un nombre de secondes depuis 1970.", file=sys.stderr)
         return 2
+    previous = None
+    if command != "serve" and threading.current_thread() is threading.main_thread():  # serve stops on its own
+        previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         if command == "build":
             return run_build(args)
@@ -66,10 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = "Aucun fichier n'a été créé." if command == "new" else "site/ n'a pas été modifié."
         print(f"{io_verb(exc)}{place} : {cause} — {hint}. {state}", file=sys.stderr)
         return EXIT_IO
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
               file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     except Exception:  # a bug of ours, not the editor's: say so in one line
         if os.environ.get("VITRINE_DEBUG"):
             import traceback  # noqa: PLC0415 - for a bug's report only
@@ -82,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erreur interne de Vitrine ({exc!r}) : {state}. "
               "Relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)
         return 3
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 2
 
 

@@ -10,8 +10,10 @@ import datetime as dt
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pypdf
@@ -174,3 +176,50 @@ def test_a_text_may_link_to_a_catalogue_pdf(repo: Path) -> None:
     page.write_text(page.read_text("utf-8") + "\n[Le catalogue 2022](/editions/2022/catalogue.pdf)\n", "utf-8")
     assert build_in_process(repo, search=False, catalogues=True).ok
     assert 'href="../editions/2022/catalogue.pdf"' in (repo / "site" / "le-label" / "index.html").read_text("utf-8")
+
+
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` started, and theirs (Linux's /proc)."""
+    found: set[int] = set()
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                for child in map(int, handle.read().split()):
+                    found |= {child} | _children(child)
+    except OSError:  # ended meanwhile
+        pass
+    return found
+
+
+def _is_pdf_maker(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return b"spawn_main" in handle.read()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the processes in /proc (Linux)")
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "Ctrl+C"])
+def test_a_build_stopped_while_its_pdfs_print_says_so_in_french_and_leaves_no_process(
+        repo: Path, sig: int, code: int) -> None:
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(repo), "build", "--no-search"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=repo,
+                               start_new_session=True)  # its own process group, as a terminal's or a CI job's
+    deadline = time.monotonic() + 120
+    makers: set[int] = set()
+    while not makers and process.poll() is None and time.monotonic() < deadline:
+        makers = {pid for pid in _children(process.pid) if _is_pdf_maker(pid)}
+        time.sleep(0.02)
+    assert makers, "no PDF maker was seen"
+    everyone = _children(process.pid)
+    # SIGTERM goes to the build alone (a process manager); Ctrl+C to the whole group (a terminal)
+    os.kill(process.pid, sig) if sig == signal.SIGTERM else os.killpg(process.pid, sig)
+    _out, err = process.communicate(timeout=60)
+
+    assert process.returncode == code, err
+    assert "Traceback" not in err and "Interrompu" in err, err
+    assert not (repo / "site").exists()  # nothing published
+    time.sleep(0.5)
+    assert not [pid for pid in everyone if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]  # none left running

@@ -16,6 +16,7 @@ import hashlib
 import io
 import mimetypes
 import os
+import signal
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -73,7 +74,8 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
     processes = min(len(jobs), processes or cores)
     import multiprocessing  # noqa: PLC0415 - only when a PDF is made (tests/speed/test_record.py)
 
-    pool = multiprocessing.get_context("spawn").Pool(processes)
+    # Ctrl+C reaches every process of the terminal: the build stops them itself (below), they need not say so
+    pool = multiprocessing.get_context("spawn").Pool(processes, signal.signal, (signal.SIGINT, signal.SIG_IGN))
     try:
         for start in range(0, len(jobs), processes):
             yield from pool.map(print_pdf, [make() for make in jobs[start:start + processes]], chunksize=1)

@@ -10,6 +10,7 @@ parent: forking costs more than it saves on small sites (and in tests).
 from __future__ import annotations
 
 import os
+import signal
 from typing import Callable, Iterator, TypeVar
 
 from vitrine.options import Spread
@@ -44,11 +45,19 @@ def in_chunks(work: Callable[[int, int], R], count: int, jobs: int | None, min_i
     global _forked_work
     _forked_work = work
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _stopped_quietly) as pool:
             for (start, end), result in zip(bounds, pool.imap(_run, bounds)):
                 yield start, end, result  # type: ignore[misc]
     finally:
         _forked_work = None
+
+
+def _stopped_quietly() -> None:
+    """A worker ignores Ctrl+C (it reaches every process of the terminal: the parent stops the workers) and dies
+    at once on SIGTERM, which the parent turns into an exception for itself (``cli.py``): a fork inherits that,
+    and each worker would print an English traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(bounds: tuple[int, int]) -> object:
