@@ -16,10 +16,9 @@ render workers stopped and waited for, ``site/`` whole.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-import signal
 import sys
-import threading
 from functools import partial
 from pathlib import Path
 from typing import Sequence
@@ -32,17 +31,9 @@ from vitrine.options import BuildOptions
 from vitrine.publish.marker import OutputRefused, adopt_recorded
 from vitrine.publish.swap import publication_lock, recover
 from vitrine.speed.record import compare_with_record
+from vitrine.stopping import Terminated, sigterm_as_interrupt
 
 EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where Python is, so that it unwinds like Ctrl+C: without it the build dies at once and
-    leaves its PDF makers and workers orphaned, each printing an English traceback once its pipe breaks."""
-
-
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,22 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if epoch and not epoch.isdigit():
         print(f"SOURCE_DATE_EPOCH invalide « {epoch} » : attendu un nombre de secondes depuis 1970.", file=sys.stderr)
         return 2
-    previous = None
-    if command != "serve" and threading.current_thread() is threading.main_thread():  # serve stops on its own
-        previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        if command == "build":
-            return run_build(args)
-        if command == "check":
-            return run_check(args)
-        if command == "serve":
-            return run_serve(args)
-        if command == "new":
-            return run_new(args)
-        if command == "clean-media":
-            return run_clean_media(args)
-        if command == "vendor-editor":
-            return run_vendor_editor(args)
+        with sigterm_as_interrupt() if command != "serve" else contextlib.nullcontext():  # serve stops on its own
+            return COMMANDS[command](args)
     except OutputRefused as refused:
         print(f"Erreur : {refused}.", file=sys.stderr)
         return 2
@@ -97,10 +75,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erreur interne de Vitrine ({exc!r}) : {state}. "
               "Relancez avec VITRINE_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)
         return 3
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-    return 2
 
 
 def print_problems(problems: Sequence[ContentError]) -> None:
@@ -313,3 +287,7 @@ def run_clean_media(args: argparse.Namespace) -> int:
           + (f", {len(report.problems)} refusée(s)." if report.problems else "."),
           file=sys.stderr if report.problems else sys.stdout)
     return 1 if report.problems else 0
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new,
+            "clean-media": run_clean_media, "vendor-editor": run_vendor_editor}

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
 NO_PANGO = ("pango", "")  # what a process reports when WeasyPrint cannot load Pango's libraries
+STOPS = {signal.SIGINT, signal.SIGTERM}  # how a build is stopped
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,12 @@ def print_pdf(job: PrintJob) -> bytes | tuple[str, str]:
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
 
 
+def _quiet() -> None:
+    """In each PDF maker, once started: Ctrl+C ignored (it reaches every process of the terminal; the build stops
+    them itself, by SIGTERM, whose default quietly ends the process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> Iterator[bytes | tuple[str, str]]:
     """``print_pdf`` of each job, in order, in at most ``processes`` fresh processes (None: one per core). Each job
     is made (its page rendered, its files read) only when a process is free for it: a few in memory at once."""
@@ -74,8 +81,14 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
     processes = min(len(jobs), processes or cores)
     import multiprocessing  # noqa: PLC0415 - only when a PDF is made (tests/speed/test_record.py)
 
-    # Ctrl+C reaches every process of the terminal: the build stops them itself (below), they need not say so
-    pool = multiprocessing.get_context("spawn").Pool(processes, signal.signal, (signal.SIGINT, signal.SIG_IGN))
+    # Held back in the build while it starts them: stopped between starting a process and sending it its
+    # start-up data, it would leave the process to fail on reading it, in an English traceback. (A fresh process
+    # does not inherit the mask: Ctrl+C within its first tenth of a second is Python's to report, not ours.)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        pool = multiprocessing.get_context("spawn").Pool(processes, _quiet)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     try:
         for start in range(0, len(jobs), processes):
             yield from pool.map(print_pdf, [make() for make in jobs[start:start + processes]], chunksize=1)
