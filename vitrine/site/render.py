@@ -30,7 +30,7 @@ from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_g
 from vitrine.content.typography import french
 
 if TYPE_CHECKING:
-    from vitrine.outputs.images import ImageSet  # the renderer is given them: prepared before pages are rendered
+    from vitrine.outputs.images import ImageSet, Variant  # the renderer is given them: prepared before pages are rendered
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -85,7 +85,7 @@ class Renderer:
                                 site_data=lambda: site_graph(site.config, self.logo()), laureate_data=self.laureate_data,
                                 logo=self.logo,
                                 feed_title=feed_title(site), filter_index=filter_index,
-                                once_per_depth=self._once_per_depth, menu_marks=self.menu_marks,
+                                once_per_depth=self._once_per_depth, menu_marks=self.menu_marks, srcset=self.srcset,
                                 label_figures=lambda *records: label_figures(*records, euros=euros))
         forget_imported_partials(self.env)
         self.markdown = markdown
@@ -108,6 +108,11 @@ class Renderer:
         every page that imports them (a fifth of a laureate page's template time).
         """
         return (self._to_root + target) or "./"
+
+    def srcset(self, variants: Iterable[Variant]) -> str:
+        """« ../../media/a-480.webp 480w, ../../media/a-960.webp 960w »: an image's widths, linked from the page
+        being rendered (joined here: a template loop called ``href`` once per width, on every picture)."""
+        return ", ".join(f"{self.href(v.path)} {v.width}w" for v in variants)
 
     def menu_marks(self, page_url: str) -> str:
         """Where ``page_url`` is in the main menu, one character per entry: « = » the entry's own page, « > » a page
