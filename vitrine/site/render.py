@@ -55,7 +55,10 @@ def template_environment(templates: Path) -> jinja2.Environment:
     autoescape = jinja2.select_autoescape(disabled_extensions=PLAIN_OUTPUTS, default_for_string=True, default=True)
     return _Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=autoescape,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, auto_reload=False)
+                              keep_trailing_newline=True, auto_reload=False,
+                              # every template kept, in a dictionary: a theme has a few dozen, and Jinja2's bounded
+                              # cache moves each one in a list at each lookup (eight a page: imports, extends, include)
+                              cache_size=-1)
 
 
 class _Environment(jinja2.Environment):
