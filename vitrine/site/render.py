@@ -108,7 +108,8 @@ class Renderer:
 
         The page's way to the root is the renderer's, not the template context's: partials that make links (the
         card, the picture, the downloads…) are then imported without context, made once per build instead of on
-        every page that imports them (a fifth of a laureate page's template time).
+        every page that imports them (a fifth of a laureate page's template time). So a partial calls ``href``
+        inside its macros only: at its top level, it would run once, for whichever page imported it first.
         """
         return (self._to_root + target) or "./"
 
