@@ -12,10 +12,9 @@ import datetime as dt
 import json
 import os
 import re
-from collections import ChainMap
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, KeysView, Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, MutableMapping, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -31,7 +30,7 @@ from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_g
 from vitrine.content.typography import french
 
 if TYPE_CHECKING:
-    from vitrine.outputs.images import ImageSet  # the renderer is given them: prepared before pages are rendered
+    from vitrine.outputs.images import ImageSet, Variant  # the renderer is given them: prepared before pages are rendered
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -56,25 +55,18 @@ def template_environment(templates: Path) -> jinja2.Environment:
     autoescape = jinja2.select_autoescape(disabled_extensions=PLAIN_OUTPUTS, default_for_string=True, default=True)
     return _Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=autoescape,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, auto_reload=False)
-
-
-class _Globals(ChainMap):
-    """A template's globals (its own, then the environment's), whose keys are a dictionary's: on every import of a
-    template without context (``{% from "partials/sharing.html" import share_tags %}``), Jinja2 takes the page's
-    globals not in them, which a ``ChainMap``'s keys answer in Python one name at a time (a twentieth of a page's
-    time), a dictionary's in C."""
-
-    def keys(self) -> KeysView[str]:  # type: ignore[override]
-        merged: dict[str, Any] = {}
-        for mapping in reversed(self.maps):  # in ChainMap's own order
-            merged.update(mapping)
-        return merged.keys()
+                              keep_trailing_newline=True, auto_reload=False,
+                              # every template kept, in a dictionary: a theme has a few dozen, and Jinja2's bounded
+                              # cache moves each one in a list at each lookup (eight a page: imports, extends, include)
+                              cache_size=-1)
 
 
 class _Environment(jinja2.Environment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-        return _Globals(d or {}, self.globals)
+        """A template's globals: the environment's own dictionary when the template adds none (ours never do), not
+        Jinja2's ``ChainMap`` over it, which every page's context copies one name at a time in Python, and every
+        import without context compares name by name (a twentieth of a page's time)."""
+        return super().make_globals(d) if d else self.globals
 
 
 class Renderer:
@@ -88,30 +80,54 @@ class Renderer:
         self.media_sizes = site.media_sizes
         self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, euros=euros, markdown=self._markdown_filter(),
                                 json_ld=json_script, french=french, json=json_text, download=self.download, host=host)
-        self.env.globals.update(href=href, site=site.config, preview=preview, nav=navigation(site),
-                                base_path=urlsplit(site.config.base_url).path or "/",
+        self.base_path = urlsplit(site.config.base_url).path or "/"
+        self.nav = navigation(site)
+        self.env.globals.update(href=self.href, site=site.config, preview=preview, nav=self.nav,
+                                base_path=self.base_path,
                                 image_set=self.images.__getitem__, share_image=self.share_image,
                                 site_data=lambda: site_graph(site.config, self.logo()), laureate_data=self.laureate_data,
                                 logo=self.logo,
                                 feed_title=feed_title(site), filter_index=filter_index,
-                                once_per_depth=self._once_per_depth, menu_marks=menu_marks,
+                                once_per_depth=self._once_per_depth, menu_marks=self.menu_marks, srcset=self.srcset,
                                 label_figures=lambda *records: label_figures(*records, euros=euros))
+        forget_imported_partials(self.env)
         self.markdown = markdown
         self.templates = templates
         self.rendered = 0
         self._made: dict[tuple, Markup] = {}  # see ``_once_per_depth``
+        self._to_root = ""  # the way from the page being rendered to the site's root: see ``href``
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
         self.rendered += 1
+        self._to_root = to_root(page.url, self.base_path)
         return template.render(page.context, page_url=page.url, title=page.title).encode("utf-8")
 
-    @jinja2.pass_context
-    def _once_per_depth(self, context: Any, macro: Any, *args: Any) -> Markup:
+    def href(self, target: str) -> str:
+        """A link from the page being rendered to ``target`` (a site-root-relative URL), as a relative path.
+
+        The page's way to the root is the renderer's, not the template context's: partials that make links (the
+        card, the picture, the downloads…) are then imported without context, made once per build instead of on
+        every page that imports them (a fifth of a laureate page's template time). So a partial calls ``href``
+        inside its macros only: at its top level, it would run once, for whichever page imported it first.
+        """
+        return (self._to_root + target) or "./"
+
+    def srcset(self, variants: Iterable[Variant]) -> str:
+        """« ../../media/a-480.webp 480w, ../../media/a-960.webp 960w »: an image's widths, linked from the page
+        being rendered (joined here: a template loop called ``href`` once per width, on every picture)."""
+        return ", ".join(f"{self.href(v.path)} {v.width}w" for v in variants)
+
+    def menu_marks(self, page_url: str) -> str:
+        """Where ``page_url`` is in the main menu, one character per entry: « = » the entry's own page, « > » a page
+        under it, « . » neither. With the page's depth, all the header depends on: it is made once for each."""
+        return "".join("=" if page_url == url else ">" if page_url.startswith(url) else "." for _, url in self.nav)
+
+    def _once_per_depth(self, macro: Any, *args: Any) -> Markup:
         """``macro(*args)``, made once per build for pages at the same depth (a laureate's card appears on
         every listing that shows it: about seven pages). Records are told apart by identity: they live as long
         as the build."""
-        key = (macro.name, href(context, ""), *(a if isinstance(a, (str, int)) else id(a) for a in args))
+        key = (macro.name, self._to_root, *(a if isinstance(a, (str, int)) else id(a) for a in args))
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = macro(*args)
@@ -161,24 +177,22 @@ def navigation(site: Site) -> tuple[tuple[str, str], ...]:
     return sections + free + (("Recherche", "recherche/"),)
 
 
-@jinja2.pass_context
-def menu_marks(context: Any, page_url: str) -> str:
-    """Where ``page_url`` is in the main menu, one character per entry: « = » the entry's own page, « > » a page
-    under it, « . » neither. With the page's depth, all the header depends on: it is made once for each."""
-    return "".join("=" if page_url == url else ">" if page_url.startswith(url) else "." for _, url in context["nav"])
-
-
-@jinja2.pass_context
-def href(context: Any, target: str) -> str:
-    """A link from the page being rendered to ``target`` (a site-root-relative URL), as a relative path.
+def to_root(page_url: str, base_path: str) -> str:
+    """The relative way from the page at ``page_url`` to the site's root (« ../../ »), which ``href`` prefixes.
 
     The 404 page is served at any address, so its links start from ``base_url``'s path instead (a
     ``<base>`` element would also redirect its in-page links, such as the skip link, to the home page).
     """
-    current = context["page_url"]
-    if current == "404.html":
-        return context["base_path"] + target
-    return ("../" * current.count("/") + target) or "./"
+    return base_path if page_url == "404.html" else "../" * page_url.count("/")
+
+
+def forget_imported_partials(env: jinja2.Environment) -> None:
+    """Jinja2 keeps a partial imported without context (``{% from "partials/card.html" import card_list %}``) as
+    made at its first import, with the globals of that moment: a long-lived environment (the preview's) given to
+    a new build's renderer must make them again, with this build's site, images and ``href``."""
+    if env.cache is not None:
+        for template in env.cache.values():
+            template._module = None  # Jinja2's cache of the template's default module (``Template.module``)
 
 
 def relative_links(html: str, page_url: str) -> str:
