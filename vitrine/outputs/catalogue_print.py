@@ -68,8 +68,10 @@ def print_pdf(job: PrintJob) -> bytes | tuple[str, str]:
 
 def _quiet() -> None:
     """In each PDF maker, once started: Ctrl+C ignored (it reaches every process of the terminal; the build stops
-    them itself, by SIGTERM, whose default quietly ends the process)."""
+    them itself, by SIGTERM, whose default quietly ends the process), and both let through if the process
+    started with them held."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
 
 def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> Iterator[bytes | tuple[str, str]]:
@@ -82,8 +84,9 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
     import multiprocessing  # noqa: PLC0415 - only when a PDF is made (tests/speed/test_record.py)
 
     # Held back in the build while it starts them: stopped between starting a process and sending it its
-    # start-up data, it would leave the process to fail on reading it, in an English traceback. (A fresh process
-    # does not inherit the mask: Ctrl+C within its first tenth of a second is Python's to report, not ours.)
+    # start-up data, it would leave the process to fail on reading it, in an English traceback. A process may
+    # start with them held too (whether the mask survives depends on how Python starts it): ``_quiet`` lets them
+    # through, or SIGTERM, how the build stops them, would never reach them, and the build would wait forever.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         pool = multiprocessing.get_context("spawn").Pool(processes, _quiet)
