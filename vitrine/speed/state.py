@@ -136,8 +136,8 @@ class BuildState:
         kept = current.fingerprints_kept
         if not self.record.outputs and not options.search:
             # Nothing recorded, so nothing to keep, and no index to key: the pages' fingerprints, for the next build,
-            # are left to be made while the workers render (a quarter of a second at 4,000 laureates that no worker
-            # could share, before the first page)
+            # are left to be made while the workers render (0.12 s at 4,000 laureates that no worker could share,
+            # before the first page)
             current.unfingerprinted = tuple(pages)
         current.fingerprints = {page.output: kept.get(page.output) or fingerprinter.of(page)
                                 for page in pages if not current.unfingerprinted}
