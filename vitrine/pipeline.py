@@ -192,7 +192,9 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
             # The lazy outputs (the open data…) are made while Pagefind indexes, or, without the index, while the
             # workers render: once the first page is in, they have started (a generator runs once: then ``made`` is
             # empty)
-            index.interleave(rendered) if index else itertools.chain(itertools.islice(rendered, 1), made, rendered),
+            index.interleave(rendered) if index else itertools.chain(itertools.islice(rendered, 1), made,
+                                                                     speed.fingerprint_meanwhile() if speed else (),
+                                                                     rendered),
             made,
             # In fresh processes, not forked from this one (its model would count in their memory); one at a
             # time without the speed layer, as pages are rendered then

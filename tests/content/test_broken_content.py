@@ -187,6 +187,11 @@ CASES = [
     Case("utf-16", lambda r: laureate(r, GOOD_LAUREATE.encode("utf-16")), LAUREATE, 1, "fichier", "UTF-16"),
     Case("invisible-control-character", replaced("Association Alpha", "Association\x0bAlpha"),
          LAUREATE, 3, "fichier", "caractère invisible interdit (U+000B)"),
+    # Two bytes in UTF-8 (C2 85), three (EF BF BE): found in the file's bytes before its text is searched
+    Case("c1-control-character", replaced("Association Alpha", "Association\x85Alpha"),
+         LAUREATE, 3, "fichier", "caractère invisible interdit (U+0085)"),
+    Case("non-character", replaced("Association Alpha", "Association\ufffeAlpha"),
+         LAUREATE, 3, "fichier", "caractère invisible interdit (U+FFFE)"),
     Case("escaped-control-character", replaced("title: Atelier code",
                                                                                    'title: "Atelier\\x07code"'),
          LAUREATE, 2, "title", "caractère invisible interdit (U+0007)"),

@@ -43,6 +43,11 @@ TEXT = {
     "phone numbers are left as typed": ("01 23 45 67 89", "01 23 45 67 89"),
     "a colon after a number still gets its space": ("Lauréats 2022 : 12", f"Lauréats 2022{NBSP}: 12"),
     "a space of the wrong width between groups is made narrow": (f"1{NBSP}000", f"1{NNBSP}000"),
+    # The number rules run only where a digit before a space allows them: the first such digit may not be the one
+    "groups and units after a year that has neither": ("depuis 2019 ; 1 000 € et 20 km",
+                                                       f"depuis 2019{NNBSP}; 1{NNBSP}000{NBSP}€ et 20{NBSP}km"),
+    "minutes after an hour typed with its no-break space": (f"à 10{NBSP}h 30", f"à 10{NBSP}h{NBSP}30"),
+    "a unit after several spaces": ("50   %", f"50{NBSP}%"),
 }
 
 

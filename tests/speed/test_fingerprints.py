@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from conftest import TODAY
+from conftest import TODAY, build_in_process
 from vitrine.outputs import feed as feeds
 from vitrine.pipeline import BuildOptions, BuildState, build
 from vitrine.outputs.search import BUNDLE
@@ -121,3 +121,16 @@ def test_the_feed_is_made_again_only_when_one_of_its_laureates_changed(corpus: P
     assert "feed.xml" in rebuild(corpus).written and made == [1, 1]
     assert "Dans le flux." in (corpus / "site" / "feed.xml").read_text("utf-8")
 
+
+
+def test_a_first_build_without_the_index_fingerprints_every_page_for_the_next(corpus: Path, jobs: int) -> None:
+    """With no record and no index to key, the pages' fingerprints are made while the pages render (not before the
+    first one): the record still holds every page's, so an edit renders only the pages that show it."""
+    first = build_in_process(corpus, search=False, jobs=jobs)
+    assert first.ok and first.fingerprinted == first.pages == first.rendered
+    summary_edited(laureate_file(corpus), "Un résumé revu pour les listes.")
+    report = build_in_process(corpus, search=False, jobs=jobs)
+    assert report.ok and 0 < report.rendered < report.pages / 2
+    assert all("Un résumé revu pour les listes." in (corpus / "site" / path).read_text("utf-8")
+               for path in report.rendered_paths if path.endswith(".html"))
+    assert_same_as_cold_build(corpus, search=False)

@@ -214,7 +214,8 @@ def check_media(value: str, media: Media, keys: tuple, field: str, out: Collecto
 def check_body(source: SourceFile, out: Collector) -> tuple[tuple[int, str, str], ...]:
     """The body's problems (``bodies.scan``) reported at their line; its links kept to be resolved once the
     site's URL map is known (``site/links.py``): (line, field, destination)."""
-    found = kinds.invisible_character(source.body, kinds.BIDI_CONTROLS)
+    found = (kinds.invisible_character(source.body, kinds.BIDI_CONTROLS)
+             if kinds.may_hold_bidi_control(source.body) else None)
     if found:  # bidirectional controls reorder the text that follows them on the page, the feed and the open data
         at = found[1] - 1
         line = source.body[:at].count("\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ def is_slug(text: str) -> bool:
     return bool(SLUG_RE.match(text))
 
 
+@functools.lru_cache(maxsize=4096)  # headings' anchors: the same few titles (« Contacts ») in thousands of bodies
 def slugify(text: str) -> str:
     """Fold accents, case, spaces and punctuation: « Cultures du Cœur 94 » → ``cultures-du-coeur-94``."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text.translate(_APOSTROPHES))).strip("-")

@@ -33,12 +33,26 @@ def decode(raw: bytes) -> tuple[str, int, tuple[str, str] | None]:
         return "", _line_of_byte(raw, exc.start), (
             f"caractère non UTF-8 (octet 0x{byte:02X}{seen_as}) : le fichier n'est pas enregistré en UTF-8", _SAVE_AS_UTF8)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    invisible = INVISIBLE.search(text)
+    invisible = INVISIBLE.search(text) if _may_be_invisible(raw) else None
     if invisible:
         return "", text.count("\n", 0, invisible.start()) + 1, (
             f"caractère invisible interdit (U+{ord(invisible.group()):04X})",
             "supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte ou un PDF")
     return text, 1, None
+
+
+# The UTF-8 bytes of ``INVISIBLE``'s characters: C0 controls and DEL are single bytes; a C1 control is 0xC2 then
+# 0x80–0x9F; U+FFFE and U+FFFF are EF BF BE and EF BF BF. In valid UTF-8, these bytes mean nothing else.
+_INVISIBLE_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _may_be_invisible(raw: bytes) -> bool:
+    """Whether the valid UTF-8 ``raw`` holds an ``INVISIBLE`` character: looked for with ``bytes`` methods and a
+    search that stops only at the bytes 0xC2 (those patterns find their first byte fast), where ``INVISIBLE`` tries
+    every character of the text (0.03 ms for a 4 kB body, the cost of this check ten times over)."""
+    return (len(raw.translate(None, _INVISIBLE_BYTES)) != len(raw) or _C1_CONTROL.search(raw) is not None
+            or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw)
 
 
 def _line_of_byte(raw: bytes, index: int) -> int:

@@ -159,25 +159,36 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
     try:
         while loader.check_event():
             event = loader.get_event()
-            line = event.start_mark.line + 1 + offset
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-                return ContentError(rel, line, "yaml", f"YAML invalide : « {sign} » en début de valeur a un sens spécial "
-                                    "en YAML (ancre ou alias)", _QUOTE_HINT)
-            tag = getattr(event, "tag", None)
-            if tag not in _ALLOWED_TAGS:
-                shown = tag.replace("tag:yaml.org,2002:", "!!")
-                return ContentError(rel, line, "yaml", f"YAML invalide : étiquette « {shown} » non prise en charge",
-                                    "retirez-la, ou mettez la valeur entre guillemets si elle commence par « ! »")
-            if isinstance(event, yaml.CollectionStartEvent):
+            kind = type(event)
+            # Most events are plain scalars and collections, untagged: one look at each, their line only if refused
+            if kind is yaml.AliasEvent or kind in _MAY_HAVE_ANCHOR and event.anchor:
+                sign = "*" if kind is yaml.AliasEvent else "&"
+                return ContentError(rel, _line(event, offset), "yaml", f"YAML invalide : « {sign} » en début de "
+                                    "valeur a un sens spécial en YAML (ancre ou alias)", _QUOTE_HINT)
+            if kind in _MAY_HAVE_ANCHOR and event.tag not in _ALLOWED_TAGS:
+                shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+                return ContentError(rel, _line(event, offset), "yaml", f"YAML invalide : étiquette « {shown} » non "
+                                    "prise en charge", "retirez-la, ou mettez la valeur entre guillemets si elle "
+                                    "commence par « ! »")
+            if kind in _COLLECTION_START:
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    return _too_deep_error(rel, line)
-            elif isinstance(event, yaml.CollectionEndEvent):
+                    return _too_deep_error(rel, _line(event, offset))
+            elif kind in _COLLECTION_END:
                 depth -= 1
         return None
     finally:
         loader.dispose()
+
+
+# The events that may carry an anchor and a tag, that open and that close a collection
+_MAY_HAVE_ANCHOR = frozenset({yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent})
+_COLLECTION_START = frozenset({yaml.SequenceStartEvent, yaml.MappingStartEvent})
+_COLLECTION_END = frozenset({yaml.SequenceEndEvent, yaml.MappingEndEvent})
+
+
+def _line(event: yaml.Event, offset: int) -> int:
+    return event.start_mark.line + 1 + offset
 
 
 def _too_deep_error(rel: str, line: int) -> ContentError:

@@ -139,7 +139,7 @@ class Staging:
         temporary = os.path.join(head, f".{name}.{os.getpid()}.tmp")
         with cleaned_on_failure(temporary, lambda: os.unlink(temporary)):
             if o.data is not None:
-                Path(temporary).write_bytes(o.data)
+                write_parts(temporary, (o.data,))  # os.open and os.write: thousands of small pages, no Path each
             elif o.parts is not None:
                 write_parts(temporary, o.parts)
             else:
@@ -166,7 +166,7 @@ class Staging:
         folder = path.rpartition("/")[0]
         if folder and folder not in self.folders:
             try:
-                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+                self._make_folder(folder)
             except (FileExistsError, NotADirectoryError):  # a file of the previous site becomes a folder
                 self._unlink_files_on_the_way(folder)
                 os.makedirs(os.path.join(self.path, folder), exist_ok=True)
@@ -174,6 +174,14 @@ class Staging:
                 self.folders.add(folder)
                 folder = folder.rpartition("/")[0]
         return os.path.join(self.path, path)
+
+    def _make_folder(self, folder: str) -> None:
+        """One ``mkdir`` where the parent is known (a page's folder, thousands of them), else ``makedirs``."""
+        parent = folder.rpartition("/")[0]
+        if not parent or parent in self.folders:
+            os.mkdir(os.path.join(self.path, folder))
+        else:
+            os.makedirs(os.path.join(self.path, folder), exist_ok=True)
 
     def _unlink_files_on_the_way(self, folder: str) -> None:
         parts = folder.split("/")

@@ -3,6 +3,7 @@ page and no published file is an error, with a did-you-mean (``content/bodies.py
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
@@ -54,8 +55,16 @@ def resolve(link: str, page_url: str, base_url: str) -> str | None:
     path = unquote(parts.path)
     if path.startswith("media/"):  # written as relative to content/: the site publishes it at /media/
         path = "/" + path
+    if _PLAIN_PATH.fullmatch(path):  # most links (« /laureats/x/ »): what urljoin gives, without its parsing
+        return path[1:]
     absolute = urljoin("https://site.invalid/" + page_url, path)
     return absolute[len("https://site.invalid/"):]
+
+
+# A path from the site's root that urljoin leaves as it is: no « . » or « .. » segment to remove, no « // »
+# (an authority), no « ? », « # » or « ; » (parsed apart and put back), not empty (the page itself). Thousands
+# of links, 10 µs each saved.
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+/?|/")
 
 
 def dead_links(records: Iterable[tuple[str, str, tuple[tuple[int, str, str], ...], Callable[[], str]]],
