@@ -1,0 +1,193 @@
+"""A Pagefind 1.5.2 bundle written by Vitrine (``pagefind/src/index/mod.rs``, ``output/mod.rs``): the pages' words
+(``pagefind_words.py``) folded as they come into one inverted index, then its chunks, its metadata, the pages'
+fragments and the entry, named and encoded as Pagefind names and encodes them (CBOR, then gzip after the
+``pagefind_dcd`` signature), so that Pagefind's own ``pagefind.js`` and WebAssembly read it in the browser and a
+visitor gets what Pagefind's bundle would give. Only the compressed bytes differ (zlib instead of miniz_oxide).
+
+Memory stays flat: a page's words are folded into one flat array of integers per word (``array``), the page
+itself dropped; each fragment is kept compressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from array import array
+from collections.abc import Iterator
+
+import cbor2
+
+from vitrine.errors import SearchIndexError
+from vitrine.outputs.pagefind_words import WORD_SYMBOLS, PageWords
+
+VERSION = "1.5.2"  # the Pagefind whose bundle format this writes (pagefind_bin's version must be this)
+CHUNK_SIZE = 20000  # Pagefind's default index_chunk_size: locations per word index chunk
+SIGNATURE = b"pagefind_dcd"
+
+
+def full_hash(data: bytes) -> str:
+    """Pagefind's ``full_hash``: SHA-1 in hexadecimal, each byte without its leading zero (``{:x?}``)."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def compressed(data: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0)
+
+
+class _Word:
+    __slots__ = ("pages", "size", "variants")
+
+    def __init__(self) -> None:
+        self.pages = array("i")  # per page: number, len(locs), locs, len(meta_locs), meta_locs
+        self.size = 0  # what Pagefind counts to cut chunks: locations + metadata locations + 1, per page
+        self.variants: dict[str, array] = {}
+
+
+class BundleWriter:
+    """Pages are ``add``-ed in the order Pagefind would have been given them; ``files`` makes the bundle."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Word] = {}
+        self.fields: dict[str, int] = {}  # metadata field → provisional id (first seen), sorted at the end
+        self.fragments: list[tuple[str, int, bytes]] = []  # (hash, word count, compressed JSON), by page number
+        self.hashes: dict[str, str] = {}  # short fragment hash → full hash
+        self.filters: dict[str, dict[str, list[int]]] = {}
+        self.language: str | None = None
+        self.plain: list[PageWords] = []  # pages without data-pagefind-body: indexed only if no page has one
+        self.urls: dict[str, str] = {}  # fragment hash → page URL
+
+    def add(self, page: PageWords) -> None:
+        if not page.words:
+            return  # Pagefind leaves out a page without words
+        if not page.has_custom_body:
+            if not self.fragments:
+                self.plain.append(page)
+            return
+        self.plain.clear()
+        self._fold(page)
+
+    def _fold(self, page: PageWords) -> None:
+        language = page.language
+        if self.language is None:
+            self.language = language
+        elif language != self.language:
+            raise SearchIndexError(f"la page {page.url} est en « {language} », les autres en « {self.language} » : "
+                                   "l'index de recherche n'est fait que pour une langue.")
+        number = len(self.fragments)
+        ids = [self.fields.setdefault(name, len(self.fields)) for name in page.meta_fields]
+        for stem, form, locs, meta_locs in page.words:
+            word = self.words.get(stem)
+            if word is None:
+                word = self.words[stem] = _Word()
+            if not form and not locs and not meta_locs:
+                continue
+            meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta_locs]
+            target = word.pages if not form else word.variants.setdefault(form, array("i"))
+            target.append(number)
+            target.append(len(locs))
+            target.extend(locs)
+            target.append(len(meta))
+            target.extend(meta)
+            if not form:
+                word.size += len(locs) + len(meta) + 1
+        data = page.fragment.encode("utf-8")
+        fragment = json.loads(page.fragment)
+        for name, values in fragment["filters"].items():
+            for value in values:
+                self.filters.setdefault(name, {}).setdefault(value, []).append(number)
+        full = f"{language}_{full_hash(data)}"
+        short = full[:len(language) + 8]
+        while short in self.hashes:
+            if self.hashes[short] == full:
+                raise SearchIndexError(f"la page {page.url} est indexée deux fois.")
+            short = full[:len(short) + 1]
+        self.hashes[short] = full
+        self.fragments.append((short, page.word_count, compressed(data)))
+        self.urls[short] = page.url
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle's index files by name (without Pagefind's scripts and WebAssembly: ``pagefind_assets.py``)."""
+        for page in self.plain:  # no page had data-pagefind-body: every page is indexed whole
+            self._fold(page)
+        self.plain.clear()
+        language = self.language or "unknown"
+        prefix = len(language) + 8
+        fields = sorted(self.fields)
+        final = {provisional: fields.index(name) for name, provisional in self.fields.items()}
+        files: dict[str, bytes] = {}
+        chunks = []
+        for words in self._chunks():
+            encoded = cbor2.dumps([[self._packed(stem, final) for stem in words]])
+            full = f"{language}_{full_hash(encoded)}"
+            short = full[:prefix]
+            while f"index/{short}.pf_index" in files and len(short) < len(full):
+                short = full[:len(short) + 2]
+            files[f"index/{short}.pf_index"] = compressed(encoded)
+            chunks.append([words[0], words[-1], short])
+        for i in range(len(chunks) - 1):  # the chunks' bounds, cut to the prefix that tells them apart
+            to, after = _prefixes(chunks[i][1], chunks[i + 1][0])
+            if to >= chunks[i][0]:
+                chunks[i][1] = to
+            chunks[i + 1][0] = after
+        filters = []
+        for name, values in self.filters.items():
+            encoded = cbor2.dumps([name, [[value, pages] for value, pages in values.items()]])
+            full = f"{language}_{full_hash(encoded)}"
+            short = full[:prefix]
+            while f"filter/{short}.pf_filter" in files and len(short) < len(full):
+                short = full[:len(short) + 2]
+            files[f"filter/{short}.pf_filter"] = compressed(encoded)
+            filters.append([name, short])
+        meta = cbor2.dumps([VERSION, [[short, count] for short, count, _ in self.fragments], chunks, filters, [],
+                            fields])
+        meta_hash = f"{language}_{full_hash(meta)[:prefix]}"
+        files[f"pagefind.{meta_hash}.pf_meta"] = compressed(meta)
+        for short, _count, data in self.fragments:
+            files[f"fragment/{short}.pf_fragment"] = data
+        entry = {"version": VERSION, "languages": {language: {"hash": meta_hash, "wasm": None if language == "unknown"
+                                                              else language.split("-")[0] and language,
+                                                              "page_count": len(self.fragments)}},
+                 "include_characters": list(WORD_SYMBOLS)}
+        files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return files
+
+    def _chunks(self) -> Iterator[list[str]]:
+        chunk: list[str] = []
+        size = 0
+        for stem in sorted(self.words):
+            size += self.words[stem].size
+            chunk.append(stem)
+            if size >= CHUNK_SIZE:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def _packed(self, stem: str, fields: dict[int, int]) -> list:
+        word = self.words[stem]
+        return [stem, _pages(word.pages, fields), [[form, _pages(pages, fields)] for form, pages in word.variants.items()]]
+
+
+def _pages(flat: array, fields: dict[int, int]) -> list:
+    """[[page number since the previous one, locs, meta_locs]…] from a word's flat array."""
+    pages, i, last = [], 0, 0
+    while i < len(flat):
+        number, count = flat[i], flat[i + 1]
+        locs = flat[i + 2:i + 2 + count].tolist()
+        i += 2 + count
+        count = flat[i]
+        meta = [-fields[-value - 1] - 1 if value < 0 else value for value in flat[i + 1:i + 1 + count]]
+        i += 1 + count
+        pages.append([number - last, locs, meta])
+        last = number
+    return pages
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    common = 0
+    for x, y in zip(b, a):
+        if x != y:
+            break
+        common += 1
+    return a[:common + 1], b[:common + 1]
