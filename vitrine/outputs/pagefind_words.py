@@ -52,6 +52,7 @@ def page_words(url: str, html: str) -> PageWords:
 
 def words_of(url: str, page: ReadPage) -> PageWords:
     stem = _stemmer(page.language)
+    cache = _CACHES.setdefault(page.language, {})
     content: list[str] = []
     anchors: list[dict] = []
     positions: dict[str, list[tuple[int, int, str]]] = {}
@@ -67,7 +68,10 @@ def words_of(url: str, page: ReadPage) -> PageWords:
             continue
         content.append(base)
         weight = stack[-1]
-        indexable, compounds = indexable_words(base, stem)
+        known = cache.get(base)
+        if known is None:
+            known = cache[base] = indexable_words(base, stem)
+        indexable, compounds = known
         partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
         for stemmed, original, compound in indexable:
             positions.setdefault(stemmed, []).append((index, partial if compound else weight, original))
@@ -130,17 +134,29 @@ def _packed(positions: dict[str, list[tuple[int, int, str]]],
     """Each word's locations as Pagefind packs them for this page: (stem, variant, locs, meta_locs), the normal
     form ("") first, then its variants (content ones in order, then those only in metadata)."""
     packed = []
-    for stemmed in positions.keys() | meta_positions.keys():
-        content: dict[str, list[tuple[int, int]]] = {}
-        for position, weight, original in positions.get(stemmed, ()):
-            content.setdefault(original, []).append((position, weight))
-        meta: dict[str, list[tuple[int, int]]] = {}
-        for field_id, position, original in meta_positions.get(stemmed, ()):
-            meta.setdefault(original, []).append((field_id, position))
-        packed.append((stemmed, "", _locs(content.pop("", [])), _meta_locs(meta.pop("", []))))
-        for form in sorted(content) + sorted(meta.keys() - content.keys()):
-            packed.append((stemmed, form, _locs(content.get(form, [])), _meta_locs(meta.get(form, []))))
+    for stemmed, found in positions.items():
+        if len(found) == 1 and not found[0][2] and stemmed not in meta_positions:  # most words: once, plain
+            position, weight, _ = found[0]
+            packed.append((stemmed, "", [position] if weight == 25 else [-weight - 1, position], []))
+            continue
+        _pack(packed, stemmed, found, meta_positions.get(stemmed, ()))
+    for stemmed, found in meta_positions.items():
+        if stemmed not in positions:
+            _pack(packed, stemmed, (), found)
     return packed
+
+
+def _pack(packed: list, stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
+    """One word's locations: its normal form, then its variants."""
+    content: dict[str, list[tuple[int, int]]] = {}
+    for position, weight, original in positions:
+        content.setdefault(original, []).append((position, weight))
+    meta: dict[str, list[tuple[int, int]]] = {}
+    for field_id, position, original in meta_positions:
+        meta.setdefault(original, []).append((field_id, position))
+    packed.append((stemmed, "", _locs(content.pop("", [])), _meta_locs(meta.pop("", []))))
+    for form in sorted(content) + sorted(meta.keys() - content.keys()):
+        packed.append((stemmed, form, _locs(content.get(form, [])), _meta_locs(meta.get(form, []))))
 
 
 def _locs(positions: list[tuple[int, int]]) -> list[int]:
@@ -168,7 +184,8 @@ def _meta_locs(positions: list[tuple[int, int]]) -> list[int]:
     return locs
 
 
-def _stemmer(language: str):  # noqa: ANN202 - a stemming function, or None
+@lru_cache(maxsize=None)
+def _stemmer(language: str):  # noqa: ANN202 - a stemming function, or None (one per language: the cache's key)
     name = STEMMERS.get(language.split("-")[0])
     if name is None:
         return None
@@ -177,7 +194,9 @@ def _stemmer(language: str):  # noqa: ANN202 - a stemming function, or None
     return Stemmer.Stemmer(name).stemWord
 
 
-@lru_cache(maxsize=1 << 17)
+_CACHES: dict[str, dict[str, tuple]] = {}  # language → word → ``indexable_words``: stemmed once per process
+
+
 def indexable_words(raw: str, stem) -> tuple[tuple[tuple[str, str, bool], ...], int]:  # noqa: ANN001
     """``get_indexable_words``: (stem, the form with its diacritics or "", whether a part of a compound word), and
     how many compound parts."""
