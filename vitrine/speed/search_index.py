@@ -103,7 +103,8 @@ class SearchIndex:
         kept = bool(recorded) and PAGES in recorded and all(key == self.key for key in recorded.values())
         self.previous = sorted(recorded) if kept else []  # its files in ``out``, as the last build left them
         self.cached = None if kept else bundles.get(self.key)
-        self.whole = WholeIndex(pages, image_set, out) if not self.previous and self.cached is None else None
+        cache_dir = bundles.root.parent if bundles.root else None
+        self.whole = WholeIndex(pages, image_set, out, cache_dir) if not self.previous and self.cached is None else None
         self.bundles = bundles
         self.fingerprints: dict[str, str] = {}  # bundle file → key of what made it, for the build's record
 
