@@ -36,16 +36,17 @@ def web_assets(language: str, cache_dir: Path | None) -> dict[str, bytes]:
     folder = cache_dir / ASSETS / f"{version}-{language}" if cache_dir else None
     if folder is not None and (kept := _kept(folder)) is not None:
         return kept
-    files = _made(language)
+    files = _made(language, pagefind.pagefind_executable())
     if folder is not None:
         _keep(folder, files)
     return files
 
 
 @lru_cache(maxsize=4)
-def _made(language: str) -> dict[str, bytes]:
+def _made(language: str, executable: Path) -> dict[str, bytes]:
+    """Pagefind's web files, from ``executable`` run over a one-page site in ``language`` (once per process)."""
     page = f'<!DOCTYPE html><html lang="{language}"><head><title>Vitrine</title></head><body><p>Vitrine</p></body></html>'
-    with pagefind.Service(pagefind.pagefind_executable()) as service:
+    with pagefind.Service(executable) as service:
         index = service.call({"type": "NewIndex", "config": {}})["index_id"]
         service.call_all([{"type": "AddFile", "index_id": index, "url": "/", "file_contents": page,
                            "file_path": None}], 1)
