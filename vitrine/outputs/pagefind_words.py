@@ -27,8 +27,10 @@ DEFAULT_WEIGHT = 24  # a weight of 1 (Pagefind multiplies by 24); 25 in the pack
 _SPLIT = re.compile(f"[{WHITESPACE}]+")
 _PRIVATE = re.compile(f"___PAGEFIND_[^{WHITESPACE}]+[{WHITESPACE}]?")
 _ASCII_PUNCTUATION = re.compile("[!-/:-@\\[-`{-~]")
+_JOINED = "\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 _EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf\u2934\u2935"
                     "\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]")
+_EMOJI_CLUSTER = re.compile(f"{_EMOJI.pattern}[{_JOINED}]*(?:\u200d{_EMOJI.pattern}[{_JOINED}]*)*")
 
 
 @dataclass
@@ -251,4 +253,6 @@ def _discrete_words(raw: str) -> str:
 
 
 def _emoji(raw: str) -> list[str]:
-    return [c for c in raw if _EMOJI.match(c)]
+    """The emoji of ``raw``, each with what joins it in one grapheme (variation selector, skin tone, ZWJ
+    sequence, tags): what Pagefind finds with ``\\p{Emoji}`` and the ``emojis`` crate (approximated by ranges)."""
+    return _EMOJI_CLUSTER.findall(raw) if _EMOJI.search(raw) else []
