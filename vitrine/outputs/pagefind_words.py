@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind_html import WHITESPACE, ReadPage, normalize_content, read_html
 
 WORD_SYMBOLS = "_\u203f\u2040\u2054\ufe33\ufe34\ufe4d\ufe4e\ufe4f\uff3f"  # Pagefind's include_characters
@@ -191,7 +192,11 @@ def _stemmer(language: str):  # noqa: ANN202 - a stemming function, or None (one
     name = STEMMERS.get(language.split("-")[0])
     if name is None:
         return None
-    import Stemmer  # noqa: PLC0415 - PyStemmer: only the index needs it
+    try:
+        import Stemmer  # noqa: PLC0415 - PyStemmer: only the index needs it
+    except ImportError as exc:
+        raise SearchIndexError("PyStemmer est introuvable : l'index de recherche ne peut pas être construit. "
+                               "Installez-le avec « pip install PyStemmer==3.0.0 ».") from exc
 
     return Stemmer.Stemmer(name).stemWord
 
