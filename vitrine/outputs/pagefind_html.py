@@ -29,9 +29,7 @@ INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
 
 # Rust's White_Space (``char::is_whitespace``, regex ``\s``), not Python's (which adds U+001C–U+001F)
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_TRIM = re.compile(f"^[{WHITESPACE}]+|[{WHITESPACE}]+$")
-_NEWLINES = re.compile("(?:\n|\r\n)+")
-_SPACES = re.compile(f"[{WHITESPACE}]{{2,}}")
+_SPACES = re.compile(f"[{WHITESPACE}]{{2,}}|\n")
 _ALL_SPACES = re.compile(f"[{WHITESPACE}]")
 _SENTENCE_END = re.compile("[\\w'\"\\)\\$\\*]")
 _ATTRIBUTE_MATCH = re.compile("^[%s]*(?P<name>[^:\\[\\]]+)\\[(?P<attribute>.+)\\][%s]*$" % (WHITESPACE, WHITESPACE))
@@ -42,21 +40,21 @@ _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>
 def normalize_content(text: str) -> str:
     """Pagefind's ``normalize_content``: entities decoded, ends trimmed, line breaks and runs of spaces made one."""
     text = html.unescape(text) if "&" in text else text
-    return _SPACES.sub(" ", _NEWLINES.sub(" ", _TRIM.sub("", text)))
+    # Pagefind's three regular expressions in one pass: a line break, or a run of two or more spaces, is one space
+    return _SPACES.sub(" ", text.strip(_STRIPPED))
 
 
-@dataclass
 class Node:
-    tag: str
-    parent: Node | None
-    status: int = INDEXING
-    value: str = ""
-    filter: list[str] | None = None
-    meta: list[str] | None = None
-    default_meta: list[str] | None = None
-    sort: list[str] | None = None
-    weight: str | None = None
-    anchors: list[str] | None = None
+    """An element being read: its text so far, and what Pagefind's ``DomParsingNode`` keeps."""
+
+    __slots__ = ("tag", "parent", "status", "value", "filter", "meta", "default_meta", "sort", "weight", "anchors")
+
+    def __init__(self, tag: str, parent: Node | None, status: int = INDEXING, filter: list[str] | None = None,
+                 meta: list[str] | None = None, default_meta: list[str] | None = None, sort: list[str] | None = None,
+                 weight: str | None = None, anchors: list[str] | None = None):
+        self.tag, self.parent, self.status, self.value = tag, parent, status, ""
+        self.filter, self.meta, self.default_meta, self.sort = filter, meta, default_meta, sort
+        self.weight, self.anchors = weight, anchors
 
 
 @dataclass
@@ -126,9 +124,16 @@ def read_html(text: str) -> ReadPage:
             inside_html = True
         if not inside_html:
             continue
-        attributes = _attributes(token.group(3))
-        self_closing = token.group(3).rstrip().endswith("/") and _in_foreign(state.current)
-        _open(state, tag, attributes, tag in VOID or self_closing)
+        attributes_text = token.group(3)
+        if attributes_text.isspace() or not attributes_text:  # most elements: no attribute
+            parent = state.current
+            if tag in REMOVED or tag in VOID or tag == "html" or parent.anchors is not None:
+                _open(state, tag, {}, tag in VOID)
+            else:  # what ``_open`` does for an element without attributes
+                state.current = Node(tag, parent, EXCLUDED if parent.status == EXCLUDED else INDEXING)
+        else:
+            self_closing = attributes_text.rstrip().endswith("/") and _in_foreign(state.current)
+            _open(state, tag, _attributes(attributes_text), tag in VOID or self_closing)
         if tag in RAW_TEXT and tag not in VOID:
             raw_end = tag
     return _wrap(state)
@@ -198,11 +203,14 @@ def _open(state: _State, tag: str, attributes: dict[str, str], void: bool) -> No
     anchors = list(parent.anchors) if parent.anchors is not None and tag in INLINE else None
     if anchor_id is not None:
         anchors = [*anchors, anchor_id] if anchors is not None else [anchor_id]
-    node = Node(tag, parent, parent.status if parent.status == EXCLUDED else status,
-                filter=_parsed(attributes, "data-pagefind-filter"), meta=_parsed(attributes, "data-pagefind-meta"),
-                default_meta=_parsed(attributes, "data-pagefind-default-meta"),
-                sort=_parsed(attributes, "data-pagefind-sort"), weight=attributes.get("data-pagefind-weight"),
-                anchors=anchors)
+    if any(name.startswith("data-pagefind-") for name in attributes):
+        node = Node(tag, parent, parent.status if parent.status == EXCLUDED else status,
+                    filter=_parsed(attributes, "data-pagefind-filter"), meta=_parsed(attributes, "data-pagefind-meta"),
+                    default_meta=_parsed(attributes, "data-pagefind-default-meta"),
+                    sort=_parsed(attributes, "data-pagefind-sort"), weight=attributes.get("data-pagefind-weight"),
+                    anchors=anchors)
+    else:
+        node = Node(tag, parent, parent.status if parent.status == EXCLUDED else status, anchors=anchors)
     state.current = node
     if void:
         state.current = parent

@@ -47,6 +47,7 @@ class PageWords:
     has_custom_body: bool
     meta_fields: list[str]
     words: list[tuple[str, str, list[int], list[int]]]
+    filters: dict[str, list[str]]
 
 
 def page_words(url: str, html: str) -> PageWords:
@@ -56,37 +57,61 @@ def page_words(url: str, html: str) -> PageWords:
 def words_of(url: str, page: ReadPage) -> PageWords:
     stem = _stemmer(page.language)
     cache = _CACHES.setdefault(page.language, {})
+    simple = _SIMPLE.setdefault(page.language, {})
     content: list[str] = []
     anchors: list[dict] = []
-    positions: dict[str, list[tuple[int, int, str]]] = {}
+    plain: dict[str, list[int]] = {}  # the common case: stem → position × 256 + weight of its plain words
+    positions: dict[str, list[tuple[int, int, str]]] = {}  # the others: variants, compound words' parts
     stack = [DEFAULT_WEIGHT]
+    weight = DEFAULT_WEIGHT
     index = last = 0
     for word in _SPLIT.split(page.digest):
         if not word:
             continue
         if word[0] == "_" and _marker(word, stack, anchors, page, index):
+            weight = stack[-1]
             continue
-        base = word.replace("\u200b", "")
-        if not base:
-            continue
-        content.append(base)
-        weight = stack[-1]
-        known = cache.get(base)
-        if known is None:
-            known = cache[base] = indexable_words(base, stem)
-        indexable, compounds = known
-        partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
-        for stemmed, original, compound in indexable:
-            positions.setdefault(stemmed, []).append((index, partial if compound else weight, original))
+        if "\u200b" in word:
+            word = word.replace("\u200b", "")
+            if not word:
+                continue
+        content.append(word)
+        stemmed = simple.get(word)
+        if stemmed is None:
+            known = cache.get(word)
+            if known is None:
+                known = cache[word] = indexable_words(word, stem)
+                if len(known[0]) == 1 and not known[1] and not known[0][0][1]:
+                    simple[word] = known[0][0][0]
+            indexable, compounds = known
+            if len(indexable) != 1 or compounds or indexable[0][1]:
+                partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
+                for stemmed, original, compound in indexable:
+                    positions.setdefault(stemmed, []).append((index, partial if compound else weight, original))
+                last = index
+                index += 1
+                continue
+            stemmed = indexable[0][0]
+        found = plain.get(stemmed)
+        if found is None:
+            plain[stemmed] = [index * 256 + weight]
+        else:
+            found.append(index * 256 + weight)
         last = index
         index += 1
+    for stemmed, codes in plain.items():
+        if stemmed in positions:
+            positions[stemmed] += [(code >> 8, code & 255, "") for code in codes]
     meta = {name: _PRIVATE.sub("", value) for name, value in page.meta.items()}
     filters = {name: [_PRIVATE.sub("", value) for value in values] for name, values in page.filters.items()}
     fields = sorted(meta)
     meta_positions: dict[str, list[tuple[int, int, str]]] = {}
     for field_id, name in enumerate(fields):
         for position, word in enumerate(w for w in _SPLIT.split(meta[name]) if w):
-            for stemmed, original, _compound in indexable_words(word, stem)[0]:
+            known = cache.get(word)
+            if known is None:
+                known = cache[word] = indexable_words(word, stem)
+            for stemmed, original, _compound in known[0]:
                 meta_positions.setdefault(stemmed, []).append((field_id, position, original))
     text = " ".join(content)
     word_count = last + 1
@@ -94,7 +119,7 @@ def words_of(url: str, page: ReadPage) -> PageWords:
                            "filters": dict(sorted(filters.items())), "meta": {name: meta[name] for name in fields},
                            "anchors": anchors}, ensure_ascii=False, separators=(",", ":"))
     return PageWords(url, page.language, fragment, word_count, page.has_custom_body, fields,
-                     _packed(positions, meta_positions))
+                     _packed(plain, positions, meta_positions), filters)
 
 
 def _marker(word: str, stack: list[int], anchors: list[dict], page: ReadPage, index: int) -> bool:
@@ -132,20 +157,31 @@ def _float(text: str) -> float:
         return 1.0
 
 
-def _packed(positions: dict[str, list[tuple[int, int, str]]],
+def _packed(plain: dict[str, list[int]], positions: dict[str, list[tuple[int, int, str]]],
             meta_positions: dict[str, list[tuple[int, int, str]]]) -> list[tuple[str, str, list[int], list[int]]]:
     """Each word's locations as Pagefind packs them for this page: (stem, variant, locs, meta_locs), the normal
     form ("") first, then its variants (content ones in order, then those only in metadata)."""
     packed = []
-    for stemmed, found in positions.items():
-        if len(found) == 1 and not found[0][2] and stemmed not in meta_positions:  # most words: once, plain
-            position, weight, _ = found[0]
-            packed.append((stemmed, "", [position] if weight == 25 else [-weight - 1, position], []))
+    for stemmed, codes in plain.items():
+        if stemmed in positions or stemmed in meta_positions:
             continue
+        weight = codes[0] & 255
+        if all(code & 255 == weight for code in codes):  # one weight (most words): positions in order already
+            locs = [] if weight == 25 else [-weight - 1]
+            last = 0
+            for code in codes:
+                locs.append((code >> 8) - last)
+                last = code >> 8
+            if weight != 25:
+                locs[1] = codes[0] >> 8
+            packed.append((stemmed, "", locs, []))
+        else:
+            packed.append((stemmed, "", _locs([(code >> 8, code & 255) for code in codes]), []))
+    for stemmed, found in positions.items():
         _pack(packed, stemmed, found, meta_positions.get(stemmed, ()))
     for stemmed, found in meta_positions.items():
         if stemmed not in positions:
-            _pack(packed, stemmed, (), found)
+            _pack(packed, stemmed, [(code >> 8, code & 255, "") for code in plain.get(stemmed, ())], found)
     return packed
 
 
@@ -202,6 +238,7 @@ def _stemmer(language: str):  # noqa: ANN202 - a stemming function, or None (one
 
 
 _CACHES: dict[str, dict[str, tuple]] = {}  # language → word → ``indexable_words``: stemmed once per process
+_SIMPLE: dict[str, dict[str, str]] = {}  # language → word → its stem, when that is all it indexes (most words)
 
 
 def indexable_words(raw: str, stem) -> tuple[tuple[tuple[str, str, bool], ...], int]:  # noqa: ANN001

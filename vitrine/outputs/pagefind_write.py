@@ -92,8 +92,7 @@ class BundleWriter:
             if not form:
                 word.size += len(locs) + len(meta) + 1
         data = page.fragment.encode("utf-8")
-        fragment = json.loads(page.fragment)
-        for name, values in fragment["filters"].items():
+        for name, values in page.filters.items():
             for value in values:
                 self.filters.setdefault(name, {}).setdefault(value, []).append(number)
         full = f"{language}_{full_hash(data)}"
