@@ -34,8 +34,7 @@ from pathlib import Path
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind import pagefind_version
 from vitrine.outputs.pagefind_assets import web_assets
-from vitrine.outputs.pagefind_words import page_words
-from vitrine.outputs.pagefind_write import BundleWriter
+from vitrine.outputs.search_process import index_maker
 from vitrine.outputs.search_pages import ImageSets, card_of, indexed_html
 from vitrine.publish.output import Output
 from vitrine.site.pages import Page
@@ -75,29 +74,30 @@ def pages_map(pages: Mapping[str, str]) -> bytes:
 
 
 class Feed:
-    """One search index, written by Vitrine (``pagefind_write.py``): ``add`` reads a page as Pagefind would
-    (``pagefind_words.py``) and folds its words into the index; ``finish`` returns the bundle, with Pagefind's
-    web files (``pagefind_assets.py``). Pagefind's own process is not started (but once per Pagefind version and
-    language, for those files, when the build has no cache)."""
+    """One search index, written by Vitrine (``pagefind_write.py``): ``add`` gives it a page, which is read as
+    Pagefind would (``pagefind_words.py``) and folded into the index, in a process of its own on a large site
+    (``search_process.py``); ``finish`` returns the bundle, with Pagefind's web files (``pagefind_assets.py``).
+    Pagefind's own process is not started (but once per Pagefind version and language, for those files, when
+    the build has no cache)."""
 
     def __init__(self, count: int, cache_dir: Path | None = None):
-        self.writer = BundleWriter()
+        self.index = index_maker(count)
         self.cache_dir = cache_dir
 
     def add(self, url: str, html: str) -> None:
-        self.writer.add(page_words("/" + url, html))
+        self.index.add("/" + url, html)
 
     def done(self) -> None:
         """Every page was added."""
 
     def finish(self, urls: Sequence[str]) -> Bundle:
         """Once every page was added (``urls``, in the order they were): the bundle."""
-        files = self.writer.files()
-        files.update(web_assets(self.writer.language or "unknown", self.cache_dir))
-        return Bundle(files, {short: url.lstrip("/") for short, url in self.writer.urls.items()})
+        files, urls, language = self.index.result()
+        files.update(web_assets(language or "unknown", self.cache_dir))
+        return Bundle(files, {short: url.lstrip("/") for short, url in urls.items()})
 
     def close(self) -> None:
-        self.writer = BundleWriter()
+        self.index.close()
 
 
 class WholeIndex:
