@@ -13,17 +13,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from array import array
 from collections.abc import Iterator
 
 import cbor2
 
 from vitrine.errors import SearchIndexError
+from vitrine.outputs.pagefind_cbor import INTS, array_of, head, text
 from vitrine.outputs.pagefind_words import WORD_SYMBOLS, PageWords
 
 VERSION = "1.5.2"  # the Pagefind whose bundle format this writes (pagefind_bin's version must be this)
 CHUNK_SIZE = 20000  # Pagefind's default index_chunk_size: locations per word index chunk
 SIGNATURE = b"pagefind_dcd"
+MAX_FIELDS = 24  # metadata fields: each field's id in the word index is then one byte, renumbered at the end
 
 
 def full_hash(data: bytes) -> str:
@@ -35,13 +36,50 @@ def compressed(data: bytes) -> bytes:
     return gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0)
 
 
+class _Locations:
+    """A word's (or one of its variants') pages, CBOR-encoded as they are folded: Pagefind's ``PackedPage``s, each
+    page number written as the difference from the one before, as in its chunks."""
+
+    __slots__ = ("data", "count", "last", "marks")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.count = self.last = 0
+        self.marks: list[int] = []  # where a metadata field's provisional id is (one byte), renumbered at the end
+
+    def add(self, number: int, locs: list[int], meta: list[int]) -> None:
+        data = self.data
+        data += b"\x83"
+        data += INTS[number - self.last]
+        data += array_of(locs)
+        if meta:
+            data += head(4, len(meta))
+            for value in meta:
+                if value < 0:
+                    self.marks.append(len(data))
+                data += INTS[value]
+        else:
+            data += b"\x80"
+        self.count += 1
+        self.last = number
+
+    def encoded(self, fields: bytes) -> bytes:
+        """Its pages' CBOR, metadata fields renumbered by ``fields`` (a provisional id's byte → the final one's)."""
+        if not self.marks:
+            return head(4, self.count) + self.data
+        data = bytearray(self.data)
+        for mark in self.marks:
+            data[mark] = fields[data[mark]]
+        return head(4, self.count) + data
+
+
 class _Word:
     __slots__ = ("pages", "size", "variants")
 
     def __init__(self) -> None:
-        self.pages = array("i")  # per page: number, len(locs), locs, len(meta_locs), meta_locs
+        self.pages = _Locations()
         self.size = 0  # what Pagefind counts to cut chunks: locations + metadata locations + 1, per page
-        self.variants: dict[str, array] = {}
+        self.variants: dict[str, _Locations] = {}
 
 
 class BundleWriter:
@@ -76,21 +114,24 @@ class BundleWriter:
                                    "l'index de recherche n'est fait que pour une langue.")
         number = len(self.fragments)
         ids = [self.fields.setdefault(name, len(self.fields)) for name in page.meta_fields]
+        if len(self.fields) > MAX_FIELDS:
+            raise SearchIndexError(f"la page {page.url} porte plus de {MAX_FIELDS} champs de métadonnées "
+                                   "(data-pagefind-meta) : l'index de recherche n'en accepte pas davantage.")
         for stem, form, locs, meta_locs in page.words:
             word = self.words.get(stem)
             if word is None:
                 word = self.words[stem] = _Word()
             if not form and not locs and not meta_locs:
                 continue
-            meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta_locs]
-            target = word.pages if not form else word.variants.setdefault(form, array("i"))
-            target.append(number)
-            target.append(len(locs))
-            target.extend(locs)
-            target.append(len(meta))
-            target.extend(meta)
+            meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta_locs] if meta_locs else meta_locs
             if not form:
+                word.pages.add(number, locs, meta)
                 word.size += len(locs) + len(meta) + 1
+            else:
+                variant = word.variants.get(form)
+                if variant is None:
+                    variant = word.variants[form] = _Locations()
+                variant.add(number, locs, meta)
         data = page.fragment.encode("utf-8")
         for name, values in page.filters.items():
             for value in values:
@@ -113,11 +154,13 @@ class BundleWriter:
         language = self.language or "unknown"
         prefix = len(language) + 8
         fields = sorted(self.fields)
-        final = {provisional: fields.index(name) for name, provisional in self.fields.items()}
+        renumbered = bytearray(range(256))  # a metadata field's id, as the one byte of its negative CBOR integer
+        for name, provisional in self.fields.items():
+            renumbered[0x20 + provisional] = 0x20 + fields.index(name)
         files: dict[str, bytes] = {}
         chunks = []
         for words in self._chunks():
-            encoded = cbor2.dumps([[self._packed(stem, final) for stem in words]])
+            encoded = b"\x81" + head(4, len(words)) + b"".join(self._packed(stem, renumbered) for stem in words)
             full = f"{language}_{full_hash(encoded)}"
             short = full[:prefix]
             while f"index/{short}.pf_index" in files and len(short) < len(full):
@@ -163,24 +206,11 @@ class BundleWriter:
         if chunk:
             yield chunk
 
-    def _packed(self, stem: str, fields: dict[int, int]) -> list:
+    def _packed(self, stem: str, fields: bytes) -> bytes:
+        """A word's CBOR: Pagefind's ``PackedWord`` [word, pages, additional variants]."""
         word = self.words[stem]
-        return [stem, _pages(word.pages, fields), [[form, _pages(pages, fields)] for form, pages in word.variants.items()]]
-
-
-def _pages(flat: array, fields: dict[int, int]) -> list:
-    """[[page number since the previous one, locs, meta_locs]…] from a word's flat array."""
-    pages, i, last = [], 0, 0
-    while i < len(flat):
-        number, count = flat[i], flat[i + 1]
-        locs = flat[i + 2:i + 2 + count].tolist()
-        i += 2 + count
-        count = flat[i]
-        meta = [-fields[-value - 1] - 1 if value < 0 else value for value in flat[i + 1:i + 1 + count]]
-        i += 1 + count
-        pages.append([number - last, locs, meta])
-        last = number
-    return pages
+        variants = [b"\x82" + text(form) + locations.encoded(fields) for form, locations in word.variants.items()]
+        return b"\x83" + text(stem) + word.pages.encoded(fields) + head(4, len(variants)) + b"".join(variants)
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
