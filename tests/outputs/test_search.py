@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -157,7 +158,8 @@ def _card(result: dict) -> list | None:
 def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path, monkeypatch) -> None:
     indexed = []
     add = search.Feed.add
-    monkeypatch.setattr(search.Feed, "add", lambda feed, url, html: add(feed, url, html) or indexed.append(url))
+    monkeypatch.setattr(search.Feed, "add",
+                        lambda feed, words: add(feed, words) or indexed.append(pickle.loads(words).url.lstrip("/")))
     report = build_in_process(repo, use_cache=False)
     assert report.ok and sorted(indexed) == sorted(SEARCHABLE)
     assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, build_in_process, make_repo
 from pagefind_bundle import bundle_files, decoded_bundle, differences
 from benchmarks.generate import generate
-from vitrine.outputs import pagefind, search
+from vitrine.outputs import pagefind, search, search_reading
 from vitrine.outputs.pagefind_assets import UNUSED_FILES
 from vitrine.outputs.pagefind_words import page_words
 from vitrine.outputs.pagefind_write import BundleWriter
@@ -20,8 +20,8 @@ from vitrine.outputs.pagefind_write import BundleWriter
 def _built_and_fed(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Build ``root`` with its search index, and the pages (URL, HTML) its index was made of, in order."""
     fed: list[tuple[str, str]] = []
-    add = search.Feed.add
-    monkeypatch.setattr(search.Feed, "add", lambda feed, url, html: fed.append(("/" + url, html)) or add(feed, url, html))
+    read = search_reading.page_words  # in this process: a build without the speed layer renders here
+    monkeypatch.setattr(search_reading, "page_words", lambda url, html: fed.append((url, html)) or read(url, html))
     assert build_in_process(root, use_cache=False).ok
     return fed
 

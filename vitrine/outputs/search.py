@@ -35,7 +35,8 @@ from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind import pagefind_version
 from vitrine.outputs.pagefind_assets import web_assets
 from vitrine.outputs.search_process import index_maker
-from vitrine.outputs.search_pages import ImageSets, card_of, indexed_html
+from vitrine.outputs.search_pages import ImageSets
+from vitrine.outputs.search_reading import Read, ReadingRenderer, read_for_index
 from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
@@ -84,8 +85,9 @@ class Feed:
         self.index = index_maker(count)
         self.cache_dir = cache_dir
 
-    def add(self, url: str, html: str) -> None:
-        self.index.add("/" + url, html)
+    def add(self, words: bytes) -> None:
+        """A page's words (a pickled ``PageWords``: ``search_reading.read_for_index``), in the index's order."""
+        self.index.add(words)
 
     def done(self) -> None:
         """Every page was added."""
@@ -117,8 +119,12 @@ class WholeIndex:
         self.next = 0  # the next page of ``searchable`` to give Pagefind
         self.feed: Feed | None = None
 
+    def reading(self, renderer: object) -> ReadingRenderer:
+        """``renderer``, whose searchable pages are read for the index where they are rendered (the workers)."""
+        return ReadingRenderer(renderer, {page.output for page in self.searchable}, self.image_set)
+
     def order(self, stale: list[Page]) -> list[Page]:
-        """``stale`` with the searchable pages first, so that Pagefind works while the others are rendered."""
+        """``stale`` with the searchable pages first, so that the index works while the others are rendered."""
         self.stale = {page.output for page in stale} & self.stale
         return [page for page in stale if page.output in self.stale] + [page for page in stale
                                                                           if page.output not in self.stale]
@@ -143,7 +149,9 @@ class WholeIndex:
                 html = (self.published / page.output).read_bytes()  # as published: unchanged
             if self.feed is None:
                 self.feed = Feed(len(self.searchable), self.cache_dir)
-            self.feed.add(page.url, indexed_html(html.decode("utf-8"), card_of(page, self.image_set)))
+            # read where it was rendered (``search_reading.py``), else here
+            self.feed.add(html.words if isinstance(html, Read) else
+                          read_for_index(page, html.decode("utf-8"), self.image_set))
             self.next += 1
         if self.feed is not None:
             self.feed.done()  # the last page is in: Pagefind makes the bundle while the other pages are rendered

@@ -1,5 +1,5 @@
-"""The search bundle made beside the build: pages are read and folded (``pagefind_words.py``,
-``pagefind_write.py``) in a process of its own, started fresh (multiprocessing's ``spawn``, never forked: a process
+"""The search bundle made beside the build: the pages' words (read where they were rendered: ``search_reading.py``)
+are folded into the bundle (``pagefind_write.py``) in a process of its own, started fresh (multiprocessing's ``spawn``, never forked: a process
 forked from the build would count the site's model in its memory), while the build renders and writes, as
 Pagefind's process did; on a small site, in the build's own process (starting one costs more than it saves).
 
@@ -9,10 +9,10 @@ flat), then gets the bundle's files back. Standard library and the index's own m
 
 from __future__ import annotations
 
+import pickle
 from multiprocessing.connection import Connection
 
 from vitrine.errors import SearchIndexError
-from vitrine.outputs.pagefind_words import page_words
 from vitrine.outputs.pagefind_write import BundleWriter
 
 OWN_PROCESS_FROM = 300  # searchable pages from which the index is made in a process of its own
@@ -25,8 +25,9 @@ class LocalIndex:
     def __init__(self) -> None:
         self.writer = BundleWriter()
 
-    def add(self, url: str, html: str) -> None:
-        self.writer.add(page_words(url, html))
+    def add(self, words: bytes) -> None:
+        """A page's words, pickled (``search_reading.read_for_index``)."""
+        self.writer.add(pickle.loads(words))  # noqa: S301 - made by this build's own processes
 
     def result(self) -> tuple[dict[str, bytes], dict[str, str], str | None]:
         """(the bundle's index files, the page URL of each fragment, the index's language)."""
@@ -47,10 +48,10 @@ class IndexProcess:
         self.process = context.Process(target=_serve, args=(theirs,), name="vitrine-search", daemon=True)
         self.process.start()
         theirs.close()
-        self.batch: list[tuple[str, str]] = []
+        self.batch: list[bytes] = []
 
-    def add(self, url: str, html: str) -> None:
-        self.batch.append((url, html))
+    def add(self, words: bytes) -> None:
+        self.batch.append(words)
         if len(self.batch) >= BATCH:
             self._send(self.batch)
             self.batch = []
@@ -94,10 +95,10 @@ def _serve(connection: Connection) -> None:
     answer: tuple | None = None
     try:
         while (batch := connection.recv()) is not None:
-            for url, html in batch:
+            for words in batch:
                 if answer is None:  # after an error, the pages still sent are read and dropped
                     try:
-                        index.add(url, html)
+                        index.add(words)
                     except SearchIndexError as exc:
                         answer = ("erreur", str(exc))
                     except Exception as exc:  # noqa: BLE001 - a bug: the build reports it (exit 3)

@@ -108,6 +108,9 @@ class SearchIndex:
         self.bundles = bundles
         self.fingerprints: dict[str, str] = {}  # bundle file → key of what made it, for the build's record
 
+    def reading(self, renderer: object) -> object:
+        return self.whole.reading(renderer) if self.whole else renderer
+
     def order(self, stale: list[Page]) -> list[Page]:
         return self.whole.order(stale) if self.whole else stale
 
