@@ -87,3 +87,21 @@ def test_odd_html_is_read_as_pagefind_reads_it() -> None:
     theirs = {name: data for name, data in pagefind.pagefind_bundle(pages).items()
               if not name.endswith((".js", ".css", ".pagefind"))}
     assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
+
+
+def test_an_edit_reads_only_the_edited_page_and_makes_the_bundle_of_a_cold_build(tmp_path: Path,
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok
+    for root in (edited, cold):
+        laureate = root / "content" / "laureates" / "emploi-jeunes.md"
+        laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    read: list[str] = []
+    words = search_reading.page_words
+    monkeypatch.setattr(search_reading, "page_words", lambda url, html: read.append(url) or words(url, html))
+    assert build_in_process(edited).ok
+    assert read == ["/laureats/emploi-jeunes/"]  # the others' words as the first build read them
+    monkeypatch.undo()
+    assert build_in_process(cold, use_cache=False).ok
+    assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
+    assert len(list((edited / ".vitrine-cache" / "pagefind-words").iterdir())) == 9  # the old page's words pruned

@@ -223,6 +223,17 @@ def _meta_locs(positions: list[tuple[int, int]]) -> list[int]:
     return locs
 
 
+@lru_cache(maxsize=1)
+def stemmer_version() -> str:
+    """PyStemmer's version: the stems, hence the words kept between builds, depend on it."""
+    from importlib import metadata  # noqa: PLC0415
+
+    try:
+        return metadata.version("PyStemmer")
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
 @lru_cache(maxsize=None)
 def _stemmer(language: str):  # noqa: ANN202 - a stemming function, or None (one per language: the cache's key)
     name = STEMMERS.get(language.split("-")[0])

@@ -30,6 +30,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind import pagefind_version
@@ -45,6 +46,14 @@ BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors 
 # not show.
 INDEX_VERSION = "4"
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
+
+
+class KeptWords(Protocol):
+    """Pages' words kept between builds (``speed/search_index.WordsCache``)."""
+
+    def get(self, page: Page) -> bytes | None: ...
+
+    def put(self, page: Page, words: bytes) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -110,10 +119,11 @@ class WholeIndex:
     ``close``."""
 
     def __init__(self, pages: Sequence[Page], image_set: ImageSets, published: Path | None = None,
-                 cache_dir: Path | None = None):
-        """``cache_dir``: where Pagefind's web files are kept between builds (``.vitrine-cache/``), if anywhere."""
+                 cache_dir: Path | None = None, kept: KeptWords | None = None):
+        """``cache_dir``: where Pagefind's web files are kept between builds (``.vitrine-cache/``), if anywhere;
+        ``kept``: the pages' words as earlier builds read them (the speed layer's), if any."""
         self.searchable = [page for page in pages if page.searchable]
-        self.image_set, self.published, self.cache_dir = image_set, published, cache_dir
+        self.image_set, self.published, self.cache_dir, self.kept = image_set, published, cache_dir, kept
         self.stale: set[str] = {page.output for page in self.searchable}  # to be rendered by this build
         self.waiting: dict[str, bytes] = {}  # rendered ahead of their turn
         self.next = 0  # the next page of ``searchable`` to give Pagefind
@@ -146,15 +156,28 @@ class WholeIndex:
                     return  # not rendered yet
                 if self.published is None:
                     raise SearchIndexError(f"la page /{page.url} n'a pas été rendue.")
-                html = (self.published / page.output).read_bytes()  # as published: unchanged
             if self.feed is None:
                 self.feed = Feed(len(self.searchable), self.cache_dir)
-            # read where it was rendered (``search_reading.py``), else here
-            self.feed.add(html.words if isinstance(html, Read) else
-                          read_for_index(page, html.decode("utf-8"), self.image_set))
+            self.feed.add(self._words(page, html))
             self.next += 1
         if self.feed is not None:
             self.feed.done()  # the last page is in: Pagefind makes the bundle while the other pages are rendered
+
+    def _words(self, page: Page, html: bytes | None) -> bytes:
+        """The page's words: read where it was rendered (``search_reading.py``), else (``html`` None: not rendered
+        by this build, unchanged) as an earlier build read them (``kept``), else read here as published."""
+        if isinstance(html, Read):
+            words = html.words
+        elif html is None and self.kept is not None and (kept := self.kept.get(page)) is not None:
+            return kept
+        else:
+            if html is None:
+                assert self.published is not None
+                html = (self.published / page.output).read_bytes()
+            words = read_for_index(page, html.decode("utf-8"), self.image_set)
+        if self.kept is not None:
+            self.kept.put(page, words)
+        return words
 
     def bundle(self) -> Bundle:
         """Once every page was rendered: the bundle (an empty index without searchable pages: the search page
