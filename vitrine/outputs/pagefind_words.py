@@ -187,6 +187,13 @@ def _packed(plain: dict[str, list[int]], positions: dict[str, list[tuple[int, in
 
 def _pack(packed: list, stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
     """One word's locations: its normal form, then its variants."""
+    if not meta_positions and len({original for _, _, original in positions}) == 1:  # one form (most words)
+        form = positions[0][2]
+        locs = _locs([(position, weight) for position, weight, _ in positions])
+        packed.append((stemmed, "", [] if form else locs, []))
+        if form:
+            packed.append((stemmed, form, locs, []))
+        return
     content: dict[str, list[tuple[int, int]]] = {}
     for position, weight, original in positions:
         content.setdefault(original, []).append((position, weight))
@@ -199,6 +206,9 @@ def _pack(packed: list, stemmed: str, positions, meta_positions) -> None:  # noq
 
 
 def _locs(positions: list[tuple[int, int]]) -> list[int]:
+    if len(positions) == 1:
+        position, weight = positions[0]
+        return [position] if weight == 25 else [-weight - 1, position]
     positions.sort(key=lambda p: (0 if p[1] == 25 else p[1], p[0]))
     weight, last, locs = 25, 0, []
     for position, this_weight in positions:
