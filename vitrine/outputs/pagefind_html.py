@@ -12,10 +12,11 @@ Pagefind is tested on whole sites (``tests/outputs/test_search_writer.py``, ``be
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from vitrine.outputs.pagefind_text import ALL_SPACES, STRIPPED, attributes, normalize_content, parse_attr_string
 
 SENTENCE = frozenset("h1 h2 h3 h4 h5 h6 p td div ul li article section".split())
 INLINE = frozenset(("a abbr acronym b bdo big br button cite code dfn em i img input kbd label map object output q "
@@ -27,21 +28,8 @@ RAW_TEXT = frozenset(("script", "style", "textarea", "title"))
 
 INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
 
-# Rust's White_Space (``char::is_whitespace``, regex ``\s``), not Python's (which adds U+001C–U+001F)
-WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACES = re.compile(f"[{WHITESPACE}]{{2,}}|\n")
-_ALL_SPACES = re.compile(f"[{WHITESPACE}]")
 _SENTENCE_END = re.compile("[\\w'\"\\)\\$\\*]")
-_ATTRIBUTE_MATCH = re.compile("^[%s]*(?P<name>[^:\\[\\]]+)\\[(?P<attribute>.+)\\][%s]*$" % (WHITESPACE, WHITESPACE))
 _TOKEN = re.compile(r"<(?:!--.*?-->|[!?][^>]*>|(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>)", re.S)
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-
-
-def normalize_content(text: str) -> str:
-    """Pagefind's ``normalize_content``: entities decoded, ends trimmed, line breaks and runs of spaces made one."""
-    text = html.unescape(text) if "&" in text else text
-    # Pagefind's three regular expressions in one pass: a line break, or a run of two or more spaces, is one space
-    return _SPACES.sub(" ", text.strip(_STRIPPED))
 
 
 class Node:
@@ -133,7 +121,7 @@ def read_html(text: str) -> ReadPage:
                 state.current = Node(tag, parent, EXCLUDED if parent.status == EXCLUDED else INDEXING)
         else:
             self_closing = attributes_text.rstrip().endswith("/") and _in_foreign(state.current)
-            _open(state, tag, _attributes(attributes_text), tag in VOID or self_closing)
+            _open(state, tag, attributes(attributes_text), tag in VOID or self_closing)
         if tag in RAW_TEXT and tag not in VOID:
             raw_end = tag
     return _wrap(state)
@@ -150,17 +138,6 @@ def _in_foreign(node: Node | None) -> bool:
             return True
         node = node.parent
     return False
-
-
-def _attributes(text: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for match in _ATTRIBUTE.finditer(text):
-        name = match.group(1).lower()
-        if name not in found:
-            value = match.group(2) if match.group(2) is not None else match.group(3) if match.group(3) is not None \
-                else match.group(4) or ""
-            found[name] = value
-    return found
 
 
 def _text(state: _State, chunk: str) -> None:
@@ -186,7 +163,7 @@ def _open(state: _State, tag: str, attributes: dict[str, str], void: bool) -> No
     parent = state.current
     anchor_id = None
     if status not in (EXCLUDED, IGNORED) and "id" in attributes:
-        element_id = _ALL_SPACES.sub("", attributes["id"])
+        element_id = ALL_SPACES.sub("", attributes["id"])
         if not (parent.status == PARENT_OF_BODY and status not in (BODY, PARENT_OF_BODY)):
             parent.value += f" ___PAGEFIND_ANCHOR___{tag}:{state.anchor_counter}:{element_id} "
             anchor_id = f"{state.anchor_counter}:{element_id}"
@@ -227,24 +204,7 @@ def _open(state: _State, tag: str, attributes: dict[str, str], void: bool) -> No
 
 def _parsed(attributes: dict[str, str], name: str) -> list[str] | None:
     value = attributes.get(name)
-    return None if value is None else _parse_attr_string(value, attributes)
-
-
-def _parse_attr_string(text: str, attributes: dict[str, str]) -> list[str]:
-    if ":" in text:
-        names, literal = text.split(":", 1)
-        parsed = _parse_attr_string(names, attributes)
-        if parsed:
-            parsed[-1] += ":" + literal
-        return parsed
-    parsed = []
-    for chunk in text.split(","):
-        chunk = chunk.strip(_STRIPPED)
-        if match := _ATTRIBUTE_MATCH.match(chunk):
-            parsed.append(f"{match.group('name')}:{attributes.get(match.group('attribute'), '')}")
-        else:
-            parsed.append(chunk)
-    return parsed
+    return None if value is None else parse_attr_string(value, attributes)
 
 
 def _pair(node: Node, text: str) -> tuple[str, str] | None:
@@ -284,7 +244,7 @@ def _end(state: _State, node: Node, tag: str) -> None:
     if node.status == EXCLUDED:
         return
     _collect(state, node)
-    if node.tag == "h1" and "auto_title" not in state.meta and node.value.strip(_STRIPPED):
+    if node.tag == "h1" and "auto_title" not in state.meta and node.value.strip(STRIPPED):
         state.meta["auto_title"] = normalize_content(node.value)
     if node.tag == "title" and "auto_page_title" not in state.meta:
         state.meta["auto_page_title"] = normalize_content(node.value)
@@ -316,21 +276,12 @@ def _hand_up(node: Node, parent: Node) -> None:
         parent.status = PARENT_OF_BODY
 
 
-_STRIPPED = "".join(chr(c) for c in (*range(9, 14), 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
-                                     0x202F, 0x205F, 0x3000))
-
-
 def _wrap(state: _State) -> ReadPage:
     node = state.current
     while node.parent is not None:  # elements left open: collapsed into their parents
-        parent = node.parent
-        if parent.status != PARENT_OF_BODY:
-            if node.status == INDEXING:
-                parent.value += node.value
-            elif node.status in (BODY, PARENT_OF_BODY):
-                parent.value = node.value
-                parent.status = PARENT_OF_BODY
-        node = parent
+        if node.parent.status != PARENT_OF_BODY:
+            _hand_up(node, node.parent)
+        node = node.parent
     meta = state.meta
     if (image := meta.pop("auto_image", None)) is not None:
         alt = meta.pop("auto_image_alt", "")

@@ -19,7 +19,8 @@ import cbor2
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind_cbor import INTS, array_of, head, text
-from vitrine.outputs.pagefind_words import WORD_SYMBOLS, PageWords
+from vitrine.outputs.pagefind_stems import WORD_SYMBOLS
+from vitrine.outputs.pagefind_words import PageWords
 
 VERSION = "1.5.2"  # the Pagefind whose bundle format this writes (pagefind_bin's version must be this)
 CHUNK_SIZE = 20000  # Pagefind's default index_chunk_size: locations per word index chunk

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vitrine.files import cleaned_on_failure
-from vitrine.outputs.pagefind_words import stemmer_version
+from vitrine.outputs.pagefind_stems import stemmer_version
 from vitrine.outputs.search import (BUNDLE, INDEX_VERSION, PAGES, Bundle, ImageSets, WholeIndex, bundle_outputs,
                                     index_key, pages_map)
 from vitrine.publish.output import Output
