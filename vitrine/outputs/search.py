@@ -10,8 +10,9 @@ the id of an empty element (Pagefind indexes metadata, not ids), or a page's tit
 
 The bundle is written by Vitrine in Pagefind 1.5.2's format, the one Pagefind would make of the same pages (its
 decoded files and their names are equal: ``tests/outputs/test_search_writer.py``): each searchable page is read
-as Pagefind reads HTML (``pagefind_html.py``), its words stemmed and packed (``pagefind_words.py``) and folded into
-one index as soon as it is rendered (``Feed``), and the bundle is written once the last page is in
+as Pagefind reads HTML (``pagefind_html.py``) and its words stemmed and packed (``pagefind_words.py``) where it
+is rendered (the render workers: ``search_reading.py``), then folded into one index (``Feed``, in a process of its
+own on a large site: ``search_process.py``), and the bundle is written once the last page is in
 (``pagefind_write.py``). Pagefind's process is no longer started for it (it held the whole index, 600–750 MB at
 4,000 laureates, and could not update a bundle); only Pagefind's web files, which read the bundle in the browser,
 come from the installed ``pagefind_bin`` (``pagefind_assets.py``). Of each page only what Pagefind would index is
@@ -35,6 +36,7 @@ from typing import Protocol
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind import pagefind_version
 from vitrine.outputs.pagefind_assets import web_assets
+from vitrine.outputs.pagefind_stems import stemmer_version
 from vitrine.outputs.search_process import index_maker
 from vitrine.outputs.search_pages import ImageSets
 from vitrine.outputs.search_reading import Read, ReadingRenderer, read_for_index
@@ -58,15 +60,15 @@ class KeptWords(Protocol):
 
 @dataclass(frozen=True)
 class Bundle:
-    """What Pagefind made: its files by name in the bundle, and the page of each result id."""
+    """The index: its files by name in the bundle, and the page of each result id."""
 
     files: dict[str, bytes]
     pages: dict[str, str]
 
 
 def index_key(entries: Iterable[tuple[str, str]]) -> str:
-    """The cache key of the bundle: (url, fingerprint) of its pages, and Pagefind's version."""
-    h = hashlib.blake2b(f"{INDEX_VERSION}\0{pagefind_version()}".encode(), digest_size=16)
+    """The cache key of the bundle: (url, fingerprint) of its pages, Pagefind's version and the stemmer's."""
+    h = hashlib.blake2b(f"{INDEX_VERSION}\0{pagefind_version()}\0{stemmer_version()}".encode(), digest_size=16)
     for url, fingerprint in entries:
         h.update(f"\0{url}\0{fingerprint}".encode())
     return h.hexdigest()
@@ -112,11 +114,11 @@ class Feed:
 
 
 class WholeIndex:
-    """The search index made from every searchable page, fed to Pagefind in the order of the plan (the bundle's
+    """The search index made from every searchable page, folded in the order of the plan (the bundle's
     bytes depend on it) as they are rendered: a page rendered ahead of its turn waits for it; a page this build
-    does not render (the speed layer's ``SearchIndex``, ``speed/search_index.py``) is read from ``published``,
-    the site as the last build left it, when its turn comes. Interface: ``order``, ``interleave``, ``outputs``,
-    ``close``."""
+    does not render (the speed layer's ``SearchIndex``, ``speed/search_index.py``) comes, when its turn comes,
+    from ``kept`` (its words as an earlier build read them) or is read from ``published``, the site as the last
+    build left it. Interface: ``reading``, ``order``, ``interleave``, ``outputs``, ``close``."""
 
     def __init__(self, pages: Sequence[Page], image_set: ImageSets, published: Path | None = None,
                  cache_dir: Path | None = None, kept: KeptWords | None = None):
@@ -126,7 +128,7 @@ class WholeIndex:
         self.image_set, self.published, self.cache_dir, self.kept = image_set, published, cache_dir, kept
         self.stale: set[str] = {page.output for page in self.searchable}  # to be rendered by this build
         self.waiting: dict[str, bytes] = {}  # rendered ahead of their turn
-        self.next = 0  # the next page of ``searchable`` to give Pagefind
+        self.next = 0  # the next page of ``searchable`` to fold into the index
         self.feed: Feed | None = None
 
     def reading(self, renderer: object) -> ReadingRenderer:
@@ -140,7 +142,7 @@ class WholeIndex:
                                                                           if page.output not in self.stale]
 
     def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
-        """The rendered pages, each searchable one given to Pagefind in its turn."""
+        """The rendered pages, each searchable one given to the index in its turn."""
         for output in rendered:
             if output.path in self.stale and output.data is not None:
                 self.waiting[output.path] = output.data
@@ -161,7 +163,7 @@ class WholeIndex:
             self.feed.add(self._words(page, html))
             self.next += 1
         if self.feed is not None:
-            self.feed.done()  # the last page is in: Pagefind makes the bundle while the other pages are rendered
+            self.feed.done()  # the last page is in
 
     def _words(self, page: Page, html: bytes | None) -> bytes:
         """The page's words: read where it was rendered (``search_reading.py``), else (``html`` None: not rendered
