@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import cbor2
 
@@ -25,6 +26,7 @@ from vitrine.outputs.pagefind_words import PageWords
 VERSION = "1.5.2"  # the Pagefind whose bundle format this writes (pagefind_bin's version must be this)
 CHUNK_SIZE = 20000  # Pagefind's default index_chunk_size: locations per word index chunk
 SIGNATURE = b"pagefind_dcd"
+COMPRESSING_THREADS = 2  # the machines this runs on have two cores or more
 MAX_FIELDS = 24  # metadata fields: each field's id in the word index is then one byte, renumbered at the end
 
 
@@ -160,14 +162,18 @@ class BundleWriter:
             renumbered[0x20 + provisional] = 0x20 + fields.index(name)
         files: dict[str, bytes] = {}
         chunks = []
-        for words in self._chunks():
-            encoded = b"\x81" + head(4, len(words)) + b"".join(self._packed(stem, renumbered) for stem in words)
-            full = f"{language}_{full_hash(encoded)}"
-            short = full[:prefix]
-            while f"index/{short}.pf_index" in files and len(short) < len(full):
-                short = full[:len(short) + 2]
-            files[f"index/{short}.pf_index"] = compressed(encoded)
-            chunks.append([words[0], words[-1], short])
+        # zlib lets go of the GIL: the chunks are compressed by threads while the next ones are encoded
+        with ThreadPoolExecutor(COMPRESSING_THREADS) as threads:
+            made: dict[str, Future[bytes]] = {}
+            for words in self._chunks():
+                encoded = b"\x81" + head(4, len(words)) + b"".join(self._packed(stem, renumbered) for stem in words)
+                full = f"{language}_{full_hash(encoded)}"
+                short = full[:prefix]
+                while f"index/{short}.pf_index" in made and len(short) < len(full):
+                    short = full[:len(short) + 2]
+                made[f"index/{short}.pf_index"] = threads.submit(compressed, encoded)
+                chunks.append([words[0], words[-1], short])
+            files.update((name, future.result()) for name, future in made.items())
         for i in range(len(chunks) - 1):  # the chunks' bounds, cut to the prefix that tells them apart
             to, after = _prefixes(chunks[i][1], chunks[i + 1][0])
             if to >= chunks[i][0]:
