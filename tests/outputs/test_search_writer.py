@@ -105,3 +105,13 @@ def test_an_edit_reads_only_the_edited_page_and_makes_the_bundle_of_a_cold_build
     assert build_in_process(cold, use_cache=False).ok
     assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
     assert len(list((edited / ".vitrine-cache" / "pagefind-words").iterdir())) == 9  # the old page's words pruned
+
+
+def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundle is written in 1.5.2's format: another version's script could not read it."""
+    monkeypatch.setattr(pagefind, "pagefind_version", lambda: "1.4.0")
+    report = build_in_process(repo, use_cache=False)
+    assert not report.ok and not (repo / "site").exists()
+    assert str(report.errors[0]) == ("pagefind:1: recherche: Vitrine écrit l'index de recherche au format de Pagefind "
+                                     "1.5.2, mais la version installée est 1.4.0 : installez-la avec « pip install "
+                                     "'pagefind[bin]==1.5.2' ».")

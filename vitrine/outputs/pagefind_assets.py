@@ -30,6 +30,8 @@ INDEX_FILES = ("pagefind-entry.json", "fragment/", "index/", "filter/")  # the i
 def web_assets(language: str, cache_dir: Path | None) -> dict[str, bytes]:
     """Pagefind's web files for a site in ``language``, by name in the bundle."""
     version = pagefind.pagefind_version()
+    if version == "unknown":
+        pagefind.pagefind_executable()  # says that Pagefind is not installed, unless its binary is named
     if version != VERSION:
         raise SearchIndexError(f"Vitrine écrit l'index de recherche au format de Pagefind {VERSION}, mais la version "
                                f"installée est {version} : installez-la avec « pip install 'pagefind[bin]=={VERSION}' ».")

@@ -20,7 +20,7 @@ import cbor2
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind_cbor import INTS, array_of, head, text
-from vitrine.outputs.pagefind_stems import WORD_SYMBOLS
+from vitrine.outputs.pagefind_stems import STEMMERS, WORD_SYMBOLS
 from vitrine.outputs.pagefind_words import PageWords
 
 VERSION = "1.5.2"  # the Pagefind whose bundle format this writes (pagefind_bin's version must be this)
@@ -194,8 +194,9 @@ class BundleWriter:
         files[f"pagefind.{meta_hash}.pf_meta"] = compressed(meta)
         for short, _count, data in self.fragments:
             files[f"fragment/{short}.pf_fragment"] = data
-        entry = {"version": VERSION, "languages": {language: {"hash": meta_hash, "wasm": None if language == "unknown"
-                                                              else language.split("-")[0] and language,
+        # Pagefind ships a WebAssembly per language it stems, named after the site's language
+        wasm = language if language.split("-")[0] in STEMMERS else None
+        entry = {"version": VERSION, "languages": {language: {"hash": meta_hash, "wasm": wasm,
                                                               "page_count": len(self.fragments)}},
                  "include_characters": list(WORD_SYMBOLS)}
         files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
