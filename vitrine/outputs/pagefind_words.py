@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from vitrine.outputs.pagefind_cbor import array_of
 from vitrine.outputs.pagefind_html import ReadPage, read_html
 from vitrine.outputs.pagefind_stems import CACHES, SIMPLE, indexable_words, stemmer
 from vitrine.outputs.pagefind_text import WHITESPACE, normalize_content
@@ -23,8 +24,8 @@ _PRIVATE = re.compile(f"___PAGEFIND_[^{WHITESPACE}]+[{WHITESPACE}]?")
 @dataclass
 class PageWords:
     """A page as Pagefind indexes it: its fragment (JSON, as Pagefind writes it), its word count, its language,
-    its metadata's field names (sorted: the local ids of ``meta_locs``), and each word's packed locations:
-    (stem, diacritics variant or "", content locations, metadata locations)."""
+    its metadata's field names (sorted: the local ids of ``meta_locs``), and each word's packed locations, as
+    parallel lists (pickled and unpickled several times faster than a list of tuples)."""
 
     url: str
     language: str
@@ -32,8 +33,12 @@ class PageWords:
     word_count: int
     has_custom_body: bool
     meta_fields: list[str]
-    words: list[tuple[str, str, list[int], list[int]]]
     filters: dict[str, list[str]]
+    stems: list[str]  # per packed word: its stem,
+    forms: list[str]  # the variant it is ("" for the stem's own entry),
+    locs: list[bytes]  # its content locations, CBOR-encoded (here, in the render workers, not in the index's process)
+    counts: list[int]  # how many locations,
+    metas: dict[int, list[int]]  # and its metadata locations, when it has some (by its rank in ``stems``)
 
 
 def page_words(url: str, html: str) -> PageWords:
@@ -104,8 +109,11 @@ def words_of(url: str, page: ReadPage) -> PageWords:
     fragment = json.dumps({"url": url, "content": text, "word_count": word_count,
                            "filters": dict(sorted(filters.items())), "meta": {name: meta[name] for name in fields},
                            "anchors": anchors}, ensure_ascii=False, separators=(",", ":"))
-    return PageWords(url, page.language, fragment, word_count, page.has_custom_body, fields,
-                     _packed(plain, positions, meta_positions), filters)
+    packed = _packed(plain, positions, meta_positions)
+    return PageWords(url, page.language, fragment, word_count, page.has_custom_body, fields, filters,
+                     [entry[0] for entry in packed], [entry[1] for entry in packed],
+                     [array_of(entry[2]) for entry in packed], [len(entry[2]) for entry in packed],
+                     {i: entry[3] for i, entry in enumerate(packed) if entry[3]})
 
 
 def _marker(word: str, stack: list[int], anchors: list[dict], page: ReadPage, index: int) -> bool:

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import cbor2
 
 from vitrine.errors import SearchIndexError
-from vitrine.outputs.pagefind_cbor import INTS, array_of, head, text
+from vitrine.outputs.pagefind_cbor import INTS, head, text
 from vitrine.outputs.pagefind_stems import STEMMERS, WORD_SYMBOLS
 from vitrine.outputs.pagefind_words import PageWords
 
@@ -50,11 +50,12 @@ class _Locations:
         self.count = self.last = 0
         self.marks: list[int] = []  # where a metadata field's provisional id is (one byte), renumbered at the end
 
-    def add(self, number: int, locs: list[int], meta: list[int]) -> None:
+    def add(self, number: int, locs: bytes, meta: list[int] | tuple) -> None:
+        """A page's locations: ``locs`` CBOR-encoded already, ``meta`` with the fields' provisional ids."""
         data = self.data
         data += b"\x83"
         data += INTS[number - self.last]
-        data += array_of(locs)
+        data += locs
         if meta:
             data += head(4, len(meta))
             for value in meta:
@@ -99,7 +100,7 @@ class BundleWriter:
         self.urls: dict[str, str] = {}  # fragment hash → page URL
 
     def add(self, page: PageWords) -> None:
-        if not page.words:
+        if not page.stems:
             return  # Pagefind leaves out a page without words
         if not page.has_custom_body:
             if not self.fragments:
@@ -120,21 +121,26 @@ class BundleWriter:
         if len(self.fields) > MAX_FIELDS:
             raise SearchIndexError(f"la page {page.url} porte plus de {MAX_FIELDS} champs de métadonnées "
                                    "(data-pagefind-meta) : l'index de recherche n'en accepte pas davantage.")
-        for stem, form, locs, meta_locs in page.words:
-            word = self.words.get(stem)
+        metas, forms, locs, counts, words = page.metas, page.forms, page.locs, page.counts, self.words
+        for i, stem in enumerate(page.stems):
+            word = words.get(stem)
             if word is None:
-                word = self.words[stem] = _Word()
-            if not form and not locs and not meta_locs:
-                continue
-            meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta_locs] if meta_locs else meta_locs
+                word = words[stem] = _Word()
+            count = counts[i]
+            meta = metas.get(i, ()) if metas else ()
+            if not count and not meta:
+                continue  # a variant-only word: its entry, without pages
+            if meta:
+                meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta]
+            form = forms[i]
             if not form:
-                word.pages.add(number, locs, meta)
-                word.size += len(locs) + len(meta) + 1
+                word.pages.add(number, locs[i], meta)
+                word.size += count + len(meta) + 1
             else:
                 variant = word.variants.get(form)
                 if variant is None:
                     variant = word.variants[form] = _Locations()
-                variant.add(number, locs, meta)
+                variant.add(number, locs[i], meta)
         data = page.fragment.encode("utf-8")
         for name, values in page.filters.items():
             for value in values:
