@@ -104,7 +104,17 @@ def test_an_edit_reads_only_the_edited_page_and_makes_the_bundle_of_a_cold_build
     monkeypatch.undo()
     assert build_in_process(cold, use_cache=False).ok
     assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
-    assert len(list((edited / ".vitrine-cache" / "pagefind-words").iterdir())) == 9  # the old page's words pruned
+    kept = sorted((edited / ".vitrine-cache" / "pagefind-words").iterdir())
+    assert len(kept) == 9  # the old page's words pruned
+
+    for damaged in kept:  # each page's words then read again from the page, not taken from these
+        damaged.write_bytes(damaged.read_bytes()[:-10])
+    laureate = edited / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8").replace("zythologie", "zythologie ancienne"), "utf-8")
+    laureate = cold / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8").replace("zythologie", "zythologie ancienne"), "utf-8")
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
 
 
 def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

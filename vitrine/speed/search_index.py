@@ -27,6 +27,7 @@ from vitrine.outputs.search import (BUNDLE, INDEX_VERSION, PAGES, Bundle, ImageS
 from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
+DIGEST_SIZE = 16  # a kept page's words start with their digest: a damaged file is not used
 KEPT_BUNDLES = 2  # in the cache: this build's, and the one before (an edit undone finds it there)
 
 
@@ -115,9 +116,12 @@ class WordsCache:
             return None
         key = self._key(page)
         try:
-            words = (self.folder / key).read_bytes()
+            kept = (self.folder / key).read_bytes()
         except OSError:
             return None
+        digest, words = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
+        if digest != hashlib.blake2b(words, digest_size=DIGEST_SIZE).digest():
+            return None  # damaged: the page is read again (its words are then written again)
         self.used.add(key)
         return words
 
@@ -130,7 +134,7 @@ class WordsCache:
         tmp = self.folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         try:  # whole or not at all; a cache that cannot be written is done without
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(words)
+            tmp.write_bytes(hashlib.blake2b(words, digest_size=DIGEST_SIZE).digest() + words)
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):
