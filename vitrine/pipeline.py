@@ -186,7 +186,9 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     renderer.compile_templates(page.template for page in stale)
     index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
     try:
-        rendered = render_outputs(index.order(stale) if index else stale, renderer, spread)
+        # searchable pages are read for the index where they are rendered (``outputs/search_reading.py``)
+        rendered = render_outputs(index.order(stale) if index else stale, index.reading(renderer) if index else renderer,
+                                  spread)
         made = (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make)
         outputs = itertools.chain(
             # The lazy outputs (the open data…) are made while Pagefind indexes, or, without the index, while the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -148,20 +149,6 @@ def test_pagefind_reads_a_laureate_without_the_cards_of_its_neighbours(small_sit
     assert [r["url"] for r in found["results"]] == ["/laureats/atelier-code/"]
 
 
-def test_each_result_id_is_told_its_page_and_a_fragment_vitrine_cannot_read_is_an_error() -> None:
-    import gzip  # noqa: PLC0415
-
-    def fragment(url: str) -> bytes:
-        return gzip.compress(search.FRAGMENT_SIGNATURE + json.dumps({"url": url, "content": "x" * 5000}).encode())
-
-    long_url = "/laureats/" + "tres-long-" * 300 + '"guillemets"/'  # beyond the head read first
-    assert search.page_ids({"fragment/fr_a.pf_fragment": fragment("/laureats/a/"),
-                            "fragment/fr_b.pf_fragment": fragment(long_url), "index/x.pf_index": b"?"}) == {
-        "fr_a": "laureats/a/", "fr_b": long_url[1:]}
-    with pytest.raises(search.SearchIndexError, match="ne sait pas lire .fragment/fr_c.pf_fragment"):
-        search.page_ids({"fragment/fr_c.pf_fragment": b"not gzip"})
-
-
 def _card(result: dict) -> list | None:
     prefix = search_pages.CARD_ID
     cards = [a["id"].removeprefix(prefix) for a in result["anchors"] if a["id"].startswith(prefix)]
@@ -171,7 +158,8 @@ def _card(result: dict) -> list | None:
 def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path, monkeypatch) -> None:
     indexed = []
     add = search.Feed.add
-    monkeypatch.setattr(search.Feed, "add", lambda feed, url, html: add(feed, url, html) or indexed.append(url))
+    monkeypatch.setattr(search.Feed, "add",
+                        lambda feed, words: add(feed, words) or indexed.append(pickle.loads(words).url.lstrip("/")))
     report = build_in_process(repo, use_cache=False)
     assert report.ok and sorted(indexed) == sorted(SEARCHABLE)
     assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]

@@ -1,4 +1,5 @@
-"""The Pagefind binary that ``pagefind[bin]`` ships, spoken to in its ``--service`` mode.
+"""The Pagefind binary that ``pagefind[bin]`` ships, spoken to in its ``--service`` mode: for its web files
+(``pagefind_assets.py``), and to check Vitrine's own bundle against its (``pagefind_bundle``).
 
 We speak the service's protocol (base64 JSON messages ending with ``,``, the one the package's ``PagefindIndex``
 speaks) instead of calling ``PagefindIndex`` itself: that client waits 100 ms after every response. Here all the
@@ -136,3 +137,19 @@ class Service:
 
 def _service_message(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
+
+
+def pagefind_bundle(pages: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+    """The bundle Pagefind itself makes of ``pages`` ((URL, HTML), in order), by name: what Vitrine's own bundle
+    (``pagefind_write.py``) is checked against (``tests/outputs/test_search_writer.py``,
+    ``benchmarks/index_equality.py``)."""
+    pages = list(pages)
+    with Service(pagefind_executable()) as service:
+        index = service.call({"type": "NewIndex", "config": {}})["index_id"]
+        requests = ({"type": "AddFile", "index_id": index, "url": url, "file_contents": html, "file_path": None}
+                    for url, html in pages)
+        for (url, _html), response in zip(pages, service.call_all(requests, len(pages))):
+            if response.get("type") != "IndexedFile":
+                raise SearchIndexError(f"Pagefind a refusé la page {url} : {response.get('message', response)}")
+        made = service.call({"type": "GetFiles", "index_id": index})["files"]
+    return {file["path"]: base64.b64decode(file["content"]) for file in made}

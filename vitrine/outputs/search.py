@@ -8,13 +8,16 @@ card (from its row of ``laureats/filtres.json``, which the search page loads onl
 the id of an empty element (Pagefind indexes metadata, not ids), or a page's title and excerpt.
 ``pagefind/vitrine-pages.json`` tells which page each result id is, for those filters.
 
-The index is made by the ``pagefind`` binary that the ``pagefind[bin]`` package ships, in its ``--service`` mode
-(``pagefind.py``), fed while the pages are rendered (``Feed``): each searchable page goes to it as soon as it is
-rendered, from a second process that works while this one renders and writes, and the bundle's files come back
-as bytes once the last page is in. Pagefind reads of each page only what it indexes (``search_pages.py``: the
-element marked ``data-pagefind-body``, up to the end of ``<main>`` without the related cards that Pagefind is told
-to ignore), not the layout around it: the same words, weights, title and metadata, for about two thirds of
-Pagefind's work on whole pages.
+The bundle is written by Vitrine in Pagefind 1.5.2's format, the one Pagefind would make of the same pages (its
+decoded files and their names are equal: ``tests/outputs/test_search_writer.py``): each searchable page is read
+as Pagefind reads HTML (``pagefind_html.py``) and its words stemmed and packed (``pagefind_words.py``) where it
+is rendered (the render workers: ``search_reading.py``), then folded into one index (``Feed``, in a process of its
+own on a large site: ``search_process.py``), and the bundle is written once the last page is in
+(``pagefind_write.py``). Pagefind's process is no longer started for it (it held the whole index, 600–750 MB at
+4,000 laureates, and could not update a bundle); only Pagefind's web files, which read the bundle in the browser,
+come from the installed ``pagefind_bin`` (``pagefind_assets.py``). Of each page only what Pagefind would index is
+read (``search_pages.py``: the element marked ``data-pagefind-body``, up to the end of ``<main>`` without the
+related cards that Pagefind is told to ignore), not the layout around it.
 
 Pagefind splits words at the ASCII apostrophe but not at the typographic one French typography puts everywhere,
 so « l’expo » would not be found by « expo »: the pages are indexed with ASCII apostrophes (the search page puts
@@ -23,77 +26,52 @@ the typographic ones back when it shows results).
 
 from __future__ import annotations
 
-import base64
-import gzip
 import hashlib
 import json
-import queue
-import re
-import threading
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Protocol
 
 from vitrine.errors import SearchIndexError
-from vitrine.outputs import pagefind
 from vitrine.outputs.pagefind import pagefind_version
-from vitrine.outputs.search_pages import ImageSets, card_of, indexed_html
+from vitrine.outputs.pagefind_assets import web_assets
+from vitrine.outputs.pagefind_stems import stemmer_version
+from vitrine.outputs.search_process import index_maker
+from vitrine.outputs.search_pages import ImageSets
+from vitrine.outputs.search_reading import Read, ReadingRenderer, read_for_index
 from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
-# Bump when what we send to Pagefind, or how the bundle is laid out, changes in a way fingerprints do not show.
-INDEX_VERSION = "3"
-# Pagefind's ready-made interfaces: the search page has its own, so they are not published.
-UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+# Bump when what is indexed of a page, or how the bundle is written or laid out, changes in a way fingerprints do
+# not show.
+INDEX_VERSION = "5"
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
-FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what every decompressed Pagefind file starts with
-QUEUED = 64  # rendered pages waiting for Pagefind at most: beyond, rendering waits (memory stays flat)
+
+
+class KeptWords(Protocol):
+    """Pages' words kept between builds (``speed/search_index.WordsCache``)."""
+
+    def get(self, page: Page) -> bytes | None: ...
+
+    def put(self, page: Page, words: bytes) -> None: ...
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """What Pagefind made: its files by name in the bundle, and the page of each result id."""
+    """The index: its files by name in the bundle, and the page of each result id."""
 
     files: dict[str, bytes]
     pages: dict[str, str]
 
 
 def index_key(entries: Iterable[tuple[str, str]]) -> str:
-    """The cache key of the bundle: (url, fingerprint) of its pages, and Pagefind's version."""
-    h = hashlib.blake2b(f"{INDEX_VERSION}\0{pagefind_version()}".encode(), digest_size=16)
+    """The cache key of the bundle: (url, fingerprint) of its pages, Pagefind's version and the stemmer's."""
+    h = hashlib.blake2b(f"{INDEX_VERSION}\0{pagefind_version()}\0{stemmer_version()}".encode(), digest_size=16)
     for url, fingerprint in entries:
         h.update(f"\0{url}\0{fingerprint}".encode())
     return h.hexdigest()
-
-
-def page_ids(files: Mapping[str, bytes]) -> dict[str, str]:
-    """Pagefind's id of each page (its fragment's name, what a search result carries) → its URL.
-
-    The search page filters laureates itself with this: Pagefind's own filters would make the bundle
-    differ from one build to the next (they are written in hash-map order).
-    """
-    ids = {}
-    for path, data in files.items():
-        if path.startswith("fragment/"):
-            try:
-                ids[PurePosixPath(path).stem] = _fragment_url(data).lstrip("/")
-            except (OSError, ValueError, KeyError, TypeError, zlib.error) as exc:
-                raise SearchIndexError(f"Pagefind {pagefind_version()} écrit des fichiers que Vitrine ne sait pas lire "
-                                       f"({path}) : installez une version 1.x comprise entre 1.1 et 1.5.") from exc
-    return ids
-
-
-def _fragment_url(data: bytes) -> str:
-    """A fragment's URL, from the head of its JSON (its first key): a fraction of decompressing it whole."""
-    head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data, 2048)  # 16: gzip's header and trailer
-    if url := _FRAGMENT_URL.match(head, len(FRAGMENT_SIGNATURE)):
-        return json.loads(url.group(1))
-    return json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))["url"]
-
-
-_FRAGMENT_URL = re.compile(rb'\{"url":("(?:[^"\\]|\\.)*")')
 
 
 def bundle_outputs(bundle: Bundle) -> Iterator[Output]:
@@ -108,108 +86,63 @@ def pages_map(pages: Mapping[str, str]) -> bytes:
 
 
 class Feed:
-    """One Pagefind index, fed page by page from the build's thread while Pagefind works in its own process:
-    ``add`` queues a page (waiting when ``QUEUED`` are already waiting); after ``done`` Pagefind makes the bundle
-    while the build goes on (its other pages, its data files); ``finish`` returns it."""
+    """One search index, written by Vitrine (``pagefind_write.py``): ``add`` gives it a page, which is read as
+    Pagefind would (``pagefind_words.py``) and folded into the index, in a process of its own on a large site
+    (``search_process.py``); ``finish`` returns the bundle, with Pagefind's web files (``pagefind_assets.py``).
+    Pagefind's own process is not started (but once per Pagefind version and language, for those files, when
+    the build has no cache)."""
 
-    def __init__(self, count: int):
-        self.count = count
-        self.queued: queue.Queue[dict | None] = queue.Queue(QUEUED)
-        self.service = pagefind.Service(pagefind.pagefind_executable()).__enter__()
-        try:
-            self.index_id = self.service.call({"type": "NewIndex", "config": {}})["index_id"]
-        except BaseException:
-            self.service.__exit__(None, None, None)
-            raise
-        self.failure: BaseException | None = None
-        self.responses: list[dict] = []
-        self.bundle: Bundle | None = None
-        self.ended = False
-        self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
-        self.thread.start()
+    def __init__(self, count: int, cache_dir: Path | None = None):
+        self.index = index_maker(count)
+        self.cache_dir = cache_dir
 
-    def _run(self) -> None:
-        try:
-            self.responses = self.service.call_all(iter(self.queued.get, None), self.count)
-            if all(response.get("type") == "IndexedFile" for response in self.responses):  # else ``finish`` says
-                self.bundle = self._made()
-        except BaseException as exc:  # noqa: BLE001 - handed to the build's thread by ``finish``
-            self.failure = exc
-
-    def _made(self) -> Bundle:
-        made = self.service.call({"type": "GetFiles", "index_id": self.index_id})["files"]
-        files = {}
-        while made:  # each file's base64 text freed once decoded: the bundle is in memory once, not twice
-            file = made.pop()
-            if not file["path"].startswith(UNUSED_FILES):
-                files[file["path"]] = base64.b64decode(file["content"])
-        return Bundle(files, page_ids(files))
-
-    def add(self, url: str, html: str) -> None:
-        self._put({"type": "AddFile", "index_id": self.index_id, "url": "/" + url, "file_contents": html,
-                   "file_path": None})
+    def add(self, words: bytes) -> None:
+        """A page's words (a pickled ``PageWords``: ``search_reading.read_for_index``), in the index's order."""
+        self.index.add(words)
 
     def done(self) -> None:
-        """Every page was added: Pagefind makes the bundle now, while the build does the rest."""
-        if not self.ended:
-            self.ended = True
-            self._put(None)
-
-    def _put(self, request: dict | None) -> None:
-        while True:
-            try:
-                self.queued.put(request, timeout=1)
-                return
-            except queue.Full:
-                if not self.thread.is_alive():  # Pagefind stopped reading: ``finish`` says why
-                    return
+        """Every page was added."""
 
     def finish(self, urls: Sequence[str]) -> Bundle:
         """Once every page was added (``urls``, in the order they were): the bundle."""
-        self.done()
-        self.thread.join()
-        if self.failure is not None:
-            raise self.failure
-        for url, response in zip(urls, self.responses):
-            if response.get("type") != "IndexedFile":
-                raise SearchIndexError(f"Pagefind a refusé la page /{url} : {response.get('message', response)}")
-        assert self.bundle is not None
-        return self.bundle
+        files, urls, language = self.index.result()
+        files.update(web_assets(language or "unknown", self.cache_dir))
+        return Bundle(files, {short: url.lstrip("/") for short, url in urls.items()})
 
     def close(self) -> None:
-        """After the bundle, or an error: Pagefind is stopped."""
-        if self.thread.is_alive():
-            try:
-                self.queued.put_nowait(None)
-            except queue.Full:
-                pass
-        self.service.__exit__(None, None, None)
-        self.thread.join(timeout=10)
+        self.index.close()
 
 
 class WholeIndex:
-    """The search index made from every searchable page, fed to Pagefind in the order of the plan (the bundle's
+    """The search index made from every searchable page, folded in the order of the plan (the bundle's
     bytes depend on it) as they are rendered: a page rendered ahead of its turn waits for it; a page this build
-    does not render (the speed layer's ``SearchIndex``, ``speed/search_index.py``) is read from ``published``,
-    the site as the last build left it, when its turn comes. Interface: ``order``, ``interleave``, ``outputs``,
-    ``close``."""
+    does not render (the speed layer's ``SearchIndex``, ``speed/search_index.py``) comes, when its turn comes,
+    from ``kept`` (its words as an earlier build read them) or is read from ``published``, the site as the last
+    build left it. Interface: ``reading``, ``order``, ``interleave``, ``outputs``, ``close``."""
 
-    def __init__(self, pages: Sequence[Page], image_set: ImageSets, published: Path | None = None):
+    def __init__(self, pages: Sequence[Page], image_set: ImageSets, published: Path | None = None,
+                 cache_dir: Path | None = None, kept: KeptWords | None = None):
+        """``cache_dir``: where Pagefind's web files are kept between builds (``.vitrine-cache/``), if anywhere;
+        ``kept``: the pages' words as earlier builds read them (the speed layer's), if any."""
         self.searchable = [page for page in pages if page.searchable]
-        self.image_set, self.published = image_set, published
+        self.image_set, self.published, self.cache_dir, self.kept = image_set, published, cache_dir, kept
         self.stale: set[str] = {page.output for page in self.searchable}  # to be rendered by this build
         self.waiting: dict[str, bytes] = {}  # rendered ahead of their turn
-        self.next = 0  # the next page of ``searchable`` to give Pagefind
+        self.next = 0  # the next page of ``searchable`` to fold into the index
         self.feed: Feed | None = None
 
+    def reading(self, renderer: object) -> ReadingRenderer:
+        """``renderer``, whose searchable pages are read for the index where they are rendered (the workers)."""
+        return ReadingRenderer(renderer, {page.output for page in self.searchable}, self.image_set)
+
     def order(self, stale: list[Page]) -> list[Page]:
-        """``stale`` with the searchable pages first, so that Pagefind works while the others are rendered."""
+        """``stale`` with the searchable pages first, so that the index works while the others are rendered."""
         self.stale = {page.output for page in stale} & self.stale
         return [page for page in stale if page.output in self.stale] + [page for page in stale
                                                                           if page.output not in self.stale]
 
     def interleave(self, rendered: Iterable[Output]) -> Iterator[Output]:
-        """The rendered pages, each searchable one given to Pagefind in its turn."""
+        """The rendered pages, each searchable one given to the index in its turn."""
         for output in rendered:
             if output.path in self.stale and output.data is not None:
                 self.waiting[output.path] = output.data
@@ -225,20 +158,35 @@ class WholeIndex:
                     return  # not rendered yet
                 if self.published is None:
                     raise SearchIndexError(f"la page /{page.url} n'a pas été rendue.")
-                html = (self.published / page.output).read_bytes()  # as published: unchanged
             if self.feed is None:
-                self.feed = Feed(len(self.searchable))
-            self.feed.add(page.url, indexed_html(html.decode("utf-8"), card_of(page, self.image_set)))
+                self.feed = Feed(len(self.searchable), self.cache_dir)
+            self.feed.add(self._words(page, html))
             self.next += 1
         if self.feed is not None:
-            self.feed.done()  # the last page is in: Pagefind makes the bundle while the other pages are rendered
+            self.feed.done()  # the last page is in
+
+    def _words(self, page: Page, html: bytes | None) -> bytes:
+        """The page's words: read where it was rendered (``search_reading.py``), else (``html`` None: not rendered
+        by this build, unchanged) as an earlier build read them (``kept``), else read here as published."""
+        if isinstance(html, Read):
+            words = html.words
+        elif html is None and self.kept is not None and (kept := self.kept.get(page)) is not None:
+            return kept
+        else:
+            if html is None:
+                assert self.published is not None
+                html = (self.published / page.output).read_bytes()
+            words = read_for_index(page, html.decode("utf-8"), self.image_set)
+        if self.kept is not None:
+            self.kept.put(page, words)
+        return words
 
     def bundle(self) -> Bundle:
         """Once every page was rendered: the bundle (an empty index without searchable pages: the search page
         loads, and finds nothing)."""
         self._feed(final=True)
         if self.feed is None:
-            self.feed = Feed(0)
+            self.feed = Feed(0, self.cache_dir)
         return self.feed.finish([page.url for page in self.searchable])
 
     def outputs(self) -> Iterator[Output]:

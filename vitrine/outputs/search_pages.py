@@ -1,5 +1,5 @@
-"""What Pagefind is sent of each searchable page (``outputs/search.py`` makes the index): the part of the page it
-indexes, and a laureate's card, which each search result carries for the search page to show."""
+"""What the index reads of each searchable page (``outputs/search.py`` makes the index, as Pagefind would): the part
+of the page Pagefind indexes, and a laureate's card, which each search result carries for the search page to show."""
 
 from __future__ import annotations
 

@@ -3,12 +3,15 @@
 to Pagefind as they come, the others are read from the published site (none is rendered for the index).
 
 What the index is and how it is made (the published format) is ``outputs/search.py``. An edit of one laureate
-makes the whole index again (Pagefind over every searchable page; no page rendered): one index for the whole
-site is what keeps a visitor's first search to a few requests (``benchmarks/README.md`` weighs it).
+writes the whole bundle again (one index for the whole site is what keeps a visitor's first search to a few
+requests: ``benchmarks/README.md`` weighs it), from each page's words as the last build read them
+(``WordsCache``): only the pages this build renders are read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -18,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vitrine.files import cleaned_on_failure
-from vitrine.outputs.search import (BUNDLE, PAGES, Bundle, ImageSets, WholeIndex, bundle_outputs, index_key,
-                                    pages_map)
+from vitrine.outputs.pagefind_stems import stemmer_version
+from vitrine.outputs.search import (BUNDLE, INDEX_VERSION, PAGES, Bundle, ImageSets, WholeIndex, bundle_outputs,
+                                    index_key, pages_map)
 from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
+DIGEST_SIZE = 16  # a kept page's words start with their digest: a damaged file is not used
 KEPT_BUNDLES = 2  # in the cache: this build's, and the one before (an edit undone finds it there)
 
 
@@ -92,6 +97,60 @@ class BundleCache:
             shutil.rmtree(old, ignore_errors=True)
 
 
+class WordsCache:
+    """Each searchable page's words for the index (a pickled ``PageWords``), kept in
+    ``.vitrine-cache/pagefind-words/`` by what the page is made from (its fingerprint) and how it is read
+    (``INDEX_VERSION``, the stemmer's version): after an edit, the pages not rendered again are not read again."""
+
+    def __init__(self, cache_dir: Path | None, fingerprints: Mapping[str, str]):
+        self.folder = cache_dir / "pagefind-words" if cache_dir else None
+        self.fingerprints = fingerprints
+        self.used: set[str] = set()
+
+    def _key(self, page: Page) -> str:
+        made_from = f"{INDEX_VERSION}\0{stemmer_version()}\0{page.url}\0{self.fingerprints[page.output]}"
+        return hashlib.blake2b(made_from.encode(), digest_size=16).hexdigest()
+
+    def get(self, page: Page) -> bytes | None:
+        if self.folder is None:
+            return None
+        key = self._key(page)
+        try:
+            kept = (self.folder / key).read_bytes()
+        except OSError:
+            return None
+        digest, words = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
+        if digest != hashlib.blake2b(words, digest_size=DIGEST_SIZE).digest():
+            return None  # damaged: the page is read again (its words are then written again)
+        self.used.add(key)
+        return words
+
+    def put(self, page: Page, words: bytes) -> None:
+        if self.folder is None:
+            return
+        key = self._key(page)
+        self.used.add(key)
+        path = self.folder / key
+        tmp = self.folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:  # whole or not at all; a cache that cannot be written is done without
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(hashlib.blake2b(words, digest_size=DIGEST_SIZE).digest() + words)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def prune(self) -> None:
+        """Only the pages of this build's index are kept."""
+        if self.folder is None or not self.used:
+            return
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name not in self.used:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
 class SearchIndex:
     """The search bundle of a build: kept from the previous site, taken from the cache, or made anew (``WholeIndex``)
     when one of the searchable pages changed. Same interface as ``WholeIndex``."""
@@ -103,9 +162,15 @@ class SearchIndex:
         kept = bool(recorded) and PAGES in recorded and all(key == self.key for key in recorded.values())
         self.previous = sorted(recorded) if kept else []  # its files in ``out``, as the last build left them
         self.cached = None if kept else bundles.get(self.key)
-        self.whole = WholeIndex(pages, image_set, out) if not self.previous and self.cached is None else None
+        cache_dir = bundles.root.parent if bundles.root else None
+        self.words = WordsCache(cache_dir, fingerprints)
+        self.whole = WholeIndex(pages, image_set, out, cache_dir, self.words) \
+            if not self.previous and self.cached is None else None
         self.bundles = bundles
         self.fingerprints: dict[str, str] = {}  # bundle file → key of what made it, for the build's record
+
+    def reading(self, renderer: object) -> object:
+        return self.whole.reading(renderer) if self.whole else renderer
 
     def order(self, stale: list[Page]) -> list[Page]:
         return self.whole.order(stale) if self.whole else stale
@@ -125,6 +190,7 @@ class SearchIndex:
             assert self.whole is not None
             bundle = self.whole.bundle()
             self.bundles.put(self.key, bundle)
+            self.words.prune()
             made = bundle_outputs(bundle)
         for output in made:
             self.fingerprints[output.path] = self.key

@@ -1,0 +1,127 @@
+"""Vitrine's own search bundle equals the one Pagefind 1.5.2 makes of the same pages: every file name, and every
+decoded file (the compressed bytes may differ), so a visitor's search gets the same results, ranked the same."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_in_process, make_repo
+from pagefind_bundle import bundle_files, decoded_bundle, differences
+from benchmarks.generate import generate
+from vitrine.outputs import pagefind, search, search_reading
+from vitrine.outputs.pagefind_assets import UNUSED_FILES
+from vitrine.outputs.pagefind_words import page_words
+from vitrine.outputs.pagefind_write import BundleWriter
+
+
+def _built_and_fed(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Build ``root`` with its search index, and the pages (URL, HTML) its index was made of, in order."""
+    fed: list[tuple[str, str]] = []
+    read = search_reading.page_words  # in this process: a build without the speed layer renders here
+    monkeypatch.setattr(search_reading, "page_words", lambda url, html: fed.append((url, html)) or read(url, html))
+    assert build_in_process(root, use_cache=False).ok
+    return fed
+
+
+def _assert_same_as_pagefind(site: Path, fed: list[tuple[str, str]]) -> int:
+    theirs = {name: data for name, data in pagefind.pagefind_bundle(fed).items() if not name.startswith(UNUSED_FILES)}
+    ours = bundle_files(site / "pagefind")
+    del ours[search.PAGES.removeprefix(search.BUNDLE + "/")]
+    assert differences(decoded_bundle(theirs), decoded_bundle(ours)) == []
+    return sum(name.startswith("fragment/") for name in ours)
+
+
+def test_the_small_site_is_indexed_as_pagefind_would(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fed = _built_and_fed(repo, monkeypatch)
+    assert _assert_same_as_pagefind(repo / "site", fed) == 9
+
+
+def test_a_generated_site_is_indexed_as_pagefind_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = generate(60, tmp_path / "corpus", words=(40, 120))
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    fed = _built_and_fed(root, monkeypatch)
+    assert _assert_same_as_pagefind(root / "site", fed) > 60
+
+
+def test_the_shipped_site_is_indexed_as_pagefind_would(shipped_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fed = _built_and_fed(shipped_repo, monkeypatch)
+    assert _assert_same_as_pagefind(shipped_repo / "site", fed) >= 6
+
+
+# HTML that Vitrine's templates do not write today but a template or a Markdown body could: each read as Pagefind
+# reads it (weights, ignored and excluded elements, metadata from attributes, filters, an image after the title,
+# anchors, entities, diacritics, compound words, numbers, emoji, whitespace of every kind). One filter with one
+# value: Pagefind writes filters and their values in hash-map order, which changes from one run to the next
+# (Vitrine's templates use none; its writer keeps them in the order met).
+ODD_PAGES = [
+    '<html lang="fr"><head><title>T &amp; t</title></head><body><main data-pagefind-body>'
+    '<h1 id="haut">Élan d’été&nbsp;: l\'ÉCOLE</h1><h2>Sous-titre  Café-crème</h2><p>Un <b>mot</b><br>coupé, '
+    'WKWebView, page.Find, covid-19, 2e, l’été, 10&nbsp;000&#8239;€ — «&nbsp;guillemets&nbsp;» 👋 cloud🌦️cannon</p>'
+    '<div data-pagefind-weight="3"><p>lourd <span id="a b">ancre <em>dedans</em></span></p></div>'
+    '<p data-pagefind-weight="0.5">léger</p><p data-pagefind-ignore>caché</p>'
+    '<section data-pagefind-ignore="all"><p data-pagefind-meta="secret">exclu</p></section>'
+    '<p data-pagefind-meta="resume">Un résumé, ici.</p><img src="/a.jpg" alt="Une image">'
+    '<span data-pagefind-filter="theme">Culture</span>'
+    '<nav>menu</nav><footer>pied</footer><script>var x = "<p>";</script><style>p{}</style>'
+    '<ul><li>un</li><li>deux?</li></ul><table><tr><td>cellule</td><td>autre</td></tr></table>'
+    '<p data-pagefind-index-attrs="title" title="Titre attribut">attr</p></main><aside>hors</aside></body></html>',
+    '<html lang="fr"><head><title>Deux</title></head><body><div data-pagefind-body>'
+    '<img data-pagefind-meta="image[src], image_alt[alt]" src="/b.jpg" alt="B">'
+    '<p>Été, ete, ÉTÉ et café cafe. Élan élan</p><h3>Troisième</h3><h6>six</h6>'
+    '<p data-pagefind-meta="resume">Résumé café</p><p data-pagefind-default-meta="auteur:Anne">x</p></div>'
+    '</body></html>',
+    '<html lang="fr"><head><title>Sans corps</title></head><body><p>Ignorée : pas de data-pagefind-body</p>'
+    '</body></html>',
+]
+
+
+def test_odd_html_is_read_as_pagefind_reads_it() -> None:
+    pages = [(f"/page-{i}/", html) for i, html in enumerate(ODD_PAGES)]
+    writer = BundleWriter()
+    for url, html in pages:
+        writer.add(page_words(url, html))
+    theirs = {name: data for name, data in pagefind.pagefind_bundle(pages).items()
+              if not name.endswith((".js", ".css", ".pagefind"))}
+    assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
+
+
+def test_an_edit_reads_only_the_edited_page_and_makes_the_bundle_of_a_cold_build(tmp_path: Path,
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok
+    for root in (edited, cold):
+        laureate = root / "content" / "laureates" / "emploi-jeunes.md"
+        laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    read: list[str] = []
+    words = search_reading.page_words
+    monkeypatch.setattr(search_reading, "page_words", lambda url, html: read.append(url) or words(url, html))
+    assert build_in_process(edited).ok
+    assert read == ["/laureats/emploi-jeunes/"]  # the others' words as the first build read them
+    monkeypatch.undo()
+    assert build_in_process(cold, use_cache=False).ok
+    assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
+    kept = sorted((edited / ".vitrine-cache" / "pagefind-words").iterdir())
+    assert len(kept) == 9  # the old page's words pruned
+
+    for damaged in kept:  # each page's words then read again from the page, not taken from these
+        damaged.write_bytes(damaged.read_bytes()[:-10])
+    laureate = edited / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8").replace("zythologie", "zythologie ancienne"), "utf-8")
+    laureate = cold / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8").replace("zythologie", "zythologie ancienne"), "utf-8")
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
+
+
+def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundle is written in 1.5.2's format: another version's script could not read it."""
+    monkeypatch.setattr(pagefind, "pagefind_version", lambda: "1.4.0")
+    report = build_in_process(repo, use_cache=False)
+    assert not report.ok and not (repo / "site").exists()
+    assert str(report.errors[0]) == ("pagefind:1: recherche: Vitrine écrit l'index de recherche au format de Pagefind "
+                                     "1.5.2, mais la version installée est 1.4.0 : installez-la avec « pip install "
+                                     "'pagefind[bin]==1.5.2' ».")

@@ -1,0 +1,85 @@
+"""Pagefind's own web files (``pagefind.js``, ``pagefind-worker.js``, ``wasm.unknown.pagefind``,
+``wasm.<language>.pagefind``), which read the bundle Vitrine writes (``pagefind_write.py``) in the visitor's browser.
+
+They come from the installed ``pagefind_bin``, the only place they are: its binary minifies the scripts and
+unpacks the WebAssembly when it writes a bundle. So it is run once, in its ``--service`` mode, over a one-page
+site, and its files kept, but the index's own: in ``.vitrine-cache/pagefind-assets/<version>-<language>/`` when the
+build has a cache (later builds do not start it), else in this process's memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from vitrine.errors import SearchIndexError
+from vitrine.files import cleaned_on_failure
+from vitrine.outputs import pagefind
+from vitrine.outputs.pagefind_write import VERSION
+
+ASSETS = "pagefind-assets"  # in .vitrine-cache/
+# Pagefind's ready-made interfaces: the search page has its own, so they are not published.
+UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+INDEX_FILES = ("pagefind-entry.json", "fragment/", "index/", "filter/")  # the index's: ours, with *.pf_meta
+
+
+def web_assets(language: str, cache_dir: Path | None) -> dict[str, bytes]:
+    """Pagefind's web files for a site in ``language``, by name in the bundle."""
+    version = pagefind.pagefind_version()
+    if version == "unknown":
+        pagefind.pagefind_executable()  # says that Pagefind is not installed, unless its binary is named
+    if version != VERSION:
+        raise SearchIndexError(f"Vitrine écrit l'index de recherche au format de Pagefind {VERSION}, mais la version "
+                               f"installée est {version} : installez-la avec « pip install 'pagefind[bin]=={VERSION}' ».")
+    folder = cache_dir / ASSETS / f"{version}-{language}" if cache_dir else None
+    if folder is not None and (kept := _kept(folder)) is not None:
+        return kept
+    files = _made(language, pagefind.pagefind_executable())
+    if folder is not None:
+        _keep(folder, files)
+    return files
+
+
+@lru_cache(maxsize=4)
+def _made(language: str, executable: Path) -> dict[str, bytes]:
+    """Pagefind's web files, from ``executable`` run over a one-page site in ``language`` (once per process)."""
+    page = f'<!DOCTYPE html><html lang="{language}"><head><title>Vitrine</title></head><body><p>Vitrine</p></body></html>'
+    with pagefind.Service(executable) as service:
+        index = service.call({"type": "NewIndex", "config": {}})["index_id"]
+        service.call_all([{"type": "AddFile", "index_id": index, "url": "/", "file_contents": page,
+                           "file_path": None}], 1)
+        made = service.call({"type": "GetFiles", "index_id": index})["files"]
+    files = {file["path"]: base64.b64decode(file["content"]) for file in made
+             if not file["path"].startswith(UNUSED_FILES + INDEX_FILES) and not file["path"].endswith(".pf_meta")}
+    if "pagefind.js" not in files:
+        raise SearchIndexError(f"Pagefind {pagefind.pagefind_version()} n'a pas donné ses fichiers pour le navigateur.")
+    return files
+
+
+def _kept(folder: Path) -> dict[str, bytes] | None:
+    try:
+        names = (folder / "files.txt").read_text("utf-8").split("\n")
+        return {name: (folder / "files" / name).read_bytes() for name in names if name}
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _keep(folder: Path, files: dict[str, bytes]) -> None:
+    """Written whole or not at all (a build interrupted leaves no half folder); a cache that cannot be written
+    is done without."""
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with cleaned_on_failure(folder, lambda: shutil.rmtree(tmp, ignore_errors=True)):
+            for name, data in files.items():
+                path = tmp / "files" / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            (tmp / "files.txt").write_text("\n".join(sorted(files)), "utf-8")
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)

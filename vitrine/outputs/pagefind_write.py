@@ -1,0 +1,236 @@
+"""A Pagefind 1.5.2 bundle written by Vitrine (``pagefind/src/index/mod.rs``, ``output/mod.rs``): the pages' words
+(``pagefind_words.py``) folded as they come into one inverted index, then its chunks, its metadata, the pages'
+fragments and the entry, named and encoded as Pagefind names and encodes them (CBOR, then gzip after the
+``pagefind_dcd`` signature), so that Pagefind's own ``pagefind.js`` and WebAssembly read it in the browser and a
+visitor gets what Pagefind's bundle would give. Only the compressed bytes differ (zlib instead of miniz_oxide).
+
+Memory stays flat: a page's words are folded into one flat array of integers per word (``array``), the page
+itself dropped; each fragment is kept compressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import cbor2
+
+from vitrine.errors import SearchIndexError
+from vitrine.outputs.pagefind_cbor import INTS, head, text
+from vitrine.outputs.pagefind_stems import STEMMERS, WORD_SYMBOLS
+from vitrine.outputs.pagefind_words import PageWords
+
+VERSION = "1.5.2"  # the Pagefind whose bundle format this writes (pagefind_bin's version must be this)
+CHUNK_SIZE = 20000  # Pagefind's default index_chunk_size: locations per word index chunk
+SIGNATURE = b"pagefind_dcd"
+COMPRESSING_THREADS = 2  # the machines this runs on have two cores or more
+MAX_FIELDS = 24  # metadata fields: each field's id in the word index is then one byte, renumbered at the end
+
+
+def full_hash(data: bytes) -> str:
+    """Pagefind's ``full_hash``: SHA-1 in hexadecimal, each byte without its leading zero (``{:x?}``)."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def compressed(data: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0)
+
+
+class _Locations:
+    """A word's (or one of its variants') pages, CBOR-encoded as they are folded: Pagefind's ``PackedPage``s, each
+    page number written as the difference from the one before, as in its chunks."""
+
+    __slots__ = ("data", "count", "last", "marks")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.count = self.last = 0
+        self.marks: list[int] = []  # where a metadata field's provisional id is (one byte), renumbered at the end
+
+    def add(self, number: int, locs: bytes, meta: list[int] | tuple) -> None:
+        """A page's locations: ``locs`` CBOR-encoded already, ``meta`` with the fields' provisional ids."""
+        data = self.data
+        data += b"\x83"
+        data += INTS[number - self.last]
+        data += locs
+        if meta:
+            data += head(4, len(meta))
+            for value in meta:
+                if value < 0:
+                    self.marks.append(len(data))
+                data += INTS[value]
+        else:
+            data += b"\x80"
+        self.count += 1
+        self.last = number
+
+    def encoded(self, fields: bytes) -> bytes:
+        """Its pages' CBOR, metadata fields renumbered by ``fields`` (a provisional id's byte → the final one's)."""
+        if not self.marks:
+            return head(4, self.count) + self.data
+        data = bytearray(self.data)
+        for mark in self.marks:
+            data[mark] = fields[data[mark]]
+        return head(4, self.count) + data
+
+
+class _Word:
+    __slots__ = ("pages", "size", "variants")
+
+    def __init__(self) -> None:
+        self.pages = _Locations()
+        self.size = 0  # what Pagefind counts to cut chunks: locations + metadata locations + 1, per page
+        self.variants: dict[str, _Locations] = {}
+
+
+class BundleWriter:
+    """Pages are ``add``-ed in the order Pagefind would have been given them; ``files`` makes the bundle."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Word] = {}
+        self.fields: dict[str, int] = {}  # metadata field → provisional id (first seen), sorted at the end
+        self.fragments: list[tuple[str, int, bytes]] = []  # (hash, word count, compressed JSON), by page number
+        self.hashes: dict[str, str] = {}  # short fragment hash → full hash
+        self.filters: dict[str, dict[str, list[int]]] = {}
+        self.language: str | None = None
+        self.plain: list[PageWords] = []  # pages without data-pagefind-body: indexed only if no page has one
+        self.urls: dict[str, str] = {}  # fragment hash → page URL
+
+    def add(self, page: PageWords) -> None:
+        if not page.stems:
+            return  # Pagefind leaves out a page without words
+        if not page.has_custom_body:
+            if not self.fragments:
+                self.plain.append(page)
+            return
+        self.plain.clear()
+        self._fold(page)
+
+    def _fold(self, page: PageWords) -> None:
+        language = page.language
+        if self.language is None:
+            self.language = language
+        elif language != self.language:
+            raise SearchIndexError(f"la page {page.url} est en « {language} », les autres en « {self.language} » : "
+                                   "l'index de recherche n'est fait que pour une langue.")
+        number = len(self.fragments)
+        ids = [self.fields.setdefault(name, len(self.fields)) for name in page.meta_fields]
+        if len(self.fields) > MAX_FIELDS:
+            raise SearchIndexError(f"la page {page.url} porte plus de {MAX_FIELDS} champs de métadonnées "
+                                   "(data-pagefind-meta) : l'index de recherche n'en accepte pas davantage.")
+        metas, forms, locs, counts, words = page.metas, page.forms, page.locs, page.counts, self.words
+        for i, stem in enumerate(page.stems):
+            word = words.get(stem)
+            if word is None:
+                word = words[stem] = _Word()
+            count = counts[i]
+            meta = metas.get(i, ()) if metas else ()
+            if not count and not meta:
+                continue  # a variant-only word: its entry, without pages
+            if meta:
+                meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta]
+            form = forms[i]
+            if not form:
+                word.pages.add(number, locs[i], meta)
+                word.size += count + len(meta) + 1
+            else:
+                variant = word.variants.get(form)
+                if variant is None:
+                    variant = word.variants[form] = _Locations()
+                variant.add(number, locs[i], meta)
+        data = page.fragment.encode("utf-8")
+        for name, values in page.filters.items():
+            for value in values:
+                self.filters.setdefault(name, {}).setdefault(value, []).append(number)
+        full = f"{language}_{full_hash(data)}"
+        short = full[:len(language) + 8]
+        while short in self.hashes:
+            if self.hashes[short] == full:
+                raise SearchIndexError(f"la page {page.url} est indexée deux fois.")
+            short = full[:len(short) + 1]
+        self.hashes[short] = full
+        self.fragments.append((short, page.word_count, compressed(data)))
+        self.urls[short] = page.url
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle's index files by name (without Pagefind's scripts and WebAssembly: ``pagefind_assets.py``)."""
+        for page in self.plain:  # no page had data-pagefind-body: every page is indexed whole
+            self._fold(page)
+        self.plain.clear()
+        language = self.language or "unknown"
+        prefix = len(language) + 8
+        fields = sorted(self.fields)
+        renumbered = bytearray(range(256))  # a metadata field's id, as the one byte of its negative CBOR integer
+        for name, provisional in self.fields.items():
+            renumbered[0x20 + provisional] = 0x20 + fields.index(name)
+        files: dict[str, bytes] = {}
+        chunks = []
+        # zlib lets go of the GIL: the chunks are compressed by threads while the next ones are encoded
+        with ThreadPoolExecutor(COMPRESSING_THREADS) as threads:
+            made: dict[str, Future[bytes]] = {}
+            for words in self._chunks():
+                encoded = b"\x81" + head(4, len(words)) + b"".join(self._packed(stem, renumbered) for stem in words)
+                full = f"{language}_{full_hash(encoded)}"
+                short = full[:prefix]
+                while f"index/{short}.pf_index" in made and len(short) < len(full):
+                    short = full[:len(short) + 2]
+                made[f"index/{short}.pf_index"] = threads.submit(compressed, encoded)
+                chunks.append([words[0], words[-1], short])
+            files.update((name, future.result()) for name, future in made.items())
+        for i in range(len(chunks) - 1):  # the chunks' bounds, cut to the prefix that tells them apart
+            to, after = _prefixes(chunks[i][1], chunks[i + 1][0])
+            if to >= chunks[i][0]:
+                chunks[i][1] = to
+            chunks[i + 1][0] = after
+        filters = []
+        for name, values in self.filters.items():
+            encoded = cbor2.dumps([name, [[value, pages] for value, pages in values.items()]])
+            full = f"{language}_{full_hash(encoded)}"
+            short = full[:prefix]
+            while f"filter/{short}.pf_filter" in files and len(short) < len(full):
+                short = full[:len(short) + 2]
+            files[f"filter/{short}.pf_filter"] = compressed(encoded)
+            filters.append([name, short])
+        meta = cbor2.dumps([VERSION, [[short, count] for short, count, _ in self.fragments], chunks, filters, [],
+                            fields])
+        meta_hash = f"{language}_{full_hash(meta)[:prefix]}"
+        files[f"pagefind.{meta_hash}.pf_meta"] = compressed(meta)
+        for short, _count, data in self.fragments:
+            files[f"fragment/{short}.pf_fragment"] = data
+        # Pagefind ships a WebAssembly per language it stems, named after the site's language
+        wasm = language if language.split("-")[0] in STEMMERS else None
+        entry = {"version": VERSION, "languages": {language: {"hash": meta_hash, "wasm": wasm,
+                                                              "page_count": len(self.fragments)}},
+                 "include_characters": list(WORD_SYMBOLS)}
+        files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return files
+
+    def _chunks(self) -> Iterator[list[str]]:
+        chunk: list[str] = []
+        size = 0
+        for stem in sorted(self.words):
+            size += self.words[stem].size
+            chunk.append(stem)
+            if size >= CHUNK_SIZE:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def _packed(self, stem: str, fields: bytes) -> bytes:
+        """A word's CBOR: Pagefind's ``PackedWord`` [word, pages, additional variants]."""
+        word = self.words[stem]
+        variants = [b"\x82" + text(form) + locations.encoded(fields) for form, locations in word.variants.items()]
+        return b"\x83" + text(stem) + word.pages.encoded(fields) + head(4, len(variants)) + b"".join(variants)
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    common = 0
+    for x, y in zip(b, a):
+        if x != y:
+            break
+        common += 1
+    return a[:common + 1], b[:common + 1]
