@@ -5,7 +5,9 @@ Usage: python build.py [build|serve|new|check|clean-media] --help
 """
 import sys
 
-from vitrine.cli import main
-
 if __name__ == "__main__":
+    # Imported here, not above: the processes the build starts fresh (PDF makers, the search index) run this file
+    # again as their main module, and need none of the command line
+    from vitrine.cli import main
+
     sys.exit(main(sys.argv[1:]))

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import REPO
 
 PACKAGE = REPO / "vitrine"
-BOTTOM = {"errors", "files", "options", "engine"}  # every layer may use these: standard library only
+BOTTOM = {"errors", "files", "options", "engine", "stopping"}  # every layer may use these: standard library only
 MAY_IMPORT = {  # package → the packages its modules may import at run time (type hints aside)
     "content": {"content"},
     "site": {"content", "site"},

@@ -13,13 +13,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pypdf
 import pytest
 
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, tree_digest, write
+from processes import stop_while_working
 
 from vitrine.content.read import load_content
 from vitrine.content.validate import validate
@@ -178,53 +178,13 @@ def test_a_text_may_link_to_a_catalogue_pdf(repo: Path) -> None:
     assert 'href="../editions/2022/catalogue.pdf"' in (repo / "site" / "le-label" / "index.html").read_text("utf-8")
 
 
-def _children(pid: int) -> set[int]:
-    """The processes ``pid`` started, and theirs (Linux's /proc)."""
-    found: set[int] = set()
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as handle:
-                for child in map(int, handle.read().split()):
-                    found |= {child} | _children(child)
-    except OSError:  # ended meanwhile
-        pass
-    return found
-
-
-def _is_printing(pid: int) -> bool:
-    """A PDF maker at work: it has loaded Pango. (Python's own start-up, the first tenth of a second of a fresh
-    process, is no place of ours: a Ctrl+C landing there makes Python print its traceback, whatever we do.)"""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            if b"spawn_main" not in handle.read():
-                return False
-        with open(f"/proc/{pid}/maps", "rb") as handle:
-            return b"libpango" in handle.read()
-    except OSError:
-        return False
-
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the processes in /proc (Linux)")
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "Ctrl+C"])
 def test_a_build_stopped_while_its_pdfs_print_says_so_in_french_and_leaves_no_process(
         repo: Path, sig: int, code: int) -> None:
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(repo), "build", "--no-search"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=repo,
-                               start_new_session=True)  # its own process group, as a terminal's or a CI job's
-    deadline = time.monotonic() + 120
-    makers: set[int] = set()
-    while not makers and process.poll() is None and time.monotonic() < deadline:
-        makers = {pid for pid in _children(process.pid) if _is_printing(pid)}
-        time.sleep(0.02)
-    assert makers, "no PDF maker was seen"
-    everyone = _children(process.pid)
-    # SIGTERM goes to the build alone (a process manager); Ctrl+C to the whole group (a terminal)
-    os.kill(process.pid, sig) if sig == signal.SIGTERM else os.killpg(process.pid, sig)
-    _out, err = process.communicate(timeout=60)
+    process, err = stop_while_working(repo, b"", sig, "--no-search")  # as soon as a PDF maker starts
 
     assert process.returncode == code, err
     assert "Traceback" not in err and "Interrompu" in err, err
     assert not (repo / "site").exists()  # nothing published
-    time.sleep(0.5)
-    assert not [pid for pid in everyone if Path(f"/proc/{pid}").exists()
-                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]  # none left running

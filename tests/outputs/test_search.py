@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import signal
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
+from benchmarks.generate import generate
 from conftest import REPO, TODAY, build_in_process, make_repo, run_cli, write
+from processes import stop_while_working
 from web import search_index
-from vitrine.outputs import pagefind, search, search_pages
+from vitrine.outputs import pagefind, search, search_pages, search_process
 from vitrine.pipeline import build
 from vitrine.preview.serve import Preview
 from vitrine.site.pages import plan_pages
@@ -259,3 +262,15 @@ def test_a_build_without_search_publishes_every_page_but_no_index(repo: Path) ->
     assert result.returncode == 0, result.stderr
     assert (repo / "site" / "recherche" / "index.html").is_file()
     assert (repo / "site" / "laureats").is_dir() and not (repo / "site" / search.BUNDLE).exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the processes in /proc (Linux)")
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "Ctrl+C"])
+def test_a_build_stopped_while_its_index_is_made_says_so_in_french_and_leaves_no_process(
+        tmp_path: Path, sig: int, code: int) -> None:
+    root = generate(search_process.OWN_PROCESS_FROM, tmp_path / "corpus", words=(40, 120))  # its index: own process
+    process, err = stop_while_working(root, b"", sig, "--no-catalogue")  # as soon as it starts
+
+    assert process.returncode == code, err
+    assert "Traceback" not in err and "Interrompu" in err, err
+    assert not (root / "site").exists()

@@ -4,8 +4,8 @@
 A process forked from the build counts the whole site's model in its memory: at 4,000 laureates, a PDF maker forked
 from it peaked at 195 MB, one started fresh at about 100 MB for a volume of 100 laureates (``benchmarks/README.md``,
 session 7). So the job carries what the PDF is made from: the page's HTML, and every file of the site it may
-read (``files``); WeasyPrint gets nothing else, never the network. Standard library only here: the fresh processes
-import this module and WeasyPrint, nothing of the build. They are the build's children, waited for: their time
+read (``files``); WeasyPrint gets nothing else, never the network. Standard library only here (and ``stopping.py``,
+which is): the fresh processes import this module and WeasyPrint, nothing of the build. They are the build's children, waited for: their time
 and memory count in the build's (what the benchmarks measure).
 """
 
@@ -16,13 +16,13 @@ import hashlib
 import io
 import mimetypes
 import os
-import signal
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from vitrine.stopping import in_started_process, starting_processes
+
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
 NO_PANGO = ("pango", "")  # what a process reports when WeasyPrint cannot load Pango's libraries
-STOPS = {signal.SIGINT, signal.SIGTERM}  # how a build is stopped
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,6 @@ def print_pdf(job: PrintJob) -> bytes | tuple[str, str]:
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
 
 
-def _quiet() -> None:
-    """In each PDF maker, once started: Ctrl+C ignored (it reaches every process of the terminal; the build stops
-    them itself, by SIGTERM, whose default quietly ends the process), and both let through if the process
-    started with them held."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
-
-
 def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> Iterator[bytes | tuple[str, str]]:
     """``print_pdf`` of each job, in order, in at most ``processes`` fresh processes (None: one per core). Each job
     is made (its page rendered, its files read) only when a process is free for it: a few in memory at once."""
@@ -83,15 +75,8 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
     processes = min(len(jobs), processes or cores)
     import multiprocessing  # noqa: PLC0415 - only when a PDF is made (tests/speed/test_record.py)
 
-    # Held back in the build while it starts them: stopped between starting a process and sending it its
-    # start-up data, it would leave the process to fail on reading it, in an English traceback. A process may
-    # start with them held too (whether the mask survives depends on how Python starts it): ``_quiet`` lets them
-    # through, or SIGTERM, how the build stops them, would never reach them, and the build would wait forever.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-    try:
-        pool = multiprocessing.get_context("spawn").Pool(processes, _quiet)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    with starting_processes():  # a stop while they start: no traceback of theirs (``stopping.py``)
+        pool = multiprocessing.get_context("spawn").Pool(processes, in_started_process)
     try:
         for start in range(0, len(jobs), processes):
             yield from pool.map(print_pdf, [make() for make in jobs[start:start + processes]], chunksize=1)

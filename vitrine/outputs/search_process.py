@@ -14,6 +14,7 @@ from multiprocessing.connection import Connection
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind_write import BundleWriter
+from vitrine.stopping import in_started_process, starting_processes
 
 OWN_PROCESS_FROM = 300  # searchable pages from which the index is made in a process of its own
 BATCH = 32  # pages sent at once
@@ -46,7 +47,8 @@ class IndexProcess:
         context = multiprocessing.get_context("spawn")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_serve, args=(theirs,), name="vitrine-search", daemon=True)
-        self.process.start()
+        with starting_processes():  # a stop while it starts: no traceback of its (``stopping.py``)
+            self.process.start()
         theirs.close()
         self.batch: list[bytes] = []
 
@@ -91,6 +93,7 @@ def index_maker(count: int) -> LocalIndex | IndexProcess:
 
 def _serve(connection: Connection) -> None:
     """In the fresh process: pages until ``None``, then the bundle (or the French message of what went wrong)."""
+    in_started_process()  # the build stops it by closing its pipe, or by SIGTERM
     index = LocalIndex()
     answer: tuple | None = None
     try:
@@ -105,7 +108,7 @@ def _serve(connection: Connection) -> None:
                         answer = ("bogue", repr(exc))
         if answer is None:
             answer = ("bundle", *index.result())
-    except EOFError:  # the build stopped
+    except (EOFError, OSError):  # the build stopped, between two messages or within one
         return
     except SearchIndexError as exc:
         answer = ("erreur", str(exc))
