@@ -610,6 +610,8 @@ def main() -> None:
     p.add_argument("--no-catalogue", action="store_true",
                    help="Vitrine's pages-alone and indexed builds without the catalogue PDFs, the work the peers do "
                         "(the deployed build keeps them, from its cache)")
+    p.add_argument("--no-deployed", action="store_true",
+                   help="without \"Vitrine as deployed\", whose warm-up build prints every catalogue PDF (minutes)")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=Path("/dev/shm/vitrine-peers"))
     args = p.parse_args()
@@ -634,8 +636,9 @@ def main() -> None:
             shutil.rmtree(deployed, ignore_errors=True)
             shutil.copytree(root, deployed, symlinks=True)
             contenders += [vitrine_contender(root, search=False, catalogues=not args.no_catalogue),
-                           vitrine_contender(indexed, search=True, catalogues=not args.no_catalogue),
-                           deployed_contender(deployed)]
+                           vitrine_contender(indexed, search=True, catalogues=not args.no_catalogue)]
+            if not args.no_deployed:
+                contenders.append(deployed_contender(deployed))
         print(table(n, bench(contenders, args.runs)) + "\n", flush=True)
     print(f"Vitrine's builds are dated {TODAY}; each measured command ran in a fresh timer process.", file=sys.stderr)
 
