@@ -125,3 +125,19 @@ def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: 
     assert str(report.errors[0]) == ("pagefind:1: recherche: Vitrine écrit l'index de recherche au format de Pagefind "
                                      "1.5.2, mais la version installée est 1.4.0 : installez-la avec « pip install "
                                      "'pagefind[bin]==1.5.2' ».")
+
+
+def test_an_editors_markers_flags_and_keycaps_are_indexed_as_pagefind_would(repo: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's private markers typed in a body (a weight it cannot read as a number: « nan », « 1_0 »), flags and
+    keycaps (one emoji each, as Pagefind finds them), a 10,000-letter word: the build succeeds and the index is
+    Pagefind's (before, « nan » stopped the build with an internal error and 🇫🇷 was indexed as 🇫 and 🇷)."""
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8").replace("en détail.", (
+        "en détail. ___PAGEFIND_WEIGHT___nan lourd ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_WEIGHT___1_0 x "
+        "___PAGEFIND_AUTO_WEIGHT___NaN y ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_ANCHOR___h2:9:z 🇫🇷 France 🇫 1️⃣ "
+        "#️⃣ 👩🏽‍💻 مرحبا " + "a" * 10_000)), "utf-8")
+    fed = _built_and_fed(repo, monkeypatch)
+    assert _assert_same_as_pagefind(repo / "site", fed) == 9
+    page = (repo / "site" / "laureats" / "emploi-jeunes" / "index.html").read_text("utf-8")
+    assert "___PAGEFIND_WEIGHT___nan lourd" in page  # the editor's text published as written
