@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -28,6 +29,8 @@ from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
 DIGEST_SIZE = 16  # a kept page's words start with their digest: a damaged file is not used
+# A kept page's words, or one being written (``put``): nothing else in the folder is pruned
+_KEPT_NAME = re.compile(r"[0-9a-f]{32}|\.[0-9a-f]{32}\.[0-9]+\.[0-9]+\.tmp")
 KEPT_BUNDLES = 2  # in the cache: this build's, and the one before (an edit undone finds it there)
 
 
@@ -141,12 +144,13 @@ class WordsCache:
                 tmp.unlink()
 
     def prune(self) -> None:
-        """Only the pages of this build's index are kept."""
+        """Only the pages of this build's index are kept; files not Vitrine's (the folder may be a link to one of
+        the editor's folders) are left alone."""
         if self.folder is None or not self.used:
             return
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
-                if entry.name not in self.used:
+                if entry.name not in self.used and _KEPT_NAME.fullmatch(entry.name):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 

@@ -1,0 +1,40 @@
+"""The search index's fast paths and their cache (``vitrine/speed/search_index.py``) against what an editor's
+machine may hold in ``.vitrine-cache/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_in_process, make_repo
+
+
+def _bundle(root: Path) -> dict[str, bytes]:
+    folder = root / "site" / "pagefind"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _edit(root: Path) -> None:
+    laureate = root / "content" / "laureates" / "emploi-jeunes.md"
+    laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+
+
+def test_the_kept_words_folder_linked_elsewhere_loses_none_of_the_files_there(tmp_path: Path) -> None:
+    """``pagefind-words/`` made a link to one of the editor's folders: a build keeps its pages' words there but
+    deletes only its own (before, pruning deleted every other file of that folder)."""
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok
+    elsewhere = tmp_path / "documents"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("à garder", "utf-8")
+    (elsewhere / "0123456789abcdef0123456789abcdeZ").write_text("à garder aussi", "utf-8")
+    words = edited / ".vitrine-cache" / "pagefind-words"
+    for kept in words.iterdir():
+        kept.rename(elsewhere / kept.name)
+    words.rmdir()
+    words.symlink_to(elsewhere, target_is_directory=True)
+    for root in (edited, cold):
+        _edit(root)
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    assert (elsewhere / "notes.txt").read_text("utf-8") == "à garder"
+    assert (elsewhere / "0123456789abcdef0123456789abcdeZ").is_file()
+    assert _bundle(edited) == _bundle(cold)
