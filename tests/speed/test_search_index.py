@@ -3,9 +3,10 @@ machine may hold in ``.vitrine-cache/``."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from conftest import build_in_process, make_repo
+from conftest import build_in_process, make_repo, run_cli
 
 
 def _bundle(root: Path) -> dict[str, bytes]:
@@ -37,4 +38,24 @@ def test_the_kept_words_folder_linked_elsewhere_loses_none_of_the_files_there(tm
     assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
     assert (elsewhere / "notes.txt").read_text("utf-8") == "à garder"
     assert (elsewhere / "0123456789abcdef0123456789abcdeZ").is_file()
+    assert _bundle(edited) == _bundle(cold)
+
+
+def test_named_pipes_in_the_search_caches_do_not_hang_the_build(tmp_path: Path) -> None:
+    """A FIFO where a page's kept words, Pagefind's kept files' listing or a kept bundle's manifest were: the build
+    reads its pages and Pagefind's files again, as a cold build (before, it waited for a writer forever)."""
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok
+    cache = edited / ".vitrine-cache"
+    pipes = [*(cache / "pagefind-words").iterdir(), *(cache / "pagefind-assets").glob("*/files.txt"),
+             *(cache / "pagefind").glob("*/bundle.json")]
+    assert len(pipes) == 9 + 1 + 1
+    for path in pipes:
+        path.unlink()
+        os.mkfifo(path)
+    for root in (edited, cold):
+        _edit(root)
+    result = run_cli(edited, "build", "--no-catalogue", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert build_in_process(cold, use_cache=False).ok
     assert _bundle(edited) == _bundle(cold)

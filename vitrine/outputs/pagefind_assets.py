@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from vitrine.errors import SearchIndexError
-from vitrine.files import cleaned_on_failure
+from vitrine.files import cleaned_on_failure, open_regular
 from vitrine.outputs import pagefind
 from vitrine.outputs.pagefind_write import VERSION
 
@@ -65,18 +65,23 @@ def _kept(folder: Path) -> dict[str, bytes] | None:
     """The files kept in ``folder``, or None unless each is whole (its digest) and ``pagefind.js`` among them: a
     damaged cache would be published, and the search page, or its WebAssembly, would not load."""
     try:
-        listed = [line.split(" ") for line in (folder / "files.txt").read_text("utf-8").split("\n") if line]
+        listed = [line.split(" ") for line in _read(folder / "files.txt").decode("utf-8").split("\n") if line]
         files = {}
         for entry in listed:
             if len(entry) != 2 or not _safe(entry[0]):
                 return None
-            data = (folder / "files" / entry[0]).read_bytes()
+            data = _read(folder / "files" / entry[0])
             if _digest(data) != entry[1]:
                 return None
             files[entry[0]] = data
     except (OSError, UnicodeDecodeError):
         return None
     return files if "pagefind.js" in files else None
+
+
+def _read(path: Path) -> bytes:
+    with open_regular(path) as f:  # a FIFO there would hang the build
+        return f.read()
 
 
 def _digest(data: bytes) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vitrine.files import cleaned_on_failure
+from vitrine.files import cleaned_on_failure, open_regular
 from vitrine.outputs.pagefind_stems import stemmer_version
 from vitrine.outputs.search import (BUNDLE, INDEX_VERSION, PAGES, Bundle, ImageSets, WholeIndex, bundle_outputs,
                                     index_key, pages_map)
@@ -67,7 +67,8 @@ class BundleCache:
         if self.root is None:
             return None
         try:
-            manifest = json.loads((self.root / key / "bundle.json").read_text("utf-8"))
+            with open_regular(self.root / key / "bundle.json") as f:
+                manifest = json.loads(f.read().decode("utf-8"))
         except (OSError, ValueError):
             return None
         ok = isinstance(manifest, dict) and isinstance(manifest.get("files"), list) \
@@ -119,7 +120,8 @@ class WordsCache:
             return None
         key = self._key(page)
         try:
-            kept = (self.folder / key).read_bytes()
+            with open_regular(self.folder / key) as f:  # a FIFO there would hang the build
+                kept = f.read()
         except OSError:
             return None
         digest, words = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
