@@ -132,14 +132,17 @@ def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: 
 
 def test_an_editors_markers_flags_and_keycaps_are_indexed_as_pagefind_would(repo: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pagefind's private markers typed in a body (a weight it cannot read as a number: « nan », « 1_0 »), flags and
+    """Pagefind's private markers typed in a body (a weight it cannot read as a number: « nan », « 1_0 ») or a
+    porteur (the end of a weight never started: the headings after it weigh nothing in Pagefind's index), flags and
     keycaps (one emoji each, as Pagefind finds them), a 10,000-letter word: the build succeeds and the index is
-    Pagefind's (before, « nan » stopped the build with an internal error and 🇫🇷 was indexed as 🇫 and 🇷)."""
+    Pagefind's (before, « nan » stopped the build with an internal error, 🇫🇷 was indexed as 🇫 and 🇷 and the
+    headings after the porteur kept their weight)."""
     laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
-    laureate.write_text(laureate.read_text("utf-8").replace("en détail.", (
-        "en détail. ___PAGEFIND_WEIGHT___nan lourd ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_WEIGHT___1_0 x "
-        "___PAGEFIND_AUTO_WEIGHT___NaN y ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_ANCHOR___h2:9:z 🇫🇷 France 🇫 1️⃣ "
-        "#️⃣ 👩🏽‍💻 مرحبا " + "a" * 10_000)), "utf-8")
+    text = laureate.read_text("utf-8").replace("porteur: Mission Epsilon", "porteur: Mission ___END_PAGEFIND_WEIGHT___")
+    laureate.write_text(text + (  # after the body's heading: its weight is the porteur's marker's doing
+        "\n\nEn fin. ___PAGEFIND_WEIGHT___nan lourd ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_WEIGHT___1_0 x "
+        "___END_PAGEFIND_WEIGHT___ ___PAGEFIND_AUTO_WEIGHT___NaN y ___END_PAGEFIND_WEIGHT___ "
+        "___PAGEFIND_ANCHOR___h2:9:z 🇫🇷 France 🇫 1️⃣ #️⃣ 👩🏽‍💻 مرحبا " + "a" * 10_000 + "\n"), "utf-8")
     fed = _built_and_fed(repo, monkeypatch)
     assert _assert_same_as_pagefind(repo / "site", fed) == 9
     page = (repo / "site" / "laureats" / "emploi-jeunes" / "index.html").read_text("utf-8")

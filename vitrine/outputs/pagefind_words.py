@@ -60,7 +60,7 @@ def words_of(url: str, page: ReadPage) -> PageWords:
         if not word:
             continue
         if word[0] == "_" and _marker(word, stack, anchors, page, index):
-            weight = stack[-1]
+            weight = stack[-1] if stack else 1  # Pagefind's ``last().unwrap_or(&1)``: more ends than starts
             continue
         if "\u200b" in word:
             word = word.replace("\u200b", "")
@@ -133,13 +133,12 @@ def _marker(word: str, stack: list[int], anchors: list[dict], page: ReadPage, in
         return True
     if word.startswith("___PAGEFIND_AUTO_WEIGHT___"):
         weight = _float(word.replace("___PAGEFIND_AUTO_WEIGHT___", ""))
-        stack.append(int(_clamped(weight) * 24) if len(stack) == 1 else stack[-1])
+        # inside a weighted element, its weight; after more ends than starts (an editor's markers), 0
+        stack.append(int(_clamped(weight) * 24) if len(stack) == 1 else stack[-1] if stack else 0)
         return True
     if word.startswith("___END_PAGEFIND_WEIGHT___"):
         if stack:
             stack.pop()
-        if not stack:  # Pagefind's ``last().unwrap_or(&1)``
-            stack.append(1)
         return True
     return False
 
