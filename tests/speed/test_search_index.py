@@ -59,3 +59,21 @@ def test_named_pipes_in_the_search_caches_do_not_hang_the_build(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert build_in_process(cold, use_cache=False).ok
     assert _bundle(edited) == _bundle(cold)
+
+
+def test_a_damaged_kept_bundle_is_made_again_not_published(tmp_path: Path) -> None:
+    """An edit undone takes the bundle kept in .vitrine-cache/pagefind/; one of its files cut short there, the
+    build makes the bundle again (before, the visitor's browser got the cut file: no results for its words)."""
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    laureate = edited / "content" / "laureates" / "emploi-jeunes.md"
+    text = laureate.read_text("utf-8")
+    _edit(edited)
+    assert build_in_process(edited).ok
+    kept = [p for p in (edited / ".vitrine-cache" / "pagefind").glob("*/files/**/*") if p.is_file()
+            and p.name.endswith(".pf_index")]
+    for path in kept:  # the index chunks of both bundles kept: the first build's and the edit's
+        path.write_bytes(path.read_bytes()[:-8])
+    laureate.write_text(text, "utf-8")  # the edit undone: the first build's bundle is the one wanted again
+    assert build_in_process(edited).ok
+    assert _bundle(edited) == _bundle(cold)

@@ -53,8 +53,9 @@ class BundleCache:
             return None
         folder = self.root / key  # type: ignore[operator]
         files = {name: folder / "files" / name for name in manifest["files"]}
-        if not all(path.is_file() for path in files.values()):
-            return None
+        digests = manifest.get("digests")
+        if not isinstance(digests, dict) or not all(_whole(path, digests.get(name)) for name, path in files.items()):
+            return None  # a file cut short, or changed, would be published: the bundle is made again
         os.utime(folder)  # most recently used
         return CachedBundle(files, manifest["pages"])
 
@@ -86,8 +87,9 @@ class BundleCache:
                 path = tmp / "files" / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
-                                                        sort_keys=True), "utf-8")
+            digests = {name: _digest(data) for name, data in bundle.files.items()}
+            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages,
+                                                         "digests": digests}, sort_keys=True), "utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
 
@@ -99,6 +101,19 @@ class BundleCache:
                          and p.name != used), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in others[KEPT_BUNDLES - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def _whole(path: Path, digest: object) -> bool:
+    """Whether the kept file ``path`` is a regular file whose bytes are those its bundle was written with."""
+    try:
+        with open_regular(path) as f:
+            return _digest(f.read()) == digest
+    except OSError:
+        return False
 
 
 class WordsCache:
