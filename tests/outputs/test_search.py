@@ -218,6 +218,23 @@ def test_a_rebuild_after_edits_makes_the_search_index_of_a_cold_build(tmp_path: 
     assert bundles[0] == bundles[1]
 
 
+def test_damaged_kept_pagefind_files_are_made_again_not_published(tmp_path: Path) -> None:
+    """Pagefind's script and WebAssembly kept in .vitrine-cache/pagefind-assets/ and damaged (a listing emptied, a
+    file cut short): the search page still gets them whole, as a build without cache publishes them."""
+    edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
+    assert build_in_process(edited).ok and build_in_process(cold, use_cache=False).ok
+    published = {p.name: p.read_bytes() for p in (cold / "site" / "pagefind").iterdir() if p.is_file()}
+    kept = next((edited / ".vitrine-cache" / "pagefind-assets").iterdir())
+    for damage in (lambda: (kept / "files.txt").write_text("", "utf-8"),
+                   lambda: (kept / "files" / "wasm.fr.pagefind").write_bytes(published["wasm.fr.pagefind"][:1000])):
+        damage()
+        laureate = edited / "content" / "laureates" / "emploi-jeunes.md"
+        laureate.write_text(laureate.read_text("utf-8") + "\nUne ligne de plus.\n", "utf-8")  # the index made again
+        assert build_in_process(edited).ok
+        for name in ("pagefind.js", "pagefind-worker.js", "wasm.fr.pagefind", "wasm.unknown.pagefind"):
+            assert (edited / "site" / "pagefind" / name).read_bytes() == published[name], name
+
+
 def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, monkeypatch) -> None:
     assert build_in_process(repo, use_cache=False).ok
     before = (repo / "site" / "index.html").read_bytes()
@@ -225,7 +242,7 @@ def test_a_missing_pagefind_is_reported_and_leaves_the_site_alone(repo: Path, mo
     report = build_in_process(repo, use_cache=False)
     assert not report.ok
     assert str(report.errors[0]).startswith("pagefind:1: recherche: Pagefind est introuvable")
-    assert "pip install 'pagefind[bin]'" in str(report.errors[0])
+    assert "pip install 'pagefind[bin]==1.5.2'" in str(report.errors[0])  # the one version Vitrine writes
     assert (repo / "site" / "index.html").read_bytes() == before
 
 

@@ -3,12 +3,15 @@ decoded file (the compressed bytes may differ), so a visitor's search gets the s
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_in_process, make_repo
+from conftest import REPO, TODAY, build_in_process, make_repo, write
 from pagefind_bundle import bundle_files, decoded_bundle, differences
 from benchmarks.generate import generate
 from vitrine.outputs import pagefind, search, search_reading
@@ -125,3 +128,50 @@ def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: 
     assert str(report.errors[0]) == ("pagefind:1: recherche: Vitrine écrit l'index de recherche au format de Pagefind "
                                      "1.5.2, mais la version installée est 1.4.0 : installez-la avec « pip install "
                                      "'pagefind[bin]==1.5.2' ».")
+
+
+def test_an_editors_markers_flags_and_keycaps_are_indexed_as_pagefind_would(repo: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's private markers typed in a body (a weight it cannot read as a number: « nan », « 1_0 ») or a
+    porteur (the end of a weight never started: the headings after it weigh nothing in Pagefind's index), flags and
+    keycaps (one emoji each, as Pagefind finds them), a 10,000-letter word: the build succeeds and the index is
+    Pagefind's (before, « nan » stopped the build with an internal error, 🇫🇷 was indexed as 🇫 and 🇷 and the
+    headings after the porteur kept their weight)."""
+    laureate = repo / "content" / "laureates" / "emploi-jeunes.md"
+    text = laureate.read_text("utf-8").replace("porteur: Mission Epsilon", "porteur: Mission ___END_PAGEFIND_WEIGHT___")
+    laureate.write_text(text + (  # after the body's heading: its weight is the porteur's marker's doing
+        "\n\nEn fin. ___PAGEFIND_WEIGHT___nan lourd ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_WEIGHT___1_0 x "
+        "___END_PAGEFIND_WEIGHT___ ___PAGEFIND_AUTO_WEIGHT___NaN y ___END_PAGEFIND_WEIGHT___ "
+        "___PAGEFIND_ANCHOR___h2:9:z 🇫🇷 France 🇫 1️⃣ #️⃣ 👩🏽‍💻 مرحبا " + "a" * 10_000 + "\n"), "utf-8")
+    fed = _built_and_fed(repo, monkeypatch)
+    assert _assert_same_as_pagefind(repo / "site", fed) == 9
+    page = (repo / "site" / "laureats" / "emploi-jeunes" / "index.html").read_text("utf-8")
+    assert "___PAGEFIND_WEIGHT___nan lourd" in page  # the editor's text published as written
+
+
+# Takes a package away as Python does when it is not installed
+NOT_INSTALLED = '''import sys
+class Missing:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == {name!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+sys.meta_path.insert(0, Missing())
+'''
+
+
+@pytest.mark.parametrize(("package", "message"), [
+    ("Stemmer", "PyStemmer est introuvable : l'index de recherche ne peut pas être construit. Installez-le avec "
+                "« pip install PyStemmer==3.0.0 »."),
+    ("pagefind", "Pagefind est introuvable : l'index de recherche ne peut pas être construit. Installez-le avec "
+                 "« pip install 'pagefind[bin]==1.5.2' »."),
+])
+def test_a_missing_stemmer_or_pagefind_is_one_french_line_and_nothing_is_published(repo: Path, tmp_path: Path,
+                                                                                   package: str, message: str) -> None:
+    folder = tmp_path / "blocker"
+    write(folder / "sitecustomize.py", NOT_INSTALLED.format(name=package))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder), str(REPO)]))
+    run = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(repo), "build", "--date",
+                          TODAY.isoformat(), "--no-catalogue"], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stdout + run.stderr
+    assert run.stderr.splitlines()[0] == f"pagefind:1: recherche: {message}"
+    assert not (repo / "site").exists()

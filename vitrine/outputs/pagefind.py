@@ -41,8 +41,11 @@ def pagefind_executable() -> Path:
         get_executable = None
     found = get_executable() if get_executable else None
     if found is None or not Path(found).is_file():
+        from vitrine.outputs.pagefind_write import VERSION  # noqa: PLC0415 - the version the bundle is written in
+
+        # the version Vitrine writes: the newest Pagefind would then be refused as another version
         raise SearchIndexError("Pagefind est introuvable : l'index de recherche ne peut pas être construit. "
-                               "Installez-le avec « pip install 'pagefind[bin]' ».")
+                               f"Installez-le avec « pip install 'pagefind[bin]=={VERSION}' ».")
     return Path(found)
 
 

@@ -10,6 +10,7 @@ build has a cache (later builds do not start it), else in this process's memory.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import shutil
 import threading
@@ -17,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from vitrine.errors import SearchIndexError
-from vitrine.files import cleaned_on_failure
+from vitrine.files import cleaned_on_failure, open_regular
 from vitrine.outputs import pagefind
 from vitrine.outputs.pagefind_write import VERSION
 
@@ -61,11 +62,35 @@ def _made(language: str, executable: Path) -> dict[str, bytes]:
 
 
 def _kept(folder: Path) -> dict[str, bytes] | None:
+    """The files kept in ``folder``, or None unless each is whole (its digest) and ``pagefind.js`` among them: a
+    damaged cache would be published, and the search page, or its WebAssembly, would not load."""
     try:
-        names = (folder / "files.txt").read_text("utf-8").split("\n")
-        return {name: (folder / "files" / name).read_bytes() for name in names if name}
+        listed = [line.split(" ") for line in _read(folder / "files.txt").decode("utf-8").split("\n") if line]
+        files = {}
+        for entry in listed:
+            if len(entry) != 2 or not _safe(entry[0]):
+                return None
+            data = _read(folder / "files" / entry[0])
+            if _digest(data) != entry[1]:
+                return None
+            files[entry[0]] = data
     except (OSError, UnicodeDecodeError):
         return None
+    return files if "pagefind.js" in files else None
+
+
+def _read(path: Path) -> bytes:
+    with open_regular(path) as f:  # a FIFO there would hang the build
+        return f.read()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _safe(name: str) -> bool:
+    """A name in the bundle, not a way out of it."""
+    return not name.startswith("/") and ".." not in name.split("/") and "\\" not in name
 
 
 def _keep(folder: Path, files: dict[str, bytes]) -> None:
@@ -78,7 +103,8 @@ def _keep(folder: Path, files: dict[str, bytes]) -> None:
                 path = tmp / "files" / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            (tmp / "files.txt").write_text("\n".join(sorted(files)), "utf-8")
+            listing = "\n".join(f"{name} {_digest(files[name])}" for name in sorted(files))
+            (tmp / "files.txt").write_text(listing, "utf-8")
             shutil.rmtree(folder, ignore_errors=True)
             os.replace(tmp, folder)
     except OSError:

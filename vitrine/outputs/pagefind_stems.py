@@ -24,7 +24,11 @@ _ASCII_PUNCTUATION = re.compile("[!-/:-@\\[-`{-~]")
 _JOINED = "\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 _EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf\u2934\u2935"
                     "\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]")
-_EMOJI_CLUSTER = re.compile(f"{_EMOJI.pattern}[{_JOINED}]*(?:\u200d{_EMOJI.pattern}[{_JOINED}]*)*")
+# An emoji's first character (a lone regional indicator is none: two of them are a flag, one grapheme)
+_ONE = _EMOJI.pattern.replace("\U0001f000-\U0001faff", "\U0001f000-\U0001f1e5\U0001f200-\U0001faff")
+_KEYCAP = "\u20e3"  # « 1️⃣ », « #️⃣ »: one grapheme, an emoji, though its first character is a digit or « # »
+_EMOJI_CLUSTER = re.compile("[\U0001f1e6-\U0001f1ff]{2}"  # a flag: two regional indicators, one grapheme
+                            f"|[#*0-9]\ufe0f?{_KEYCAP}|{_ONE}[{_JOINED}]*(?:\u200d{_ONE}[{_JOINED}]*)*")
 
 
 @lru_cache(maxsize=1)
@@ -112,4 +116,4 @@ def _discrete_words(raw: str) -> str:
 def _emoji(raw: str) -> list[str]:
     """The emoji of ``raw``, each with what joins it in one grapheme (variation selector, skin tone, ZWJ
     sequence, tags): what Pagefind finds with ``\\p{Emoji}`` and the ``emojis`` crate (approximated by ranges)."""
-    return _EMOJI_CLUSTER.findall(raw) if _EMOJI.search(raw) else []
+    return _EMOJI_CLUSTER.findall(raw) if _EMOJI.search(raw) or _KEYCAP in raw else []

@@ -60,7 +60,7 @@ def words_of(url: str, page: ReadPage) -> PageWords:
         if not word:
             continue
         if word[0] == "_" and _marker(word, stack, anchors, page, index):
-            weight = stack[-1]
+            weight = stack[-1] if stack else 1  # Pagefind's ``last().unwrap_or(&1)``: more ends than starts
             continue
         if "\u200b" in word:
             word = word.replace("\u200b", "")
@@ -129,26 +129,32 @@ def _marker(word: str, stack: list[int], anchors: list[dict], page: ReadPage, in
         return True
     if word.startswith("___PAGEFIND_WEIGHT___"):
         weight = _float(word.replace("___PAGEFIND_WEIGHT___", ""))
-        stack.append(0 if weight <= 0 else max(1, int(min(max(weight, 0.0), 10.0) * 24)))
+        stack.append(0 if weight <= 0 else max(1, int(_clamped(weight) * 24)))
         return True
     if word.startswith("___PAGEFIND_AUTO_WEIGHT___"):
         weight = _float(word.replace("___PAGEFIND_AUTO_WEIGHT___", ""))
-        stack.append(int(min(max(weight, 0.0), 10.0) * 24) if len(stack) == 1 else stack[-1])
+        # inside a weighted element, its weight; after more ends than starts (an editor's markers), 0
+        stack.append(int(_clamped(weight) * 24) if len(stack) == 1 else stack[-1] if stack else 0)
         return True
     if word.startswith("___END_PAGEFIND_WEIGHT___"):
         if stack:
             stack.pop()
-        if not stack:  # Pagefind's ``last().unwrap_or(&1)``
-            stack.append(1)
         return True
     return False
 
 
+# What Rust's ``str::parse::<f32>`` accepts (Python's ``float`` also takes « 1_0 », spaces and other scripts' digits)
+_RUST_FLOAT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.I | re.A)
+
+
 def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return 1.0
+    """A marker's weight as Pagefind reads it (1 when unreadable): an editor may type a marker in a body."""
+    return float(text) if _RUST_FLOAT.fullmatch(text) else 1.0
+
+
+def _clamped(weight: float) -> float:
+    """Rust's ``weight.max(0.0).min(10.0)``: NaN gives 0 (Python's ``max`` would keep it, and ``int`` refuse it)."""
+    return 0.0 if weight != weight else min(max(weight, 0.0), 10.0)
 
 
 def _packed(plain: dict[str, list[int]], positions: dict[str, list[tuple[int, int, str]]],

@@ -14,13 +14,14 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vitrine.files import cleaned_on_failure
+from vitrine.files import cleaned_on_failure, open_regular
 from vitrine.outputs.pagefind_stems import stemmer_version
 from vitrine.outputs.search import (BUNDLE, INDEX_VERSION, PAGES, Bundle, ImageSets, WholeIndex, bundle_outputs,
                                     index_key, pages_map)
@@ -28,6 +29,8 @@ from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
 DIGEST_SIZE = 16  # a kept page's words start with their digest: a damaged file is not used
+# A kept page's words, or one being written (``put``): nothing else in the folder is pruned
+_KEPT_NAME = re.compile(r"[0-9a-f]{32}|\.[0-9a-f]{32}\.[0-9]+\.[0-9]+\.tmp")
 KEPT_BUNDLES = 2  # in the cache: this build's, and the one before (an edit undone finds it there)
 
 
@@ -50,8 +53,9 @@ class BundleCache:
             return None
         folder = self.root / key  # type: ignore[operator]
         files = {name: folder / "files" / name for name in manifest["files"]}
-        if not all(path.is_file() for path in files.values()):
-            return None
+        digests = manifest.get("digests")
+        if not isinstance(digests, dict) or not all(_whole(path, digests.get(name)) for name, path in files.items()):
+            return None  # a file cut short, or changed, would be published: the bundle is made again
         os.utime(folder)  # most recently used
         return CachedBundle(files, manifest["pages"])
 
@@ -64,7 +68,8 @@ class BundleCache:
         if self.root is None:
             return None
         try:
-            manifest = json.loads((self.root / key / "bundle.json").read_text("utf-8"))
+            with open_regular(self.root / key / "bundle.json") as f:
+                manifest = json.loads(f.read().decode("utf-8"))
         except (OSError, ValueError):
             return None
         ok = isinstance(manifest, dict) and isinstance(manifest.get("files"), list) \
@@ -82,8 +87,9 @@ class BundleCache:
                 path = tmp / "files" / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages},
-                                                        sort_keys=True), "utf-8")
+            digests = {name: _digest(data) for name, data in bundle.files.items()}
+            (tmp / "bundle.json").write_text(json.dumps({"files": sorted(bundle.files), "pages": bundle.pages,
+                                                         "digests": digests}, sort_keys=True), "utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
 
@@ -95,6 +101,19 @@ class BundleCache:
                          and p.name != used), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in others[KEPT_BUNDLES - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def _whole(path: Path, digest: object) -> bool:
+    """Whether the kept file ``path`` is a regular file whose bytes are those its bundle was written with."""
+    try:
+        with open_regular(path) as f:
+            return _digest(f.read()) == digest
+    except OSError:
+        return False
 
 
 class WordsCache:
@@ -116,7 +135,8 @@ class WordsCache:
             return None
         key = self._key(page)
         try:
-            kept = (self.folder / key).read_bytes()
+            with open_regular(self.folder / key) as f:  # a FIFO there would hang the build
+                kept = f.read()
         except OSError:
             return None
         digest, words = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
@@ -141,12 +161,13 @@ class WordsCache:
                 tmp.unlink()
 
     def prune(self) -> None:
-        """Only the pages of this build's index are kept."""
+        """Only the pages of this build's index are kept; files not Vitrine's (the folder may be a link to one of
+        the editor's folders) are left alone."""
         if self.folder is None or not self.used:
             return
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
-                if entry.name not in self.used:
+                if entry.name not in self.used and _KEPT_NAME.fullmatch(entry.name):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
