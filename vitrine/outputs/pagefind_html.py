@@ -228,6 +228,9 @@ def _collect(state: _State, node: Node) -> None:
 
 def _close(state: _State, tag: str) -> None:
     node: Node | None = state.current
+    if node.tag == tag and node.parent is not None:  # the element open last (well-formed markup)
+        _end(state, node, tag)
+        return
     while node is not None and node.tag != tag:
         node = node.parent
     if node is None or node.parent is None:
@@ -243,7 +246,8 @@ def _end(state: _State, node: Node, tag: str) -> None:
     state.current = parent
     if node.status == EXCLUDED:
         return
-    _collect(state, node)
+    if node.filter is not None or node.meta is not None or node.default_meta is not None or node.sort is not None:
+        _collect(state, node)  # most elements carry no data-pagefind-* attribute
     if node.tag == "h1" and "auto_title" not in state.meta and node.value.strip(STRIPPED):
         state.meta["auto_title"] = normalize_content(node.value)
     if node.tag == "title" and "auto_page_title" not in state.meta:

@@ -14,7 +14,7 @@ from operator import sub
 
 from vitrine.outputs.pagefind_cbor import INTS, array_of, head
 from vitrine.outputs.pagefind_html import ReadPage, read_html
-from vitrine.outputs.pagefind_stems import CACHES, SIMPLE, indexable_words, stemmer
+from vitrine.outputs.pagefind_stems import CACHES, SIMPLE, VARIANTS, indexable_words, stemmer
 from vitrine.outputs.pagefind_text import WHITESPACE, normalize_content
 
 DEFAULT_WEIGHT = 24  # a weight of 1 (Pagefind multiplies by 24); 25 in the packed locations
@@ -60,6 +60,7 @@ def words_of(url: str, page: ReadPage) -> PageWords:
     stem = stemmer(page.language)
     cache = CACHES.setdefault(page.language, {})
     simple = SIMPLE.setdefault(page.language, {})
+    variants = VARIANTS.setdefault(page.language, {})
     content: list[str] = []
     anchors: list[dict] = []
     plain: dict[str, list[int]] = {}  # the common case: stem → positions of its plain words at the default weight
@@ -79,7 +80,11 @@ def words_of(url: str, page: ReadPage) -> PageWords:
         for position, word in enumerate(words, index):
             stemmed = simple.get(word)
             if stemmed is None:
-                stemmed = _other_word(word, position, weight, stem, cache, simple, positions)
+                variant = variants.get(word)  # a word with diacritics (a fifth of French words): its stem and form
+                if variant is not None:
+                    positions.setdefault(variant[0], []).append((position, weight, variant[1]))
+                    continue
+                stemmed = _other_word(word, position, weight, stem, cache, simple, variants, positions)
                 if stemmed is None:
                     continue
             if weight == DEFAULT_WEIGHT:
@@ -132,17 +137,21 @@ def words_of(url: str, page: ReadPage) -> PageWords:
 
 
 def _other_word(word: str, position: int, weight: int, stem, cache: dict, simple: dict,  # noqa: ANN001
-                positions: dict[str, list[tuple[int, int, str]]]) -> str | None:
-    """A word not known to be plain: its stem if it is (then kept as such), else None, its forms and compound
-    parts put in ``positions``."""
+                variants: dict, positions: dict[str, list[tuple[int, int, str]]]) -> str | None:
+    """A word not yet known to be plain or a mere variant: its stem if it is plain (kept so in ``simple``), else
+    None, its forms and compound parts put in ``positions`` (a mere variant kept so in ``variants``)."""
     known = cache.get(word)
     if known is None:
         known = cache[word] = indexable_words(word, stem)
-        if len(known[0]) == 1 and not known[1] and not known[0][0][1]:
-            simple[word] = known[0][0][0]
     indexable, compounds = known
-    if len(indexable) == 1 and not compounds and not indexable[0][1]:
-        return indexable[0][0]
+    if len(indexable) == 1 and not compounds:
+        stemmed, form, _compound = indexable[0]
+        if not form:
+            simple[word] = stemmed
+            return stemmed
+        variants[word] = (stemmed, form)
+        positions.setdefault(stemmed, []).append((position, weight, form))
+        return None
     partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
     for stemmed, original, compound in indexable:
         positions.setdefault(stemmed, []).append((position, partial if compound else weight, original))
