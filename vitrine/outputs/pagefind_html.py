@@ -91,7 +91,11 @@ def read_html(text: str) -> ReadPage:
         if start < 0:
             start = length
         if start > position and inside_html:
-            _text(state, text[position:start])
+            node = state.current
+            if node.anchors:
+                _text(state, text[position:start])
+            else:  # what ``_text`` does, on most text: no anchor to tell
+                node.value += text[position:start]
         if start >= length:
             break
         token = _TOKEN.match(text, start)
@@ -101,10 +105,11 @@ def read_html(text: str) -> ReadPage:
             position = start + 1
             continue
         position = token.end()
-        if token.group(2) is None:
+        closing, tag, attributes_text = token.groups()
+        if tag is None:
             continue  # a comment, a doctype
-        tag = token.group(2).lower()
-        if token.group(1):
+        tag = tag.lower()
+        if closing:
             _close(state, tag)
             inside_html = inside_html and tag != "html"
             continue
@@ -112,8 +117,7 @@ def read_html(text: str) -> ReadPage:
             inside_html = True
         if not inside_html:
             continue
-        attributes_text = token.group(3)
-        if attributes_text.isspace() or not attributes_text:  # most elements: no attribute
+        if not attributes_text or attributes_text.isspace():  # most elements: no attribute
             parent = state.current
             if tag in REMOVED or tag in VOID or tag == "html" or parent.anchors is not None:
                 _open(state, tag, {}, tag in VOID)
