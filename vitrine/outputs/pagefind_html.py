@@ -91,11 +91,10 @@ def read_html(text: str) -> ReadPage:
         if start < 0:
             start = length
         if start > position and inside_html:
-            node = state.current
-            if node.anchors:
+            if state.current.anchors:
                 _text(state, text[position:start])
             else:  # what ``_text`` does, on most text: no anchor to tell
-                node.value += text[position:start]
+                state.current.value += text[position:start]
         if start >= length:
             break
         token = _TOKEN.match(text, start)
@@ -232,9 +231,6 @@ def _collect(state: _State, node: Node) -> None:
 
 def _close(state: _State, tag: str) -> None:
     node: Node | None = state.current
-    if node.tag == tag and node.parent is not None:  # the element open last (well-formed markup)
-        _end(state, node, tag)
-        return
     while node is not None and node.tag != tag:
         node = node.parent
     if node is None or node.parent is None:
