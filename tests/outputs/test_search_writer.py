@@ -79,6 +79,12 @@ ODD_PAGES = [
     '</body></html>',
     '<html lang="fr"><head><title>Sans corps</title></head><body><p>Ignorée : pas de data-pagefind-body</p>'
     '</body></html>',
+    # what the reading by runs of words between markers must split as Pagefind does: tabs, line breaks, zero-width
+    # spaces, words that only look like markers, a word at several weights
+    '<html lang="fr"><head><title>Séparateurs</title></head><body><main data-pagefind-body><h1>Été haut</h1>'
+    '<p>un deux\ttrois\n\nquatre cinq\tsix\u200b \u200b\u200b sept\u200bhuit ___faux '
+    'x___PAGEFIND_WEIGHT___2 ___PAGEFIND_autre été haut Été</p><h2>haut été</h2><p>fin  \xa0 haut</p></main>'
+    '</body></html>',
 ]
 
 

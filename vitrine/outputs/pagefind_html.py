@@ -91,7 +91,10 @@ def read_html(text: str) -> ReadPage:
         if start < 0:
             start = length
         if start > position and inside_html:
-            _text(state, text[position:start])
+            if state.current.anchors:
+                _text(state, text[position:start])
+            else:  # what ``_text`` does, on most text: no anchor to tell
+                state.current.value += text[position:start]
         if start >= length:
             break
         token = _TOKEN.match(text, start)
@@ -101,10 +104,11 @@ def read_html(text: str) -> ReadPage:
             position = start + 1
             continue
         position = token.end()
-        if token.group(2) is None:
+        closing, tag, attributes_text = token.groups()
+        if tag is None:
             continue  # a comment, a doctype
-        tag = token.group(2).lower()
-        if token.group(1):
+        tag = tag.lower()
+        if closing:
             _close(state, tag)
             inside_html = inside_html and tag != "html"
             continue
@@ -112,8 +116,7 @@ def read_html(text: str) -> ReadPage:
             inside_html = True
         if not inside_html:
             continue
-        attributes_text = token.group(3)
-        if attributes_text.isspace() or not attributes_text:  # most elements: no attribute
+        if not attributes_text or attributes_text.isspace():  # most elements: no attribute
             parent = state.current
             if tag in REMOVED or tag in VOID or tag == "html" or parent.anchors is not None:
                 _open(state, tag, {}, tag in VOID)
@@ -243,7 +246,8 @@ def _end(state: _State, node: Node, tag: str) -> None:
     state.current = parent
     if node.status == EXCLUDED:
         return
-    _collect(state, node)
+    if node.filter is not None or node.meta is not None or node.default_meta is not None or node.sort is not None:
+        _collect(state, node)  # most elements carry no data-pagefind-* attribute
     if node.tag == "h1" and "auto_title" not in state.meta and node.value.strip(STRIPPED):
         state.meta["auto_title"] = normalize_content(node.value)
     if node.tag == "title" and "auto_page_title" not in state.meta:

@@ -9,7 +9,9 @@ import re
 
 # Rust's White_Space (``char::is_whitespace``, regex ``\s``), not Python's (which adds U+001C–U+001F)
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACES = re.compile(f"[{WHITESPACE}]{{2,}}|\n")
+# A run of two spaces or more, or a line break: written so that it starts with a character class, which the
+# regular expression engine looks for in C before trying a match (a third faster than « [spaces]{2,}|\n »)
+_SPACES = re.compile(f"[{WHITESPACE}](?:[{WHITESPACE}]+|(?<=\n))")
 ALL_SPACES = re.compile(f"[{WHITESPACE}]")
 _ATTRIBUTE_MATCH = re.compile("^[%s]*(?P<name>[^:\\[\\]]+)\\[(?P<attribute>.+)\\][%s]*$" % (WHITESPACE, WHITESPACE))
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")

@@ -10,15 +10,22 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from operator import sub
 
-from vitrine.outputs.pagefind_cbor import array_of
+from vitrine.outputs.pagefind_cbor import INTS, array_of, head
 from vitrine.outputs.pagefind_html import ReadPage, read_html
-from vitrine.outputs.pagefind_stems import CACHES, SIMPLE, indexable_words, stemmer
+from vitrine.outputs.pagefind_stems import CACHES, SIMPLE, VARIANTS, indexable_words, stemmer
 from vitrine.outputs.pagefind_text import WHITESPACE, normalize_content
 
 DEFAULT_WEIGHT = 24  # a weight of 1 (Pagefind multiplies by 24); 25 in the packed locations
 _SPLIT = re.compile(f"[{WHITESPACE}]+")
 _PRIVATE = re.compile(f"___PAGEFIND_[^{WHITESPACE}]+[{WHITESPACE}]?")
+_PYTHON_ONLY_SPACES = re.compile("[\x1c-\x1f]")
+# The parser's markers in the digest (``_marker``): a word that starts with one. The pattern starts with « ___ »,
+# which the regular expression engine looks for in C (then looks behind it for the word's start): nine times
+# faster than trying a match at every character
+_MARKER = re.compile(f"___(?<![^{WHITESPACE}]___)"
+                     f"(?:PAGEFIND_ANCHOR|PAGEFIND_WEIGHT|PAGEFIND_AUTO_WEIGHT|END_PAGEFIND_WEIGHT)___[^{WHITESPACE}]*")
 
 
 @dataclass
@@ -45,75 +52,112 @@ def page_words(url: str, html: str) -> PageWords:
     return words_of(url, read_html(html))
 
 
+def split_words(text: str) -> list[str]:
+    """Rust's ``split_whitespace``: Python's ``str.split()`` (fast, in C) but for the four information separators
+    (U+001C–U+001F) that only Python counts as whitespace."""
+    return [word for word in _SPLIT.split(text) if word] if _PYTHON_ONLY_SPACES.search(text) else text.split()
+
+
 def words_of(url: str, page: ReadPage) -> PageWords:
     stem = stemmer(page.language)
     cache = CACHES.setdefault(page.language, {})
     simple = SIMPLE.setdefault(page.language, {})
+    variants = VARIANTS.setdefault(page.language, {})
     content: list[str] = []
     anchors: list[dict] = []
-    plain: dict[str, list[int]] = {}  # the common case: stem → position × 256 + weight of its plain words
-    positions: dict[str, list[tuple[int, int, str]]] = {}  # the others: variants, compound words' parts
+    plain: dict[str, list[int]] = {}  # the common case: stem → positions of its plain words at the default weight
+    positions: dict[str, list[tuple[int, int, str]]] = {}  # the others: variants, compound words' parts, weighted
     stack = [DEFAULT_WEIGHT]
-    weight = DEFAULT_WEIGHT
-    index = last = 0
-    for word in _SPLIT.split(page.digest):
-        if not word:
-            continue
-        if word[0] == "_" and _marker(word, stack, anchors, page, index):
-            weight = stack[-1] if stack else 1  # Pagefind's ``last().unwrap_or(&1)``: more ends than starts
-            continue
-        if "\u200b" in word:
-            word = word.replace("\u200b", "")
-            if not word:
-                continue
-        content.append(word)
-        stemmed = simple.get(word)
-        if stemmed is None:
-            known = cache.get(word)
-            if known is None:
-                known = cache[word] = indexable_words(word, stem)
-                if len(known[0]) == 1 and not known[1] and not known[0][0][1]:
-                    simple[word] = known[0][0][0]
-            indexable, compounds = known
-            if len(indexable) != 1 or compounds or indexable[0][1]:
-                partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
-                for stemmed, original, compound in indexable:
-                    positions.setdefault(stemmed, []).append((index, partial if compound else weight, original))
-                last = index
-                index += 1
-                continue
-            stemmed = indexable[0][0]
-        found = plain.get(stemmed)
-        if found is None:
-            plain[stemmed] = [index * 256 + weight]
-        else:
-            found.append(index * 256 + weight)
-        last = index
-        index += 1
-    for stemmed, codes in plain.items():
-        if stemmed in positions:
-            positions[stemmed] += [(code >> 8, code & 255, "") for code in codes]
+    index = 0
+    digest = page.digest
+    start = 0
+    # The digest's text between two markers (anchors, weights: a few a page) has one weight: it is split and
+    # stemmed a run of words at a time, most of each run in C (the split, the stems known, the positions)
+    for marker in (*_MARKER.finditer(digest), None):
+        words = split_words(digest[start:marker.start() if marker else len(digest)])
+        if "\u200b" in digest:  # zero-width spaces are dropped, and a word of them only with them
+            words = [word for word in (word.replace("\u200b", "") for word in words) if word]
+        content += words
+        weight = stack[-1] if stack else 1  # Pagefind's ``last().unwrap_or(&1)``: more ends than starts
+        for position, word in enumerate(words, index):
+            stemmed = simple.get(word)
+            if stemmed is None:
+                variant = variants.get(word)  # a word with diacritics (a fifth of French words): its stem and form
+                if variant is not None:
+                    positions.setdefault(variant[0], []).append((position, weight, variant[1]))
+                    continue
+                stemmed = _other_word(word, position, weight, stem, cache, simple, variants, positions)
+                if stemmed is None:
+                    continue
+            if weight == DEFAULT_WEIGHT:
+                found = plain.get(stemmed)
+                if found is None:
+                    plain[stemmed] = [position]
+                else:
+                    found.append(position)
+            else:
+                positions.setdefault(stemmed, []).append((position, weight, ""))
+        index += len(words)
+        if marker is None:
+            break
+        _marker(marker.group(), stack, anchors, page, index)
+        start = marker.end()
     meta = {name: _PRIVATE.sub("", value) for name, value in page.meta.items()}
     filters = {name: [_PRIVATE.sub("", value) for value in values] for name, values in page.filters.items()}
     fields = sorted(meta)
     meta_positions: dict[str, list[tuple[int, int, str]]] = {}
     for field_id, name in enumerate(fields):
-        for position, word in enumerate(w for w in _SPLIT.split(meta[name]) if w):
+        for position, word in enumerate(split_words(meta[name])):
             known = cache.get(word)
             if known is None:
                 known = cache[word] = indexable_words(word, stem)
             for stemmed, original, _compound in known[0]:
                 meta_positions.setdefault(stemmed, []).append((field_id, position, original))
     text = " ".join(content)
-    word_count = last + 1
+    word_count = max(index, 1)
     fragment = json.dumps({"url": url, "content": text, "word_count": word_count,
                            "filters": dict(sorted(filters.items())), "meta": {name: meta[name] for name in fields},
                            "anchors": anchors}, ensure_ascii=False, separators=(",", ":"))
-    packed = _packed(plain, positions, meta_positions)
+    stems: list[str] = []
+    forms: list[str] = []
+    locs: list[bytes] = []
+    counts: list[int] = []
+    metas: dict[int, list[int]] = {}
+    for stemmed, form, word_locs, meta_locs in _packed(plain, positions, meta_positions):
+        if meta_locs:
+            metas[len(stems)] = meta_locs
+        stems.append(stemmed)
+        forms.append(form)
+        if isinstance(word_locs, bytes):  # encoded already, with its count
+            locs.append(word_locs)
+            counts.append(len(plain[stemmed]) + 1)
+        else:
+            locs.append(array_of(word_locs))
+            counts.append(len(word_locs))
     return PageWords(url, page.language, fragment, word_count, page.has_custom_body, fields, filters,
-                     [entry[0] for entry in packed], [entry[1] for entry in packed],
-                     [array_of(entry[2]) for entry in packed], [len(entry[2]) for entry in packed],
-                     {i: entry[3] for i, entry in enumerate(packed) if entry[3]})
+                     stems, forms, locs, counts, metas)
+
+
+def _other_word(word: str, position: int, weight: int, stem, cache: dict, simple: dict,  # noqa: ANN001
+                variants: dict, positions: dict[str, list[tuple[int, int, str]]]) -> str | None:
+    """A word not yet known to be plain or a mere variant: its stem if it is plain (kept so in ``simple``), else
+    None, its forms and compound parts put in ``positions`` (a mere variant kept so in ``variants``)."""
+    known = cache.get(word)
+    if known is None:
+        known = cache[word] = indexable_words(word, stem)
+    indexable, compounds = known
+    if len(indexable) == 1 and not compounds:
+        stemmed, form, _compound = indexable[0]
+        if not form:
+            simple[word] = stemmed
+            return stemmed
+        variants[word] = (stemmed, form)
+        positions.setdefault(stemmed, []).append((position, weight, form))
+        return None
+    partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
+    for stemmed, original, compound in indexable:
+        positions.setdefault(stemmed, []).append((position, partial if compound else weight, original))
+    return None
 
 
 def _marker(word: str, stack: list[int], anchors: list[dict], page: ReadPage, index: int) -> bool:
@@ -158,31 +202,35 @@ def _clamped(weight: float) -> float:
 
 
 def _packed(plain: dict[str, list[int]], positions: dict[str, list[tuple[int, int, str]]],
-            meta_positions: dict[str, list[tuple[int, int, str]]]) -> list[tuple[str, str, list[int], list[int]]]:
+            meta_positions: dict[str, list[tuple[int, int, str]]]) -> list[tuple[str, str, bytes | list[int], list[int]]]:
     """Each word's locations as Pagefind packs them for this page: (stem, variant, locs, meta_locs), the normal
-    form ("") first, then its variants (content ones in order, then those only in metadata)."""
-    packed = []
-    for stemmed, codes in plain.items():
-        if stemmed in positions or stemmed in meta_positions:
-            continue
-        weight = codes[0] & 255
-        if all(code & 255 == weight for code in codes):  # one weight (most words): positions in order already
-            locs = [] if weight == 25 else [-weight - 1]
-            last = 0
-            for code in codes:
-                locs.append((code >> 8) - last)
-                last = code >> 8
-            if weight != 25:
-                locs[1] = codes[0] >> 8
-            packed.append((stemmed, "", locs, []))
-        else:
-            packed.append((stemmed, "", _locs([(code >> 8, code & 255) for code in codes]), []))
+    form ("") first, then its variants (content ones in order, then those only in metadata). A plain word's
+    locs (most words: one form, the default weight) come CBOR-encoded already."""
+    packed: list[tuple[str, str, bytes | list[int], list[int]]] = []
+    for stemmed, found in plain.items():
+        if stemmed in positions:
+            positions[stemmed] += [(position, DEFAULT_WEIGHT, "") for position in found]
+        elif stemmed not in meta_positions:
+            # Pagefind's locs: the weight's mark, the first position, then each one's distance from the one before
+            packed.append((stemmed, "", _DEFAULT_HEAD[len(found)] + b"".join(
+                map(INTS.__getitem__, map(sub, found, (0, *found)))), []))
     for stemmed, found in positions.items():
         _pack(packed, stemmed, found, meta_positions.get(stemmed, ()))
     for stemmed, found in meta_positions.items():
         if stemmed not in positions:
-            _pack(packed, stemmed, [(code >> 8, code & 255, "") for code in plain.get(stemmed, ())], found)
+            _pack(packed, stemmed, [(position, DEFAULT_WEIGHT, "") for position in plain.get(stemmed, ())], found)
     return packed
+
+
+class _DefaultHeads(dict):
+    """A plain word's count of locations → its CBOR array's head and the default weight's mark."""
+
+    def __missing__(self, count: int) -> bytes:
+        encoded = self[count] = head(4, count + 1) + INTS[-DEFAULT_WEIGHT - 1]
+        return encoded
+
+
+_DEFAULT_HEAD = _DefaultHeads()
 
 
 def _pack(packed: list, stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
