@@ -255,6 +255,20 @@ def test_images_from_another_origin_are_refused_with_a_french_message(repo: Path
                 "ne s'afficherait pas — enregistrez l'image dans content/media/") in result.stderr
 
 
+
+def test_a_character_reference_to_a_control_character_is_refused_at_its_line(repo: Path, cli) -> None:
+    # Typed as such, a control character is refused when the file is read; as a reference, the converter would
+    # decode it into the page. In a code span, it is shown as text: no problem there
+    append(repo, LAUREATE, "\nLa référence `&#x1F;` montrée.\n")
+    assert cli(repo, "build", "--date", TODAY.isoformat()).returncode == 0
+    line = append(repo, LAUREATE, "\nUn &#x1C; caché.\n\nPuis &#31;.\n")
+    result = cli(repo, "build", "--date", TODAY.isoformat())
+    assert result.returncode == 1
+    for at, reference in ((line + 1, "&#x1C;"), (line + 3, "&#31;")):
+        assert (f"{LAUREATE}:{at}: texte: « {reference} » est un caractère invisible, qu'aucune page ne peut le "
+                f"contenir — supprimez « {reference} »") in result.stderr
+    assert "&#x1C;" not in (repo / "site" / "laureats" / "atelier-code" / "index.html").read_text("utf-8")
+
 # 4. Ids ----------------------------------------------------------------------------------------------------------
 
 def test_an_anchor_the_templates_use_is_refused(repo: Path) -> None:

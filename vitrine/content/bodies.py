@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 
 import pyromark
 
+from vitrine.content.text import INVISIBLE
+
 
 # Deeper than any real text (a quote in a list in a list, with a link in bold: 8 levels), far below what slows the
 # sanitizer down (1,000 levels cost it about 5 ms).
@@ -155,10 +157,28 @@ def scan(text: str) -> BodyScan:
             chosen = chosen_anchor(inner)[1]
             if chosen:
                 _anchor(chosen, 0, ids, problems)
+    invisible = _invisible_references(text) if INVISIBLE.search(page) else []
     if not problems:
-        return BodyScan((), tuple(links), steps, located=False)
+        return BodyScan(tuple(invisible), tuple(links), steps, located=False)
     located = locate(text)  # where the problems are; the same problems, or the quick pass's ones at the start
-    return BodyScan(located.problems or tuple(problems), located.links, steps + located.steps)
+    return BodyScan(tuple(invisible) + (located.problems or tuple(problems)), located.links, steps + located.steps)
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,9});")
+
+
+def _invisible_references(text: str) -> list[Problem]:
+    """Character references to what no page may contain (« &#x1C; », a control character): refused in a file as
+    typed (``text.py``), they would reach the page through the converter, which decodes them."""
+    problems = []
+    for reference in _CHARACTER_REFERENCE.finditer(text):
+        value = reference.group(1)
+        code = int(value[1:], 16) if value[0] in "xX" else int(value)
+        if code < 0x110000 and INVISIBLE.match(chr(code)):
+            problems.append(Problem(text.count("\n", 0, reference.start()),
+                                    f"« {reference.group()} » est un caractère invisible, qu'aucune page ne peut "
+                                    "le contenir", f"supprimez « {reference.group()} »"))
+    return problems
 
 
 def _depth(tags: list[tuple[str, str]]) -> int:
