@@ -142,12 +142,12 @@ def _service_message(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
 
 
-def pagefind_bundle(pages: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+def pagefind_bundle(pages: Iterable[tuple[str, str]], executable: Path | None = None) -> dict[str, bytes]:
     """The bundle Pagefind itself makes of ``pages`` ((URL, HTML), in order), by name: what Vitrine's own bundle
     (``pagefind_write.py``) is checked against (``tests/outputs/test_search_writer.py``,
-    ``benchmarks/index_equality.py``)."""
+    ``benchmarks/index_equality.py``), and where Pagefind's web files come from (``pagefind_assets.py``)."""
     pages = list(pages)
-    with Service(pagefind_executable()) as service:
+    with Service(executable or pagefind_executable()) as service:
         index = service.call({"type": "NewIndex", "config": {}})["index_id"]
         requests = ({"type": "AddFile", "index_id": index, "url": url, "file_contents": html, "file_path": None}
                     for url, html in pages)

@@ -9,7 +9,6 @@ build has a cache (later builds do not start it), else in this process's memory.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import shutil
@@ -49,13 +48,9 @@ def web_assets(language: str, cache_dir: Path | None) -> dict[str, bytes]:
 def _made(language: str, executable: Path) -> dict[str, bytes]:
     """Pagefind's web files, from ``executable`` run over a one-page site in ``language`` (once per process)."""
     page = f'<!DOCTYPE html><html lang="{language}"><head><title>Vitrine</title></head><body><p>Vitrine</p></body></html>'
-    with pagefind.Service(executable) as service:
-        index = service.call({"type": "NewIndex", "config": {}})["index_id"]
-        service.call_all([{"type": "AddFile", "index_id": index, "url": "/", "file_contents": page,
-                           "file_path": None}], 1)
-        made = service.call({"type": "GetFiles", "index_id": index})["files"]
-    files = {file["path"]: base64.b64decode(file["content"]) for file in made
-             if not file["path"].startswith(UNUSED_FILES + INDEX_FILES) and not file["path"].endswith(".pf_meta")}
+    made = pagefind.pagefind_bundle([("/", page)], executable)
+    files = {path: data for path, data in made.items()
+             if not path.startswith(UNUSED_FILES + INDEX_FILES) and not path.endswith(".pf_meta")}
     if "pagefind.js" not in files:
         raise SearchIndexError(f"Pagefind {pagefind.pagefind_version()} n'a pas donné ses fichiers pour le navigateur.")
     return files
