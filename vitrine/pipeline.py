@@ -191,9 +191,9 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
                                   spread)
         made = (output.make() for output in lazy_outputs if output.path not in kept and output.path not in to_make)
         outputs = itertools.chain(
-            # The lazy outputs (the open data…) are made while Pagefind indexes, or, without the index, while the
-            # workers render: once the first page is in, they have started (a generator runs once: then ``made`` is
-            # empty)
+            # The lazy outputs (the open data…) are made while the index's process folds the pages' words, or,
+            # without the index, while the workers render: once the first page is in, they have started (a generator
+            # runs once: then ``made`` is empty)
             index.interleave(rendered) if index else itertools.chain(itertools.islice(rendered, 1), made,
                                                                      speed.fingerprint_meanwhile() if speed else (),
                                                                      rendered),

@@ -168,9 +168,9 @@ def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path
     assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]
 
 
-def test_pagefind_makes_the_bundle_while_the_other_pages_are_rendered(repo: Path, monkeypatch) -> None:
-    """Once the last searchable page is in, Pagefind is asked for the bundle: it makes it while the build renders
-    the listings and makes the data files, instead of after them."""
+def test_the_index_gets_its_last_pages_while_the_other_pages_are_rendered(repo: Path, monkeypatch) -> None:
+    """Once the last searchable page is in, the index is told (its last batch sent): it folds them while the build
+    renders the listings and makes the data files, instead of after them."""
     events = []
     done, interleave = search.Feed.done, search.WholeIndex.interleave
     monkeypatch.setattr(search.Feed, "done", lambda feed: events.append("done") or done(feed))
@@ -185,7 +185,7 @@ def test_pagefind_makes_the_bundle_while_the_other_pages_are_rendered(repo: Path
     first_done = events.index("done")  # given before the last searchable page goes on to be written
     rendered = [path.removesuffix("index.html") for path in events if path != "done"]
     assert sorted(rendered[:first_done + 1]) == sorted(SEARCHABLE)
-    assert len(rendered) - first_done > 10  # the listings, rendered while Pagefind makes the bundle
+    assert len(rendered) - first_done > 10  # the listings, rendered while the index folds its last pages
 
 
 def test_an_edit_indexes_the_published_pages_without_rendering_them(repo: Path, monkeypatch) -> None:

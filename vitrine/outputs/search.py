@@ -101,10 +101,11 @@ class Feed:
         self.index.add(words)
 
     def done(self) -> None:
-        """Every page was added."""
+        """Every page was added: the index folds the last of them while the build renders the other pages."""
+        self.index.done()
 
-    def finish(self, urls: Sequence[str]) -> Bundle:
-        """Once every page was added (``urls``, in the order they were): the bundle."""
+    def finish(self) -> Bundle:
+        """Once every page was added: the bundle."""
         files, urls, language = self.index.result()
         files.update(web_assets(language or "unknown", self.cache_dir))
         return Bundle(files, {short: url.lstrip("/") for short, url in urls.items()})
@@ -187,7 +188,7 @@ class WholeIndex:
         self._feed(final=True)
         if self.feed is None:
             self.feed = Feed(0, self.cache_dir)
-        return self.feed.finish([page.url for page in self.searchable])
+        return self.feed.finish()
 
     def outputs(self) -> Iterator[Output]:
         yield from bundle_outputs(self.bundle())

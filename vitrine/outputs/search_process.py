@@ -30,6 +30,9 @@ class LocalIndex:
         """A page's words, pickled (``search_reading.read_for_index``)."""
         self.writer.add(pickle.loads(words))  # noqa: S301 - made by this build's own processes
 
+    def done(self) -> None:
+        """Every page was added (each is folded as it comes)."""
+
     def result(self) -> tuple[dict[str, bytes], dict[str, str], str | None]:
         """(the bundle's index files, the page URL of each fragment, the index's language)."""
         return self.writer.files(), self.writer.urls, self.writer.language
@@ -64,10 +67,14 @@ class IndexProcess:
         except OSError:  # it stopped: ``result`` says why
             pass
 
-    def result(self) -> tuple[dict[str, bytes], dict[str, str], str | None]:
+    def done(self) -> None:
+        """Every page was added: the last batch is sent, to be folded while the build renders the other pages."""
         if self.batch:
             self._send(self.batch)
             self.batch = []
+
+    def result(self) -> tuple[dict[str, bytes], dict[str, str], str | None]:
+        self.done()
         self._send(None)
         try:
             answer = self.connection.recv()

@@ -139,8 +139,8 @@ class BuildState:
             # are left to be made while the workers render (0.12 s at 4,000 laureates that no worker could share,
             # before the first page)
             current.unfingerprinted = tuple(pages)
-        current.fingerprints = {page.output: kept.get(page.output) or fingerprinter.of(page)
-                                for page in pages if not current.unfingerprinted}
+        current.fingerprints = {} if current.unfingerprinted else {
+            page.output: kept.get(page.output) or fingerprinter.of(page) for page in pages}
         current.fingerprints.update((product.path, product.fingerprint) for product in lazy_outputs)
         current.fingerprinted = sum(page.output not in kept for page in pages)
         current.kept = _up_to_date(out, current.fingerprints, self.record.outputs) if on("fingerprints") else set()
