@@ -46,7 +46,7 @@ from vitrine.site.pages import Page
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
 # Bump when what is indexed of a page, or how the bundle is written or laid out, changes in a way fingerprints do
 # not show.
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
 
 
