@@ -126,6 +126,28 @@ def test_an_edit_reads_only_the_edited_page_and_makes_the_bundle_of_a_cold_build
     assert bundle_files(edited / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
 
 
+def test_a_deploy_job_without_site_reads_only_the_edited_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the deploy workflows build: no ``site/``, the last build's ``.vitrine-cache/`` restored. Every page is
+    rendered, but only the edited one is read for the index (before, every searchable page was read again, as cold);
+    the others' kept words stay kept, and the bundle is a cold build's."""
+    deployed, cold = make_repo(tmp_path / "deployed"), make_repo(tmp_path / "cold")
+    assert build_in_process(deployed).ok
+    shutil.rmtree(deployed / "site")
+    for root in (deployed, cold):
+        laureate = root / "content" / "laureates" / "emploi-jeunes.md"
+        laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+    read: list[str] = []
+    words = search_reading.page_words
+    monkeypatch.setattr(search_reading, "page_words", lambda url, html: read.append(url) or words(url, html))
+    report = build_in_process(deployed)
+    assert report.ok and report.rendered == report.pages
+    assert read == ["/laureats/emploi-jeunes/"]
+    monkeypatch.undo()
+    assert build_in_process(cold, use_cache=False).ok
+    assert bundle_files(deployed / "site" / "pagefind") == bundle_files(cold / "site" / "pagefind")
+    assert len(list((deployed / ".vitrine-cache" / "pagefind-words").iterdir())) == 9  # none pruned but the old
+
+
 def test_another_pagefind_version_is_refused_in_french(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bundle is written in 1.5.2's format: another version's script could not read it."""
     monkeypatch.setattr(pagefind, "pagefind_version", lambda: "1.4.0")

@@ -2,7 +2,8 @@
 (``pagefind_words.py``) folded as they come into one inverted index, then its chunks, its metadata, the pages'
 fragments and the entry, named and encoded as Pagefind names and encodes them (CBOR, then gzip after the
 ``pagefind_dcd`` signature), so that Pagefind's own ``pagefind.js`` and WebAssembly read it in the browser and a
-visitor gets what Pagefind's bundle would give. Only the compressed bytes differ (zlib instead of miniz_oxide).
+visitor gets what Pagefind's bundle would give. Only the compressed bytes differ: libdeflate instead of
+miniz_oxide, smaller for the same gzip (``compressed``).
 
 Memory stays flat: a page's words are folded into one flat array of integers per word (``array``), the page
 itself dropped; each fragment is kept compressed.
@@ -10,13 +11,13 @@ itself dropped; each fragment is kept compressed.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import cbor2
+import deflate
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind_cbor import INTS, head, text
@@ -35,8 +36,20 @@ def full_hash(data: bytes) -> str:
     return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
 
 
-def compressed(data: bytes) -> bytes:
-    return gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0)
+# How hard libdeflate compresses each kind of file (1–12). A visitor's first search fetches the metadata and the
+# word's index chunk (tens of kB): at 10, chunks are 4 % smaller than zlib's best (level 9) in a third of its time
+# (0.7 s instead of 1.9 s at 4,000 laureates), at 12 6 % but twice that time. Fragments (one per page, a few fetched
+# per search, 4,000 of them) gain nothing above 9, where levels 10–12 cost seven to fifteen times as much.
+# Measured on the benchmark corpus: benchmarks/README.md (session 9).
+CHUNK_LEVEL = 10
+FRAGMENT_LEVEL = 9
+SMALL_LEVEL = 12  # the metadata and filters: one file each, a few kB
+
+
+def compressed(data: bytes, level: int) -> bytes:
+    """``data`` after Pagefind's signature, gzipped by libdeflate (no name, no time: the same bytes every build).
+    It lets go of the GIL: threads compress while the next chunks are encoded."""
+    return deflate.gzip_compress(SIGNATURE + data, level)
 
 
 class _Locations:
@@ -152,7 +165,7 @@ class BundleWriter:
                 raise SearchIndexError(f"la page {page.url} est indexée deux fois.")
             short = full[:len(short) + 1]
         self.hashes[short] = full
-        self.fragments.append((short, page.word_count, compressed(data)))
+        self.fragments.append((short, page.word_count, compressed(data, FRAGMENT_LEVEL)))
         self.urls[short] = page.url
 
     def files(self) -> dict[str, bytes]:
@@ -168,7 +181,7 @@ class BundleWriter:
             renumbered[0x20 + provisional] = 0x20 + fields.index(name)
         files: dict[str, bytes] = {}
         chunks = []
-        # zlib lets go of the GIL: the chunks are compressed by threads while the next ones are encoded
+        # the chunks are compressed by threads while the next ones are encoded
         with ThreadPoolExecutor(COMPRESSING_THREADS) as threads:
             made: dict[str, Future[bytes]] = {}
             for words in self._chunks():
@@ -177,7 +190,7 @@ class BundleWriter:
                 short = full[:prefix]
                 while f"index/{short}.pf_index" in made and len(short) < len(full):
                     short = full[:len(short) + 2]
-                made[f"index/{short}.pf_index"] = threads.submit(compressed, encoded)
+                made[f"index/{short}.pf_index"] = threads.submit(compressed, encoded, CHUNK_LEVEL)
                 chunks.append([words[0], words[-1], short])
             files.update((name, future.result()) for name, future in made.items())
         for i in range(len(chunks) - 1):  # the chunks' bounds, cut to the prefix that tells them apart
@@ -192,12 +205,12 @@ class BundleWriter:
             short = full[:prefix]
             while f"filter/{short}.pf_filter" in files and len(short) < len(full):
                 short = full[:len(short) + 2]
-            files[f"filter/{short}.pf_filter"] = compressed(encoded)
+            files[f"filter/{short}.pf_filter"] = compressed(encoded, SMALL_LEVEL)
             filters.append([name, short])
         meta = cbor2.dumps([VERSION, [[short, count] for short, count, _ in self.fragments], chunks, filters, [],
                             fields])
         meta_hash = f"{language}_{full_hash(meta)[:prefix]}"
-        files[f"pagefind.{meta_hash}.pf_meta"] = compressed(meta)
+        files[f"pagefind.{meta_hash}.pf_meta"] = compressed(meta, SMALL_LEVEL)
         for short, _count, data in self.fragments:
             files[f"fragment/{short}.pf_fragment"] = data
         # Pagefind ships a WebAssembly per language it stems, named after the site's language

@@ -31,7 +31,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from vitrine.errors import SearchIndexError
 from vitrine.outputs.pagefind import pagefind_version
@@ -39,23 +38,15 @@ from vitrine.outputs.pagefind_assets import web_assets
 from vitrine.outputs.pagefind_stems import stemmer_version
 from vitrine.outputs.search_process import index_maker
 from vitrine.outputs.search_pages import ImageSets
-from vitrine.outputs.search_reading import Read, ReadingRenderer, read_for_index
+from vitrine.outputs.search_reading import KeptWords, Read, ReadingRenderer, read_for_index
 from vitrine.publish.output import Output
 from vitrine.site.pages import Page
 
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
 # Bump when what is indexed of a page, or how the bundle is written or laid out, changes in a way fingerprints do
 # not show.
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
-
-
-class KeptWords(Protocol):
-    """Pages' words kept between builds (``speed/search_index.WordsCache``)."""
-
-    def get(self, page: Page) -> bytes | None: ...
-
-    def put(self, page: Page, words: bytes) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -134,7 +125,7 @@ class WholeIndex:
 
     def reading(self, renderer: object) -> ReadingRenderer:
         """``renderer``, whose searchable pages are read for the index where they are rendered (the workers)."""
-        return ReadingRenderer(renderer, {page.output for page in self.searchable}, self.image_set)
+        return ReadingRenderer(renderer, {page.output for page in self.searchable}, self.image_set, self.kept)
 
     def order(self, stale: list[Page]) -> list[Page]:
         """``stale`` with the searchable pages first, so that the index works while the others are rendered."""
@@ -171,6 +162,10 @@ class WholeIndex:
         by this build, unchanged) as an earlier build read them (``kept``), else read here as published."""
         if isinstance(html, Read):
             words = html.words
+            if html.kept:
+                assert self.kept is not None
+                self.kept.mark_used(page)
+                return words
         elif html is None and self.kept is not None and (kept := self.kept.get(page)) is not None:
             return kept
         else:

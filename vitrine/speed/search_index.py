@@ -145,6 +145,9 @@ class WordsCache:
         self.used.add(key)
         return words
 
+    def mark_used(self, page: Page) -> None:
+        self.used.add(self._key(page))
+
     def put(self, page: Page, words: bytes) -> None:
         if self.folder is None:
             return
