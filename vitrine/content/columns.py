@@ -101,14 +101,20 @@ def column(name: str) -> Column:
 
 
 def _field_value(f: S.Field) -> Value:
+    """The value of field ``f``, its kind looked at once here, not for each of thousands of rows."""
+    name = f.name
+    if f.schema is S.DOCUMENT:
+        return lambda site, laureate: [site.config.base_url + d.file for d in getattr(laureate, name)]
+    if f.kind == "path":
+        def path(site: Site, laureate: Laureate) -> Any:
+            raw = getattr(laureate, name)
+            return site.config.base_url + raw if raw else raw
+        return path
+
     def value(site: Site, laureate: Laureate) -> Any:
-        raw = getattr(laureate, f.name)
-        if f.schema is S.DOCUMENT:
-            return [site.config.base_url + d.file for d in raw]
-        if isinstance(raw, tuple):
-            return [getattr(item, "slug", item) for item in raw]  # quartiers and themes: their identifiers
-        if f.kind == "path" and raw:
-            return site.config.base_url + raw
+        raw = getattr(laureate, name)
+        if isinstance(raw, tuple):  # quartiers and themes: their identifiers
+            return [getattr(item, "slug", item) for item in raw]
         return raw
     return value
 

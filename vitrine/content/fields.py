@@ -69,9 +69,10 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
         return None
     clean: dict[str, Any] = {}
     ok = True
+    names = schema.names  # a list made at each call
     for key, value in data.items():
-        if key not in schema.names:
-            hint = did_you_mean(key, schema.names) or f"champs possibles : {', '.join(schema.names)}"
+        if key not in names:
+            hint = did_you_mean(key, names) or f"champs possibles : {', '.join(names)}"
             out.add(keys + (key,), field_of(keys, key), f"champ inconnu « {key} »", hint)
             ok = False
     for f in schema.fields:

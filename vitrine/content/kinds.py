@@ -71,6 +71,8 @@ INVISIBLE_HINT = ("supprimez-le (il vient souvent d'un copier-coller) : invisibl
 def invisible_character(text: str, pattern: re.Pattern[str] = _INVISIBLE_IN_FIELDS) -> tuple[str, int] | None:
     """The first invisible character of ``text`` that ``pattern`` refuses, named, and its position (from 1);
     a zero-width joiner between two emoji is part of the emoji."""
+    if pattern.search(text) is None:  # every text of every field: most hold none
+        return None
     for found in pattern.finditer(text):
         at = found.start()
         if found.group() == ZERO_WIDTH_JOINER and _is_emoji(text[at - 1:at]) and _is_emoji(text[at + 1:at + 2]):
@@ -92,10 +94,9 @@ def _is_emoji(char: str) -> bool:
 
 def check_kind(f: Field, value: Any) -> tuple[Any, str]:
     """Check ``value`` against the field's kind; return (clean value, French error or "")."""
-    expected = f"attendu : {f.kind_label}"
     if f.kind in ("text", "slug", "url", "email", "path"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return None, f"{expected}, trouvé {describe(value)}"
+            return None, f"{_expected(f)}, trouvé {describe(value)}"
         text = str(value).strip()
         if not text:
             return None, "ce champ est vide"
@@ -114,30 +115,30 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
         return text, ""
     if f.kind == "colour":
         if not isinstance(value, str) or not COLOUR_RE.fullmatch(value.strip()):
-            return None, f"{expected}, trouvé {describe(value)}"
+            return None, f"{_expected(f)}, trouvé {describe(value)}"
         return value.strip().lower(), ""
     if f.kind in ("int", "euros"):
         if isinstance(value, bool) or not isinstance(value, int):
-            return None, f"{expected}, trouvé {describe(value)}"
+            return None, f"{_expected(f)}, trouvé {describe(value)}"
         if f.kind == "euros" and value < 1:
             return None, f"montant refusé : {value} (un montant en euros est positif)"
         return value, ""
     if f.kind == "bool":
         if not isinstance(value, bool):
-            return None, f"{expected}, trouvé {describe(value)}"
+            return None, f"{_expected(f)}, trouvé {describe(value)}"
         return value, ""
     if f.kind == "date":
         if isinstance(value, dt.datetime):
             return value.date(), ""
         if not isinstance(value, dt.date):
-            return None, f"{expected}, trouvé {describe(value)}"
+            return None, f"{_expected(f)}, trouvé {describe(value)}"
         return value, ""
     if f.kind in ("text_list", "slug_list"):
         if not isinstance(value, list):
-            return None, f"{expected}, trouvé {describe(value)}"
+            return None, f"{_expected(f)}, trouvé {describe(value)}"
         bad = [v for v in value if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip()]
         if bad:
-            return None, f"{expected} : élément invalide {describe(bad[0])}"
+            return None, f"{_expected(f)} : élément invalide {describe(bad[0])}"
         items = [str(v).strip() for v in value]
         for number, item in enumerate(items, 1):
             hidden = invisible_character(item)
@@ -147,12 +148,17 @@ def check_kind(f: Field, value: Any) -> tuple[Any, str]:
     if f.kind == "number_pair":
         ok = isinstance(value, list) and len(value) == 2 and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
-        return (tuple(float(v) for v in value), "") if ok else (None, f"{expected}, trouvé {describe(value)}")
+        return (tuple(float(v) for v in value), "") if ok else (None, f"{_expected(f)}, trouvé {describe(value)}")
     if f.kind == "mapping":
-        return (value, "") if isinstance(value, dict) else (None, f"{expected}, trouvé {describe(value)}")
+        return (value, "") if isinstance(value, dict) else (None, f"{_expected(f)}, trouvé {describe(value)}")
     if f.kind == "list":
-        return (value, "") if isinstance(value, list) else (None, f"{expected}, trouvé {describe(value)}")
+        return (value, "") if isinstance(value, list) else (None, f"{_expected(f)}, trouvé {describe(value)}")
     raise ValueError(f"unknown field kind {f.kind!r}")
+
+
+def _expected(f: Field) -> str:
+    """The start of a refusal: what the field holds (made only for a refusal: every value of every file is checked)."""
+    return f"attendu : {f.kind_label}"
 
 
 def describe(value: Any) -> str:

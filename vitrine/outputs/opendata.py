@@ -99,7 +99,7 @@ def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], as_json
     values = row(site, laureate, cols)
     if as_json:
         return json.dumps(values, ensure_ascii=False).encode("utf-8")
-    return csv_line([_csv_cell(value) for value in values.values()]).encode("utf-8")
+    return csv_line(list(map(_csv_cell, values.values()))).encode("utf-8")
 
 
 def csv_line(cells: list[str]) -> str:
@@ -116,9 +116,14 @@ def _csv_header() -> bytes:
 
 
 def _csv_cell(value: Any) -> str:
+    kind = type(value)  # the commonest first, by their exact type: this runs for every cell of every row
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value  # ``neutralised``
     if value is None:
         return ""
-    if isinstance(value, list):  # each value, as a reuser splitting the cell on « ; » finds it
+    if kind is list:  # each value, as a reuser splitting the cell on « ; » finds it
+        return SEPARATOR.join(map(_csv_cell, value))
+    if isinstance(value, list):
         return SEPARATOR.join(_csv_cell(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
