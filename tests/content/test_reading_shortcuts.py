@@ -87,3 +87,17 @@ def test_placeholders_made_by_folding_or_escapes_are_found(front: str, field: st
 def test_a_reference_to_a_control_character_is_found_and_a_body_without_one_has_none() -> None:
     assert [p.line for p in scan_body("Un texte.\n\nDeux &#x1C; trois.\n").problems] == [2]
     assert scan_body("Un texte & un autre, &amp; **gras**.\n").problems == ()
+
+
+@pytest.mark.parametrize("text, front, body, body_line", [
+    ("---\na: 1\n---\nCorps\n", {"a": 1}, "Corps\n", 4),
+    ("---\na: 1\n---", {"a": 1}, "", 4),  # closed on the last line
+    ("---\n---\n\nCorps", {}, "\nCorps", 3),  # no fields
+    (" --- \na: 1\n... \t\u00a0\nCorps", {"a": 1}, "Corps", 4),  # spaces around the marks, « ... » closes too
+    ("---\na: 1\n--- b\n---\nCorps", None, "Corps", 5),  # « --- b » does not close
+])
+def test_front_matter_is_split_at_its_closing_line(text: str, front: object, body: str, body_line: int) -> None:
+    data, _lines, found_body, found_line, _errors = yaml_lines.split_front_matter(text, "content/pages/a.md")
+    assert (found_body, found_line) == (body, body_line)
+    if front is not None:
+        assert data == front

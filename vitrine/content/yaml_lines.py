@@ -87,19 +87,22 @@ def split_front_matter(text: str, rel: str) -> tuple[Any, dict, str, int, list[C
     if not text.strip():
         return None, {}, "", 1, [ContentError(rel, 1, "fichier", "fichier vide",
                                              "un fichier de contenu commence par ses champs entre deux lignes ---")]
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    first_end = text.find("\n")  # the text is not cut into lines: a body's hundred lines would be joined again
+    if (text if first_end < 0 else text[:first_end]).strip() != "---":
         return None, {}, "", 1, [ContentError(rel, 1, "fichier", "pas de champs en tête du fichier",
                                              "la première ligne doit être --- (avez-vous oublié les --- ?)")]
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            break
-    else:
+    closing = _CLOSING.search(text, first_end) if first_end >= 0 else None
+    if closing is None:
         return None, {}, "", 1, [ContentError(rel, 1, "fichier", "les champs en tête du fichier ne sont pas refermés",
                                              "ajoutez une ligne --- après le dernier champ")]
-    data, key_lines, errors = parse_yaml("\n".join(lines[1:index]), rel, 1)
-    body = "\n".join(lines[index + 1:])
-    return data, key_lines, body, index + 2, errors
+    data, key_lines, errors = parse_yaml(text[first_end + 1:closing.start()], rel, 1)
+    body_start = text.find("\n", closing.end()) + 1  # 0: the closing line is the last
+    body = text[body_start:] if body_start else ""
+    return data, key_lines, body, text.count("\n", 0, closing.start()) + 3, errors
+
+
+# The line that closes front matter: ``---`` or ``...``, then only spaces (as ``str.rstrip`` reads them)
+_CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
 
 
 def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[ContentError]]:
@@ -212,6 +215,7 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
         loader.dispose()
 
 
+_STR = "tag:yaml.org,2002:str"
 # The events that may carry an anchor and a tag, that open and that close a collection
 _MAY_HAVE_ANCHOR = frozenset({yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent})
 _COLLECTION_START = frozenset({yaml.SequenceStartEvent, yaml.MappingStartEvent})
@@ -262,8 +266,8 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, keys + (i,), lines, errors, rel, offset) for i, item in enumerate(node.value)]
-    try:
-        value = loader.construct_object(node, deep=True)
+    try:  # a text (most values) is the node's own: what ``construct_object`` gives, without its steps
+        value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
         shown = str(node.value)[:40]
         if re.fullmatch(r"\d{4}-\d\d?-\d\d?", shown):
