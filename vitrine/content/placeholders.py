@@ -48,6 +48,8 @@ _WORDS = {"ompl": _FILL, "OMPL": _FILL, "nvalid": _ADDRESS, "xample": _ADDRESS, 
           "ocalhost": _ADDRESS, "//127.": _ADDRESS, "xxx": _MARK, "XX": _MARK, "TODO": _MARK, "FIXME": _MARK,
           "orem ipsum": _MARK, "OREM IPSUM": _MARK}
 _TRIGGER = re.compile("|".join(re.escape(word) for word in _WORDS))
+# The same words in a file, where a value's line break is still a line break (« Lorem\n  ipsum » is « Lorem ipsum »)
+_IN_VALUES = re.compile("|".join(re.escape(word).replace("\\ ", r"\s+") for word in _WORDS))
 _REACH = 40  # how far before its word a placeholder may start (« : à co|mpléter », « L|orem »)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # not published (and where « À confirmer » notes live)
 _EXAMPLE = re.compile(r"\s#\s*exemple\s+[àa]\u0300?\s+remplacer\s*$", re.I | re.M)  # ending a line
@@ -69,7 +71,11 @@ def scan(path: str, kind: str, text: str, data: Any, key_lines: Mapping[tuple, i
     """The placeholders of one content file (``text``, parsed into ``data`` and ``body``), as warnings, whether
     it is a draft or not."""
     found = []
-    for keys, value in _strings(data, ()):
+    head = text[:len(text) - len(body)]  # the front matter (or the whole YAML file): the body is the end of the text
+    # Without an escape (« \\ »), a value's characters are the file's, with line breaks folded into spaces: when
+    # the file has none of the words, no value has one, and the walk through the values is not needed.
+    values = data if "\\" in head or _IN_VALUES.search(head) else None
+    for keys, value in _strings(values, ()):
         line = None
         for _, kind_of, said in _found(value):
             line = line or _line(key_lines, keys)
@@ -79,7 +85,6 @@ def scan(path: str, kind: str, text: str, data: Any, key_lines: Mapping[tuple, i
         found += [_problem(path, body_line + shown.count("\n", 0, at), "texte", kind_of, said)
                   for at, kind_of, said in _found(shown)]
     if kind in ("laureate", "edition", "page"):
-        head = text[:len(text) - len(body)]  # the front matter: the body is the end of the text
         found += [ContentError(path, line, _field_at(key_lines, line), "valeur d'exemple écrite par « new » "
                                "laissée en place", "remplacez-la par la vraie valeur, puis retirez le commentaire "
                                f"« {EXAMPLE_MARK} »", warning=True) for line in _example_lines(head)]

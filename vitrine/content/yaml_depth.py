@@ -7,7 +7,7 @@ MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; liby
 # LibYAML reads ahead while a flow collection may still turn out to be a key (``[[a]]: b``): on a line of
 # thousands of « [ » it reaches its own depth limit (PyYAML 6.0.4: 1,000) before yielding the events that the check of
 # ``yaml_lines`` counts. Files with fewer openers than this cannot get there; the others are scanned first.
-_FEW_OPENERS = 256
+FEW_OPENERS = 256
 
 
 def too_deep(text: str) -> int | None:
@@ -17,7 +17,7 @@ def too_deep(text: str) -> int | None:
     It follows just enough of YAML to count brackets that open collections: not those in quoted texts, comments
     or block scalars (``|``, ``>``), nor those inside a plain text in block context (``titre: a [b]``). Should it
     ever count too few, the parser's own limit still refuses the file, with the generic message."""
-    if text.count("[") + text.count("{") < _FEW_OPENERS:
+    if text.count("[") + text.count("{") < FEW_OPENERS:
         return None
     depth, line, i, size = 0, 0, 0, len(text)
     node_start = True  # in block context: the next character starts a value (after « key: », « - », a line start)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from vitrine.content.text import INVISIBLE
-from vitrine.content.yaml_depth import MAX_YAML_DEPTH, too_deep
+from vitrine.content.yaml_depth import FEW_OPENERS, MAX_YAML_DEPTH, too_deep
 from vitrine.errors import ContentError, field_name
 
 
@@ -87,19 +87,22 @@ def split_front_matter(text: str, rel: str) -> tuple[Any, dict, str, int, list[C
     if not text.strip():
         return None, {}, "", 1, [ContentError(rel, 1, "fichier", "fichier vide",
                                              "un fichier de contenu commence par ses champs entre deux lignes ---")]
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    first_end = text.find("\n")  # the text is not cut into lines: a body's hundred lines would be joined again
+    if (text if first_end < 0 else text[:first_end]).strip() != "---":
         return None, {}, "", 1, [ContentError(rel, 1, "fichier", "pas de champs en tête du fichier",
                                              "la première ligne doit être --- (avez-vous oublié les --- ?)")]
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            break
-    else:
+    closing = _CLOSING.search(text, first_end) if first_end >= 0 else None
+    if closing is None:
         return None, {}, "", 1, [ContentError(rel, 1, "fichier", "les champs en tête du fichier ne sont pas refermés",
                                              "ajoutez une ligne --- après le dernier champ")]
-    data, key_lines, errors = parse_yaml("\n".join(lines[1:index]), rel, 1)
-    body = "\n".join(lines[index + 1:])
-    return data, key_lines, body, index + 2, errors
+    data, key_lines, errors = parse_yaml(text[first_end + 1:closing.start()], rel, 1)
+    body_start = text.find("\n", closing.end()) + 1  # 0: the closing line is the last
+    body = text[body_start:] if body_start else ""
+    return data, key_lines, body, text.count("\n", 0, closing.start()) + 3, errors
+
+
+# The line that closes front matter: ``---`` or ``...``, then only spaces (as ``str.rstrip`` reads them)
+_CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
 
 
 def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[ContentError]]:
@@ -109,21 +112,16 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
     what could exhaust the machine: aliases (« billion laughs »), anchors, unusual
     tags and deep nesting (libyaml's composer recurses in C and would crash).
     """
+    if _plainly_shallow(text):
+        try:
+            return _parsed(text, rel, line_offset)
+        except Exception:  # noqa: BLE001 - not swallowed: the checked way below meets the same problem, or
+            pass  # refuses first what it refuses (too deep), and says it as always
     try:
         refused = _refused_construct(text, rel, line_offset)
         if refused:
             return None, {}, [refused]
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return {}, {}, []
-            lines: dict[KeyPath, int] = {}
-            errors: list[ContentError] = []
-            data = _construct(loader, node, (), lines, errors, rel, line_offset)
-            return data, _shared_keys(lines), errors
-        finally:
-            loader.dispose()
+        return _parsed(text, rel, line_offset)
     except yaml.MarkedYAMLError as exc:
         return None, {}, [_yaml_error(exc, text, rel, line_offset)]
     except yaml.reader.ReaderError as exc:
@@ -134,6 +132,42 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         return None, {}, [ContentError(rel, line_offset + 1, "yaml", "YAML illisible",
                                        "vérifiez la syntaxe « nom: valeur » des champs")]
+
+
+def _parsed(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[ContentError]]:
+    """``text`` composed by LibYAML and constructed keeping lines; raises ``_Deeper`` on nesting deeper than
+    ``MAX_YAML_DEPTH``, which only a text not checked by ``_refused_construct`` can reach."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, []
+        lines: dict[KeyPath, int] = {}
+        errors: list[ContentError] = []
+        data = _construct(loader, node, (), lines, errors, rel, line_offset)
+        return data, _shared_keys(lines), errors
+    finally:
+        loader.dispose()
+
+
+# Every collection LibYAML opens starts at one of these characters, each its own: « [ », « { », a list's first
+# « - », a mapping's first key (« ? », or the « : » after it), a pair in a list (« [a: b] »: its « : »)
+_OPENERS = "[{-?:"
+_COMPOSABLE = 128  # collections LibYAML may nest while composing (it recurses in C, unbounded: thousands crash it)
+assert _COMPOSABLE < FEW_OPENERS  # so ``too_deep`` has nothing to say of a text ``_plainly_shallow`` lets through
+
+
+def _plainly_shallow(text: str) -> bool:
+    """Whether ``text`` may be composed at once, without ``_refused_construct``'s pass over its events: it has
+    no « & » or « ! » (no anchor or tag can be written without them; an alias without an anchor is an error of the
+    composer: the text then goes the checked way), and too few of the characters that open collections to nest
+    deep enough to crash the composer. It may still nest deeper than ``MAX_YAML_DEPTH``: ``_construct`` raises
+    ``_Deeper`` then, and the text goes the checked way too."""
+    return "&" not in text and "!" not in text and sum(map(text.count, _OPENERS)) <= _COMPOSABLE
+
+
+class _Deeper(Exception):
+    """A text composed without ``_refused_construct`` nests deeper than ``MAX_YAML_DEPTH``."""
 
 
 _KEY_PATHS: dict[KeyPath, KeyPath] = {}
@@ -181,6 +215,7 @@ def _refused_construct(text: str, rel: str, offset: int) -> ContentError | None:
         loader.dispose()
 
 
+_STR = "tag:yaml.org,2002:str"
 # The events that may carry an anchor and a tag, that open and that close a collection
 _MAY_HAVE_ANCHOR = frozenset({yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent})
 _COLLECTION_START = frozenset({yaml.SequenceStartEvent, yaml.MappingStartEvent})
@@ -210,10 +245,14 @@ def parse_json(text: str, rel: str) -> tuple[Any, dict, list[ContentError]]:
 
 def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors: list, rel: str, offset: int) -> Any:
     lines[keys] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.CollectionNode) and len(keys) >= MAX_YAML_DEPTH:
+        raise _Deeper  # never after ``_refused_construct``, which refuses the text at this collection
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             # A key is the text the editor typed: ``null``, ``1`` or ``<<`` are unknown field names, not values.
+            if not isinstance(key_node, yaml.ScalarNode) and len(keys) + 1 + _nesting(key_node) > MAX_YAML_DEPTH:
+                raise _Deeper  # a list or mapping as a key (« [a]: b »): its collections count too
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             key_line = key_node.start_mark.line + 1 + offset
             if key in result:
@@ -227,8 +266,8 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, keys + (i,), lines, errors, rel, offset) for i, item in enumerate(node.value)]
-    try:
-        value = loader.construct_object(node, deep=True)
+    try:  # a text (most values) is the node's own: what ``construct_object`` gives, without its steps
+        value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):  # 2022-02-30, an integer of 5,000 digits…
         shown = str(node.value)[:40]
         if re.fullmatch(r"\d{4}-\d\d?-\d\d?", shown):
@@ -246,6 +285,15 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
                                    "retirez la séquence « \\… » qui le produit dans le texte entre guillemets"))
         return None
     return value
+
+
+def _nesting(node: yaml.Node) -> int:
+    """How many collections nest in ``node``, itself included."""
+    if isinstance(node, yaml.MappingNode):
+        return 1 + max((max(_nesting(key), _nesting(value)) for key, value in node.value), default=0)
+    if isinstance(node, yaml.SequenceNode):
+        return 1 + max(map(_nesting, node.value), default=0)
+    return 0
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> ContentError:

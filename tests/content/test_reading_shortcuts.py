@@ -1,0 +1,103 @@
+"""The reading's shortcuts never let through what the full checks refuse, nor miss what they find.
+
+- YAML without « & » or « ! » and with few characters that open collections is composed at once, without the pass
+  over its events (``yaml_lines._plainly_shallow``): an alias, a nesting too deep or a syntax error must still be
+  told as that pass tells them, with the same words at the same line;
+- a file whose front matter holds none of a placeholder's words is not searched value by value
+  (``placeholders._IN_VALUES``): a value that gets one by folding its lines or from an escape is still found;
+- a Markdown body is checked for hidden control characters only when it has a « & » (``bodies.scan``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vitrine.content import yaml_lines
+from vitrine.content.bodies import scan as scan_body
+from vitrine.content.placeholders import scan as scan_placeholders
+from vitrine.content.yaml_depth import MAX_YAML_DEPTH
+from vitrine.content.yaml_lines import _COMPOSABLE, _plainly_shallow, _refused_construct, parse_yaml
+
+DEEP = "YAML invalide : listes ou groupes imbriqués trop profondément"
+ALIAS = "YAML invalide : « * » en début de valeur a un sens spécial en YAML (ancre ou alias)"
+
+# Texts the shortcut composes at once, and what must come of them: (line, message) of the only error
+REFUSED_AFTER_COMPOSING = [
+    ("- 1\n- " + "- " * MAX_YAML_DEPTH + "c", 2, DEEP),  # block lists on one line
+    ("a: 1\nb:\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(1, MAX_YAML_DEPTH + 1)) + " " * 40 + "v",
+     MAX_YAML_DEPTH + 2, DEEP),  # mappings, one more indented per line
+    ("b: " + "[" * MAX_YAML_DEPTH + "]" * MAX_YAML_DEPTH, 1, DEEP),
+    ("b: [" + "c: [" * (MAX_YAML_DEPTH - 1) + "]" * MAX_YAML_DEPTH, 1, DEEP),  # pairs in lists are mappings
+    ("? " + "- " * MAX_YAML_DEPTH + "a\n: b", 1, DEEP),  # a list as a key counts too
+    ("a: 1\n" + "[" * MAX_YAML_DEPTH + "a" + "]" * MAX_YAML_DEPTH + ": b", 2, DEEP),
+    ("- " * (MAX_YAML_DEPTH + 1) + "c\nd: [", 1, DEEP),  # too deep, then a syntax error: the depth first
+    ("a: 1\nb: *x", 2, ALIAS),  # an alias without its anchor
+    ("a: [1, *x]", 1, ALIAS),
+    ("*x : 1", 1, ALIAS),
+]
+
+
+@pytest.mark.parametrize("text, line, message", REFUSED_AFTER_COMPOSING)
+def test_what_the_events_refuse_is_refused_the_same_when_composed_at_once(text: str, line: int, message: str) -> None:
+    assert _plainly_shallow(text)  # the shortcut is tried…
+    data, lines, errors = parse_yaml(text, "f.yaml", 3)
+    assert (data, lines) == (None, {})
+    assert [(e.line, e.field, e.message) for e in errors] == [(line + 3, "yaml", message)]
+    checked = _refused_construct(text, "f.yaml", 3)  # …and says what the pass over the events says
+    assert checked is None or checked == errors[0]
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1", "a: &x 1\nb: *x", "a: !!binary aGk=", "a: !!python/name:os.system", "a: !x 1", "a: !!str 1",
+    "- " * (_COMPOSABLE + 1) + "a", "a: " + "[" * (_COMPOSABLE + 1),
+])
+def test_anchors_tags_and_many_openers_always_go_through_the_events(text: str) -> None:
+    assert not _plainly_shallow(text)
+
+
+@pytest.mark.parametrize("text", [
+    "- " * MAX_YAML_DEPTH + "c",  # as deep as allowed
+    "[" * (MAX_YAML_DEPTH - 1) + "a" + "]" * (MAX_YAML_DEPTH - 1) + ": b",
+    "summary: >-\n  **Le festival** *durable*\n  * une liste ?\nthemes: [a, b]\n'c': {d: [e]}",  # « * » in texts
+    "a: 2021-02-30\nb: 1\nb: 2\nc: \"\\x07\"",  # errors of values, told by the construction
+    "",
+])
+def test_composed_at_once_or_through_the_events_a_text_reads_the_same(text: str, monkeypatch) -> None:
+    assert _plainly_shallow(text)
+    quick = parse_yaml(text, "f.yaml", 1)
+    monkeypatch.setattr(yaml_lines, "_plainly_shallow", lambda _text: False)
+    assert parse_yaml(text, "f.yaml", 1) == quick
+
+
+@pytest.mark.parametrize("front, field, said", [
+    ("summary: Un texte. Lorem\n  ipsum dolor.", "summary", "Lorem ipsum"),  # a plain text's lines folded
+    ("summary: >\n  Texte. Lorem\n  ipsum dolor.", "summary", "Lorem ipsum"),
+    ('summary: "Texte TO\\\n  DO"', "summary", "TODO"),  # an escaped line end joins the words
+    ('summary: "\\x54ODO"', "summary", "TODO"),
+    ('porteur: "contact@ex\\u0061mple.com"', "porteur", "contact@example.com"),
+])
+def test_placeholders_made_by_folding_or_escapes_are_found(front: str, field: str, said: str) -> None:
+    text = f"---\ntitle: Atelier\n{front}\n---\nCorps.\n"
+    data, lines, body, body_line, errors = yaml_lines.split_front_matter(text, "content/laureates/a.md")
+    assert not errors
+    found = scan_placeholders("content/laureates/a.md", "laureate", text, data, lines, body, body_line)
+    assert [(e.line, e.field) for e in found] == [(3, field)] and said in found[0].message
+
+
+def test_a_reference_to_a_control_character_is_found_and_a_body_without_one_has_none() -> None:
+    assert [p.line for p in scan_body("Un texte.\n\nDeux &#x1C; trois.\n").problems] == [2]
+    assert scan_body("Un texte & un autre, &amp; **gras**.\n").problems == ()
+
+
+@pytest.mark.parametrize("text, front, body, body_line", [
+    ("---\na: 1\n---\nCorps\n", {"a": 1}, "Corps\n", 4),
+    ("---\na: 1\n---", {"a": 1}, "", 4),  # closed on the last line
+    ("---\n---\n\nCorps", {}, "\nCorps", 3),  # no fields
+    (" --- \na: 1\n... \t\u00a0\nCorps", {"a": 1}, "Corps", 4),  # spaces around the marks, « ... » closes too
+    ("---\na: 1\n--- b\n---\nCorps", None, "Corps", 5),  # « --- b » does not close
+])
+def test_front_matter_is_split_at_its_closing_line(text: str, front: object, body: str, body_line: int) -> None:
+    data, _lines, found_body, found_line, _errors = yaml_lines.split_front_matter(text, "content/pages/a.md")
+    assert (found_body, found_line) == (body, body_line)
+    if front is not None:
+        assert data == front
