@@ -53,7 +53,7 @@ _SINGLE = (rf"'(?<![\w’'=]')(?=[^\s'’])((?:(?!\n[^\S\n]*\n)(?:(?<=\w)'(?=\w)
 # l'<a>, l'« , '90 too; after a tag or at the start
 _APOSTROPHE = rf"'(?:(?<=\w')|(?<=\s')(?=\w)|(?<![^{BLOCK}{INLINE}]')(?=\w))"
 _OPENING = r"«[ \u00a0\u202f]*"
-_PUNCTUATION = r"[:;!?»]"
+_PUNCTUATION_MARKS = ":;!?»"
 # 1 000, 25 000 000 (a space of any width typed between groups of three digits), not 2022 nor 1,500 000.
 _DIGIT_GROUPS = r"\d(?<![\d.,]\d)\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?!\d)"
 # Units and symbols written after a number: currencies, percentages, areas, lengths, weights, energy, data,
@@ -64,8 +64,8 @@ _UNIT = r"(\d)[ \u00a0\u202f]+(?=(?:{})(?![\w’']))".format("|".join(re.escape(
 _UNIT_STARTS = tuple({unit[0] for unit in _UNITS})
 _MINUTES = r"(\d\u00a0h)[ \u00a0\u202f]+(?=\d\d(?!\d))"  # 10 h 30
 
-_DOUBLE_RE, _SINGLE_RE, _APOSTROPHE_RE, _OPENING_RE, _PUNCTUATION_RE, _GROUPS_RE, _UNIT_RE, _MINUTES_RE = (
-    re.compile(pattern) for pattern in (_DOUBLE, _SINGLE, _APOSTROPHE, _OPENING, _PUNCTUATION, _DIGIT_GROUPS,
+_DOUBLE_RE, _SINGLE_RE, _APOSTROPHE_RE, _OPENING_RE, _GROUPS_RE, _UNIT_RE, _MINUTES_RE = (
+    re.compile(pattern) for pattern in (_DOUBLE, _SINGLE, _APOSTROPHE, _OPENING, _DIGIT_GROUPS,
                                         _UNIT, _MINUTES))
 _BREAK_RE = re.compile(_BREAK)
 # A text without these has nothing to change.
@@ -232,8 +232,8 @@ def _grouped(match: re.Match[str]) -> str:
 
 def _space_punctuation(text: str) -> str:
     pieces, done = [], 0
-    for match in _PUNCTUATION_RE.finditer(text):
-        mark, end = match.group(), match.start()
+    for end in _marks(text):
+        mark = text[end]
         start = end
         while start > done and text[start - 1] in _SPACE:
             start -= 1
@@ -243,7 +243,7 @@ def _space_punctuation(text: str) -> str:
         elif not typed or start == 0 or text[start - 1].isspace() or text[start - 1] == BLOCK:
             continue  # no space typed (10:30, https://), or the mark begins a line (<em>mot</em> : does not)
         elif mark == ":":
-            if NBSP in typed or not (match.end() == len(text) or text[match.end()] in _AFTER_COLON):
+            if NBSP in typed or not (end + 1 == len(text) or text[end + 1] in _AFTER_COLON):
                 continue
             space = NBSP
         else:
@@ -251,8 +251,21 @@ def _space_punctuation(text: str) -> str:
                 continue
             space = NNBSP
         pieces += (text[done:start], space, mark)
-        done = match.end()
+        done = end + 1
     if not pieces:
         return text
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def _marks(text: str) -> list[int]:
+    """Where « : ; ! ? » » are in ``text``, in order: each found by ``str.find``, which skips to it (a pattern's
+    class of the five tested every character of the text: a tenth of the typography's time)."""
+    found = []
+    for mark in _PUNCTUATION_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = text.find(mark, at + 1)
+    found.sort()
+    return found
