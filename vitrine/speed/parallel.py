@@ -9,6 +9,7 @@ parent: forking costs more than it saves on small sites (and in tests).
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from typing import Callable, Iterator, TypeVar
@@ -72,9 +73,15 @@ def _pool(workers: int):  # noqa: ANN202 - multiprocessing is imported here only
 def _stopped_quietly() -> None:
     """A worker ignores Ctrl+C (it reaches every process of the terminal: the parent stops the workers) and dies
     at once on SIGTERM, which the parent turns into an exception for itself (``cli.py``): a fork inherits that,
-    and each worker would print an English traceback."""
+    and each worker would print an English traceback.
+
+    It also sets aside, for the garbage collector, every object it inherited (``gc.freeze``: one list moved, no
+    object touched): they live as long as the worker, and each full collection in a render worker otherwise
+    walked the whole site model (70 ms of CPU at 4,000 laureates), writing to every object's header and so
+    copying the parent's memory pages."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.freeze()
 
 
 def _run(bounds: tuple[int, int]) -> object:
