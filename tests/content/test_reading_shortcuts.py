@@ -1,7 +1,7 @@
 """The reading's shortcuts never let through what the full checks refuse, nor miss what they find.
 
 - YAML without « & » or « ! » and with few characters that open collections is composed at once, without the pass
-  over its events (``yaml_lines._plainly_shallow``): an alias, a nesting too deep or a syntax error must still be
+  over its events (``yaml_depth.plainly_shallow``): an alias, a nesting too deep or a syntax error must still be
   told as that pass tells them, with the same words at the same line;
 - a file whose front matter holds none of a placeholder's words is not searched value by value
   (``placeholders._IN_VALUES``): a value that gets one by folding its lines or from an escape is still found;
@@ -15,8 +15,8 @@ import pytest
 from vitrine.content import yaml_lines
 from vitrine.content.bodies import scan as scan_body
 from vitrine.content.placeholders import scan as scan_placeholders
-from vitrine.content.yaml_depth import MAX_YAML_DEPTH
-from vitrine.content.yaml_lines import _COMPOSABLE, _plainly_shallow, _refused_construct, parse_yaml
+from vitrine.content.yaml_depth import COMPOSABLE, MAX_YAML_DEPTH, plainly_shallow
+from vitrine.content.yaml_lines import _refused_construct, parse_yaml
 
 DEEP = "YAML invalide : listes ou groupes imbriqués trop profondément"
 ALIAS = "YAML invalide : « * » en début de valeur a un sens spécial en YAML (ancre ou alias)"
@@ -39,7 +39,7 @@ REFUSED_AFTER_COMPOSING = [
 
 @pytest.mark.parametrize("text, line, message", REFUSED_AFTER_COMPOSING)
 def test_what_the_events_refuse_is_refused_the_same_when_composed_at_once(text: str, line: int, message: str) -> None:
-    assert _plainly_shallow(text)  # the shortcut is tried…
+    assert plainly_shallow(text)  # the shortcut is tried…
     data, lines, errors = parse_yaml(text, "f.yaml", 3)
     assert (data, lines) == (None, {})
     assert [(e.line, e.field, e.message) for e in errors] == [(line + 3, "yaml", message)]
@@ -49,10 +49,10 @@ def test_what_the_events_refuse_is_refused_the_same_when_composed_at_once(text: 
 
 @pytest.mark.parametrize("text", [
     "a: &x 1", "a: &x 1\nb: *x", "a: !!binary aGk=", "a: !!python/name:os.system", "a: !x 1", "a: !!str 1",
-    "- " * (_COMPOSABLE + 1) + "a", "a: " + "[" * (_COMPOSABLE + 1),
+    "- " * (COMPOSABLE + 1) + "a", "a: " + "[" * (COMPOSABLE + 1),
 ])
 def test_anchors_tags_and_many_openers_always_go_through_the_events(text: str) -> None:
-    assert not _plainly_shallow(text)
+    assert not plainly_shallow(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -63,9 +63,9 @@ def test_anchors_tags_and_many_openers_always_go_through_the_events(text: str) -
     "",
 ])
 def test_composed_at_once_or_through_the_events_a_text_reads_the_same(text: str, monkeypatch) -> None:
-    assert _plainly_shallow(text)
+    assert plainly_shallow(text)
     quick = parse_yaml(text, "f.yaml", 1)
-    monkeypatch.setattr(yaml_lines, "_plainly_shallow", lambda _text: False)
+    monkeypatch.setattr(yaml_lines, "plainly_shallow", lambda _text: False)
     assert parse_yaml(text, "f.yaml", 1) == quick
 
 

@@ -1,6 +1,9 @@
-"""Vitrine's own check of how deep flow collections nest, made before the YAML parser reads a file."""
+"""Vitrine's own checks of how deep YAML collections nest: flow collections, before the YAML parser reads a file;
+whether a text is plainly too shallow to need the parser's events checked before it is composed."""
 
 from __future__ import annotations
+
+import yaml
 
 MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; libyaml crashes on thousands
 
@@ -8,6 +11,31 @@ MAX_YAML_DEPTH = 16  # the deepest content (territory.yaml) nests 6 levels; liby
 # thousands of « [ » it reaches its own depth limit (PyYAML 6.0.4: 1,000) before yielding the events that the check of
 # ``yaml_lines`` counts. Files with fewer openers than this cannot get there; the others are scanned first.
 FEW_OPENERS = 256
+
+
+# Every collection LibYAML opens starts at one of these characters, each its own: « [ », « { », a list's first
+# « - », a mapping's first key (« ? », or the « : » after it), a pair in a list (« [a: b] »: its « : »)
+OPENERS = "[{-?:"
+COMPOSABLE = 128  # collections LibYAML may nest while composing (it recurses in C, unbounded: thousands crash it)
+assert COMPOSABLE < FEW_OPENERS  # so ``too_deep`` has nothing to say of a text ``plainly_shallow`` lets through
+
+
+def plainly_shallow(text: str) -> bool:
+    """Whether ``text`` may be composed at once, without ``yaml_lines``' pass over its events: it has no « & » or
+    « ! » (no anchor or tag can be written without them; an alias without an anchor is an error of the composer:
+    the text then goes the checked way), and too few of the characters that open collections to nest deep enough
+    to crash the composer. It may still nest deeper than ``MAX_YAML_DEPTH``: ``yaml_lines`` finds it while it
+    constructs the values, and the text goes the checked way too."""
+    return "&" not in text and "!" not in text and sum(map(text.count, OPENERS)) <= COMPOSABLE
+
+
+def nesting(node: yaml.Node) -> int:
+    """How many collections nest in ``node``, itself included."""
+    if isinstance(node, yaml.MappingNode):
+        return 1 + max((max(nesting(key), nesting(value)) for key, value in node.value), default=0)
+    if isinstance(node, yaml.SequenceNode):
+        return 1 + max(map(nesting, node.value), default=0)
+    return 0
 
 
 def too_deep(text: str) -> int | None:

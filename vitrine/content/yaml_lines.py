@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from vitrine.content.text import INVISIBLE
-from vitrine.content.yaml_depth import FEW_OPENERS, MAX_YAML_DEPTH, too_deep
+from vitrine.content.yaml_depth import MAX_YAML_DEPTH, nesting, plainly_shallow, too_deep
 from vitrine.errors import ContentError, field_name
 
 
@@ -111,8 +111,11 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
     A first pass over the parser's events refuses what content never needs and
     what could exhaust the machine: aliases (« billion laughs »), anchors, unusual
     tags and deep nesting (libyaml's composer recurses in C and would crash).
+    A text that plainly holds none of them (``plainly_shallow``: most files) is
+    composed at once, its depth checked as it is constructed; one that holds any
+    goes back to the first pass, which tells it as always.
     """
-    if _plainly_shallow(text):
+    if plainly_shallow(text):
         try:
             return _parsed(text, rel, line_offset)
         except Exception:  # noqa: BLE001 - not swallowed: the checked way below meets the same problem, or
@@ -148,22 +151,6 @@ def _parsed(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[Cont
         return data, _shared_keys(lines), errors
     finally:
         loader.dispose()
-
-
-# Every collection LibYAML opens starts at one of these characters, each its own: « [ », « { », a list's first
-# « - », a mapping's first key (« ? », or the « : » after it), a pair in a list (« [a: b] »: its « : »)
-_OPENERS = "[{-?:"
-_COMPOSABLE = 128  # collections LibYAML may nest while composing (it recurses in C, unbounded: thousands crash it)
-assert _COMPOSABLE < FEW_OPENERS  # so ``too_deep`` has nothing to say of a text ``_plainly_shallow`` lets through
-
-
-def _plainly_shallow(text: str) -> bool:
-    """Whether ``text`` may be composed at once, without ``_refused_construct``'s pass over its events: it has
-    no « & » or « ! » (no anchor or tag can be written without them; an alias without an anchor is an error of the
-    composer: the text then goes the checked way), and too few of the characters that open collections to nest
-    deep enough to crash the composer. It may still nest deeper than ``MAX_YAML_DEPTH``: ``_construct`` raises
-    ``_Deeper`` then, and the text goes the checked way too."""
-    return "&" not in text and "!" not in text and sum(map(text.count, _OPENERS)) <= _COMPOSABLE
 
 
 class _Deeper(Exception):
@@ -251,7 +238,7 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             # A key is the text the editor typed: ``null``, ``1`` or ``<<`` are unknown field names, not values.
-            if not isinstance(key_node, yaml.ScalarNode) and len(keys) + 1 + _nesting(key_node) > MAX_YAML_DEPTH:
+            if not isinstance(key_node, yaml.ScalarNode) and len(keys) + 1 + nesting(key_node) > MAX_YAML_DEPTH:
                 raise _Deeper  # a list or mapping as a key (« [a]: b »): its collections count too
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             key_line = key_node.start_mark.line + 1 + offset
@@ -285,15 +272,6 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
                                    "retirez la séquence « \\… » qui le produit dans le texte entre guillemets"))
         return None
     return value
-
-
-def _nesting(node: yaml.Node) -> int:
-    """How many collections nest in ``node``, itself included."""
-    if isinstance(node, yaml.MappingNode):
-        return 1 + max((max(_nesting(key), _nesting(value)) for key, value in node.value), default=0)
-    if isinstance(node, yaml.SequenceNode):
-        return 1 + max(map(_nesting, node.value), default=0)
-    return 0
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str, rel: str, offset: int) -> ContentError:
