@@ -65,7 +65,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import TODAY, edit_laureate, measured, prepare, timed  # noqa: E402
+from run import TODAY, compile_engine, edit_laureate, measured, prepare, timed  # noqa: E402
 
 PER_PAGE = 24
 TAXONOMIES = (("edition", "editions", "Édition"), ("quartiers", "quartiers", "Quartier"),
@@ -621,6 +621,8 @@ def main() -> None:
                   installed(args.eleventy, "eleventy", "/tmp/eleventy/node_modules/.bin/eleventy"), hugo,
                   installed(args.pagefind, *_pagefind_binary()))
     print("Peers found: " + (", ".join(peer.name for peer in found) or "none"), file=sys.stderr, flush=True)
+    if not args.no_vitrine:
+        compile_engine()
     for n in args.sizes:
         root = prepare(n, args.work)  # the corpus, with Vitrine's templates: Vitrine builds it in place
         listings = listing_pages(laureates(root))
