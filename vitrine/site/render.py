@@ -63,10 +63,10 @@ def template_environment(templates: Path) -> jinja2.Environment:
 
 
 class _Context(jinja2.runtime.Context):
-    """Jinja2's template context, with a shorter way to call a plain function, method or macro.
+    """Jinja2's template context, with a shorter way to call a plain function or method.
 
-    A template's every call (``href(…)``, a macro, ``once_per_depth(…)``: about 25 on a laureate's page) goes through
-    ``Context.call``, which asks the callable and its ``__call__`` whether it wants the context, the evaluation
+    A template's every call (``href(…)``, a macro, ``once_per_depth(…)``: about 25 on a laureate's page) goes
+    through ``Context.call``, which asks the callable and its ``__call__`` whether it wants the context, the evaluation
     context or the environment passed first (``jinja2.pass_context``…): 1.8 µs a call, a sixth of a page's template
     time. For a function, a method or a builtin, what it asks is its own ``jinja_pass_arg`` (their ``__call__`` is a
     method wrapper, which never has one): those without it are called here as Jinja2 calls them; anything else (a
