@@ -259,8 +259,8 @@ def _space_punctuation(text: str) -> str:
 
 
 def _marks(text: str) -> list[int]:
-    """Where « : ; ! ? » » are in ``text``, in order: each found by ``str.find``, which skips to it (a pattern's
-    class of the five tested every character of the text: a tenth of the typography's time)."""
+    """Where the marks ``:;!?»`` are in ``text``, in order: each found by ``str.find``, which skips to it (a pattern's
+    class of the five tested every character of the text: about a tenth of the typography's instructions)."""
     found = []
     for mark in _PUNCTUATION_MARKS:
         at = text.find(mark)

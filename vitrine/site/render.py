@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import re
-import types
 from urllib.parse import urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -27,6 +26,7 @@ from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.errors import ContentError
 from vitrine.options import Spread, in_order
+from vitrine.site.template_calls import TemplateContext
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
 
@@ -62,35 +62,8 @@ def template_environment(templates: Path) -> jinja2.Environment:
                               cache_size=-1)
 
 
-class _Context(jinja2.runtime.Context):
-    """Jinja2's template context, with a shorter way to call a plain function, method or macro.
-
-    A template's every call (``href(…)``, a macro, ``once_per_depth(…)``: about 25 on a laureate's page) goes through
-    ``Context.call``, which asks the callable and its ``__call__`` whether it wants the context, the evaluation
-    context or the environment passed first (``jinja2.pass_context``…): 1.8 µs a call, a sixth of a page's template
-    time. For a function, a method or a builtin, what it asks is its own ``jinja_pass_arg`` (their ``__call__`` is a
-    method wrapper, which never has one): those without it are called here as Jinja2 calls them; anything else (a
-    macro, which takes the evaluation context; a class instance…) goes through Jinja2's own ``call``."""
-
-    @jinja2.utils.internalcode  # hidden from a template error's traceback, as Jinja2's own is
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja2's signature
-        if type(__obj) not in _PLAIN_CALLABLES or getattr(__obj, "jinja_pass_arg", None) is not None:
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(*args, **kwargs)
-        except StopIteration:
-            return __self.environment.undefined("value was undefined because a callable raised a"
-                                                " StopIteration exception")
-
-
-# Callables whose ``__call__`` is a method wrapper, which holds no ``jinja_pass_arg``: see ``_Context``
-_PLAIN_CALLABLES = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType})
-
-
 class _Environment(jinja2.Environment):
-    context_class = _Context
+    context_class = TemplateContext  # its calls of plain functions shortened
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals: the environment's own dictionary when the template adds none (ours never do), not
