@@ -31,6 +31,9 @@ REFUSED_AFTER_COMPOSING = [
     ("? " + "- " * MAX_YAML_DEPTH + "a\n: b", 1, DEEP),  # a list as a key counts too
     ("a: 1\n" + "[" * MAX_YAML_DEPTH + "a" + "]" * MAX_YAML_DEPTH + ": b", 2, DEEP),
     ("- " * (MAX_YAML_DEPTH + 1) + "c\nd: [", 1, DEEP),  # too deep, then a syntax error: the depth first
+    ("a: 1\na: " + "[" * (MAX_YAML_DEPTH + 1) + "]" * (MAX_YAML_DEPTH + 1), 2, DEEP),  # a repeated field's value
+    ("x:\n  a: 1\n  a: " + "[" * MAX_YAML_DEPTH + "]" * MAX_YAML_DEPTH, 3, DEEP),  # …is not constructed: still seen
+    ("[a]: 1\n[b]: " + "{c: " * MAX_YAML_DEPTH + "d" + "}" * MAX_YAML_DEPTH, 2, DEEP),  # two keys « ? »
     ("a: 1\nb: *x", 2, ALIAS),  # an alias without its anchor
     ("a: [1, *x]", 1, ALIAS),
     ("*x : 1", 1, ALIAS),
