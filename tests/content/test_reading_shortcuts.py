@@ -104,3 +104,18 @@ def test_front_matter_is_split_at_its_closing_line(text: str, front: object, bod
     assert (found_body, found_line) == (body, body_line)
     if front is not None:
         assert data == front
+
+
+@pytest.mark.parametrize("said", [
+    "Lorem Ipsum", "lorem  ipsum", "Lorem\u00a0ipsum", "À ComPLÉTER", "xXx", "contact@EXAMPLE.COM", "site.INVALID",
+    "http://LOCALHOST", "http://Exemple.FR",
+])
+def test_placeholders_are_found_in_any_case_as_their_patterns_say(said: str) -> None:
+    """The words that tell where to search are found in any case, as the patterns that then search ignore it
+    (« Lorem Ipsum », an address in capitals were missed: only some spellings of the words were looked for)."""
+    text = f"---\ntitle: Atelier\nsummary: « {said} »\n---\nCorps : {said} ici\n"
+    data, lines, body, body_line, errors = yaml_lines.split_front_matter(text, "content/laureates/a.md")
+    assert not errors
+    found = scan_placeholders("content/laureates/a.md", "laureate", text, data, lines, body, body_line)
+    assert [(e.line, e.field) for e in found] == [(3, "summary"), (5, "texte")]
+    assert all(f"« {said} »" in e.message for e in found)
