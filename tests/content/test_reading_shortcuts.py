@@ -143,3 +143,23 @@ def test_references_an_html_parser_reads_as_visible_are_not_refused(text: str) -
     are beyond every character (and are not converted)."""
     assert not INVISIBLE.search(markdown_to_html(text))
     assert scan_body(text).problems == ()
+
+
+@pytest.mark.parametrize("body, line, hidden", [
+    ("<!-->\n\nLorem ipsum dolor\n", 6, False),  # « <!--> » is a whole comment
+    ("Texte <!---> Lorem ipsum\n", 4, False),
+    ("<!-- note --!> TODO\n", 4, False),  # « --!> » ends one too
+    ("Texte <!-- note\n\nTODO\n", 6, False),  # never closed in its paragraph: « <!-- » is text
+    ("<!-- À confirmer : TODO -->\nTexte\n", 0, True),
+    ("<!--\nTODO\n\nXXX\n-->\nTexte", 0, True),
+    ("Texte <!-- TODO --> fin", 0, True),
+])
+def test_a_placeholder_is_hidden_only_by_a_comment_the_page_drops(body: str, line: int, hidden: bool) -> None:
+    """A comment ends where the sanitizer's HTML parser ends it, and « <!-- » in a paragraph is a comment only when
+    closed there: what follows was taken for a comment, and its placeholders reached the published page unflagged."""
+    text = f"---\ntitle: A\n---\n{body}"
+    data, lines, found_body, body_line, _errors = yaml_lines.split_front_matter(text, "content/pages/a.md")
+    found = scan_placeholders("content/pages/a.md", "page", text, data, lines, found_body, body_line)
+    assert [e.line for e in found] == ([] if hidden else [line])
+    published = markdown_to_html(found_body)
+    assert ("TODO" in published or "Lorem" in published) is not hidden

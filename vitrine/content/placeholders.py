@@ -53,7 +53,11 @@ _TRIGGER_ANY_CASE = re.compile("|".join(_WORDS), re.I)  # where ``lower`` change
 # The same words in a file, where a value's line break is still a line break (« Lorem\n  ipsum » is « Lorem ipsum »)
 _IN_VALUES = re.compile("|".join(_WORDS).replace(r"[^\S\n]+", r"\s+"))
 _REACH = 40  # how far before its word a placeholder may start (« : à co|mpléter », « L|orem »)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # not published (and where « À confirmer » notes live)
+# What is not published (and where « À confirmer » notes live): a comment as the sanitizer's parser ends it (« <!--> »
+# and « <!---> » whole, « --!> » ends one too); one that starts a line (a block: to the end if never closed), or
+# closed before a blank line (else the converter shows « <!-- » as text)
+_HTML_COMMENT = re.compile(r"^ {0,3}<!--(?:-?>|.*?(?:--!?>|\Z))|<!--(?:-?>|(?:(?!\n[^\S\n]*\n).)*?--!?>)",
+                           re.S | re.M)
 _EXAMPLE = re.compile(r"\s#\s*exemple\s+[àa]\u0300?\s+remplacer\s*$", re.I | re.M)  # ending a line
 
 
