@@ -5,7 +5,8 @@
   told as that pass tells them, with the same words at the same line;
 - a file whose front matter holds none of a placeholder's words is not searched value by value
   (``placeholders._IN_VALUES``): a value that gets one by folding its lines or from an escape is still found;
-- a Markdown body is checked for hidden control characters only when it has a « & » (``bodies.scan``).
+- a Markdown body is checked for hidden control characters only when it has a « & » (``bodies.scan``), those of
+  its raw HTML too, which the sanitizer decodes.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import pytest
 from vitrine.content import yaml_lines
 from vitrine.content.bodies import scan as scan_body
 from vitrine.content.placeholders import scan as scan_placeholders
+from vitrine.content.text import INVISIBLE
 from vitrine.content.yaml_depth import COMPOSABLE, MAX_YAML_DEPTH, plainly_shallow
 from vitrine.content.yaml_lines import _refused_construct, parse_yaml
+from vitrine.site.markup import markdown_to_html
 
 DEEP = "YAML invalide : listes ou groupes imbriqués trop profondément"
 ALIAS = "YAML invalide : « * » en début de valeur a un sens spécial en YAML (ancre ou alias)"
@@ -31,6 +34,9 @@ REFUSED_AFTER_COMPOSING = [
     ("? " + "- " * MAX_YAML_DEPTH + "a\n: b", 1, DEEP),  # a list as a key counts too
     ("a: 1\n" + "[" * MAX_YAML_DEPTH + "a" + "]" * MAX_YAML_DEPTH + ": b", 2, DEEP),
     ("- " * (MAX_YAML_DEPTH + 1) + "c\nd: [", 1, DEEP),  # too deep, then a syntax error: the depth first
+    ("a: 1\na: " + "[" * (MAX_YAML_DEPTH + 1) + "]" * (MAX_YAML_DEPTH + 1), 2, DEEP),  # a repeated field's value
+    ("x:\n  a: 1\n  a: " + "[" * MAX_YAML_DEPTH + "]" * MAX_YAML_DEPTH, 3, DEEP),  # …is not constructed: still seen
+    ("[a]: 1\n[b]: " + "{c: " * MAX_YAML_DEPTH + "d" + "}" * MAX_YAML_DEPTH, 2, DEEP),  # two keys « ? »
     ("a: 1\nb: *x", 2, ALIAS),  # an alias without its anchor
     ("a: [1, *x]", 1, ALIAS),
     ("*x : 1", 1, ALIAS),
@@ -101,3 +107,59 @@ def test_front_matter_is_split_at_its_closing_line(text: str, front: object, bod
     assert (found_body, found_line) == (body, body_line)
     if front is not None:
         assert data == front
+
+
+@pytest.mark.parametrize("said", [
+    "Lorem Ipsum", "lorem  ipsum", "Lorem\u00a0ipsum", "À ComPLÉTER", "xXx", "contact@EXAMPLE.COM", "site.INVALID",
+    "http://LOCALHOST", "http://Exemple.FR",
+])
+def test_placeholders_are_found_in_any_case_as_their_patterns_say(said: str) -> None:
+    """The words that tell where to search are found in any case, as the patterns that then search ignore it
+    (« Lorem Ipsum », an address in capitals were missed: only some spellings of the words were looked for)."""
+    text = f"---\ntitle: Atelier\nsummary: « {said} »\n---\nCorps : {said} ici\n"
+    data, lines, body, body_line, errors = yaml_lines.split_front_matter(text, "content/laureates/a.md")
+    assert not errors
+    found = scan_placeholders("content/laureates/a.md", "laureate", text, data, lines, body, body_line)
+    assert [(e.line, e.field) for e in found] == [(3, "summary"), (5, "texte")]
+    assert all(f"« {said} »" in e.message for e in found)
+
+
+@pytest.mark.parametrize("text, reference", [
+    ('<span title="&#x1C;">a</span>', "&#x1C;"), ("<p>&#28;</p>", "&#28;"), ("<p>&#x1C</p>", "&#x1C"),
+    ("<p>a&#28b</p>", "&#28"), ("<p>&#x000000001C;</p>", "&#x000000001C;"), ("<p>&#x7f;</p>", "&#x7f;"),
+    ("<p>&#x81;</p>", "&#x81;"), ("<br>\n\nUn texte &#x1C;.", "&#x1C;"),
+    ("a<!--> <p>b</p>\n\n* &#x85;", "&#x85;"),  # « <!--> » is a whole comment: what follows is published
+])
+def test_a_reference_to_a_control_character_in_raw_html_is_found(text: str, reference: str) -> None:
+    """The converter leaves raw HTML's references as typed; the sanitizer decodes them, and publishes what they
+    stand for: they are found too (they were looked for only when the converter's page had a control character)."""
+    assert INVISIBLE.search(markdown_to_html(text))  # what the site publishes has one
+    assert [p.message.split(" est ")[0] for p in scan_body(text).problems] == [f"« {reference} »"]
+
+
+@pytest.mark.parametrize("text", ["<p>&#150;</p>", "<p>&#0;</p>", "<br>&#" + "9" * 6000 + ";", "<p>&amp;#x1C;</p>"])
+def test_references_an_html_parser_reads_as_visible_are_not_refused(text: str) -> None:
+    """An HTML parser reads 0 as « � » and 128 to 159 as Windows-1252 (« &#150; » is « – »); thousands of digits
+    are beyond every character (and are not converted)."""
+    assert not INVISIBLE.search(markdown_to_html(text))
+    assert scan_body(text).problems == ()
+
+
+@pytest.mark.parametrize("body, line, hidden", [
+    ("<!-->\n\nLorem ipsum dolor\n", 6, False),  # « <!--> » is a whole comment
+    ("Texte <!---> Lorem ipsum\n", 4, False),
+    ("<!-- note --!> TODO\n", 4, False),  # « --!> » ends one too
+    ("Texte <!-- note\n\nTODO\n", 6, False),  # never closed in its paragraph: « <!-- » is text
+    ("<!-- À confirmer : TODO -->\nTexte\n", 0, True),
+    ("<!--\nTODO\n\nXXX\n-->\nTexte", 0, True),
+    ("Texte <!-- TODO --> fin", 0, True),
+])
+def test_a_placeholder_is_hidden_only_by_a_comment_the_page_drops(body: str, line: int, hidden: bool) -> None:
+    """A comment ends where the sanitizer's HTML parser ends it, and « <!-- » in a paragraph is a comment only when
+    closed there: what follows was taken for a comment, and its placeholders reached the published page unflagged."""
+    text = f"---\ntitle: A\n---\n{body}"
+    data, lines, found_body, body_line, _errors = yaml_lines.split_front_matter(text, "content/pages/a.md")
+    found = scan_placeholders("content/pages/a.md", "page", text, data, lines, found_body, body_line)
+    assert [e.line for e in found] == ([] if hidden else [line])
+    published = markdown_to_html(found_body)
+    assert ("TODO" in published or "Lorem" in published) is not hidden

@@ -121,8 +121,8 @@ def scan(text: str) -> BodyScan:
     ids: dict[str, int] = {}
     stack: list[str] = []
     steps = 0
-    page = pyromark.html(text, options=OPTIONS)
-    page = _COMMENT.sub("", page) if "<!--" in page else page
+    converted = pyromark.html(text, options=OPTIONS)
+    page = _COMMENT.sub("", converted) if "<!--" in converted else converted
     if "<" not in text and _depth(names := _TAG_TOKEN.findall(page)) <= MAX_NESTING:
         steps, tags = len(names), []  # Markdown alone, not too deep: the loop below is not needed
     else:
@@ -160,29 +160,54 @@ def scan(text: str) -> BodyScan:
             chosen = chosen_anchor(inner)[1]
             if chosen:
                 _anchor(chosen, 0, ids, problems)
-    # Only a reference (« &#…; ») puts one in the page: without « & », nothing to look for (the text was checked)
-    invisible = _invisible_references(text) if "&" in text and INVISIBLE.search(page) else []
+    # Only a reference (« &#…; ») puts one in the page: without « & », nothing to look for (the text was checked).
+    # The converter decodes the Markdown's; it leaves raw HTML's (« < ») as typed, for the sanitizer to decode.
+    # (What the converter made, comments kept: « <!--> » ends one where ``_COMMENT`` reads on to the next « --> ».)
+    invisible = _invisible_references(text, bool(INVISIBLE.search(converted)), "<" in text) if "&" in text else []
     if not problems:
         return BodyScan(tuple(invisible), tuple(links), steps, located=False)
     located = locate(text)  # where the problems are; the same problems, or the quick pass's ones at the start
     return BodyScan(tuple(invisible) + (located.problems or tuple(problems)), located.links, steps + located.steps)
 
 
-_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,9});")
-
-
-def _invisible_references(text: str) -> list[Problem]:
+def _invisible_references(text: str, markdown: bool, raw_html: bool) -> list[Problem]:
     """Character references to what no page may contain (« &#x1C; », a control character): refused in a file as
-    typed (``text.py``), they would reach the page through the converter, which decodes them."""
-    problems = []
-    for reference in _CHARACTER_REFERENCE.finditer(text):
-        value = reference.group(1)
-        code = int(value[1:], 16) if value[0] in "xX" else int(value)
-        if code < 0x110000 and INVISIBLE.match(chr(code)):
-            problems.append(Problem(text.count("\n", 0, reference.start()),
-                                    f"« {reference.group()} » est un caractère invisible, qu'aucune page ne peut "
-                                    "le contenir", f"supprimez « {reference.group()} »"))
-    return problems
+    typed (``text.py``), they would reach the page through the converter (``markdown``: its page has one), or in
+    raw HTML (``raw_html``: ``<p>&#x1C</p>``, ``<span title="&#28;">``) through the sanitizer, which decode them."""
+    found: dict[int, re.Match] = {}
+    if markdown:
+        for reference in _CHARACTER_REFERENCE.finditer(text):
+            if _invisible_code(reference.group(1), html=False):
+                found[reference.start()] = reference
+    if raw_html:
+        # Comments are not left out: « <!-- » in a paragraph is text (« &lt;!-- »), and a parser ends some early
+        for reference in _HTML_CHARACTER_REFERENCE.finditer(text):
+            if _invisible_code(reference.group(1), html=True):
+                found.setdefault(reference.start(), reference)
+    return [Problem(text.count("\n", 0, at), f"« {reference.group()} » est un caractère invisible, qu'aucune page "
+                    "ne peut le contenir", f"supprimez « {reference.group()} »")
+            for at, reference in sorted(found.items())]
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,9});")
+# As the sanitizer's HTML parser (html5ever) reads them in raw HTML: any number of digits, the « ; » optional
+_HTML_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]+|[0-9]+);?")
+
+
+def _invisible_code(value: str, html: bool) -> bool:
+    """Whether the reference ``&#value;`` stands for an ``INVISIBLE`` character; ``html``: as an HTML parser reads
+    it, which reads 0 as U+FFFD and 128 to 159 as Windows-1252 (« &#150; » is « – ») where that code has one."""
+    hexadecimal = value[0] in "xX"
+    digits = (value[1:] if hexadecimal else value).lstrip("0")
+    if len(digits) > 7:  # beyond U+10FFFF (and thousands of digits are not converted)
+        return False
+    code = int(digits or "0", 16 if hexadecimal else 10)
+    if html and (code == 0 or 0x80 <= code <= 0x9F and code not in _CP1252_UNDEFINED):
+        return False
+    return code < 0x110000 and bool(INVISIBLE.match(chr(code)))
+
+
+_CP1252_UNDEFINED = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})  # left as they are by an HTML parser
 
 
 class _Steps(dict):

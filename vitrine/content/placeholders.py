@@ -41,17 +41,23 @@ _FILL = re.compile(
 _ADDRESS = re.compile(r"(?:(?<=[\w-])\.(?:invalid|example|localhost)|(?<![\w-])ex[ae]mple\.(?:com|org|net|fr))"
                       r"(?![\w-]|\.[\w-])|//(?:localhost|127\.\d+\.\d+\.\d+)(?![\w.-])", re.I)
 _ADDRESS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-@/:%")
-_MARK = re.compile(r"(?<!\w)(?:x{3,6}|(?-i:XX|TODO|FIXME))(?!\w)|\blorem ipsum\b", re.I)
-# What each kind of placeholder contains, in its usual spellings: only the lines holding one of these words are
-# searched (one pass over a text in C, then a few characters around what it found).
-_WORDS = {"ompl": _FILL, "OMPL": _FILL, "nvalid": _ADDRESS, "xample": _ADDRESS, "xemple": _ADDRESS,
-          "ocalhost": _ADDRESS, "//127.": _ADDRESS, "xxx": _MARK, "XX": _MARK, "TODO": _MARK, "FIXME": _MARK,
-          "orem ipsum": _MARK, "OREM IPSUM": _MARK}
-_TRIGGER = re.compile("|".join(re.escape(word) for word in _WORDS))
+_MARK = re.compile(r"(?<!\w)(?:x{3,6}|(?-i:XX|TODO|FIXME))(?!\w)|\blorem[^\S\n]+ipsum\b", re.I)
+# What each kind of placeholder contains, in any case (the patterns above ignore it): only the lines holding one of
+# these words are searched (one pass in C over the text in small letters, then a few characters around what it
+# found). Each is told by its first two letters.
+_WORDS = ("ompl", "nvalid", "xample", "xemple", "ocalhost", r"//127\.", "xx", "todo", "fixme", r"orem[^\S\n]+ipsum")
+_KIND_OF_WORD = {"om": _FILL, "nv": _ADDRESS, "xa": _ADDRESS, "xe": _ADDRESS, "oc": _ADDRESS, "//": _ADDRESS,
+                 "xx": _MARK, "to": _MARK, "fi": _MARK, "or": _MARK}
+_TRIGGER = re.compile("|".join(_WORDS))  # in ``text.lower()``: a pattern ignoring case would cost ten times more
+_TRIGGER_ANY_CASE = re.compile("|".join(_WORDS), re.I)  # where ``lower`` changes the length (« İ »: two characters)
 # The same words in a file, where a value's line break is still a line break (« Lorem\n  ipsum » is « Lorem ipsum »)
-_IN_VALUES = re.compile("|".join(re.escape(word).replace("\\ ", r"\s+") for word in _WORDS))
+_IN_VALUES = re.compile("|".join(_WORDS).replace(r"[^\S\n]+", r"\s+"))
 _REACH = 40  # how far before its word a placeholder may start (« : à co|mpléter », « L|orem »)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # not published (and where « À confirmer » notes live)
+# What is not published (and where « À confirmer » notes live): a comment as the sanitizer's parser ends it (« <!--> »
+# and « <!---> » whole, « --!> » ends one too); one that starts a line (a block: to the end if never closed), or
+# closed before a blank line (else the converter shows « <!-- » as text)
+_HTML_COMMENT = re.compile(r"^ {0,3}<!--(?:-?>|.*?(?:--!?>|\Z))|<!--(?:-?>|(?:(?!\n[^\S\n]*\n).)*?--!?>)",
+                           re.S | re.M)
 _EXAMPLE = re.compile(r"\s#\s*exemple\s+[àa]\u0300?\s+remplacer\s*$", re.I | re.M)  # ending a line
 
 
@@ -74,7 +80,7 @@ def scan(path: str, kind: str, text: str, data: Any, key_lines: Mapping[tuple, i
     head = text[:len(text) - len(body)]  # the front matter (or the whole YAML file): the body is the end of the text
     # Without an escape (« \\ »), a value's characters are the file's, with line breaks folded into spaces: when
     # the file has none of the words, no value has one, and the walk through the values is not needed.
-    values = data if "\\" in head or _IN_VALUES.search(head) else None
+    values = data if "\\" in head or _IN_VALUES.search(head.lower()) else None
     for keys, value in _strings(values, ()):
         line = None
         for _, kind_of, said in _found(value):
@@ -100,8 +106,10 @@ def _found(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, kind, text) of each placeholder in ``text``: each pattern is tried only from a little before the
     first of its words on a line to the line's end."""
     searched: dict[re.Pattern, int] = {}  # how far each pattern has been tried
-    for word in _TRIGGER.finditer(text):
-        pattern = _WORDS[word.group()]
+    small = text.lower()
+    words = _TRIGGER.finditer(small) if len(small) == len(text) else _TRIGGER_ANY_CASE.finditer(text)
+    for word in words:  # at the same offsets in ``small`` as in ``text``
+        pattern = _KIND_OF_WORD[word.group()[:2].lower()]
         if word.start() < searched.get(pattern, 0):
             continue
         start = max(text.rfind("\n", 0, word.start()) + 1, word.start() - _REACH, searched.get(pattern, 0))

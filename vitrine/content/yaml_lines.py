@@ -14,8 +14,6 @@ from vitrine.content.yaml_depth import MAX_YAML_DEPTH, nesting, plainly_shallow,
 from vitrine.errors import ContentError, field_name
 
 
-
-
 KeyPath = tuple[Any, ...]
 
 
@@ -243,6 +241,8 @@ def _construct(loader: Any, node: yaml.Node, keys: KeyPath, lines: dict, errors:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             key_line = key_node.start_mark.line + 1 + offset
             if key in result:
+                if len(keys) + 1 + nesting(value_node) > MAX_YAML_DEPTH:
+                    raise _Deeper  # a repeated field's value is not constructed: its depth is told all the same
                 errors.append(ContentError(rel, key_line, field_name(keys + (key,)),
                                            f"champ en double (déjà défini ligne {lines[keys + (key,)]})",
                                            "gardez une seule ligne pour ce champ"))
