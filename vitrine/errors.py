@@ -93,13 +93,22 @@ def template_error(root: Path, exc: jinja2.TemplateError) -> ContentError:
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
-    """The innermost traceback frame that runs a template (its file and line), if any."""
+    """The innermost traceback frame that runs a template (its file and line), if any; else the one a forked
+    worker wrote on the error (``keep_template_frame``)."""
     found, tb = None, exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
             found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return found
+    return found or getattr(exc, "vitrine_template_frame", None)
+
+
+def keep_template_frame(exc: BaseException) -> None:
+    """Write on ``exc`` the template's file and line its traceback holds: an error crosses a forked worker's pipe
+    pickled, its attributes with it but not its traceback (it was told at « templates:1 »)."""
+    found = _template_frame(exc)
+    if found is not None:
+        exc.vitrine_template_frame = found  # type: ignore[attr-defined]
 # What an operating-system error means, in French, for the messages of a failed write (``io_failure``).
 _IO_CAUSES = {
     "ENOSPC": ("plus de place sur le disque", "libérez de la place puis relancez"),

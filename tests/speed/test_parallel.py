@@ -4,12 +4,15 @@ Counted, never timed: each rebuild must do the work the edit calls for, and equa
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from pathlib import Path
-
 
 from vitrine.content import read as load
 from vitrine.content.read import LoadCache, load_content
-from vitrine.speed.parallel import spread_over
+from vitrine.speed.parallel import WorkerLost, in_chunks, spread_over
 from work import N
 from work_fixtures import corpus  # noqa: F401 - fixtures
 
@@ -22,3 +25,34 @@ def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, 
     assert forked == serial and len(forked.files) > N and forked.errors
     assert cache.reads == len(cache.entries) > N
 
+
+
+def _dies_in_its_second_chunk(start: int, end: int) -> int:
+    if start == 1:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer stops a process
+    time.sleep(0.05)
+    return start
+
+
+def test_a_worker_killed_stops_the_work_with_a_french_message_not_a_hang() -> None:
+    """A worker killed mid-chunk (SIGKILL: the out-of-memory killer, a process manager): its chunk never comes
+    back. Before, the parent waited for it forever (multiprocessing's pool starts another worker and forgets
+    the chunk): a deploy job hung until its CI's time limit. Now the work stops, in French, and the pool's
+    other workers are stopped."""
+    def consume() -> None:
+        list(in_chunks(_dies_in_its_second_chunk, 8, 2, 0, 1))
+
+    done = threading.Event()
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            consume()
+        except BaseException as exc:  # noqa: BLE001 - whatever it is, the test says it
+            caught.append(exc)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(30), "the parent still waits for the killed worker's chunk"
+    assert len(caught) == 1 and isinstance(caught[0], WorkerLost), caught
+    assert str(caught[0]).startswith("un processus de travail s'est arrêté net"), caught[0]

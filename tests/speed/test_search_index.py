@@ -4,6 +4,7 @@ machine may hold in ``.vitrine-cache/``."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from conftest import build_in_process, make_repo, run_cli
@@ -77,3 +78,25 @@ def test_a_damaged_kept_bundle_is_made_again_not_published(tmp_path: Path) -> No
     laureate.write_text(text, "utf-8")  # the edit undone: the first build's bundle is the one wanted again
     assert build_in_process(edited).ok
     assert _bundle(edited) == _bundle(cold)
+
+
+def test_kept_words_of_another_page_are_not_taken_for_this_one(tmp_path: Path) -> None:
+    """A kept page's words file holding another page's (a copy or a link over it, a file restored to the wrong
+    name): whole, but not this page's. The page is read again and the bundle is a cold build's, in a deploy job
+    (no ``site/``: every page rendered) as after an edit (before, the other page's words were taken: « la page …
+    est indexée deux fois », and every later build said it again)."""
+    for deploy in (True, False):
+        edited, cold = make_repo(tmp_path / f"edited-{deploy}"), make_repo(tmp_path / f"cold-{deploy}")
+        assert build_in_process(edited).ok
+        words = sorted((edited / ".vitrine-cache" / "pagefind-words").iterdir())
+        words[1].write_bytes(words[0].read_bytes())
+        words[2].unlink()
+        words[2].symlink_to(words[0])
+        if deploy:
+            shutil.rmtree(edited / "site")
+        for root in (edited, cold):
+            _edit(root)
+        report = build_in_process(edited)
+        assert report.ok, report.errors
+        assert build_in_process(cold, use_cache=False).ok
+        assert _bundle(edited) == _bundle(cold)

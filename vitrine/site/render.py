@@ -24,7 +24,7 @@ from vitrine.content.model import Document, Laureate, Site
 from vitrine.site.figures import label_figures
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
-from vitrine.errors import ContentError
+from vitrine.errors import ContentError, keep_template_frame
 from vitrine.options import Spread, in_order
 from vitrine.site.template_calls import TemplateContext
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
@@ -262,7 +262,11 @@ def render_pages(pages: Sequence[Page], renderer: Renderer, spread: Spread = in_
     """
     def render_chunk(start: int, end: int) -> tuple[list[bytes], int, int]:
         rendered, conversions = renderer.rendered, renderer.markdown.conversions
-        data = [renderer.render(pages[i]) for i in range(start, end)]
+        try:
+            data = [renderer.render(pages[i]) for i in range(start, end)]
+        except jinja2.TemplateError as exc:  # maybe in a worker: its place goes with it through the pipe
+            keep_template_frame(exc)
+            raise
         counts = renderer.rendered - rendered, renderer.markdown.conversions - conversions
         renderer.rendered, renderer.markdown.conversions = rendered, conversions  # counted below, in the parent
         return data, *counts

@@ -116,6 +116,13 @@ def _whole(path: Path, digest: object) -> bool:
         return False
 
 
+def _words_digest(key: str, words: bytes) -> bytes:
+    """What a kept page's words start with: their digest keyed by the file's name, so that a whole file under
+    another page's name (a copy, a link, a file restored to the wrong name) is not taken for that page's words
+    (two pages' words in the index: the build refused, and so did every later one)."""
+    return hashlib.blake2b(words, digest_size=DIGEST_SIZE, key=key.encode()).digest()
+
+
 class WordsCache:
     """Each searchable page's words for the index (a pickled ``PageWords``), kept in
     ``.vitrine-cache/pagefind-words/`` by what the page is made from (its fingerprint) and how it is read
@@ -140,8 +147,8 @@ class WordsCache:
         except OSError:
             return None
         digest, words = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
-        if digest != hashlib.blake2b(words, digest_size=DIGEST_SIZE).digest():
-            return None  # damaged: the page is read again (its words are then written again)
+        if digest != _words_digest(key, words):
+            return None  # damaged, or another page's: the page is read again (its words are then written again)
         self.used.add(key)
         return words
 
@@ -157,7 +164,7 @@ class WordsCache:
         tmp = self.folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         try:  # whole or not at all; a cache that cannot be written is done without
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(hashlib.blake2b(words, digest_size=DIGEST_SIZE).digest() + words)
+            tmp.write_bytes(_words_digest(key, words) + words)
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):
