@@ -6,7 +6,8 @@ will not overwrite a file; ``serve`` cannot listen on its port), 2 misuse
 folder that is or holds the repository or its sources, or that Vitrine did not
 make), answered in French like every other message (argparse's own words are
 translated while it parses); ``new`` takes French spellings (``lauréat``,
-``édition``). 3 an internal error (a bug of Vitrine's), 4 a file could not be
+``édition``). 3 an internal error (a bug of Vitrine's, or a worker process killed, as by the out-of-memory
+killer: said as such), 4 a file could not be
 read or written (a full disk, a read-only folder, a permission: the message
 names the folder and the cause, and says whether ``site/`` changed), 130
 interrupted by Ctrl+C, 143 stopped by SIGTERM (a cancelled CI job): both stop as cleanly, the PDF makers and
@@ -30,6 +31,7 @@ from vitrine.errors import ContentError, io_failure, io_verb
 from vitrine.options import BuildOptions
 from vitrine.publish.marker import OutputRefused, adopt_recorded
 from vitrine.publish.swap import publication_lock, recover
+from vitrine.speed.parallel import WorkerLost
 from vitrine.speed.record import compare_with_record
 from vitrine.stopping import Terminated, sigterm_as_interrupt
 
@@ -63,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Interrompu : site/ est resté complet (l'ancienne ou la nouvelle version, jamais un mélange).",
               file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
+    except WorkerLost as exc:  # the machine's doing (out of memory, a process manager), not a bug nor the content's
+        print(f"Construction interrompue : {exc} ; site/ n'a pas été modifié. Relancez-la ; si cela se répète, la "
+              "machine manque sans doute de mémoire : essayez « --jobs 1 ».", file=sys.stderr)
+        return 3
     except Exception:  # a bug of ours, not the editor's: say so in one line
         if os.environ.get("VITRINE_DEBUG"):
             import traceback  # noqa: PLC0415 - for a bug's report only

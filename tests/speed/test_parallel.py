@@ -10,6 +10,9 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
+from vitrine import cli, pipeline
 from vitrine.content import read as load
 from vitrine.content.read import LoadCache, load_content
 from vitrine.speed.parallel import WorkerLost, in_chunks, spread_over
@@ -56,3 +59,19 @@ def test_a_worker_killed_stops_the_work_with_a_french_message_not_a_hang() -> No
     assert done.wait(30), "the parent still waits for the killed worker's chunk"
     assert len(caught) == 1 and isinstance(caught[0], WorkerLost), caught
     assert str(caught[0]).startswith("un processus de travail s'est arrêté net"), caught[0]
+
+
+def test_a_worker_killed_is_told_in_french_without_calling_it_a_bug(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """What the out-of-memory killer does to a render worker comes back as one French line with the way round
+    (not « Erreur interne … signalez-la »), exit 3, site/ untouched."""
+    def killed(*args: object, **kwargs: object) -> None:
+        raise WorkerLost("un processus de travail s'est arrêté net (tué par le signal 9 : peut-être faute de mémoire), "
+                         "le travail ne peut pas être terminé")
+
+    monkeypatch.setattr(pipeline, "build", killed)
+    assert cli.main(["--root", str(repo), "build", "--no-cache"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Construction interrompue : un processus de travail s'est arrêté net (tué par le signal 9")
+    assert "site/ n'a pas été modifié" in err and "--jobs 1" in err and "Erreur interne" not in err
+    assert not (repo / "site").exists()
