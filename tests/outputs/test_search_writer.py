@@ -98,16 +98,26 @@ def test_odd_html_is_read_as_pagefind_reads_it() -> None:
     assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
 
 
+def _add_a_sentence(*roots: Path) -> None:
+    for root in roots:
+        laureate = root / "content" / "laureates" / "emploi-jeunes.md"
+        laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
+
+
+def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the pages read for the index from now on (their HTML, not their kept words), in order."""
+    read: list[str] = []
+    words = search_reading.page_words
+    monkeypatch.setattr(search_reading, "page_words", lambda url, html: read.append(url) or words(url, html))
+    return read
+
+
 def test_an_edit_reads_only_the_edited_page_and_makes_the_bundle_of_a_cold_build(tmp_path: Path,
                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     edited, cold = make_repo(tmp_path / "edited"), make_repo(tmp_path / "cold")
     assert build_in_process(edited).ok
-    for root in (edited, cold):
-        laureate = root / "content" / "laureates" / "emploi-jeunes.md"
-        laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
-    read: list[str] = []
-    words = search_reading.page_words
-    monkeypatch.setattr(search_reading, "page_words", lambda url, html: read.append(url) or words(url, html))
+    _add_a_sentence(edited, cold)
+    read = _pages_read(monkeypatch)
     assert build_in_process(edited).ok
     assert read == ["/laureats/emploi-jeunes/"]  # the others' words as the first build read them
     monkeypatch.undo()
@@ -133,12 +143,8 @@ def test_a_deploy_job_without_site_reads_only_the_edited_page(tmp_path: Path, mo
     deployed, cold = make_repo(tmp_path / "deployed"), make_repo(tmp_path / "cold")
     assert build_in_process(deployed).ok
     shutil.rmtree(deployed / "site")
-    for root in (deployed, cold):
-        laureate = root / "content" / "laureates" / "emploi-jeunes.md"
-        laureate.write_text(laureate.read_text("utf-8") + "\nUn atelier de zythologie.\n", "utf-8")
-    read: list[str] = []
-    words = search_reading.page_words
-    monkeypatch.setattr(search_reading, "page_words", lambda url, html: read.append(url) or words(url, html))
+    _add_a_sentence(deployed, cold)
+    read = _pages_read(monkeypatch)
     report = build_in_process(deployed)
     assert report.ok and report.rendered == report.pages
     assert read == ["/laureats/emploi-jeunes/"]
