@@ -31,9 +31,8 @@ from vitrine.errors import ContentError, io_failure, io_verb
 from vitrine.options import BuildOptions
 from vitrine.publish.marker import OutputRefused, adopt_recorded
 from vitrine.publish.swap import publication_lock, recover
-from vitrine.speed.parallel import WorkerLost
 from vitrine.speed.record import compare_with_record
-from vitrine.stopping import Terminated, sigterm_as_interrupt
+from vitrine.stopping import Terminated, WorkerLost, sigterm_as_interrupt
 
 EXIT_IO = 4  # a read or write failed (see the module): not the content's fault, not a bug
 

@@ -15,7 +15,8 @@ import pytest
 from vitrine import cli, pipeline
 from vitrine.content import read as load
 from vitrine.content.read import LoadCache, load_content
-from vitrine.speed.parallel import WorkerLost, in_chunks, spread_over
+from vitrine.speed.parallel import in_chunks, spread_over
+from vitrine.stopping import WorkerLost, children_since, watched
 from work import N
 from work_fixtures import corpus  # noqa: F401 - fixtures
 
@@ -75,3 +76,26 @@ def test_a_worker_killed_is_told_in_french_without_calling_it_a_bug(repo: Path, 
     assert err.startswith("Construction interrompue : un processus de travail s'est arrêté net (tué par le signal 9")
     assert "site/ n'a pas été modifié" in err and "--jobs 1" in err and "Erreur interne" not in err
     assert not (repo / "site").exists()
+
+
+def test_a_spawned_worker_killed_stops_its_pool_s_work_too() -> None:
+    """The PDF makers' pool (spawned processes, ``outputs/catalogue_print.py``), each about 100 MB, the likelier
+    prey of the out-of-memory killer: a killed one stopped the build forever, as the render workers did."""
+    import multiprocessing  # noqa: PLC0415 - as the build imports it, when it starts processes
+
+    caught: list[BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        before = set(multiprocessing.active_children())
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            try:
+                list(watched(pool.imap(signal.raise_signal, [signal.SIGKILL]), children_since(before)))
+            except BaseException as exc:  # noqa: BLE001 - whatever it is, the test says it
+                caught.append(exc)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(60), "the parent still waits for the killed process's task"
+    assert len(caught) == 1 and isinstance(caught[0], WorkerLost), caught
+    assert "tué par le signal 9" in str(caught[0])

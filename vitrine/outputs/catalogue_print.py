@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from vitrine.stopping import in_started_process, starting_processes
+from vitrine.stopping import children_since, in_started_process, starting_processes, watched
 
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: tagged, title shown in the window bar, language set
 NO_PANGO = ("pango", "")  # what a process reports when WeasyPrint cannot load Pango's libraries
@@ -75,11 +75,14 @@ def print_all(jobs: Sequence[Callable[[], PrintJob]], processes: int | None) -> 
     processes = min(len(jobs), processes or cores)
     import multiprocessing  # noqa: PLC0415 - only when a PDF is made (tests/speed/test_record.py)
 
+    before = set(multiprocessing.active_children())
     with starting_processes():  # a stop while they start: no traceback of theirs (``stopping.py``)
         pool = multiprocessing.get_context("spawn").Pool(processes, in_started_process)
+    started = children_since(before)  # a PDF maker killed (out of memory): its PDF would be waited for forever
     try:
         for start in range(0, len(jobs), processes):
-            yield from pool.map(print_pdf, [make() for make in jobs[start:start + processes]], chunksize=1)
+            yield from watched(pool.imap(print_pdf, [make() for make in jobs[start:start + processes]], chunksize=1),
+                               started)
     finally:
         pool.terminate()  # done, a job failed or the build was interrupted: stopped and waited for
         pool.join()

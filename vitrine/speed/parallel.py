@@ -16,18 +16,12 @@ import signal
 from typing import Any, Callable, Iterator, TypeVar
 
 from vitrine.options import Spread
+from vitrine.stopping import children_since, watched
 
 R = TypeVar("R")
 
-# How often the parent, waiting for a chunk, looks whether a worker died (its chunk would never come back)
-_WATCH_SECONDS = 0.5
-
 # What forked workers run: set by ``in_chunks`` just before it forks them (a fork copies it; nothing is pickled).
 _forked_work: Callable[[int, int], object] | None = None
-
-
-class WorkerLost(RuntimeError):
-    """A forked worker ended before giving back its chunk: killed (the out-of-memory killer, a process manager)."""
 
 
 def default_jobs() -> int:
@@ -53,9 +47,8 @@ def in_chunks(work: Callable[[int, int], R], count: int, jobs: int | None, min_i
     _forked_work = work
     try:
         with _pool(workers) as (pool, started):
-            results = pool.imap(_run, bounds)
-            for start, end in bounds:
-                yield start, end, _next(results, started)
+            for (start, end), result in zip(bounds, watched(pool.imap(_run, bounds), started)):
+                yield start, end, result
     finally:
         _forked_work = None
 
@@ -63,7 +56,7 @@ def in_chunks(work: Callable[[int, int], R], count: int, jobs: int | None, min_i
 @contextlib.contextmanager
 def _pool(workers: int) -> Iterator[tuple[Any, list]]:
     """A pool of ``workers`` forked processes whose thread that watches them sleeps until one dies or the pool
-    closes, and the processes it started (``_next`` looks whether one has ended).
+    closes, and the processes it started (``watched`` looks whether one has ended).
 
     multiprocessing's own also wakes whenever a result is waiting to be read (it watches the results' pipe, for
     workers that exit after so many tasks, which ours never do): while thousands of pages come back, it spun,
@@ -79,25 +72,7 @@ def _pool(workers: int) -> Iterator[tuple[Any, list]]:
 
     before = set(multiprocessing.active_children())  # another stage's (the search index's maker) are not ours
     with Pool(workers, _stopped_quietly, context=multiprocessing.get_context("fork")) as pool:
-        yield pool, [p for p in multiprocessing.active_children() if p not in before]
-
-
-def _next(results: Iterator[R], started: list) -> R:
-    """The next chunk's result; ``WorkerLost`` if one of the workers ``started`` with the pool has ended
-    meanwhile. Ours end only when the pool does: multiprocessing's pool starts another in its place and forgets
-    the chunk it was working on, whose result the parent would wait for forever (a deploy job hung until its CI's
-    time limit)."""
-    import multiprocessing  # noqa: PLC0415 - imported already by ``_pool``
-
-    while True:
-        try:
-            return results.next(timeout=_WATCH_SECONDS)  # type: ignore[attr-defined]
-        except multiprocessing.TimeoutError:
-            lost = [p.exitcode for p in started if p.exitcode is not None]
-            if lost:
-                cause = f"tué par le signal {-lost[0]}" if lost[0] < 0 else f"code de sortie {lost[0]}"
-                raise WorkerLost(f"un processus de travail s'est arrêté net ({cause} : peut-être faute de mémoire), "
-                                 "le travail ne peut pas être terminé") from None
+        yield pool, children_since(before)
 
 
 def _stopped_quietly() -> None:
