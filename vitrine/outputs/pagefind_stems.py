@@ -57,8 +57,9 @@ def stemmer(language: str):  # noqa: ANN202 - a stemming function, or None (one 
 
 
 CACHES: dict[str, dict[str, tuple]] = {}  # language → word → ``indexable_words``: stemmed once per process
-SIMPLE: dict[str, dict[str, str]] = {}  # language → word → its stem, when that is all it indexes (most words)
-VARIANTS: dict[str, dict[str, tuple[str, str]]] = {}  # language → word → (stem, its form), when that is all
+# language → word → its key when it indexes one form of one stem (most words): its stem, or stem NUL form
+KEYS: dict[str, dict[str, str]] = {}
+SEVERAL: dict[str, dict[str, tuple[str, ...]]] = {}  # language → word → its keys, when several at one weight
 
 
 def indexable_words(raw: str, stem) -> tuple[tuple[tuple[str, str, bool], ...], int]:  # noqa: ANN001

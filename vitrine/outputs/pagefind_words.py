@@ -14,13 +14,12 @@ from operator import sub
 
 from vitrine.outputs.pagefind_cbor import INTS, array_of, head
 from vitrine.outputs.pagefind_html import ReadPage, read_html
-from vitrine.outputs.pagefind_stems import CACHES, SIMPLE, VARIANTS, indexable_words, stemmer
+from vitrine.outputs.pagefind_stems import CACHES, KEYS, SEVERAL, indexable_words, stemmer
 from vitrine.outputs.pagefind_text import WHITESPACE, normalize_content
 
 DEFAULT_WEIGHT = 24  # a weight of 1 (Pagefind multiplies by 24); 25 in the packed locations
 _SPLIT = re.compile(f"[{WHITESPACE}]+")
 _PRIVATE = re.compile(f"___PAGEFIND_[^{WHITESPACE}]+[{WHITESPACE}]?")
-_PYTHON_ONLY_SPACES = re.compile("[\x1c-\x1f]")
 # The parser's markers in the digest (``_marker``): a word that starts with one. The pattern starts with « ___ »,
 # which the regular expression engine looks for in C (then looks behind it for the word's start): nine times
 # faster than trying a match at every character
@@ -54,53 +53,60 @@ def page_words(url: str, html: str) -> PageWords:
 
 def split_words(text: str) -> list[str]:
     """Rust's ``split_whitespace``: Python's ``str.split()`` (fast, in C) but for the four information separators
-    (U+001C–U+001F) that only Python counts as whitespace."""
-    return [word for word in _SPLIT.split(text) if word] if _PYTHON_ONLY_SPACES.search(text) else text.split()
+    (U+001C–U+001F) that only Python counts as whitespace (looked for with ``in``: a pattern's search tries a
+    class at each character, ten times slower)."""
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        return [word for word in _SPLIT.split(text) if word]
+    return text.split()
 
 
 def words_of(url: str, page: ReadPage) -> PageWords:
     stem = stemmer(page.language)
     cache = CACHES.setdefault(page.language, {})
-    simple = SIMPLE.setdefault(page.language, {})
-    variants = VARIANTS.setdefault(page.language, {})
-    content: list[str] = []
+    keys = KEYS.setdefault(page.language, {})
+    several = SEVERAL.setdefault(page.language, {})
+    content: list[str] = []  # the page's words in order: a word's position is its rank here
     anchors: list[dict] = []
-    plain: dict[str, list[int]] = {}  # the common case: stem → positions of its plain words at the default weight
-    positions: dict[str, list[tuple[int, int, str]]] = {}  # the others: variants, compound words' parts, weighted
+    grouped: dict[str, list[int]] = {}  # most words: their key (``_learn``) → their positions, at the default weight
+    positions: dict[str, list[tuple[int, int, str]]] = {}  # the others: stem → (position, weight, form)
     stack = [DEFAULT_WEIGHT]
-    index = 0
     digest = page.digest
     start = 0
-    # The digest's text between two markers (anchors, weights: a few a page) has one weight: it is split and
-    # stemmed a run of words at a time, most of each run in C (the split, the stems known, the positions)
+    # The digest's text between two markers (anchors, weights: a few a page) has one weight
     for marker in (*_MARKER.finditer(digest), None):
         words = split_words(digest[start:marker.start() if marker else len(digest)])
         if "\u200b" in digest:  # zero-width spaces are dropped, and a word of them only with them
             words = [word for word in (word.replace("\u200b", "") for word in words) if word]
-        content += words
         weight = stack[-1] if stack else 1  # Pagefind's ``last().unwrap_or(&1)``: more ends than starts
-        for position, word in enumerate(words, index):
-            stemmed = simple.get(word)
-            if stemmed is None:
-                variant = variants.get(word)  # a word with diacritics (a fifth of French words): its stem and form
-                if variant is not None:
-                    positions.setdefault(variant[0], []).append((position, weight, variant[1]))
+        if weight != DEFAULT_WEIGHT:  # a heading's words, and the like
+            for position, word in enumerate(words, len(content)):
+                if word not in cache:
+                    _learn(word, stem, cache, keys, several)
+                _place(word, position, weight, cache, positions)
+        for position, word in enumerate(words if weight == DEFAULT_WEIGHT else (), len(content)):  # most: by key
+            key = keys.get(word)
+            if key is None and word not in cache:  # a word this process has not met yet: stemmed once
+                _learn(word, stem, cache, keys, several)
+                key = keys.get(word)
+            if key is None:
+                if (keyed := several.get(word)) is None:
+                    _place(word, position, weight, cache, positions)  # its parts at their own weight
                     continue
-                stemmed = _other_word(word, position, weight, stem, cache, simple, variants, positions)
-                if stemmed is None:
-                    continue
-            if weight == DEFAULT_WEIGHT:
-                found = plain.get(stemmed)
-                if found is None:
-                    plain[stemmed] = [position]
-                else:
-                    found.append(position)
+                for key in keyed:  # a compound word (« l'année »), emoji: each of its keys
+                    if (found := grouped.get(key)) is None:
+                        grouped[key] = [position]
+                    else:
+                        found.append(position)
+                continue
+            found = grouped.get(key)
+            if found is None:
+                grouped[key] = [position]
             else:
-                positions.setdefault(stemmed, []).append((position, weight, ""))
-        index += len(words)
+                found.append(position)
+        content += words
         if marker is None:
             break
-        _marker(marker.group(), stack, anchors, page, index)
+        _marker(marker.group(), stack, anchors, page, len(content))
         start = marker.end()
     meta = {name: _PRIVATE.sub("", value) for name, value in page.meta.items()}
     filters = {name: [_PRIVATE.sub("", value) for value in values] for name, values in page.filters.items()}
@@ -108,56 +114,35 @@ def words_of(url: str, page: ReadPage) -> PageWords:
     meta_positions: dict[str, list[tuple[int, int, str]]] = {}
     for field_id, name in enumerate(fields):
         for position, word in enumerate(split_words(meta[name])):
-            known = cache.get(word)
-            if known is None:
-                known = cache[word] = indexable_words(word, stem)
-            for stemmed, original, _compound in known[0]:
+            indexable = cache.get(word) or _learn(word, stem, cache, keys, several)
+            for stemmed, original, _compound in indexable[0]:
                 meta_positions.setdefault(stemmed, []).append((field_id, position, original))
-    text = " ".join(content)
-    word_count = max(index, 1)
-    fragment = json.dumps({"url": url, "content": text, "word_count": word_count,
+    word_count = max(len(content), 1)
+    fragment = json.dumps({"url": url, "content": " ".join(content), "word_count": word_count,
                            "filters": dict(sorted(filters.items())), "meta": {name: meta[name] for name in fields},
                            "anchors": anchors}, ensure_ascii=False, separators=(",", ":"))
-    stems: list[str] = []
-    forms: list[str] = []
-    locs: list[bytes] = []
-    counts: list[int] = []
-    metas: dict[int, list[int]] = {}
-    for stemmed, form, word_locs, meta_locs in _packed(plain, positions, meta_positions):
-        if meta_locs:
-            metas[len(stems)] = meta_locs
-        stems.append(stemmed)
-        forms.append(form)
-        if isinstance(word_locs, bytes):  # encoded already, with its count
-            locs.append(word_locs)
-            counts.append(len(plain[stemmed]) + 1)
-        else:
-            locs.append(array_of(word_locs))
-            counts.append(len(word_locs))
+    packed = _packed(grouped, positions, meta_positions)
+    stems, forms, locs, counts, meta_locs = map(list, zip(*packed)) if packed else ([], [], [], [], [])
+    metas = {rank: found for rank, found in enumerate(meta_locs) if found}
     return PageWords(url, page.language, fragment, word_count, page.has_custom_body, fields, filters,
                      stems, forms, locs, counts, metas)
 
 
-def _other_word(word: str, position: int, weight: int, stem, cache: dict, simple: dict,  # noqa: ANN001
-                variants: dict, positions: dict[str, list[tuple[int, int, str]]]) -> str | None:
-    """A word not yet known to be plain or a mere variant: its stem if it is plain (kept so in ``simple``), else
-    None, its forms and compound parts put in ``positions`` (a mere variant kept so in ``variants``)."""
-    known = cache.get(word)
-    if known is None:
-        known = cache[word] = indexable_words(word, stem)
+def _learn(word: str, stem, cache: dict, keys: dict[str, str],  # noqa: ANN001
+           several: dict[str, tuple[str, ...]]) -> tuple:
+    """Stem ``word`` once (``cache``), and keep its key, or keys, under which its positions at the default weight
+    are grouped: its stem, or its stem and its form joined by a NUL (a word with diacritics), in ``keys`` when it
+    indexes one (most words); in ``several``, those of a compound word with one part (« l'année »: « lanne » and
+    « anne », both at the default weight) or of emoji, none for a word of punctuation. A word with more parts
+    (its parts at a part of its weight) has neither: it is placed word by word (``_place``)."""
+    known = cache[word] = indexable_words(word, stem)
     indexable, compounds = known
-    if len(indexable) == 1 and not compounds:
-        stemmed, form, _compound = indexable[0]
-        if not form:
-            simple[word] = stemmed
-            return stemmed
-        variants[word] = (stemmed, form)
-        positions.setdefault(stemmed, []).append((position, weight, form))
-        return None
-    partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
-    for stemmed, original, compound in indexable:
-        positions.setdefault(stemmed, []).append((position, partial if compound else weight, original))
-    return None
+    found = tuple(f"{stemmed}\0{form}" if form else stemmed for stemmed, form, _compound in indexable)
+    if len(found) == 1 and not compounds:
+        keys[word] = found[0]
+    elif compounds <= 1:  # a part's weight is then the word's (``_place``)
+        several[word] = found
+    return known
 
 
 def _marker(word: str, stack: list[int], anchors: list[dict], page: ReadPage, index: int) -> bool:
@@ -201,25 +186,65 @@ def _clamped(weight: float) -> float:
     return 0.0 if weight != weight else min(max(weight, 0.0), 10.0)
 
 
-def _packed(plain: dict[str, list[int]], positions: dict[str, list[tuple[int, int, str]]],
-            meta_positions: dict[str, list[tuple[int, int, str]]]) -> list[tuple[str, str, bytes | list[int], list[int]]]:
-    """Each word's locations as Pagefind packs them for this page: (stem, variant, locs, meta_locs), the normal
-    form ("") first, then its variants (content ones in order, then those only in metadata). A plain word's
-    locs (most words: one form, the default weight) come CBOR-encoded already."""
-    packed: list[tuple[str, str, bytes | list[int], list[int]]] = []
-    for stemmed, found in plain.items():
-        if stemmed in positions:
-            positions[stemmed] += [(position, DEFAULT_WEIGHT, "") for position in found]
-        elif stemmed not in meta_positions:
-            # Pagefind's locs: the weight's mark, the first position, then each one's distance from the one before
-            packed.append((stemmed, "", _DEFAULT_HEAD[len(found)] + b"".join(
-                map(INTS.__getitem__, map(sub, found, (0, *found)))), []))
+Packed = tuple[str, str, bytes, int, list[int]]  # (stem, form, its locations in CBOR, how many, metadata locations)
+
+
+def _packed(grouped: dict[str, list[int]], positions: dict[str, list[tuple[int, int, str]]],
+            meta_positions: dict[str, list[tuple[int, int, str]]]) -> list[Packed]:
+    """Each word's locations as Pagefind packs them for this page: its normal form ("") first, then its variants
+    (content ones in order, then those only in metadata); the order of words is free (the bundle sorts them).
+    ``grouped``'s keys of variants (stem NUL form), sorted, bring each stem's forms together in their order."""
+    packed: list[Packed] = []
+    variants: dict[str, list[tuple[str, list[int]]]] = {}  # stem → its variants' runs, in the order of their forms
+    for key in sorted(key for key in grouped if "\0" in key):
+        stemmed, _, form = key.partition("\0")
+        variants.setdefault(stemmed, []).append((form, grouped.pop(key)))
+    for stemmed, run in grouped.items():
+        if stemmed in positions or stemmed in meta_positions or stemmed in variants:
+            _pack_runs(packed, stemmed, [("", run), *variants.pop(stemmed, ())], positions, meta_positions)
+        else:  # most words: one form, at the default weight, not in the metadata
+            packed.append((stemmed, "", _default_locs(run), len(run) + 1, []))
+    for stemmed, runs in variants.items():
+        _pack_runs(packed, stemmed, runs, positions, meta_positions)
     for stemmed, found in positions.items():
         _pack(packed, stemmed, found, meta_positions.get(stemmed, ()))
     for stemmed, found in meta_positions.items():
         if stemmed not in positions:
-            _pack(packed, stemmed, [(position, DEFAULT_WEIGHT, "") for position in plain.get(stemmed, ())], found)
+            _pack(packed, stemmed, [], found)
     return packed
+
+
+def _pack_runs(packed: list[Packed], stemmed: str, runs: list[tuple[str, list[int]]],
+               positions: dict[str, list[tuple[int, int, str]]],
+               meta_positions: dict[str, list[tuple[int, int, str]]]) -> None:
+    """One stem's grouped forms, packed at once (with its metadata locations, taken from ``meta_positions``), or
+    added to ``positions`` when the stem is there too (weighted, or a compound word's part)."""
+    if stemmed in positions:
+        found = positions[stemmed]
+        for form, run in runs:
+            found += [(position, DEFAULT_WEIGHT, form) for position in run]
+        return
+    meta: dict[str, list[tuple[int, int]]] = {}
+    for field_id, position, original in meta_positions.pop(stemmed, ()):
+        meta.setdefault(original, []).append((field_id, position))
+    if runs[0][0]:  # variants only: the stem's own entry without locations
+        packed.append((stemmed, "", b"\x80", 0, _meta_locs(meta.pop("", [])) if meta else []))
+    for form, run in runs:
+        packed.append((stemmed, form, _default_locs(run), len(run) + 1,
+                       _meta_locs(meta.pop(form, [])) if meta else []))
+    if meta:
+        for form in sorted(meta):  # forms only in the metadata
+            packed.append((stemmed, form, b"\x80", 0, _meta_locs(meta[form])))
+
+
+def _place(word: str, position: int, weight: int, cache: dict,
+           positions: dict[str, list[tuple[int, int, str]]]) -> None:
+    """A word not grouped: its stems' (position, weight, form) in ``positions``, a compound word's parts at a
+    part of its weight."""
+    indexable, compounds = cache[word]
+    partial = max(1, weight // min(compounds, 255)) if compounds and weight > 0 else 0
+    for stemmed, original, compound in indexable:
+        positions.setdefault(stemmed, []).append((position, partial if compound else weight, original))
 
 
 class _DefaultHeads(dict):
@@ -233,14 +258,20 @@ class _DefaultHeads(dict):
 _DEFAULT_HEAD = _DefaultHeads()
 
 
-def _pack(packed: list, stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
+def _default_locs(run: list[int]) -> bytes:
+    """Pagefind's locs of positions at the default weight, CBOR-encoded: the weight's mark, the first position,
+    then each one's distance from the one before."""
+    return _DEFAULT_HEAD[len(run)] + b"".join(map(INTS.__getitem__, map(sub, run, (0, *run))))
+
+
+def _pack(packed: list[Packed], stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
     """One word's locations: its normal form, then its variants."""
-    if not meta_positions and len({original for _, _, original in positions}) == 1:  # one form (most words)
+    if not meta_positions and len({original for _, _, original in positions}) == 1:  # one form
         form = positions[0][2]
         locs = _locs([(position, weight) for position, weight, _ in positions])
-        packed.append((stemmed, "", [] if form else locs, []))
+        packed.append((stemmed, "", b"\x80" if form else array_of(locs), 0 if form else len(locs), []))
         if form:
-            packed.append((stemmed, form, locs, []))
+            packed.append((stemmed, form, array_of(locs), len(locs), []))
         return
     content: dict[str, list[tuple[int, int]]] = {}
     for position, weight, original in positions:
@@ -248,9 +279,9 @@ def _pack(packed: list, stemmed: str, positions, meta_positions) -> None:  # noq
     meta: dict[str, list[tuple[int, int]]] = {}
     for field_id, position, original in meta_positions:
         meta.setdefault(original, []).append((field_id, position))
-    packed.append((stemmed, "", _locs(content.pop("", [])), _meta_locs(meta.pop("", []))))
-    for form in sorted(content) + sorted(meta.keys() - content.keys()):
-        packed.append((stemmed, form, _locs(content.get(form, [])), _meta_locs(meta.get(form, []))))
+    for form in ["", *sorted(content.keys() - {""}), *sorted(meta.keys() - content.keys() - {""})]:
+        locs = _locs(content.get(form, []))
+        packed.append((stemmed, form, array_of(locs), len(locs), _meta_locs(meta.get(form, []))))
 
 
 def _locs(positions: list[tuple[int, int]]) -> list[int]:
