@@ -85,6 +85,13 @@ ODD_PAGES = [
     '<p>un deux\ttrois\n\nquatre cinq\tsix\u200b \u200b\u200b sept\u200bhuit ___faux '
     'x___PAGEFIND_WEIGHT___2 ___PAGEFIND_autre été haut Été</p><h2>haut été</h2><p>fin  \xa0 haut</p></main>'
     '</body></html>',
+    # what the reader takes at once (an element holding text alone, one with attributes Pagefind does not read)
+    # beside what it takes tag by tag (an id, a weight, upper case, an anchor's inline elements)
+    '<html lang="fr"><head><title>Feuilles</title></head><body><main data-pagefind-body>'
+    '<h2 class="x">Titre deux</h2><p class="a" title="t">Un <strong>mot</strong> <em class="e">fort</em></p>'
+    '<ul><li>un</li><li class="b">deux)</li></ul><dl><dt>terme</dt><dd><a href="/x/">lien</a></dd></dl>'
+    '<p><span id="s1">ancre <b>gras</b> <i class="c">penché</i></span> suite</p><P>Majuscule</P>'
+    '<h3 data-pagefind-weight="2">pesé</h3><div class="d"><p>dedans</p></div><td>case</td></main></body></html>',
 ]
 
 

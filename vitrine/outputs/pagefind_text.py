@@ -9,9 +9,10 @@ import re
 
 # Rust's White_Space (``char::is_whitespace``, regex ``\s``), not Python's (which adds U+001C–U+001F)
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# A run of two spaces or more, or a line break: written so that it starts with a character class, which the
-# regular expression engine looks for in C before trying a match (a third faster than « [spaces]{2,}|\n »)
-_SPACES = re.compile(f"[{WHITESPACE}](?:[{WHITESPACE}]+|(?<=\n))")
+# A run of two spaces or more (the line breaks made spaces first): written so that it starts with a character
+# class, which the regular expression engine looks for in C before trying a match, and fails at once on a single
+# space (a fifth faster than « [spaces](?:[spaces]+|(?<=\n)) » on a page's text, a third than « [spaces]{2,}|\n »)
+_SPACES = re.compile(f"[{WHITESPACE}][{WHITESPACE}]+")
 ALL_SPACES = re.compile(f"[{WHITESPACE}]")
 _ATTRIBUTE_MATCH = re.compile("^[%s]*(?P<name>[^:\\[\\]]+)\\[(?P<attribute>.+)\\][%s]*$" % (WHITESPACE, WHITESPACE))
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
@@ -22,8 +23,8 @@ STRIPPED = "".join(chr(c) for c in (*range(9, 14), 32, 0x85, 0xA0, 0x1680, *rang
 def normalize_content(text: str) -> str:
     """Pagefind's ``normalize_content``: entities decoded, ends trimmed, line breaks and runs of spaces made one."""
     text = html.unescape(text) if "&" in text else text
-    # Pagefind's three regular expressions in one pass: a line break, or a run of two or more spaces, is one space
-    return _SPACES.sub(" ", text.strip(STRIPPED))
+    # Pagefind's three regular expressions: a line break, or a run of two or more spaces, is one space
+    return _SPACES.sub(" ", text.strip(STRIPPED).replace("\n", " "))
 
 
 def attributes(text: str) -> dict[str, str]:

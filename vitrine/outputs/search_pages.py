@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
@@ -19,7 +18,7 @@ def indexed_html(html: str, card: str | None = None) -> str:
     ``data-pagefind-body`` up to the end of ``<main>`` (without the elements marked ``data-pagefind-ignore="all"``
     right after it: ``_excluded_after_body``), with the laureate's ``card`` in it (what Pagefind indexes;
     the header, navigation, sharing tags and footer around it are not parsed; nor the headings' ids, which the
-    search page does not show: ``_ELEMENT_ID``); « l’expo » written « l'expo », so « expo » finds it (not in
+    search page does not show: ``_without_ids``); « l’expo » written « l'expo », so « expo » finds it (not in
     the card, shown as it is). A page without that mark (a theme's own template) goes whole."""
     mark = html.find("data-pagefind-body")
     start = html.rfind("<", 0, mark)
@@ -31,7 +30,7 @@ def indexed_html(html: str, card: str | None = None) -> str:
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start:title_end + len("</title>")] if 0 <= title_start < title_end < start else ""
     head = html[:html.find("<head")] if 0 <= html.find("<head") < start else '<!DOCTYPE html><html lang="fr">'
-    body = _ascii_apostrophes(_ELEMENT_ID.sub("", html[start:cut] + html[uncut:end]))
+    body = _ascii_apostrophes(_without_ids(html[start:cut] + html[uncut:end]))
     if card:  # an element's id is not indexed, and stays in the fragment: the card, with no space in it
         tag_end = body.index(">") + 1
         body = f"{body[:tag_end]}<i id='{CARD_ID}{_card_id(card)}'></i>{body[tag_end:]}"
@@ -55,26 +54,58 @@ def _excluded_after_body(html: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _element_end(html: str, start: int, tag: str) -> int:
-    """Where the ``tag`` element opened at ``start`` ends (after its closing tag), or -1."""
+    """Where the ``tag`` element opened at ``start`` ends (after its closing tag), or -1: its start and end tags
+    counted (``<tag`` or ``</tag`` then a space, « / » or « > »), found by ``str.find`` (a regular expression
+    tried a match at every « < »)."""
     depth = 0
-    for found in _tags_named(tag).finditer(html, start):
-        depth += -1 if found.group(1) else 1
+    opening, closing = _tag_at(html, f"<{tag}", start), _tag_at(html, f"</{tag}", start)
+    while opening >= 0 or closing >= 0:
+        if closing < 0 or 0 <= opening < closing:
+            depth += 1
+            after = opening + len(tag) + 1  # the space, « / » or « > » after the name
+            opening = _tag_at(html, f"<{tag}", after + 1)
+        else:
+            depth -= 1
+            after = closing + len(tag) + 2
+            closing = _tag_at(html, f"</{tag}", after + 1)
         if depth == 0:
-            closed = html.find(">", found.end() - 1)
+            closed = html.find(">", after)
             return closed + 1 if closed >= 0 else -1
     return -1
 
 
-@lru_cache(maxsize=None)
-def _tags_named(tag: str) -> re.Pattern[str]:
-    return re.compile(f"<(/?){re.escape(tag)}[\\s/>]")
+def _tag_at(html: str, start_of_tag: str, position: int) -> int:
+    """Where ``start_of_tag`` (« <name » or « </name ») is next found from ``position`` with a space, « / » or
+    « > » after it, or -1."""
+    while (found := html.find(start_of_tag, position)) >= 0:
+        after = found + len(start_of_tag)
+        if after < len(html) and (html[after] in "/>" or html[after].isspace()):
+            return found
+        position = found + 1
+    return -1
+
+
+def _without_ids(html: str) -> str:
+    """``html`` without its elements' ids (`` id="…"``), found by ``str.find`` (a regular expression's search for
+    the same is three times as long)."""
+    found = html.find(_ID)
+    if found < 0:
+        return html
+    parts, position = [], 0
+    while found >= 0 and (value_end := html.find('"', found + len(_ID))) >= 0:
+        parts.append(html[position:found])
+        position = value_end + 1
+        found = html.find(_ID, position)
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 _TAG_NAME = re.compile("[a-z][a-z0-9-]*")
 _IGNORED_ALL = re.compile('\\s*<([a-z][a-z0-9-]*)\\s[^>]*data-pagefind-ignore="all"')
 # What each result's fragment would carry and the search page does not show, stripped from what Pagefind reads
 # (a visitor fetches a fragment per result shown): the ids of headings (Pagefind's sub-results).
-_ELEMENT_ID = re.compile(r' id="[^"]*"')
+_ID = ' id="'
+
 CARD_ID = "carte-"  # the anchor whose id is a laureate's card, percent-encoded
 # What a card's id escapes (as a form encodes: spaces as « + »): what would end the word or the attribute, or be
 # taken for an escape (the search page reads it back with decodeURIComponent).
