@@ -162,7 +162,7 @@ def test_a_cold_build_indexes_each_page_once_in_the_order_of_the_site(repo: Path
     indexed = []
     add = search.Feed.add
     monkeypatch.setattr(search.Feed, "add",
-                        lambda feed, words: add(feed, words) or indexed.append(pickle.loads(words).url.lstrip("/")))
+                        lambda feed, words: add(feed, words) or indexed.append(pickle.loads(words)[0].url.lstrip("/")))
     report = build_in_process(repo, use_cache=False)
     assert report.ok and sorted(indexed) == sorted(SEARCHABLE)
     assert indexed == [page.url for page in plan_pages(report.site, TODAY).pages if page.url in SEARCHABLE]

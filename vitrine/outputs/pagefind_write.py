@@ -5,8 +5,8 @@ fragments and the entry, named and encoded as Pagefind names and encodes them (C
 visitor gets what Pagefind's bundle would give. Only the compressed bytes differ: libdeflate instead of
 miniz_oxide, smaller for the same gzip (``compressed``).
 
-Memory stays flat: a page's words are folded into one flat array of integers per word (``array``), the page
-itself dropped; each fragment is kept compressed.
+Memory stays flat: a page's words are folded into one flat array of integers per word (``pagefind_postings.py``),
+the page itself dropped; each fragment is kept compressed (as it came from the render workers: ``packed_fragment``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import cbor2
 import deflate
 
 from vitrine.errors import SearchIndexError
-from vitrine.outputs.pagefind_cbor import INTS, head, text
+from vitrine.outputs.pagefind_cbor import head, text
+from vitrine.outputs.pagefind_postings import ENTRY_STARTS, NO_META, Locations, Metas, Word
 from vitrine.outputs.pagefind_stems import STEMMERS, WORD_SYMBOLS
 from vitrine.outputs.pagefind_words import PageWords
 
@@ -33,15 +34,20 @@ MAX_FIELDS = 24  # metadata fields: each field's id in the word index is then on
 
 def full_hash(data: bytes) -> str:
     """Pagefind's ``full_hash``: SHA-1 in hexadecimal, each byte without its leading zero (``{:x?}``)."""
-    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+    return "".join(map(_HEX.__getitem__, hashlib.sha1(data).digest()))
+
+
+_HEX = [format(byte, "x") for byte in range(256)]
 
 
 # How hard libdeflate compresses each kind of file (1–12). A visitor's first search fetches the metadata and the
-# word's index chunk (tens of kB): at 10, chunks are 4 % smaller than zlib's best (level 9) in a third of its time
-# (0.7 s instead of 1.9 s at 4,000 laureates), at 12 6 % but twice that time. Fragments (one per page, a few fetched
-# per search, 4,000 of them) gain nothing above 9, where levels 10–12 cost seven to fifteen times as much.
-# Measured on the benchmark corpus: benchmarks/README.md (session 9).
-CHUNK_LEVEL = 10
+# word's index chunk (tens of kB): at 8, each chunk is still smaller than zlib's best (level 9, what Pagefind
+# writes), 1.2 % in all, for half the CPU of 10 (0.37 s instead of 0.71 s at 4,000 laureates, the largest part of
+# the index's process), which made them 4 % smaller; at 7 and below, most chunks grow above zlib's. Fragments (one
+# per page, a few fetched per search, 4,000 of them, compressed in the render workers) gain nothing above 9, where
+# levels 10–12 cost seven to fifteen times as much. Measured on the benchmark corpus: benchmarks/README.md
+# (session 9, and session 10's index process).
+CHUNK_LEVEL = 8
 FRAGMENT_LEVEL = 9
 SMALL_LEVEL = 12  # the metadata and filters: one file each, a few kB
 
@@ -52,77 +58,45 @@ def compressed(data: bytes, level: int) -> bytes:
     return deflate.gzip_compress(SIGNATURE + data, level)
 
 
-class _Locations:
-    """A word's (or one of its variants') pages, CBOR-encoded as they are folded: Pagefind's ``PackedPage``s, each
-    page number written as the difference from the one before, as in its chunks."""
-
-    __slots__ = ("data", "count", "last", "marks")
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.count = self.last = 0
-        self.marks: list[int] = []  # where a metadata field's provisional id is (one byte), renumbered at the end
-
-    def add(self, number: int, locs: bytes, meta: list[int] | tuple) -> None:
-        """A page's locations: ``locs`` CBOR-encoded already, ``meta`` with the fields' provisional ids."""
-        data = self.data
-        data += b"\x83"
-        data += INTS[number - self.last]
-        data += locs
-        if meta:
-            data += head(4, len(meta))
-            for value in meta:
-                if value < 0:
-                    self.marks.append(len(data))
-                data += INTS[value]
-        else:
-            data += b"\x80"
-        self.count += 1
-        self.last = number
-
-    def encoded(self, fields: bytes) -> bytes:
-        """Its pages' CBOR, metadata fields renumbered by ``fields`` (a provisional id's byte → the final one's)."""
-        if not self.marks:
-            return head(4, self.count) + self.data
-        data = bytearray(self.data)
-        for mark in self.marks:
-            data[mark] = fields[data[mark]]
-        return head(4, self.count) + data
+def packed_fragment(fragment: str) -> tuple[str, bytes]:
+    """A page's fragment (``PageWords.fragment``) as the bundle keeps it: (its ``full_hash``, its compressed bytes).
+    Made where the page is read (the render workers: ``search_reading.py``), not in the index's process: a third
+    of its CPU at 4,000 laureates, and a third of the bytes of the pages' words through the pipes."""
+    data = fragment.encode("utf-8")
+    return full_hash(data), compressed(data, FRAGMENT_LEVEL)
 
 
-class _Word:
-    __slots__ = ("pages", "size", "variants")
-
-    def __init__(self) -> None:
-        self.pages = _Locations()
-        self.size = 0  # what Pagefind counts to cut chunks: locations + metadata locations + 1, per page
-        self.variants: dict[str, _Locations] = {}
+Fragment = tuple[str, bytes]  # a page's fragment, hashed and compressed: ``packed_fragment``
 
 
 class BundleWriter:
     """Pages are ``add``-ed in the order Pagefind would have been given them; ``files`` makes the bundle."""
 
     def __init__(self) -> None:
-        self.words: dict[str, _Word] = {}
+        self.words: dict[str, Word] = {}
         self.fields: dict[str, int] = {}  # metadata field → provisional id (first seen), sorted at the end
         self.fragments: list[tuple[str, int, bytes]] = []  # (hash, word count, compressed JSON), by page number
         self.hashes: dict[str, str] = {}  # short fragment hash → full hash
         self.filters: dict[str, dict[str, list[int]]] = {}
         self.language: str | None = None
-        self.plain: list[PageWords] = []  # pages without data-pagefind-body: indexed only if no page has one
+        # pages without data-pagefind-body: indexed only if no page has one
+        self.plain: list[tuple[PageWords, Fragment | None]] = []
         self.urls: dict[str, str] = {}  # fragment hash → page URL
+        self.metas = Metas([])  # for the last page's fields
 
-    def add(self, page: PageWords) -> None:
+    def add(self, page: PageWords, fragment: Fragment | None = None) -> None:
+        """A page's words, and its fragment hashed and compressed already (``packed_fragment``) if it was; else
+        (``None``) its ``fragment`` is."""
         if not page.stems:
             return  # Pagefind leaves out a page without words
         if not page.has_custom_body:
             if not self.fragments:
-                self.plain.append(page)
+                self.plain.append((page, fragment))
             return
         self.plain.clear()
-        self._fold(page)
+        self._fold(page, fragment)
 
-    def _fold(self, page: PageWords) -> None:
+    def _fold(self, page: PageWords, fragment: Fragment | None) -> None:
         language = page.language
         if self.language is None:
             self.language = language
@@ -134,44 +108,63 @@ class BundleWriter:
         if len(self.fields) > MAX_FIELDS:
             raise SearchIndexError(f"la page {page.url} porte plus de {MAX_FIELDS} champs de métadonnées "
                                    "(data-pagefind-meta) : l'index de recherche n'en accepte pas davantage.")
-        metas, forms, locs, counts, words = page.metas, page.forms, page.locs, page.counts, self.words
-        for i, stem in enumerate(page.stems):
-            word = words.get(stem)
+        forms, words, starts = page.forms, self.words, ENTRY_STARTS
+        if page.metas:  # an entry with metadata locations: its form, with them (a tuple, which is true)
+            if ids != self.metas.ids:
+                self.metas = Metas(ids)
+            metas = self.metas
+            forms = forms.copy()
+            for i, meta in page.metas.items():
+                forms[i] = (forms[i], metas[tuple(meta)])
+        get = words.get
+        # Each entry in a few Python steps: there are 160 a laureate's page
+        for stem, form, locs, count in zip(page.stems, forms, page.locs, page.counts):
+            word = get(stem)
             if word is None:
-                word = words[stem] = _Word()
-            count = counts[i]
-            meta = metas.get(i, ()) if metas else ()
-            if not count and not meta:
-                continue  # a variant-only word: its entry, without pages
-            if meta:
-                meta = [-ids[-value - 1] - 1 if value < 0 else value for value in meta]
-            form = forms[i]
-            if not form:
-                word.pages.add(number, locs[i], meta)
-                word.size += count + len(meta) + 1
-            else:
+                word = words[stem] = Word()
+            if form:  # a variant's entry, or one with metadata locations
+                if form.__class__ is tuple:
+                    form, meta = form
+                    if not form:
+                        word.add(number, locs, meta)
+                        word.size += count + meta[2] + 1
+                        continue
+                elif not count:
+                    continue
+                else:
+                    meta = NO_META
                 variant = word.variants.get(form)
                 if variant is None:
-                    variant = word.variants[form] = _Locations()
-                variant.add(number, locs[i], meta)
-        data = page.fragment.encode("utf-8")
+                    variant = word.variants[form] = Locations()
+                variant.add(number, locs, meta)
+            elif count:  # a word's own pages (most entries)
+                data = word.data
+                data += starts[number - word.last]
+                data += locs
+                data += b"\x80"
+                word.count += 1
+                word.last = number
+                word.size += count + 1
+            # else a variant-only word: its entry, without pages
         for name, values in page.filters.items():
             for value in values:
                 self.filters.setdefault(name, {}).setdefault(value, []).append(number)
-        full = f"{language}_{full_hash(data)}"
+        if fragment is None:
+            fragment = packed_fragment(page.fragment)
+        full = f"{language}_{fragment[0]}"
         short = full[:len(language) + 8]
         while short in self.hashes:
             if self.hashes[short] == full:
                 raise SearchIndexError(f"la page {page.url} est indexée deux fois.")
             short = full[:len(short) + 1]
         self.hashes[short] = full
-        self.fragments.append((short, page.word_count, compressed(data, FRAGMENT_LEVEL)))
+        self.fragments.append((short, page.word_count, fragment[1]))
         self.urls[short] = page.url
 
     def files(self) -> dict[str, bytes]:
         """The bundle's index files by name (without Pagefind's scripts and WebAssembly: ``pagefind_assets.py``)."""
-        for page in self.plain:  # no page had data-pagefind-body: every page is indexed whole
-            self._fold(page)
+        for page, fragment in self.plain:  # no page had data-pagefind-body: every page is indexed whole
+            self._fold(page, fragment)
         self.plain.clear()
         language = self.language or "unknown"
         prefix = len(language) + 8
@@ -237,7 +230,7 @@ class BundleWriter:
         """A word's CBOR: Pagefind's ``PackedWord`` [word, pages, additional variants]."""
         word = self.words[stem]
         variants = [b"\x82" + text(form) + locations.encoded(fields) for form, locations in word.variants.items()]
-        return b"\x83" + text(stem) + word.pages.encoded(fields) + head(4, len(variants)) + b"".join(variants)
+        return b"\x83" + text(stem) + word.encoded(fields) + head(4, len(variants)) + b"".join(variants)
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:

@@ -45,7 +45,7 @@ from vitrine.site.pages import Page
 BUNDLE = SearchIndexError.path  # the index's folder in site/, where its errors point
 # Bump when what is indexed of a page, or how the bundle is written or laid out, changes in a way fingerprints do
 # not show.
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 PAGES = f"{BUNDLE}/vitrine-pages.json"  # ours: which page each search result is
 
 
@@ -88,7 +88,8 @@ class Feed:
         self.cache_dir = cache_dir
 
     def add(self, words: bytes) -> None:
-        """A page's words (a pickled ``PageWords``: ``search_reading.read_for_index``), in the index's order."""
+        """A page's words (a pickled ``PageWords`` and fragment: ``search_reading.read_for_index``), in the index's
+        order."""
         self.index.add(words)
 
     def done(self) -> None:

@@ -27,8 +27,8 @@ class LocalIndex:
         self.writer = BundleWriter()
 
     def add(self, words: bytes) -> None:
-        """A page's words, pickled (``search_reading.read_for_index``)."""
-        self.writer.add(pickle.loads(words))  # noqa: S301 - made by this build's own processes
+        """A page's words and fragment, pickled (``search_reading.read_for_index``)."""
+        self.writer.add(*pickle.loads(words))  # noqa: S301 - made by this build's own processes
 
     def done(self) -> None:
         """Every page was added (each is folded as it comes)."""

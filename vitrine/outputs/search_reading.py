@@ -3,10 +3,10 @@ that the reading, the costliest part of the index, is spread like the rendering,
 folds (``search_process.py``).
 
 ``ReadingRenderer`` wraps the build's renderer: a searchable page comes back as ``Read``, its bytes with what the
-index takes of it (``pagefind_words.PageWords``, pickled), which crosses the worker's pipe with them. A page whose
-words an earlier build kept (``KeptWords``: the same page made from the same things) is not read again: a deploy
-job, which renders every page (it has no ``site/``) with the last build's ``.vitrine-cache/``, reads only the
-pages that changed.
+index takes of it (``pagefind_words.PageWords`` and its fragment compressed, pickled), which crosses the worker's
+pipe with them. A page whose words an earlier build kept (``KeptWords``: the same page made from the same things)
+is not read again: a deploy job, which renders every page (it has no ``site/``) with the last build's
+``.vitrine-cache/``, reads only the pages that changed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Collection
 from typing import Protocol
 
 from vitrine.outputs.pagefind_words import page_words
+from vitrine.outputs.pagefind_write import packed_fragment
 from vitrine.outputs.search_pages import ImageSets, card_of, indexed_html
 from vitrine.site.pages import Page
 
@@ -32,7 +33,7 @@ class KeptWords(Protocol):
 
 
 class Read(bytes):
-    """A rendered searchable page (its bytes) and its words for the index (``words``: a pickled ``PageWords``;
+    """A rendered searchable page (its bytes) and its words for the index (``words``: ``read_for_index``'s;
     ``kept``: taken from the ``KeptWords``, not read)."""
 
     words: bytes
@@ -40,9 +41,13 @@ class Read(bytes):
 
 
 def read_for_index(page: Page, html: str, image_set: ImageSets) -> bytes:
-    """What the index takes of ``page`` (its HTML as rendered or published), pickled."""
-    return pickle.dumps(page_words("/" + page.url, indexed_html(html, card_of(page, image_set))),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    """What the index takes of ``page`` (its HTML as rendered or published), pickled: its ``PageWords`` and its
+    fragment hashed and compressed (``pagefind_write.packed_fragment``), here rather than in the index's process
+    (``BundleWriter.add`` takes both), which ``fragment`` then need not reach."""
+    words = page_words("/" + page.url, indexed_html(html, card_of(page, image_set)))
+    fragment = packed_fragment(words.fragment)
+    words.fragment = ""
+    return pickle.dumps((words, fragment), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class ReadingRenderer:

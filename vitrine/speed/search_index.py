@@ -124,7 +124,7 @@ def _words_digest(key: str, words: bytes) -> bytes:
 
 
 class WordsCache:
-    """Each searchable page's words for the index (a pickled ``PageWords``), kept in
+    """Each searchable page's words for the index (``search_reading.read_for_index``), kept in
     ``.vitrine-cache/pagefind-words/`` by what the page is made from (its fingerprint) and how it is read
     (``INDEX_VERSION``, the stemmer's version): after an edit, the pages not rendered again are not read again."""
 
