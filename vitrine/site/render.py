@@ -26,7 +26,7 @@ from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.errors import ContentError, keep_template_frame
 from vitrine.options import Spread, in_order
-from vitrine.site.template_calls import TemplateContext
+from vitrine.site.template_calls import TemplateCodeGenerator, TemplateContext
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
 
@@ -64,6 +64,7 @@ def template_environment(templates: Path) -> jinja2.Environment:
 
 class _Environment(jinja2.Environment):
     context_class = TemplateContext  # its calls of plain functions shortened
+    code_generator_class = TemplateCodeGenerator  # its outputs' escaping shortened
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals: the environment's own dictionary when the template adds none (ours never do), not
