@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from vitrine.site.render import template_environment
-from vitrine.site.template_calls import escape_output
+from vitrine.site.template_code import escape_output
 
 
 class _Helper:

@@ -26,7 +26,8 @@ from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.errors import ContentError, keep_template_frame
 from vitrine.options import Spread, in_order
-from vitrine.site.template_calls import TemplateCodeGenerator, TemplateContext
+from vitrine.site.template_calls import TemplateContext
+from vitrine.site.template_code import TemplateCodeGenerator
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
 

@@ -1,5 +1,4 @@
-"""Jinja2's context class and code generator for the site's templates: their calls of plain functions and methods,
-and their outputs' escaping, shortened."""
+"""Jinja2's context class for the site's templates: their calls of plain functions and methods shortened."""
 
 from __future__ import annotations
 
@@ -7,10 +6,6 @@ import types
 from typing import Any
 
 import jinja2
-from jinja2.compiler import CodeGenerator, Frame
-from jinja2 import nodes
-from markupsafe import Markup, escape
-from markupsafe._speedups import _escape_inner  # markupsafe's own C escaping, which ``escape`` calls
 
 
 class TemplateContext(jinja2.runtime.Context):
@@ -38,35 +33,3 @@ class TemplateContext(jinja2.runtime.Context):
 
 # Callables whose ``__call__`` is a method wrapper, which holds no ``jinja_pass_arg``: see ``TemplateContext``
 _PLAIN_CALLABLES = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType})
-
-
-def escape_output(value: Any) -> str:
-    """What ``{{ value }}`` writes in an autoescaped template: the text of ``markupsafe.escape(value)``.
-
-    Jinja2 calls ``escape`` on every output (about 60 a laureate's page), which makes a ``Markup`` of it: two Python
-    calls and a ``hasattr`` each, a seventh of a page's template time. An output is only ever joined into the page, a
-    macro's or a block's text (which Jinja2 then marks safe itself), so its text is enough: a string escaped by
-    markupsafe's C function, a ``Markup`` as it is, an integer as its digits; anything else as ``escape`` makes it."""
-    kind = type(value)
-    if kind is str:
-        return _escape_inner(value)
-    if kind is Markup:
-        return value
-    if kind is int:
-        return str(value)
-    return escape(value)
-
-
-class TemplateCodeGenerator(CodeGenerator):
-    """Jinja2's code generator, an autoescaped output written by ``escape_output`` instead of ``escape``."""
-
-    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
-        # The module's first line: then ``escape_output`` is a global of every template function
-        self.writeline(f"from {__name__} import escape_output")
-        super().visit_Template(node, frame)
-
-    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
-        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
-            super()._output_child_pre(node, frame, finalize)
-        else:
-            self.write("escape_output(")
