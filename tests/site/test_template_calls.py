@@ -67,7 +67,8 @@ def test_outputs_are_escaped_as_markupsafe_escapes(value: object) -> None:
 
 def test_templates_write_what_jinja2_writes(tmp_path: Path) -> None:
     source = ("{{ text }}|{{ safe }}|{{ number }}|{{ html }}|{% set block %}<{{ text }}>{% endset %}{{ block }}"
-              "|{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(text) }}|{{ text ~ safe }}|{% filter upper %}{{ text }}"
+              "|{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(text) }}|{{ text ~ safe }}|{{ text ~ number ~ '/' }}|{{ number ~ html }}"
+              "|{{ 'a' ~ 1 }}|{{ m(text ~ safe) }}|{% filter upper %}{{ text }}"
               "{% endfilter %}|{% autoescape false %}{{ text }}{% endautoescape %}")
     values = {"text": "<a & 'b'>", "safe": Markup("<i>ok</i>"), "number": 7, "html": _Html()}
     ours = template_environment(tmp_path).from_string(source).render(values)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.runtime import markup_join
 from markupsafe import Markup, escape
 from markupsafe._speedups import _escape_inner  # markupsafe's own C escaping, which ``escape`` calls
 
@@ -28,12 +29,24 @@ def escape_output(value: Any) -> str:
     return escape(value)
 
 
+def join_values(values: tuple[Any, ...]) -> str:
+    """``a ~ b ~ c`` in an autoescaped template: what Jinja2's ``markup_join`` gives, which makes each value a string
+    by a Python call (``soft_str``) and asks it for ``__html__``. Strings and integers (``'editions/' ~ year ~ '/'``,
+    about five a laureate's page) are joined as they are; anything else (a ``Markup`` makes the join one) by it."""
+    for value in values:
+        kind = type(value)
+        if kind is not str and kind is not int:
+            return markup_join(values)
+    return "".join(map(str, values))
+
+
 class TemplateCodeGenerator(CodeGenerator):
-    """Jinja2's code generator, an autoescaped output written by ``escape_output`` instead of ``escape``."""
+    """Jinja2's code generator, an autoescaped output written by ``escape_output`` instead of ``escape``, and a
+    concatenation joined by ``join_values`` instead of ``markup_join``."""
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         # The module's first line: then ``escape_output`` is a global of every template function
-        self.writeline(f"from {__name__} import escape_output")
+        self.writeline(f"from {__name__} import escape_output, join_values")
         super().visit_Template(node, frame)
 
     def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
@@ -61,6 +74,17 @@ class TemplateCodeGenerator(CodeGenerator):
                 self.write(",")
         self.outdent()
         self.writeline("))")
+
+    @optimizeconst  # a constant concatenation is written as its value, as Jinja2 does
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super().visit_Concat(node, frame)
+            return
+        self.write("join_values((")
+        for value in node.nodes:
+            self.visit(value, frame)
+            self.write(", ")
+        self.write("))")
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
