@@ -45,7 +45,7 @@ class TemplateCodeGenerator(CodeGenerator):
     concatenation joined by ``join_values`` instead of ``markup_join``."""
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
-        # The module's first line: then ``escape_output`` is a global of every template function
+        # The module's first line: then both are globals of every template function
         self.writeline(f"from {__name__} import escape_output, join_values")
         super().visit_Template(node, frame)
 
