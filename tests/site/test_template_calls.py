@@ -1,5 +1,6 @@
 """A template's calls (``render._Context``): plain functions and methods are called as Jinja2 calls them, and
-whatever asks for the context, the evaluation context or the environment still gets it."""
+whatever asks for the context, the evaluation context or the environment still gets it; its outputs are escaped as
+Jinja2 escapes them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup, escape
 
 from vitrine.site.render import template_environment
+from vitrine.site.template_code import escape_output
 
 
 class _Helper:
@@ -45,3 +48,29 @@ def test_calls_give_what_jinja2_gives(tmp_path: Path) -> None:
     # A callable that raises StopIteration gives an undefined value, as in Jinja2 (StrictUndefined: it fails)
     with pytest.raises(jinja2.UndefinedError, match="StopIteration"):
         env.from_string("{{ stops() }}").render()
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("value", ["", "a < b & \"c\" 'd' >", "Réseau « vert »", Markup("<em>x</em>"), 2020, -3, True,
+                                   None, 1.5, _Html(), _Text("<x>"), ["<"]])
+def test_outputs_are_escaped_as_markupsafe_escapes(value: object) -> None:
+    assert escape_output(value) == str(escape(value))
+
+
+def test_templates_write_what_jinja2_writes(tmp_path: Path) -> None:
+    source = ("{{ text }}|{{ safe }}|{{ number }}|{{ html }}|{% set block %}<{{ text }}>{% endset %}{{ block }}"
+              "|{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(text) }}|{{ text ~ safe }}|{{ text ~ number ~ '/' }}|{{ number ~ html }}"
+              "|{{ 'a' ~ 1 }}|{{ m(text ~ safe) }}|{% filter upper %}{{ text }}"
+              "{% endfilter %}|{% autoescape false %}{{ text }}{% endautoescape %}")
+    values = {"text": "<a & 'b'>", "safe": Markup("<i>ok</i>"), "number": 7, "html": _Html()}
+    ours = template_environment(tmp_path).from_string(source).render(values)
+    jinjas = jinja2.Environment(autoescape=True).from_string(source).render(values)
+    assert ours == jinjas

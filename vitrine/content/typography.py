@@ -80,7 +80,8 @@ _SPACES_AFTER_DIGIT = tuple(re.compile(f"{space}(?<=\\d{space})") for space in _
 _TAG = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)')
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
-_VERBATIM_OPENING = re.compile(r"<(?:code|pre|kbd|samp|script|style)(?![A-Za-z0-9-])", re.I)
+# What ``_tag_mark`` gives a tag opening a code element: the body then takes the general path, which hides it whole
+_VERBATIM_MARK = "verbatim"
 # Tags a quotation may span (phrasing content); any other tag, known or not, ends it.
 _INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "img", "ins",
                      "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
@@ -112,11 +113,12 @@ def _hide_tags(html: str) -> tuple[str, list[str]]:
     """The text of ``html`` with each tag, or whole code element, replaced by BLOCK or INLINE, and what each of
     those characters stands for, in order (a tag, a code element, or the character itself where the text had it)."""
     pieces = _TAG.split(html)  # text, tag, text…
-    if not _VERBATIM_OPENING.search(html) and BLOCK not in html and INLINE not in html:
+    tags = pieces[1::2]
+    marks = list(map(_tag_mark, tags))  # the cache's C wrapper called from C: no Python step per tag
+    if _VERBATIM_MARK not in marks and BLOCK not in html and INLINE not in html:
         # The common body: no code element to hide whole and no placeholder typed, so each tag stands for itself.
         # (The entities are replaced in the joined text: a placeholder is in neither, so no match spans two pieces.)
-        tags = pieces[1::2]
-        pieces[1::2] = map(_tag_mark, tags)  # the cache's C wrapper called from C: no Python step per tag
+        pieces[1::2] = marks
         return "".join(pieces).replace("&#39;", "'").replace("&nbsp;", NBSP), tags
     text: list[str] = []
     hidden: list[str] = []
@@ -156,7 +158,11 @@ def _hide_tags(html: str) -> tuple[str, list[str]]:
 
 @lru_cache(maxsize=1024)  # a body's tags are mostly the same few (<p>, </p>, <em>…)
 def _tag_mark(tag: str) -> str:
+    """INLINE or BLOCK, what ``tag`` stands for in the text; ``_VERBATIM_MARK`` when it may open a code element (found
+    among the tags, where a pattern looking for one read the whole body again)."""
     name = _TAG_NAME.match(tag)
+    if name and not name[1] and name[2].lower() in _VERBATIM:
+        return _VERBATIM_MARK
     return INLINE if name and name[2].lower() in _INLINE else BLOCK
 
 

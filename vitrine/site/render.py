@@ -27,6 +27,7 @@ from vitrine.site.pages import Page
 from vitrine.errors import ContentError, keep_template_frame
 from vitrine.options import Spread, in_order
 from vitrine.site.template_calls import TemplateContext
+from vitrine.site.template_code import TemplateCodeGenerator
 from vitrine.site.sharing import ShareImage, feed_title, json_script, laureate_graph, share_image, site_graph
 from vitrine.content.typography import french
 
@@ -64,6 +65,7 @@ def template_environment(templates: Path) -> jinja2.Environment:
 
 class _Environment(jinja2.Environment):
     context_class = TemplateContext  # its calls of plain functions shortened
+    code_generator_class = TemplateCodeGenerator  # its outputs' escaping shortened
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals: the environment's own dictionary when the template adds none (ours never do), not
@@ -98,6 +100,7 @@ class Renderer:
         self.templates = templates
         self.rendered = 0
         self._made: dict[tuple, Markup] = {}  # see ``_once_per_depth``
+        self._share_images: dict[tuple, ShareImage] = {}  # see ``share_image``
         self._to_root = ""  # the way from the page being rendered to the site's root: see ``href``
 
     def render(self, page: Page) -> bytes:
@@ -140,6 +143,7 @@ class Renderer:
         """Forget this build's rendered cards: the compiled templates it shares with the next build keep a
         reference to it."""
         self._made.clear()
+        self._share_images.clear()
 
     def compile_templates(self, names: Iterable[str]) -> None:
         """Load every template now: syntax errors surface before any page is rendered, and forked workers share them."""
@@ -148,10 +152,12 @@ class Renderer:
 
     def share_image(self, name: str | None, alt: str | None) -> ShareImage:
         """The image a link preview shows: ``name``'s (a laureate's ``image``), else the site's logo, else the
-        theme's default image."""
-        if name is None and self.config.logo:
-            name, alt = self.config.logo, self.config.logo_alt
-        return share_image(self.config, self.images[name] if name else None, alt)
+        theme's default image; one object for each for the build, so its tags are made once (``once_per_depth``)."""
+        made = self._share_images.get((name, alt))
+        if made is None:
+            shown, text = (self.config.logo, self.config.logo_alt) if name is None and self.config.logo else (name, alt)
+            made = self._share_images[name, alt] = share_image(self.config, self.images[shown] if shown else None, text)
+        return made
 
     def logo(self) -> ImageSet | None:
         return self.images[self.config.logo] if self.config.logo else None
