@@ -13,6 +13,7 @@ outputs are as published, what to keep for the next build. Both give the same by
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
@@ -69,7 +70,8 @@ def build(options: BuildOptions, state: BuildState | None = None, inputs: Inputs
         plan = speed and speed.patched_plan(options, inputs)  # only laureates edited in place: the last plan, patched
         if not plan:  # the full path: read every file, then validate, plan pages, check links, images
             content = load_content(options.root, speed.reading_cache() if speed else LoadCache(), _spread(options, speed))
-            plan = plan_site(options, content, images, speed.validated if speed else None)
+            with speed.planning(options) if speed else contextlib.nullcontext():  # templates compiled meanwhile
+                plan = plan_site(options, content, images, speed.validated if speed else None)
         if isinstance(plan, BuildReport):
             return refusing(options, plan)  # content errors: site/ untouched
         if options.deploy and plan.placeholders:  # build --deploy: nothing is published with a placeholder left
@@ -182,8 +184,10 @@ def publish_site(options: BuildOptions, plan: SitePlan, renderer: Renderer, imag
     if to_make:
         require_weasyprint(next(o.path for o in catalogues if o.path in to_make))
     stale = [page for page in plan.pages if page.output not in kept]
-    # Render and write, streamed: each output is written as it comes, in this order
-    renderer.compile_templates(page.template for page in stale)
+    # Render and write, streamed: each output is written as it comes, in this order. The templates are loaded first
+    # (those compiled ahead by the speed layer too, with the partials, which each worker compiled for itself else)
+    renderer.compile_templates(itertools.chain((page.template for page in stale),
+                                               speed.current.compiled_ahead if speed and speed.current else ()))
     index = _search_index(plan.pages, out, plan.images.sets.__getitem__, speed) if options.search else None
     try:
         # searchable pages are read for the index where they are rendered (``outputs/search_reading.py``)

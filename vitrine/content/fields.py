@@ -103,6 +103,13 @@ def check_fields(schema: S.Schema, data: Any, keys: tuple, out: Collector,
     return clean if ok or partial else None
 
 
+def checked_fields(source: SourceFile, schema: S.Schema) -> tuple[dict[str, Any] | None, tuple[ContentError, ...]]:
+    """``check_fields`` of a file's whole front matter (``partial``), with the errors it found: all of a record's
+    checks that need nothing but its own file (a laureate's are made where it is read, ``read.parse_source``)."""
+    out = Collector(source)
+    return check_fields(schema, source.data, (), out, partial=True), tuple(out.errors)
+
+
 def field_of(keys: tuple, field: str) -> str:
     return field_name(keys + (field,))
 

@@ -26,7 +26,7 @@ from vitrine.content.text import decode
 from vitrine.content.yaml_lines import KeyPath, parse_json, parse_yaml, split_front_matter
 from vitrine.content.media_files import MEDIA, NOT_REGULAR, MediaFile, ignored, media_files, rel as _rel, unsafe_path
 from vitrine.content.placeholders import scan as scan_placeholders
-from vitrine.content.schema import EDITION_YEARS
+from vitrine.content.schema import EDITION_YEARS, LAUREATE
 from vitrine.content.slugs import is_slug, slugify
 from vitrine.files import NotRegularFile, open_regular
 
@@ -57,6 +57,8 @@ class SourceFile:
     placeholders: tuple[ContentError, ...] = ()  # found when read (``placeholders.scan``), drafts' too
     # The body's checks (``bodies.scan``), made when read: in the reading workers, not in validation's one process
     body_scan: BodyScan | None = None
+    # A laureate's fields checked (``fields.checked_fields``: its values, and its errors), made when read likewise
+    fields: tuple[dict[str, Any] | None, tuple[ContentError, ...]] | None = field(default=None, compare=False, repr=False)
 
     def line(self, *keys: Any) -> int:
         """The line of the deepest known key along ``keys`` (1 when nothing is known)."""
@@ -242,7 +244,14 @@ def parse_source(rel: str, kind: str, raw: bytes, size: int = 0) -> SourceFile |
         return tuple(errors)
     found = scan_placeholders(rel, kind, text, data, lines, body, body_line) if kind != "geojson" else ()
     checked = scan_body(body) if kind in FOLDERS.values() else None
-    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found, checked)
+    fields = _laureate_fields(SourceFile(rel, kind, slug, data, lines)) if kind == "laureate" else None
+    return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found, checked, fields)
+
+
+def _laureate_fields(source: SourceFile) -> tuple[dict[str, Any] | None, tuple[ContentError, ...]]:
+    from vitrine.content.fields import checked_fields  # noqa: PLC0415 - fields.py knows SourceFile from here
+
+    return checked_fields(source, LAUREATE)
 
 
 def check_file_name(rel: str, kind: str, slug: str) -> ContentError | None:

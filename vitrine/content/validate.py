@@ -19,7 +19,7 @@ from vitrine.errors import ContentError, did_you_mean
 from vitrine.content.read import LoadedContent, SourceFile, check_file_name
 from vitrine.content.model import Edition, FreePage, Laureate, Site, make_site
 from vitrine.content.fields import (FEMININE, Collector, Media, References, agree, check_body, check_fields, check_media,
-                                    source_of)
+                                    checked_fields, source_of)
 from vitrine.content.documents import check_documents
 from vitrine.content.shared import read_site_config, read_territory, read_themes
 
@@ -221,9 +221,11 @@ def _laureate(source: SourceFile, quartiers: References, themes: References, yea
               draft_years: set[int], media: Media) -> tuple[Laureate | None, list[ContentError]]:
     out = Collector(source)
     _check_name(source, out)
-    d = check_fields(S.LAUREATE, source.data, (), out, partial=True)
+    d, problems = source.fields or checked_fields(source, S.LAUREATE)  # checked where it was read, as a rule
+    out.errors.extend(problems)
     if d is None:
         return None, out.errors
+    d = dict(d)  # completed below (the image): the file's own values stay as checked, for a later validation
     if d["edition"] in draft_years and not d["draft"]:
         out.add(("edition",), "edition",
                 f"l'édition {d['edition']} est un brouillon : ce lauréat ne peut pas être publié sans elle",
@@ -284,9 +286,7 @@ def _resolve(slugs: list[str] | None, refs: References, field: str, what: str, w
 
 def _check_name(source: SourceFile, out: Collector) -> None:
     """A file name that is not a slug is reported with the file's other problems."""
-    problem = check_file_name(source.path, source.kind, source.slug)
-    if problem:
-        out.errors.append(problem)
+    out.errors.extend(filter(None, [check_file_name(source.path, source.kind, source.slug)]))
 
 
 def _page(source: SourceFile) -> tuple[FreePage | None, list[ContentError]]:

@@ -83,8 +83,7 @@ class Renderer:
         self.images: Mapping[str, ImageSet] = images or {}
         self.config = site.config
         self.media_sizes = site.media_sizes
-        self.env.filters.update(date_fr=date_fr, plural=plural, ordinal=ordinal, euros=euros, markdown=self._markdown_filter(),
-                                json_ld=json_script, french=french, json=json_text, download=self.download, host=host)
+        self.env.filters.update(self.filters())
         self.base_path = urlsplit(site.config.base_url).path or "/"
         self.nav = navigation(site)
         self.env.globals.update(href=self.href, site=site.config, preview=preview, nav=self.nav,
@@ -102,6 +101,11 @@ class Renderer:
         self._made: dict[tuple, Markup] = {}  # see ``_once_per_depth``
         self._share_images: dict[tuple, ShareImage] = {}  # see ``share_image``
         self._to_root = ""  # the way from the page being rendered to the site's root: see ``href``
+
+    def filters(self) -> dict[str, Any]:
+        """The filters templates may use (which exist, and which take the context, are compiled into them)."""
+        return dict(date_fr=date_fr, plural=plural, ordinal=ordinal, euros=euros, markdown=self._markdown_filter(),
+                    json_ld=json_script, french=french, json=json_text, download=self.download, host=host)
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)

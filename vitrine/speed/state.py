@@ -5,11 +5,12 @@ opens one per build from ``.vitrine-cache/``; the preview keeps one for its life
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, Mapping
 
 import jinja2
 
@@ -32,6 +33,7 @@ from vitrine.speed.fingerprints import Fingerprints
 from vitrine.speed.mechanisms import on
 from vitrine.speed.inputs import Inputs, scan_inputs, tree_signatures
 from vitrine.speed.parallel import spread_over
+from vitrine.speed.templates_ahead import compiled_meanwhile
 from vitrine.speed.record import Record, read_record, record_path, unchanged, write_record
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ class _ThisBuild:
     index: search_index.SearchIndex | None = None
     fingerprinter: Fingerprints | None = None
     unfingerprinted: tuple[Page, ...] = ()  # pages fingerprinted while the workers render (``fingerprint_meanwhile``)
+    compiled_ahead: list[str] = field(default_factory=list)  # templates loaded from their bytecode (``planning``)
 
 
 @dataclass
@@ -114,6 +117,14 @@ class BuildState:
     def reading_cache(self) -> LoadCache:
         """The files this state read and parsed in its earlier builds (none in a new process)."""
         return self.load_cache
+
+    def planning(self, options: BuildOptions) -> ContextManager[None]:
+        """While this process validates and plans what it just read, on one core: that content set aside from the
+        garbage collector (it lives as long as the build), the templates compiled on the idle core (templates_ahead)."""
+        assert self.current is not None
+        gc.freeze()  # each full collection walked all of it
+        return compiled_meanwhile(self.templates(theme_dir(options.root, "templates")), options.jobs,
+                                  self.current.compiled_ahead)
 
     def spread(self, options: BuildOptions) -> Spread:
         return spread_over(options.jobs) if on("parallel") else in_order
