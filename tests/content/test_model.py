@@ -13,7 +13,7 @@ from vitrine.content.read import load_content
 from vitrine.content.model import Site, sort_key
 from vitrine.site.call import call_state
 from vitrine.site.pages import plan_pages, related_laureates
-from vitrine.site.render import date_fr, ordinal, plural
+from vitrine.site.french_formats import date_fr, ordinal, plural
 from vitrine.content.validate import validate
 
 

@@ -70,7 +70,7 @@ def test_download_links_say_format_and_size_in_french(built: Path) -> None:
                                          (1024 * 1024, "1\u00a0Mo"), (int(2.45 * 1024 * 1024), "2,4\u00a0Mo"),
                                          (30 * 1024 * 1024, "30\u00a0Mo")])
 def test_sizes_are_written_the_french_way(size: int, shown: str) -> None:
-    from vitrine.site.render import file_size
+    from vitrine.site.french_formats import file_size
 
     assert file_size(size) == shown
 

@@ -13,7 +13,7 @@ from conftest import build_in_process
 from vitrine.content.read import load_content
 from vitrine.content.validate import validate
 from vitrine.site.figures import label_figures
-from vitrine.site.render import euros
+from vitrine.site.french_formats import euros
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

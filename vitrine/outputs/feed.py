@@ -16,7 +16,7 @@ from typing import Callable
 from vitrine.outputs.images import FORMAT_OF_SUFFIX, MIME
 from vitrine.content.model import Laureate, Site
 from vitrine.site.pages import FEED_PATH
-from vitrine.site.render import euros
+from vitrine.site.french_formats import euros
 from vitrine.site.sharing import feed_title
 
 FEED_SIZE = 100  # the newest laureates; the open data hold them all

@@ -8,12 +8,11 @@ site works from any sub-folder. What each page is made from (its fingerprint) is
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, MutableMapping, Sequence
 
 import jinja2
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from vitrine.site.markup import MarkdownCache
 from vitrine.content.model import Document, Laureate, Site
 from vitrine.site.figures import label_figures
+from vitrine.site.french_formats import date_fr, euros, file_size, host, ordinal, plural
 from vitrine.site.filters import filter_index
 from vitrine.site.pages import Page
 from vitrine.errors import ContentError, keep_template_frame
@@ -34,8 +34,6 @@ from vitrine.content.typography import french
 if TYPE_CHECKING:
     from vitrine.outputs.images import ImageSet, Variant  # the renderer is given them: prepared before pages are rendered
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 # A link to the site's root (not ``//host``) or to content/media/: literal prefixes, found by a fast scan
 _SITE_LINKS = {attribute: re.compile(attribute + r'="(?:/(?!/)|(?=media/))') for attribute in ("href", "src")}
 # Below this many pages to render, forking workers costs more than it saves.
@@ -220,46 +218,6 @@ def relative_links(html: str, page_url: str) -> str:
 def json_text(value: Any) -> Markup:
     """Compact UTF-8 JSON for a ``.json`` output (inside HTML, use Jinja's ``tojson``, which escapes ``<``)."""
     return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
-
-
-def date_fr(value: dt.date) -> str:
-    """« 5 juin 2020 », « 1er mars 2021 », without depending on the machine's locale."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day}\u00a0{MONTHS[value.month - 1]} {value.year}"
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """« 1 lauréat », « 2 lauréats », « 0 lauréat » (French: 0 and 1 are singular)."""
-    word = singular if count < 2 else (plural_form or singular + "s")
-    return f"{count}\u00a0{word}"
-
-
-def euros(amount: int) -> str:
-    """« 10 000 € »: digit groups bound by a narrow no-break space, a no-break space before the sign."""
-    return f"{int(amount):,}".replace(",", "\u202f") + "\u00a0€"
-
-
-def file_size(size: int) -> str:
-    """« 340 Ko », « 1,2 Mo »: in units of 1,024 bytes (as Windows shows them), a decimal comma, a no-break space
-    before the unit; never « 0 Ko », never four digits (« 1 000 Ko » is « 1 Mo »)."""
-    value, unit = size / 1024, "Ko"
-    for larger in ("Mo", "Go"):
-        if round(value) < 1000:
-            break
-        value, unit = value / 1024, larger
-    shown = f"{max(1, round(value))}" if unit == "Ko" else f"{round(value, 1):g}".replace(".", ",")
-    return f"{shown}\u00a0{unit}"
-
-
-def host(url: str) -> str:
-    """« youtube.com » for ``https://www.youtube.com/watch?v=…``: the site a link leads to."""
-    name = urlsplit(url).hostname or url
-    return name.removeprefix("www.")
-
-
-def ordinal(number: int) -> Markup:
-    """« 1<sup>re</sup> », « 2<sup>e</sup> »: the feminine ordinal of « édition »."""
-    return Markup(f"{int(number)}<sup>{'re' if number == 1 else 'e'}</sup>")
 
 
 def render_pages(pages: Sequence[Page], renderer: Renderer, spread: Spread = in_order) -> Iterator[tuple[Page, bytes]]:

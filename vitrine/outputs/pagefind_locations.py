@@ -1,0 +1,128 @@
+"""A page's words packed as Pagefind packs them (``index/mod.rs``): each stem's and each of its variants' locations
+in the page, CBOR-encoded (``pagefind_cbor.py``), with its locations in the page's metadata; from the positions
+``pagefind_words.words_of`` found.
+"""
+
+from __future__ import annotations
+
+from operator import sub
+
+from vitrine.outputs.pagefind_cbor import INTS, array_of, head
+
+DEFAULT_WEIGHT = 24  # a weight of 1 (Pagefind multiplies by 24); 25 in the packed locations
+
+
+Packed = tuple[str, str, bytes, int, list[int]]  # (stem, form, its locations in CBOR, how many, metadata locations)
+
+
+def packed_locations(grouped: dict[str, list[int]], positions: dict[str, list[tuple[int, int, str]]],
+            meta_positions: dict[str, list[tuple[int, int, str]]]) -> list[Packed]:
+    """Each word's locations as Pagefind packs them for this page: its normal form ("") first, then its variants
+    (content ones in order, then those only in metadata); the order of words is free (the bundle sorts them).
+    ``grouped``'s keys of variants (stem NUL form), sorted, bring each stem's forms together in their order."""
+    packed: list[Packed] = []
+    variants: dict[str, list[tuple[str, list[int]]]] = {}  # stem → its variants' runs, in the order of their forms
+    for key in sorted(key for key in grouped if "\0" in key):
+        stemmed, _, form = key.partition("\0")
+        variants.setdefault(stemmed, []).append((form, grouped.pop(key)))
+    for stemmed, run in grouped.items():
+        if stemmed in positions or stemmed in meta_positions or stemmed in variants:
+            _pack_runs(packed, stemmed, [("", run), *variants.pop(stemmed, ())], positions, meta_positions)
+        else:  # most words: one form, at the default weight, not in the metadata
+            packed.append((stemmed, "", _default_locs(run), len(run) + 1, []))
+    for stemmed, runs in variants.items():
+        _pack_runs(packed, stemmed, runs, positions, meta_positions)
+    for stemmed, found in positions.items():
+        _pack(packed, stemmed, found, meta_positions.get(stemmed, ()))
+    for stemmed, found in meta_positions.items():
+        if stemmed not in positions:
+            _pack(packed, stemmed, [], found)
+    return packed
+
+
+def _pack_runs(packed: list[Packed], stemmed: str, runs: list[tuple[str, list[int]]],
+               positions: dict[str, list[tuple[int, int, str]]],
+               meta_positions: dict[str, list[tuple[int, int, str]]]) -> None:
+    """One stem's grouped forms, packed at once (with its metadata locations, taken from ``meta_positions``), or
+    added to ``positions`` when the stem is there too (weighted, or a compound word's part)."""
+    if stemmed in positions:
+        found = positions[stemmed]
+        for form, run in runs:
+            found += [(position, DEFAULT_WEIGHT, form) for position in run]
+        return
+    meta: dict[str, list[tuple[int, int]]] = {}
+    for field_id, position, original in meta_positions.pop(stemmed, ()):
+        meta.setdefault(original, []).append((field_id, position))
+    if runs[0][0]:  # variants only: the stem's own entry without locations
+        packed.append((stemmed, "", b"\x80", 0, _meta_locs(meta.pop("", [])) if meta else []))
+    for form, run in runs:
+        packed.append((stemmed, form, _default_locs(run), len(run) + 1,
+                       _meta_locs(meta.pop(form, [])) if meta else []))
+    if meta:
+        for form in sorted(meta):  # forms only in the metadata
+            packed.append((stemmed, form, b"\x80", 0, _meta_locs(meta[form])))
+
+
+class _DefaultHeads(dict):
+    """A plain word's count of locations → its CBOR array's head and the default weight's mark."""
+
+    def __missing__(self, count: int) -> bytes:
+        encoded = self[count] = head(4, count + 1) + INTS[-DEFAULT_WEIGHT - 1]
+        return encoded
+
+
+_DEFAULT_HEAD = _DefaultHeads()
+
+
+def _default_locs(run: list[int]) -> bytes:
+    """Pagefind's locs of positions at the default weight, CBOR-encoded: the weight's mark, the first position,
+    then each one's distance from the one before."""
+    return _DEFAULT_HEAD[len(run)] + b"".join(map(INTS.__getitem__, map(sub, run, (0, *run))))
+
+
+def _pack(packed: list[Packed], stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
+    """One word's locations: its normal form, then its variants."""
+    if not meta_positions and len({original for _, _, original in positions}) == 1:  # one form
+        form = positions[0][2]
+        locs = _locs([(position, weight) for position, weight, _ in positions])
+        packed.append((stemmed, "", b"\x80" if form else array_of(locs), 0 if form else len(locs), []))
+        if form:
+            packed.append((stemmed, form, array_of(locs), len(locs), []))
+        return
+    content: dict[str, list[tuple[int, int]]] = {}
+    for position, weight, original in positions:
+        content.setdefault(original, []).append((position, weight))
+    meta: dict[str, list[tuple[int, int]]] = {}
+    for field_id, position, original in meta_positions:
+        meta.setdefault(original, []).append((field_id, position))
+    for form in ["", *sorted(content.keys() - {""}), *sorted(meta.keys() - content.keys() - {""})]:
+        locs = _locs(content.get(form, []))
+        packed.append((stemmed, form, array_of(locs), len(locs), _meta_locs(meta.get(form, []))))
+
+
+def _locs(positions: list[tuple[int, int]]) -> list[int]:
+    if len(positions) == 1:
+        position, weight = positions[0]
+        return [position] if weight == 25 else [-weight - 1, position]
+    positions.sort(key=lambda p: (0 if p[1] == 25 else p[1], p[0]))
+    weight, last, locs = 25, 0, []
+    for position, this_weight in positions:
+        if this_weight != weight:
+            locs += (-this_weight - 1, position)
+            weight = this_weight
+        else:
+            locs.append(position - last)
+        last = position
+    return locs
+
+
+def _meta_locs(positions: list[tuple[int, int]]) -> list[int]:
+    positions.sort()
+    field, last, locs = -1, 0, []
+    for field_id, position in positions:
+        if field_id != field:
+            locs.append(-field_id - 1)
+            field, last = field_id, 0
+        locs.append(position - last)
+        last = position
+    return locs
