@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from vitrine.errors import SearchIndexError
+from vitrine.outputs.pagefind_unicode import OTHER_ALPHABETIC
 
 WORD_SYMBOLS = "_\u203f\u2040\u2054\ufe33\ufe34\ufe4d\ufe4e\ufe4f\uff3f"  # Pagefind's include_characters
 STEMMERS = {"ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish", "nl": "dutch",
@@ -20,6 +21,9 @@ STEMMERS = {"ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "
             "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nn": "norwegian", "no": "norwegian",
             "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "pl": "polish", "es": "spanish",
             "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish"}
+# A word's characters kept besides ``str.isalnum``'s: Pagefind keeps Rust's ``char::is_alphanumeric`` ones, which
+# Unicode's Other_Alphabetic adds to (« ⓐ », Indic vowel signs, Arabic short vowels), and its include_characters
+_KEPT = frozenset(WORD_SYMBOLS) | OTHER_ALPHABETIC
 _ASCII_PUNCTUATION = re.compile("[!-/:-@\\[-`{-~]")
 _JOINED = "\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 _EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf\u2934\u2935"
@@ -65,7 +69,7 @@ SEVERAL: dict[str, dict[str, tuple[str, ...]]] = {}  # language → word → its
 def indexable_words(raw: str, stem) -> tuple[tuple[tuple[str, str, bool], ...], int]:  # noqa: ANN001
     """``get_indexable_words``: (stem, the form with its diacritics or "", whether a part of a compound word), and
     how many compound parts."""
-    normalized = "".join(_lowered(c) for c in raw if c.isalnum() or c in WORD_SYMBOLS)
+    normalized = "".join(_lowered(c) for c in raw if c.isalnum() or c in _KEPT)
     found: list[tuple[str, str, bool]] = []
     if normalized:
         plain = _without_diacritics(normalized)
