@@ -105,6 +105,49 @@ def test_odd_html_is_read_as_pagefind_reads_it() -> None:
     assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
 
 
+# The last character of a block that Pagefind's ``[\w'")$*]`` (Rust's Unicode ``\w``: letters, marks, decimal
+# digits, connectors, joiners) reads as a word's end, where ``str.isalnum`` does not, or the other way round: an
+# emoji's variation selector (« Merci ❤️ »), a keycap, a decomposed accent (« café » typed as e + U+0301), a circled
+# letter; a superscript digit. And the letters Rust's ``is_alphanumeric`` holds but ``str.isalnum`` does not
+# (Unicode's Other_Alphabetic: circled letters, the vowel signs of Indic scripts, Arabic's short vowels), kept in
+# their words; a word of marks alone. A compound word's parts split between graphemes, at letters that have a case
+# (« b𝐵 », a mathematical capital, is one part) and ASCII digits (« a௭ », a Tamil digit, too), a mark kept with its
+# letter (« ÉÉࣝß », « a1ܲ »). (Before, each gave an index other than Pagefind's.)
+UNICODE_WORD_ENDS = ["Merci à tous ❤️", "Numéro 1️⃣", "Un café\u0301", "Lettre ⓐ", "Au carré x²", "Lien a‿",
+                     "Deux ⓐb c", "नमस्ते दुनिया", "مَرْحَبًا بِكُمْ", "Bloc 🅰b", "ܲ seul", "b𝐵 a௭ ÉÉࣝß a1ܲ ca1𑧚"]
+
+
+def test_unicode_word_ends_and_letters_are_read_as_pagefind_reads_them() -> None:
+    body = "".join(f"<p>{text}</p>" for text in UNICODE_WORD_ENDS)
+    attribute = '<p data-pagefind-index-attrs="title" title="Bravo ❤️">attribut</p>'
+    pages = [("/unicode/", '<html lang="fr"><head><title>Unicode</title></head><body><main data-pagefind-body>'
+                           f'{body}{attribute}</main></body></html>')]
+    writer = BundleWriter()
+    writer.add(page_words(*pages[0]))
+    theirs = {name: data for name, data in pagefind.pagefind_bundle(pages).items()
+              if not name.endswith((".js", ".css", ".pagefind"))}
+    assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
+
+
+# Symbols of the emoji blocks that are no emoji (« ★ », « ♪ », « ⌘ », « ⏔ », « 🎕 », « 🢜 »: Pagefind drops them, or keeps
+# them in their word), beside emoji of every shape: text style, with a variation selector, a skin tone, a hair style
+# after a joiner, a flag and a lone regional indicator, keycaps, a tag sequence, « Ⓜ️ ».
+EMOJI_OR_NOT = ["Note ★★★ ♪ ♫ ⌘ ⏔ ☆", "🎕 seul", "a🢜b", "a★b", "☺ ☺️ ✔ ✔️ © ™ ⭐ ❤️‍🔥 🫶🏽 👋🏽 🏻 🦰",
+                "👨‍🦰 👩‍💻 🏳️‍🌈 🏴‍☠️ 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+                "🇫🇷 🇫 1️⃣ #️⃣ Ⓜ️ Ⓜ x🎉y ⌚⌛"]
+
+
+def test_symbols_are_emoji_where_pagefind_finds_emoji() -> None:
+    body = "".join(f"<p>{text}</p>" for text in EMOJI_OR_NOT)
+    pages = [("/emoji/", '<html lang="fr"><head><title>Emoji</title></head><body><main data-pagefind-body>'
+                         f'{body}</main></body></html>')]
+    writer = BundleWriter()
+    writer.add(page_words(*pages[0]))
+    theirs = {name: data for name, data in pagefind.pagefind_bundle(pages).items()
+              if not name.endswith((".js", ".css", ".pagefind"))}
+    assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
+
+
 def _add_a_sentence(*roots: Path) -> None:
     for root in roots:
         laureate = root / "content" / "laureates" / "emploi-jeunes.md"

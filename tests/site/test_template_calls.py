@@ -74,3 +74,22 @@ def test_templates_write_what_jinja2_writes(tmp_path: Path) -> None:
     ours = template_environment(tmp_path).from_string(source).render(values)
     jinjas = jinja2.Environment(autoescape=True).from_string(source).render(values)
     assert ours == jinjas
+
+
+def test_templates_compile_where_markupsafe_has_no_c_speedups() -> None:
+    """markupsafe without its C module (a platform without its wheel, built without a compiler) escapes in Python: the
+    generator takes whichever escaping markupsafe itself uses, not its C module by name (an ImportError, before, at
+    every build)."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "class Missing:\n"
+              "    def find_spec(self, name, path=None, target=None):\n"
+              "        if name == 'markupsafe._speedups':\n"
+              "            raise ModuleNotFoundError(name, name=name)\n"
+              "sys.meta_path.insert(0, Missing())\n"
+              "from vitrine.site.template_code import escape_output\n"
+              "print(escape_output('<a & b>'))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "&lt;a &amp; b&gt;\n", "")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from vitrine.outputs.pagefind_unicode import is_rust_word
 from vitrine.outputs.pagefind_text import ALL_SPACES, STRIPPED, attributes, normalize_content, parse_attr_string
 
 SENTENCE = frozenset("h1 h2 h3 h4 h5 h6 p td div ul li article section".split())
@@ -24,8 +25,8 @@ ATTRIBUTES_READ = frozenset(("html", "img"))
 
 INDEXING, IGNORED, EXCLUDED, BODY, PARENT_OF_BODY = range(5)
 
-_SENTENCE_END = re.compile("[\\w'\"\\)\\$\\*]")
-_SENTENCE_ENDS = "_'\")$*"  # and letters and digits (``str.isalnum``: ``\w``): ``_SENTENCE_END``, without a match
+# Pagefind's ``[\w'")$*]``: a block whose text ends with one of these, or with what Rust's ``\w`` holds, ends a sentence
+_SENTENCE_ENDS = "_'\")$*"
 
 
 class Node:
@@ -140,7 +141,7 @@ def _open(state: State, tag: str, attributes: dict[str, str], void: bool) -> Non
         if (index_attributes := attributes.get("data-pagefind-index-attrs")) is not None:
             for name in index_attributes.split(","):
                 value = attributes.get(name.strip(), "")
-                if value and _SENTENCE_END.match(value[-1]):
+                if value and _ends_sentence(value[-1]):
                     value += "."
                 parent.value.append(f" {value} ")
         if tag == "br":
@@ -234,12 +235,21 @@ def ended(tag: str, value: str, weight: str | None = None) -> str:
     """The text (``value``) of a ``tag`` element as its end tag hands it up: a block's as a sentence, a heading's
     (or an element's of ``data-pagefind-weight``) between weight markers."""
     if tag in SENTENCE:
-        value = f" {value}. " if value and (value[-1].isalnum() or value[-1] in _SENTENCE_ENDS) else f" {value} "
+        value = f" {value}. " if value and _ends_sentence(value[-1]) else f" {value} "
     if weight is not None:
         return f" ___PAGEFIND_WEIGHT___{weight} {value} ___END_PAGEFIND_WEIGHT___ "
     if tag in AUTO_WEIGHTS:
         return f" ___PAGEFIND_AUTO_WEIGHT___{AUTO_WEIGHTS[tag]} {value} ___END_PAGEFIND_WEIGHT___ "
     return value
+
+
+def _ends_sentence(c: str) -> bool:
+    """Whether a block's text ending with ``c`` gets a full stop: ``c`` matches Pagefind's ``[\\w'")$*]``, whose
+    Unicode ``\\w`` is Rust's (a mark ends a word there: « ❤️ », « 1️⃣ », a decomposed « é »; « ² » does
+    not)."""
+    # A letter (``str.isalpha``: Unicode's L*) or a decimal digit (Nd) at once: nearly every block; what else Rust's
+    # ``\w`` holds is none of ASCII's
+    return c.isalpha() or c.isdecimal() or c in _SENTENCE_ENDS or (c > "\x7f" and is_rust_word(c))
 
 
 def _hand_up(node: Node, parent: Node, value: str) -> None:

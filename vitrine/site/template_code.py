@@ -8,8 +8,8 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.runtime import markup_join
-from markupsafe import Markup, escape
-from markupsafe._speedups import _escape_inner  # markupsafe's own C escaping, which ``escape`` calls
+# markupsafe's own escaping of a string, which ``escape`` calls: its C module's, or its Python one's where it has none
+from markupsafe import Markup, _escape_inner, escape
 
 
 def escape_output(value: Any) -> str:
