@@ -117,16 +117,21 @@ UNICODE_WORD_ENDS = ["Merci à tous ❤️", "Numéro 1️⃣", "Un café\u0301"
                      "Deux ⓐb c", "नमस्ते दुनिया", "مَرْحَبًا بِكُمْ", "Bloc 🅰b", "ܲ seul", "b𝐵 a௭ ÉÉࣝß a1ܲ ca1𑧚"]
 
 
-def test_unicode_word_ends_and_letters_are_read_as_pagefind_reads_them() -> None:
-    body = "".join(f"<p>{text}</p>" for text in UNICODE_WORD_ENDS)
-    attribute = '<p data-pagefind-index-attrs="title" title="Bravo ❤️">attribut</p>'
-    pages = [("/unicode/", '<html lang="fr"><head><title>Unicode</title></head><body><main data-pagefind-body>'
-                           f'{body}{attribute}</main></body></html>')]
+def _differences_from_pagefind(url: str, title: str, body: str) -> list:
+    """What differs between our bundle of one page whose body is ``body`` and Pagefind's own, decoded."""
+    pages = [(url, f'<html lang="fr"><head><title>{title}</title></head><body><main data-pagefind-body>'
+                   f'{body}</main></body></html>')]
     writer = BundleWriter()
     writer.add(page_words(*pages[0]))
     theirs = {name: data for name, data in pagefind.pagefind_bundle(pages).items()
               if not name.endswith((".js", ".css", ".pagefind"))}
-    assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
+    return differences(decoded_bundle(theirs), decoded_bundle(writer.files()))
+
+
+def test_unicode_word_ends_and_letters_are_read_as_pagefind_reads_them() -> None:
+    body = "".join(f"<p>{text}</p>" for text in UNICODE_WORD_ENDS)
+    attribute = '<p data-pagefind-index-attrs="title" title="Bravo ❤️">attribut</p>'
+    assert _differences_from_pagefind("/unicode/", "Unicode", body + attribute) == []
 
 
 # Symbols of the emoji blocks that are no emoji (« ★ », « ♪ », « ⌘ », « ⏔ », « 🎕 », « 🢜 »: Pagefind drops them, or keeps
@@ -139,13 +144,7 @@ EMOJI_OR_NOT = ["Note ★★★ ♪ ♫ ⌘ ⏔ ☆", "🎕 seul", "a🢜b", "a�
 
 def test_symbols_are_emoji_where_pagefind_finds_emoji() -> None:
     body = "".join(f"<p>{text}</p>" for text in EMOJI_OR_NOT)
-    pages = [("/emoji/", '<html lang="fr"><head><title>Emoji</title></head><body><main data-pagefind-body>'
-                         f'{body}</main></body></html>')]
-    writer = BundleWriter()
-    writer.add(page_words(*pages[0]))
-    theirs = {name: data for name, data in pagefind.pagefind_bundle(pages).items()
-              if not name.endswith((".js", ".css", ".pagefind"))}
-    assert differences(decoded_bundle(theirs), decoded_bundle(writer.files())) == []
+    assert _differences_from_pagefind("/emoji/", "Emoji", body) == []
 
 
 def _add_a_sentence(*roots: Path) -> None:

@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -31,6 +32,23 @@ def test_content_read_by_two_processes_is_the_content_read_by_one(corpus: Path, 
 
 
 
+def _raised_in_a_thread(work: Callable[[], object], seconds: float) -> BaseException | None:
+    """What ``work`` raised, run in a thread (a parent that waits forever fails the test instead of hanging it)."""
+    caught: list[BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - whatever it is, the test says it
+            caught.append(exc)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(seconds), "the parent still waits for the killed process's work"
+    return caught[0] if caught else None
+
+
 def _dies_in_its_second_chunk(start: int, end: int) -> int:
     if start == 1:
         os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer stops a process
@@ -43,23 +61,9 @@ def test_a_worker_killed_stops_the_work_with_a_french_message_not_a_hang() -> No
     back. Before, the parent waited for it forever (multiprocessing's pool starts another worker and forgets
     the chunk): a deploy job hung until its CI's time limit. Now the work stops, in French, and the pool's
     other workers are stopped."""
-    def consume() -> None:
-        list(in_chunks(_dies_in_its_second_chunk, 8, 2, 0, 1))
-
-    done = threading.Event()
-    caught: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            consume()
-        except BaseException as exc:  # noqa: BLE001 - whatever it is, the test says it
-            caught.append(exc)
-        done.set()
-
-    threading.Thread(target=run, daemon=True).start()
-    assert done.wait(30), "the parent still waits for the killed worker's chunk"
-    assert len(caught) == 1 and isinstance(caught[0], WorkerLost), caught
-    assert str(caught[0]).startswith("un processus de travail s'est arrêté net"), caught[0]
+    lost = _raised_in_a_thread(lambda: list(in_chunks(_dies_in_its_second_chunk, 8, 2, 0, 1)), 30)
+    assert isinstance(lost, WorkerLost), lost
+    assert str(lost).startswith("un processus de travail s'est arrêté net"), lost
 
 
 def test_a_worker_killed_is_told_in_french_without_calling_it_a_bug(repo: Path, monkeypatch: pytest.MonkeyPatch,
@@ -83,19 +87,11 @@ def test_a_spawned_worker_killed_stops_its_pool_s_work_too() -> None:
     prey of the out-of-memory killer: a killed one stopped the build forever, as the render workers did."""
     import multiprocessing  # noqa: PLC0415 - as the build imports it, when it starts processes
 
-    caught: list[BaseException] = []
-    done = threading.Event()
-
     def run() -> None:
         before = set(multiprocessing.active_children())
         with multiprocessing.get_context("spawn").Pool(1) as pool:
-            try:
-                list(watched(pool.imap(signal.raise_signal, [signal.SIGKILL]), children_since(before)))
-            except BaseException as exc:  # noqa: BLE001 - whatever it is, the test says it
-                caught.append(exc)
-        done.set()
+            list(watched(pool.imap(signal.raise_signal, [signal.SIGKILL]), children_since(before)))
 
-    threading.Thread(target=run, daemon=True).start()
-    assert done.wait(60), "the parent still waits for the killed process's task"
-    assert len(caught) == 1 and isinstance(caught[0], WorkerLost), caught
-    assert "tué par le signal 9" in str(caught[0])
+    lost = _raised_in_a_thread(run, 60)
+    assert isinstance(lost, WorkerLost), lost
+    assert "tué par le signal 9" in str(lost)
