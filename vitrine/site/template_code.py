@@ -1,5 +1,6 @@
 """Jinja2's code generator for the site's templates: the Python each template compiles to, its outputs' escaping
-and yields shortened (the same text out: ``tests/site/test_template_calls.py``)."""
+and yields shortened (the same text out: ``tests/site/test_template_calls.py``). It overrides methods of Jinja2
+3.1's ``CodeGenerator`` that are not public: hence ``jinja2>=3.1,<3.2`` in ``pyproject.toml``."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.runtime import markup_join
-# markupsafe's own escaping of a string, which ``escape`` calls: its C module's, or its Python one's where it has none
-from markupsafe import Markup, _escape_inner, escape
+from markupsafe import Markup, escape
+
+try:  # markupsafe's own escaping of a string, which ``escape`` calls (3.0: its C module's, else its Python one's)
+    from markupsafe import _escape_inner
+except ImportError:  # markupsafe 2, which Jinja2 3.1 accepts: the same text through ``escape``
+    def _escape_inner(value: str, /) -> str:
+        return str(escape(value))
 
 
 def escape_output(value: Any) -> str:

@@ -110,8 +110,9 @@ class TemplatesAhead:
         return {}
 
     def abandon(self) -> None:
-        """The build stopped before it needed the templates (content errors): the process is stopped and waited
-        for, so that none is left behind."""
+        """The block stopped on an exception (Ctrl+C, SIGTERM, a bug) before the templates were needed: the process
+        is stopped and waited for, so that none is left behind. (Content errors are values, not exceptions: the
+        process is then waited for by ``take``, a tenth of a second at most.)"""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         with self.results:
