@@ -17,7 +17,7 @@ import json
 import re
 from array import array
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from vitrine.content import schema as S
 from vitrine.content.columns import SEPARATOR, Column, columns
@@ -114,7 +114,7 @@ def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], as_json
                          _json_escaped(body.encode("utf-8")), b'"}'))
     cell = neutralised(body).encode("utf-8")
     quoted = b"," in cell or b'"' in cell or b"\n" in cell or b"\r" in cell  # as ``csv_line`` quotes, in bytes
-    return b"".join((_csv_cells(list(map(_csv_cell, values.values()))).encode("utf-8"),
+    return b"".join((_csv_cells(values.values()).encode("utf-8"),
                      b',"' if quoted else b",", cell.replace(b'"', b'""') if quoted else cell,
                      b'"\r\n' if quoted else b"\r\n"))
 
@@ -137,11 +137,17 @@ def csv_line(cells: list[str]) -> str:
     """One CSV line as ``csv.writer`` writes it (minimal quoting, quotes doubled, CRLF), made with ``str`` methods:
     the module's writer reads a quoted cell character by character, and a row's cells hold a whole body (a
     third of the time of a build's open data). ``tests/outputs/test_opendata.py`` compares the two."""
-    return _csv_cells(cells) + "\r\n"
+    return ",".join('"' + cell.replace('"', '""') + '"' if _QUOTED.search(cell) else cell for cell in cells) + "\r\n"
 
 
-def _csv_cells(cells: list[str]) -> str:
-    return ",".join('"' + cell.replace('"', '""') + '"' if _QUOTED.search(cell) else cell for cell in cells)
+def _csv_cells(values: Iterable[Any]) -> str:
+    """``csv_line`` of the values' cells (``_csv_cell``), without its line end: a text, most of them, made and
+    quoted in the loop, not by a call each."""
+    cells = []
+    for value in values:
+        cell = ("'" + value if value.startswith(FORMULA_STARTS) else value) if type(value) is str else _csv_cell(value)
+        cells.append('"' + cell.replace('"', '""') + '"' if _QUOTED.search(cell) else cell)
+    return ",".join(cells)
 
 
 def _csv_header() -> bytes:

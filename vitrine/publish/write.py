@@ -30,6 +30,7 @@ Only folders Vitrine made are replaced, emptied or removed (``publish/marker.py`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -145,8 +146,12 @@ class Staging:
             except FileExistsError:  # not as listed (a hand wrote there since): renamed over, as below
                 pass
             else:
-                with cleaned_on_failure(target, lambda: os.unlink(target)):
+                try:  # write_open names the file in an OSError
                     write_open(fd, target, (o.data,) if o.data is not None else o.parts)
+                except BaseException:  # as ``cleaned_on_failure`` does, without a generator per page
+                    with contextlib.suppress(OSError):
+                        os.unlink(target)
+                    raise
                 return
         head, name = os.path.split(target)
         temporary = os.path.join(head, f".{name}.{os.getpid()}.tmp")
