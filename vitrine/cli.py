@@ -31,6 +31,7 @@ from vitrine.errors import ContentError, io_failure, io_verb
 from vitrine.options import BuildOptions
 from vitrine.publish.marker import OutputRefused, adopt_recorded
 from vitrine.publish.swap import publication_lock, recover
+from vitrine.speed.parallel import no_full_collection
 from vitrine.speed.record import compare_with_record
 from vitrine.stopping import Terminated, WorkerLost, sigterm_as_interrupt
 
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"SOURCE_DATE_EPOCH invalide « {epoch} » : attendu un nombre de secondes depuis 1970.", file=sys.stderr)
         return 2
     try:
-        with sigterm_as_interrupt() if command != "serve" else contextlib.nullcontext():  # serve stops on its own
+        with sigterm_as_interrupt() if command != "serve" else contextlib.nullcontext(), \
+                no_full_collection() if command == "build" else contextlib.nullcontext():  # serve stops on its own
             return COMMANDS[command](args)
     except OutputRefused as refused:
         print(f"Erreur : {refused}.", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -11,6 +12,8 @@ import frictionless
 import pytest
 
 from conftest import build_in_process, make_repo, write
+from vitrine.content.read import load_content
+from vitrine.content.validate import validate
 from photos import add_image, photo
 from vitrine.content import schema
 from vitrine.outputs import opendata
@@ -125,3 +128,18 @@ def test_a_csv_line_is_what_the_csv_module_writes(cells: list[str]) -> None:
     csv.writer(expected, lineterminator="\r\n").writerow(cells)
     assert opendata.csv_line(cells) == expected.getvalue()
     assert next(csv.reader(io.StringIO(opendata.csv_line(cells), newline=""))) == cells
+
+
+@pytest.mark.parametrize("body", [
+    "", "\n", "texte seul", "une, virgule", 'des "guillemets"', "une\nligne\r\nde plus\ttab", "barre \\ oblique",
+    "=HYPERLINK()", "-moins, « français » ’ \u2028 😀 \xa0", "contrôle \x1b\x00\x7f fin", "<b>gras</b>, <script>x</script>",
+    "  espaces autour \xa0\n",
+])
+def test_a_row_with_its_body_encoded_as_bytes_is_what_json_and_csv_line_make_of_it(repo: Path, body: str) -> None:
+    site = validate(load_content(repo)).site
+    laureate = dataclasses.replace(site.laureates[0], body=body)
+    cols = opendata.columns()
+    values = opendata.row(site, laureate, cols)
+    assert opendata.encode_row(site, laureate, cols, True) == json.dumps(values, ensure_ascii=False).encode("utf-8")
+    assert opendata.encode_row(site, laureate, cols, False) == opendata.csv_line(
+        [opendata._csv_cell(v) for v in values.values()]).encode("utf-8")

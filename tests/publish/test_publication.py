@@ -242,6 +242,32 @@ def test_each_write_publishes_its_site_and_keeps_the_previous_one_as_the_staging
             assert write_module.listing_of(staging).folders == _folders_of((SITES * 2)[n - 1])
 
 
+def test_a_new_path_written_in_place_falls_back_to_a_rename_over_a_file_found_there(tmp_path: Path,
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path the published site lacks is written in place (``O_EXCL``); a file found there all the same (written
+    by a hand since the listing) is replaced by a rename, and an output cut short leaves no file behind."""
+    out, staging = tmp_path / "site", tmp_path / "site.staging"
+    write_module.write_site(out, [output_module.Output("a/index.html", b"un")])
+    target = write_module.Staging._target
+
+    def found_there(self: write_module.Staging, path: str) -> str:
+        made = target(self, path)
+        if path == "b/index.html":
+            Path(made).write_bytes(b"une main")
+        return made
+    monkeypatch.setattr(write_module.Staging, "_target", found_there)
+    write_module.write_site(out, [output_module.Output("a/index.html", b"un"), output_module.Output("b/index.html", b"deux")])
+    assert files(out) == {"a/index.html": b"un", "b/index.html": b"deux"}
+
+    def cut_short():
+        yield b"le d\xc3\xa9but"
+        raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(OSError, match="c/index.html"):
+        write_module.write_site(out, [output_module.Output("c/index.html", parts=cut_short())])
+    assert not (staging / "c/index.html").exists()
+    assert files(out) == {"a/index.html": b"un", "b/index.html": b"deux"}
+
+
 def _folders_of(site: dict[str, bytes]) -> set[str]:
     return {path.rsplit("/", end)[0] for path in site for end in range(1, path.count("/") + 1)}
 

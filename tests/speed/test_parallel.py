@@ -4,6 +4,7 @@ Counted, never timed: each rebuild must do the work the edit calls for, and equa
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -16,7 +17,7 @@ import pytest
 from vitrine import cli, pipeline
 from vitrine.content import read as load
 from vitrine.content.read import LoadCache, load_content
-from vitrine.speed.parallel import in_chunks, spread_over
+from vitrine.speed.parallel import in_chunks, no_full_collection, spread_over
 from vitrine.stopping import WorkerLost, children_since, watched
 from work import N
 from work_fixtures import corpus  # noqa: F401 - fixtures
@@ -95,3 +96,12 @@ def test_a_spawned_worker_killed_stops_its_pool_s_work_too() -> None:
     lost = _raised_in_a_thread(run, 60)
     assert isinstance(lost, WorkerLost), lost
     assert "tué par le signal 9" in str(lost)
+
+
+def test_the_command_line_makes_no_full_collection_and_its_forked_workers_do() -> None:
+    before = gc.get_threshold()
+    with no_full_collection():
+        assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 1_000_000
+        in_workers = [result for _, _, result in in_chunks(lambda start, end: gc.get_threshold(), 2, 2, 1, 1)]
+        assert in_workers == [before, before]
+    assert gc.get_threshold() == before

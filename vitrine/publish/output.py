@@ -49,7 +49,11 @@ class LazyOutput:
 def write_parts(path: str, parts: Iterable[bytes | Copied]) -> None:
     """Write ``parts`` into a new file: bytes gathered up to ``_GATHERED`` (a write per megabyte, not per part),
     ``Copied`` runs copied by the kernel (``copy_file_range``: nothing read into memory, no page mapped)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    write_open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666), path, parts)
+
+
+def write_open(fd: int, path: str, parts: Iterable[bytes | Copied]) -> None:
+    """Write ``parts`` into ``fd``, a new file open at ``path`` (named by an error), and close it."""
     try:
         _write_gathered(fd, parts)
     except OSError as exc:  # os.write names no file: the message must say where the disk filled

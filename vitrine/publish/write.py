@@ -30,6 +30,7 @@ Only folders Vitrine made are replaced, emptied or removed (``publish/marker.py`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from typing import Iterable
 from vitrine.files import cleaned_on_failure
 from vitrine.publish.listing import Listing, listing_of
 from vitrine.publish.marker import MARKER, claim, mark, staging_path
-from vitrine.publish.output import Output, same_as_previous, write_parts
+from vitrine.publish.output import Output, same_as_previous, write_open, write_parts
 from vitrine.publish.swap import publication_lock, recover_unlocked, signals_held, swap_in
 
 
@@ -113,6 +114,7 @@ class Staging:
         spare = listing_of(self.path)
         self.folders = spare.folders  # kept up to date: where a new file needs no folder made
         self._repair(spare.files, published)
+        self.published = published.files  # once repaired, the tree's files: any other path is free
 
     def _repair(self, files: dict[str, int], published: Listing) -> None:
         """Make the tree the published one: wherever the two listings differ."""
@@ -133,8 +135,24 @@ class Staging:
             shutil.copy2(source, target)
 
     def write(self, o: Output) -> None:
-        """A new file, renamed over the old one: the old inode may be the published file's too."""
+        """A new file, renamed over the old one: the old inode may be the published file's too. A path the tree
+        lacks (every page of a first build) is written in place, made new by ``O_EXCL``: the temporary file and
+        its rename saved; cut short (a full disk, Ctrl-C), it is removed, and if not (a power cut) the next
+        build's repair removes it, as it would a temporary file, being a file the published site lacks."""
         target = self._target(o.path)
+        if o.path not in self.published and o.path not in self.folders and o.copy_from is None:
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            except FileExistsError:  # not as listed (a hand wrote there since): renamed over, as below
+                pass
+            else:
+                try:  # write_open names the file in an OSError
+                    write_open(fd, target, (o.data,) if o.data is not None else o.parts)
+                except BaseException:  # as ``cleaned_on_failure`` does, without a generator per page
+                    with contextlib.suppress(OSError):
+                        os.unlink(target)
+                    raise
+                return
         head, name = os.path.split(target)
         temporary = os.path.join(head, f".{name}.{os.getpid()}.tmp")
         with cleaned_on_failure(temporary, lambda: os.unlink(temporary)):
