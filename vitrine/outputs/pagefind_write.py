@@ -41,13 +41,13 @@ _HEX = [format(byte, "x") for byte in range(256)]
 
 
 # How hard libdeflate compresses each kind of file (1–12). A visitor's first search fetches the metadata and the
-# word's index chunk (tens of kB): at 8, each chunk is still smaller than zlib's best (level 9, what Pagefind
-# writes), 1.2 % in all, for half the CPU of 10 (0.37 s instead of 0.71 s at 4,000 laureates, the largest part of
-# the index's process), which made them 4 % smaller; at 7 and below, most chunks grow above zlib's. Fragments (one
-# per page, a few fetched per search, 4,000 of them, compressed in the render workers) gain nothing above 9, where
-# levels 10–12 cost seven to fifteen times as much. Measured on the benchmark corpus: benchmarks/README.md
-# (session 9, and session 10's index process).
-CHUNK_LEVEL = 8
+# word's index chunk (tens of kB): at 6, the chunks are 1.3 % larger in all than zlib's best (level 9, what Pagefind
+# writes) and a visitor's first search still smaller than with Pagefind's own index (223,846 B against 227,781 B at
+# 4,000 laureates), for a third of level 8's CPU (0.13 s against 0.43 s at 4,000, at the end of the build, when the
+# index's process alone is left working), which made each chunk smaller than zlib's. Fragments (one per page, a few
+# fetched per search, 4,000 of them, compressed in the render workers) gain nothing above 9, where levels 10–12
+# cost seven to fifteen times as much. Measured on the benchmark corpus: benchmarks/README.md (sessions 9 to 11).
+CHUNK_LEVEL = 6
 FRAGMENT_LEVEL = 9
 SMALL_LEVEL = 12  # the metadata and filters: one file each, a few kB
 
