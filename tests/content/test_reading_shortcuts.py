@@ -200,3 +200,19 @@ def test_a_word_whose_letters_lower_to_others_is_searched_without_failing() -> N
     """« fİxme » (« İ » lowers to two characters) and « fıxme » match a word ignoring case, and their first letters
     lowered name no kind of placeholder: the reading stopped on a KeyError."""
     assert placeholders.find_in("fİxme, fıxme : İ TODO") == ["TODO"]
+
+
+def test_the_quick_look_misses_no_word_of_random_texts() -> None:
+    """Texts made of the words' pieces, in any case, among the characters that lower or match oddly: whenever
+    ``_may_hold_words`` says none, the patterns that tell where to search find none either."""
+    import random
+
+    pieces = ["x", "X", "xx", "fi", "FI", "xme", "ample", "emple", "co", "mpl", "nvalid", "ocalhost", "//", "127.",
+              "to", "do", "TODO", "or", "em", " ", "\n", "\u00a0", "ipsum", "İ", "ı", "ſ", "\u212a", "é", "É", "a", "."]
+    rng = random.Random(17)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        small = text.lower()
+        trigger = (placeholders._TRIGGER.search(small) if len(small) == len(text)
+                   else placeholders._TRIGGER_ANY_CASE.search(text))
+        assert placeholders._may_hold_words(text) or trigger is None, text

@@ -61,6 +61,11 @@ _IN_VALUES = re.compile("|".join(_WORDS).replace(r"[^\S\n]+", r"\s+"))
 # (« K » U+212A lowers to « k »); « İ », « ı » and « ſ » match « i » and « s » ignoring case (``_TRIGGER_ANY_CASE``):
 # a text with « İ » is searched as always. tests/content/test_reading_shortcuts.py checks both claims.
 _LITERALS = tuple(word.split("[")[0].replace("\\", "").encode() for word in _WORDS)
+# Those with an « x » (a rare letter: a few in a text) are looked for where each « x » is, the others each in a pass
+_X_STARTS = tuple(word for word in _LITERALS if word.startswith(b"x"))  # xample, xemple, xx
+_X_THIRD = b"fixme"
+_WITHOUT_X = tuple(word for word in _LITERALS if b"x" not in word)
+assert set(_LITERALS) == {*_X_STARTS, _X_THIRD, *_WITHOUT_X} and _X_THIRD.find(b"x") == 2
 _SEARCHED_ALWAYS = "\u0130"
 _REACH = 40  # how far before its word a placeholder may start (« : à co|mpléter », « L|orem »)
 # What is not published (and where « À confirmer » notes live): a comment as the sanitizer's parser ends it (« <!--> »
@@ -143,7 +148,14 @@ def _may_hold_words(text: str) -> bool:
     if _SEARCHED_ALWAYS in text:
         return True
     small = text.encode("utf-8", "surrogatepass").lower()  # a command-line value may hold lone surrogates
-    return any(word in small for word in _LITERALS)
+    if any(word in small for word in _WITHOUT_X):
+        return True
+    x = small.find(b"x")
+    while x >= 0:
+        if small.startswith(_X_STARTS, x) or x >= 2 and small.startswith(_X_THIRD, x - 2):
+            return True
+        x = small.find(b"x", x + 1)
+    return False
 
 
 def _address_start(text: str, at: int) -> int:
