@@ -216,3 +216,13 @@ def test_the_quick_look_misses_no_word_of_random_texts() -> None:
         trigger = (placeholders._TRIGGER.search(small) if len(small) == len(text)
                    else placeholders._TRIGGER_ANY_CASE.search(text))
         assert placeholders._may_hold_words(text) or trigger is None, text
+
+
+@pytest.mark.parametrize("rel", ["content/laureates/a.md", "a.md", ".md", "a.", "a", "a/..", "a/.", "a/", "", "/",
+                                 "a//b.c", "x/.hidden", "x/a.b.c", "..", "a/b/..md", ".", "./a.md", "a/.b.", "..."])
+def test_a_file_names_stem_is_its_paths(rel: str) -> None:
+    from pathlib import PurePosixPath
+
+    from vitrine.content.read import _stem
+
+    assert _stem(rel) == PurePosixPath(rel).stem

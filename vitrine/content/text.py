@@ -34,7 +34,8 @@ def decode(raw: bytes) -> tuple[str, int, tuple[str, str] | None]:
         seen_as = f", « {guess} » en Windows-1252" if guess.isprintable() and guess != "\ufffd" else ""
         return "", _line_of_byte(raw, exc.start), (
             f"caractère non UTF-8 (octet 0x{byte:02X}{seen_as}) : le fichier n'est pas enregistré en UTF-8", _SAVE_AS_UTF8)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # most files have none: one search, not two replacements
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     invisible = INVISIBLE.search(text) if controls or _may_be_invisible(raw) else None
     if invisible:
         return "", text.count("\n", 0, invisible.start()) + 1, (
@@ -71,6 +72,8 @@ def _looks_binary(chunk: bytes) -> bool:
 
 def _looks_utf16(chunk: bytes) -> bool:
     """UTF-16 without a BOM: one byte in two is zero, the others are not (text that is mostly ASCII)."""
+    if b"\x00" not in chunk:  # most files (in C): one byte in two is never zero then
+        return False
     even, odd = chunk[0::2], chunk[1::2]
     return len(chunk) >= 8 and any(a.count(0) > 0.7 * len(a) and b.count(0) < 0.1 * len(b)
                                    for a, b in ((even, odd), (odd, even)))
