@@ -25,11 +25,12 @@ _NOT_PLAIN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\ud
 _FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}): (\S.*)")
 _QUOTED = re.compile(r'"[^"\\]*"|\'[^\']*\'')
 # A plain value: no indicator first, no comment (« # » after a space), no « : » before a space or at its end, no
-# space at its end, no collection's brackets
-_PLAIN = re.compile(r"""(?![-?:,\[\]{}#&*!|>'"%@`])(?:(?!: | #)[^\[\]{}])*(?<![ :])""")
+# space at its end, no collection's brackets (``_plain``)
+_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_BRACKETS = re.compile(r"[\[\]{}]")
 # A list on its line, of plain items: no quote, comment, « : » or brackets in them, no indicator first
 _LIST = re.compile(r"\[([^\[\]{}#:\"']*)\]")
-_ITEM = re.compile(r"""(?![-?,&*!|>%@`])[^ ](?:.*[^ ])?""")
+_ITEM_FIRST = frozenset("-?,&*!|>%@`")
 _FOLDED_LINE = re.compile(r"( +)(\S(?:.*\S)?)")
 _INT = re.compile(r"[1-9][0-9]{0,17}")  # what ``SafeConstructor.construct_yaml_int`` reads as ``int`` does
 _STR = "tag:yaml.org,2002:str"
@@ -70,7 +71,7 @@ def plain_fields(text: str, line_offset: int) -> tuple[dict[str, Any], dict[tupl
             if listed.group(1):
                 for item in listed.group(1).split(","):
                     item = item.strip(" ")
-                    if not _ITEM.fullmatch(item):
+                    if not item or item[0] in _ITEM_FIRST:
                         return None  # an empty item (« [a, ] ») too
                     value = _scalar(item)
                     if value is None:
@@ -92,11 +93,17 @@ def plain_fields(text: str, line_offset: int) -> tuple[dict[str, Any], dict[tupl
                 return None
             data[key] = " ".join(folded)
         else:
-            value = _scalar(written) if _PLAIN.fullmatch(written) else None
+            value = _scalar(written) if _plain(written) else None
             if value is None:
                 return None
             data[key] = value
     return data, lines
+
+
+def _plain(written: str) -> bool:
+    """Whether ``written`` (not empty, not starting with a space) is a plain value as ``_PLAIN_FIRST`` says."""
+    return (written[0] not in _PLAIN_FIRST and written[-1] not in " :" and ": " not in written
+            and " #" not in written and _BRACKETS.search(written) is None)
 
 
 def _scalar(written: str) -> str | int | None:
