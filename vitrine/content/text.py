@@ -72,7 +72,7 @@ def _looks_binary(chunk: bytes) -> bool:
 
 def _looks_utf16(chunk: bytes) -> bool:
     """UTF-16 without a BOM: one byte in two is zero, the others are not (text that is mostly ASCII)."""
-    if b"\x00" not in chunk:  # most files (in C): one byte in two is never zero then
+    if b"\x00" not in chunk:  # most files, told by a search in C: without a zero byte, none of one in two is zero
         return False
     even, odd = chunk[0::2], chunk[1::2]
     return len(chunk) >= 8 and any(a.count(0) > 0.7 * len(a) and b.count(0) < 0.1 * len(b)
