@@ -5,15 +5,19 @@
   told as that pass tells them, with the same words at the same line;
 - a file whose front matter holds none of a placeholder's words is not searched value by value
   (``placeholders._IN_VALUES``): a value that gets one by folding its lines or from an escape is still found;
+- a text is searched for placeholders only when its UTF-8 in small letters holds one of their words
+  (``placeholders._may_hold_words``): as sound as the characters that lower or match in any case to their letters;
 - a Markdown body is checked for hidden control characters only when it has a « & » (``bodies.scan``), those of
   its raw HTML too, which the sanitizer decodes.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from vitrine.content import yaml_lines
+from vitrine.content import placeholders, yaml_lines
 from vitrine.content.bodies import scan as scan_body
 from vitrine.content.placeholders import scan as scan_placeholders
 from vitrine.content.text import INVISIBLE
@@ -163,3 +167,62 @@ def test_a_placeholder_is_hidden_only_by_a_comment_the_page_drops(body: str, lin
     assert [e.line for e in found] == ([] if hidden else [line])
     published = markdown_to_html(found_body)
     assert ("TODO" in published or "Lorem" in published) is not hidden
+
+
+def test_only_the_characters_the_words_quick_look_expects_lower_or_match_to_their_letters() -> None:
+    """``_may_hold_words`` looks for the words in the text's UTF-8: no other character than « İ » (which it leaves
+    to the patterns) may become one of their letters when lowered (``_TRIGGER``) or ignoring case (``_ANY_CASE``)."""
+    letters = set(b"".join(placeholders._LITERALS).decode())
+    lowered, any_case = set(), set()
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        if len(char.lower()) != 1 or letters & set(char.lower()):
+            lowered.add(char)
+        if any(re.fullmatch(re.escape(letter), char, re.I) for letter in letters if letter.isalpha()):
+            any_case.add(char)
+    assert lowered == {placeholders._SEARCHED_ALWAYS}
+    assert any_case == {"\u0130", "\u0131", "\u017f"}  # « ı », « ſ » only on the path « İ » takes (its length)
+
+
+@pytest.mark.parametrize("text", [
+    "Lorem \u00a0 IPSUM", "fİxme", "İnvalid TODO", "lorem ıpsum İ", "loc\u017fal x.example.com", "a\udcff TODO",
+    "http://127.0.0.1/", "XX juin", "xXx", "À COMPLÉTER", "le formulaire à compléter", "Lor<!-- -->em ipsum", "", "é",
+])
+def test_a_text_the_quick_look_passes_holds_no_placeholder(text: str, monkeypatch) -> None:
+    found = list(placeholders._found(text))
+    monkeypatch.setattr(placeholders, "_may_hold_words", lambda _text: True)
+    assert list(placeholders._found(text)) == found
+
+
+def test_a_word_whose_letters_lower_to_others_is_searched_without_failing() -> None:
+    """« fİxme » (« İ » lowers to two characters) and « fıxme » match a word ignoring case, and their first letters
+    lowered name no kind of placeholder: the reading stopped on a KeyError."""
+    assert placeholders.find_in("fİxme, fıxme : İ TODO") == ["TODO"]
+
+
+def test_the_quick_look_misses_no_word_of_random_texts() -> None:
+    """Texts made of the words' pieces, in any case, among the characters that lower or match oddly: whenever
+    ``_may_hold_words`` says none, the patterns that tell where to search find none either."""
+    import random
+
+    pieces = ["x", "X", "xx", "fi", "FI", "xme", "ample", "emple", "co", "mpl", "nvalid", "ocalhost", "//", "127.",
+              "to", "do", "TODO", "or", "em", " ", "\n", "\u00a0", "ipsum", "İ", "ı", "ſ", "\u212a", "é", "É", "a", "."]
+    rng = random.Random(17)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        small = text.lower()
+        trigger = (placeholders._TRIGGER.search(small) if len(small) == len(text)
+                   else placeholders._TRIGGER_ANY_CASE.search(text))
+        assert placeholders._may_hold_words(text) or trigger is None, text
+
+
+@pytest.mark.parametrize("rel", ["content/laureates/a.md", "a.md", ".md", "a.", "a", "a/..", "a/.", "a/", "", "/",
+                                 "a//b.c", "x/.hidden", "x/a.b.c", "..", "a/b/..md", ".", "./a.md", "a/.b.", "..."])
+def test_a_file_names_stem_is_its_paths(rel: str) -> None:
+    from pathlib import PurePosixPath
+
+    from vitrine.content.read import _stem
+
+    assert _stem(rel) == PurePosixPath(rel).stem

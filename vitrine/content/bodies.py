@@ -71,8 +71,8 @@ _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|(
 _HEADING = re.compile(r"<h([1-6])>((?:(?!</?h[1-6]\b).)*?)</h\1>", re.S)  # as ``markup`` finds them
 _CHOSEN_ANCHOR = re.compile(r"\{:?\s*#([A-Za-z][\w-]*)\s*\}")
 FIELD = "texte"
-# The elements whose links or ids the sanitizer keeps
-_LINKING_TAG = re.compile(r"<()(a|img|h[1-6])(?=[\s/>])", re.I)
+# The elements whose links or ids the sanitizer keeps, when they have attributes (« <h2> » has none to read)
+_LINKING_TAG = re.compile(r"<()(a|img|h[1-6])(?=[\s/])", re.I)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def scan(text: str) -> BodyScan:
         for _, _, _, name, attributes in _tags(page, _LINKING_TAG):
             name = name.lower()
             for key, *value in _ATTRIBUTE.findall(attributes):
-                url, key = html.unescape(next((v for v in value if v), "")), key.lower()
+                url, key = html.unescape(value[0] or value[1] or value[2]), key.lower()
                 if key == "id" and name in _HEADINGS:  # the only elements whose id the sanitizer keeps
                     _anchor(url, 0, ids, problems)
                 elif key == "src" and name == "img":

@@ -50,14 +50,16 @@ def unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
 def _link_escape(root: Path, path: Path) -> str | None:
     """Where ``path`` leads out of ``content/``: "broken", "repository" (out of it), "content" (elsewhere in the
     repository), or None when it resolves inside ``content/``."""
-    content = root / "content"
-    try:  # the common case in two stat() calls: a plain file in a folder known to be inside content/
-        folder = os.stat(path.parent)
-        if not os.path.islink(path) and _folder_inside(str(root), str(content), str(path.parent), folder.st_dev,
-                                                       folder.st_ino):
+    try:  # the common case in two stat() calls: a plain file in a folder known to be inside content/ (strings:
+        name = os.fspath(path)  # thousands of files, where a Path's parts cost more than the calls)
+        parent = os.path.dirname(name) or "."
+        folder = os.stat(parent)
+        if not os.path.islink(name) and _folder_inside(str(root), os.path.join(root, "content"), parent,
+                                                       folder.st_dev, folder.st_ino):
             return None
     except OSError:
         pass
+    content = root / "content"
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):

@@ -126,7 +126,7 @@ def _read_all(root: Path, sources: list[tuple[Path, str, str]], cache: LoadCache
             missed.append(i)
 
     def read(start: int, end: int) -> list[SourceFile | tuple[ContentError, ...]]:
-        return [read_source(root, sources[i][0], sources[i][2]) for i in missed[start:end]]
+        return [read_source(root, sources[i][0], sources[i][2], sources[i][1]) for i in missed[start:end]]
 
     for start, _end, read_results in spread(read, len(missed), PARALLEL_MIN_FILES, CHUNK_FILES):
         for i, result in zip(missed[start:], read_results):
@@ -192,9 +192,10 @@ READ_CAUSES = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé", er
                errno.ENAMETOOLONG: "nom trop long"}
 
 
-def read_source(root: Path, path: Path, kind: str) -> SourceFile | tuple[ContentError, ...]:
-    """Read and parse one content file, or return the problems that stop it."""
-    rel = _rel(root, path)
+def read_source(root: Path, path: Path, kind: str, rel: str | None = None) -> SourceFile | tuple[ContentError, ...]:
+    """Read and parse one content file, or return the problems that stop it; ``rel``: its name relative to ``root``
+    (``media_files.rel``), when the caller knows it."""
+    rel = _rel(root, path) if rel is None else rel
     problem = unsafe_path(root, path)
     if problem:
         return (ContentError(rel, 1, "fichier", *problem),)
@@ -218,7 +219,7 @@ def _limit(kind: str) -> int:
 def parse_source(rel: str, kind: str, raw: bytes, size: int = 0) -> SourceFile | tuple[ContentError, ...]:
     """Parse the bytes of the content file ``rel`` (as read, or as the web editor would write them), or return
     the problems that stop it; ``size``: the file's size on disk, when it was read from there."""
-    slug = PurePosixPath(rel).stem
+    slug = _stem(rel)
     name_error = check_file_name(rel, kind, slug)
     limit = _limit(kind)
     if len(raw) > limit:
@@ -246,6 +247,15 @@ def parse_source(rel: str, kind: str, raw: bytes, size: int = 0) -> SourceFile |
     checked = scan_body(body) if kind in FOLDERS.values() else None
     fields = _laureate_fields(SourceFile(rel, kind, slug, data, lines)) if kind == "laureate" else None
     return SourceFile(rel, kind, slug, data, lines, body, body_line, digest, found, checked, fields)
+
+
+def _stem(rel: str) -> str:
+    """``PurePosixPath(rel).stem``, without making a path of ``rel`` (thousands of files) when its last part is a name."""
+    name = rel.rpartition("/")[2]
+    if name in ("", "."):  # a path's parts would drop it
+        return PurePosixPath(rel).stem
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _laureate_fields(source: SourceFile) -> tuple[dict[str, Any] | None, tuple[ContentError, ...]]:

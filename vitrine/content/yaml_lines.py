@@ -11,21 +11,19 @@ import yaml
 
 from vitrine.content.text import INVISIBLE
 from vitrine.content.yaml_depth import MAX_YAML_DEPTH, nesting, plainly_shallow, too_deep
+from vitrine.content.yaml_plain import plain_fields
 from vitrine.errors import ContentError, field_name
 
 
 KeyPath = tuple[Any, ...]
 
-
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 # YAML's problems, in the words an editor can act on, keyed by how the problem starts. Both parsers are
 # listed: LibYAML's (the C loader, used when available) and PyYAML's own words differ. The last item says
 # whether the problem is best located where the construct opens (an unclosed quote or bracket) rather
 # than where the parser gave up (often the end of the file).
 _QUOTE_HINT = "mettez la valeur entre guillemets"
-
 
 _INDENT = ("indentation incohérente", "alignez les champs d'un même groupe sur la même colonne", False)
 
@@ -111,8 +109,11 @@ def parse_yaml(text: str, rel: str, line_offset: int) -> tuple[Any, dict, list[C
     tags and deep nesting (libyaml's composer recurses in C and would crash).
     A text that plainly holds none of them (``plainly_shallow``: most files) is
     composed at once, its depth checked as it is constructed; one that holds any
-    goes back to the first pass, which tells it as always.
+    goes back to the first pass, which tells it as always. A text of the plainest fields is read without LibYAML.
     """
+    plain = plain_fields(text, line_offset)
+    if plain is not None:
+        return plain[0], _shared_keys(plain[1]), []
     if plainly_shallow(text):
         try:
             return _parsed(text, rel, line_offset)
@@ -156,8 +157,6 @@ class _Deeper(Exception):
 
 
 _KEY_PATHS: dict[KeyPath, KeyPath] = {}
-
-
 _MAX_KEY_PATHS = 10_000
 
 
