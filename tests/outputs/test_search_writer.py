@@ -92,6 +92,12 @@ ODD_PAGES = [
     '<ul><li>un</li><li class="b">deux)</li></ul><dl><dt>terme</dt><dd><a href="/x/">lien</a></dd></dl>'
     '<p><span id="s1">ancre <b>gras</b> <i class="c">penché</i></span> suite</p><P>Majuscule</P>'
     '<h3 data-pagefind-weight="2">pesé</h3><div class="d"><p>dedans</p></div><td>case</td></main></body></html>',
+    # one word at many weights and forms: the default, a heading's, 0 and 25 (1.05 × 24), which Pagefind sorts as
+    # one, in the metadata too (``pagefind_locations._locs`` takes the locations a weight at a time)
+    '<html lang="fr"><head><title>Poids pivot</title></head><body><main data-pagefind-body><p>clé pivot pivôt</p>'
+    '<p data-pagefind-weight="0">pivot nul clé</p><p data-pagefind-weight="1.05">pivot vingt-cinq clé pivôt</p>'
+    '<p>pivot <span data-pagefind-weight="0">pivot</span> fin <span data-pagefind-weight="1.05">pivot</span></p>'
+    '<h2>pivot clé</h2><p data-pagefind-meta="resume">pivot clé pivôt</p><p>pivot</p></main></body></html>',
 ]
 
 

@@ -40,6 +40,7 @@ def packed_locations(grouped: dict[str, list[int]], positions: dict[str, list[tu
     (content ones in order, then those only in metadata); the order of words is free (the bundle sorts them).
     ``grouped``'s keys of variants (stem NUL form), sorted, bring each stem's forms together in their order."""
     packed = Packed()
+    runs_of: dict[str, list[tuple[str, list[int]]]] = {}  # a stem's forms at the default weight, when weighted too
     variants: dict[str, list[tuple[str, list[int]]]] = {}  # stem → its variants' runs, in the order of their forms
     for key in sorted(key for key in grouped if "\0" in key):
         stemmed, _, form = key.partition("\0")
@@ -48,31 +49,30 @@ def packed_locations(grouped: dict[str, list[int]], positions: dict[str, list[tu
     stems, forms, locs, counts = packed.stems, packed.forms, packed.locs, packed.counts
     for stemmed, run in grouped.items():
         if stemmed in positions or stemmed in meta_positions or stemmed in variants:
-            _pack_runs(packed, stemmed, [("", run), *variants.pop(stemmed, ())], positions, meta_positions)
+            _pack_runs(packed, stemmed, [("", run), *variants.pop(stemmed, ())], positions, meta_positions, runs_of)
         else:
             stems.append(stemmed)
             forms.append("")
             locs.append(_default_locs(run))
             counts.append(len(run) + 1)
     for stemmed, runs in variants.items():
-        _pack_runs(packed, stemmed, runs, positions, meta_positions)
+        _pack_runs(packed, stemmed, runs, positions, meta_positions, runs_of)
     for stemmed, found in positions.items():
-        _pack(packed, stemmed, found, meta_positions.get(stemmed, ()))
+        _pack(packed, stemmed, found, runs_of.get(stemmed, []), meta_positions.get(stemmed, ()))
     for stemmed, found in meta_positions.items():
         if stemmed not in positions:
-            _pack(packed, stemmed, [], found)
+            _pack(packed, stemmed, [], [], found)
     return packed
 
 
 def _pack_runs(packed: Packed, stemmed: str, runs: list[tuple[str, list[int]]],
                positions: dict[str, list[tuple[int, int, str]]],
-               meta_positions: dict[str, list[tuple[int, int, str]]]) -> None:
+               meta_positions: dict[str, list[tuple[int, int, str]]],
+               runs_of: dict[str, list[tuple[str, list[int]]]]) -> None:
     """One stem's grouped forms, packed at once (with its metadata locations, taken from ``meta_positions``), or
-    added to ``positions`` when the stem is there too (weighted, or a compound word's part)."""
+    left in ``runs_of`` for ``_pack`` when the stem is in ``positions`` too (weighted, or a compound word's part)."""
     if stemmed in positions:
-        found = positions[stemmed]
-        for form, run in runs:
-            found += [(position, DEFAULT_WEIGHT, form) for position in run]
+        runs_of[stemmed] = runs
         return
     meta: dict[str, list[tuple[int, int]]] = {}
     for field_id, position, original in meta_positions.pop(stemmed, ()):
@@ -105,27 +105,68 @@ def _default_locs(run: list[int]) -> bytes:
     return _DEFAULT_HEAD[len(run)] + b"".join(map(INTS.__getitem__, map(sub, run, (0, *run))))
 
 
-def _pack(packed: Packed, stemmed: str, positions, meta_positions) -> None:  # noqa: ANN001
-    """One word's locations: its normal form, then its variants."""
-    if not meta_positions and len({original for _, _, original in positions}) == 1:  # one form
-        form = positions[0][2]
-        locs = _locs([(position, weight) for position, weight, _ in positions])
+def _pack(packed: Packed, stemmed: str, positions: list[tuple[int, int, str]], runs: list[tuple[str, list[int]]],
+          meta_positions) -> None:  # noqa: ANN001
+    """One word's locations: its normal form, then its variants. ``positions``: those placed one by one (position,
+    weight, form); ``runs``: its forms' positions at the default weight, grouped and in order ((form, run))."""
+    weights: dict[str, dict[int, list[int]]] = {}  # form → weight → its positions
+    for position, weight, original in positions:
+        by_weight = weights.setdefault(original, {})
+        if (found := by_weight.get(weight)) is None:
+            by_weight[weight] = [position]
+        else:
+            found.append(position)
+    for form, run in runs:
+        by_weight = weights.setdefault(form, {})
+        found = by_weight.get(DEFAULT_WEIGHT)
+        by_weight[DEFAULT_WEIGHT] = run if found is None else found + run
+    if not meta_positions and len(weights) == 1:  # one form
+        form, by_weight = next(iter(weights.items()))
+        locs = _locs(by_weight, form, positions, runs)
         packed.add(stemmed, "", b"\x80" if form else array_of(locs), 0 if form else len(locs), [])
         if form:
             packed.add(stemmed, form, array_of(locs), len(locs), [])
         return
-    content: dict[str, list[tuple[int, int]]] = {}
-    for position, weight, original in positions:
-        content.setdefault(original, []).append((position, weight))
     meta: dict[str, list[tuple[int, int]]] = {}
     for field_id, position, original in meta_positions:
         meta.setdefault(original, []).append((field_id, position))
-    for form in ["", *sorted(content.keys() - {""}), *sorted(meta.keys() - content.keys() - {""})]:
-        locs = _locs(content.get(form, []))
+    for form in ["", *sorted(weights.keys() - {""}), *sorted(meta.keys() - weights.keys() - {""})]:
+        locs = _locs(weights[form], form, positions, runs) if form in weights else []
         packed.add(stemmed, form, array_of(locs), len(locs), _meta_locs(meta.get(form, [])))
 
 
-def _locs(positions: list[tuple[int, int]]) -> list[int]:
+def _locs(by_weight: dict[int, list[int]], form: str, positions: list[tuple[int, int, str]],
+          runs: list[tuple[str, list[int]]]) -> list[int]:
+    """A form's locations as Pagefind packs them: sorted by weight (25 as if 0), then position; a weight's mark
+    before its first position, then each position's distance from the one before. Taken a weight at a time (a
+    weight's positions sorted as integers; runs come sorted), not sorted whole by a key function (a Python call a
+    location). Weights 0 and 25 together sort as one (their ties in the order they came): then as Pagefind does."""
+    if 0 in by_weight and 25 in by_weight:
+        return _locs_in_order([(position, weight) for position, weight, original in positions if original == form]
+                              + [(position, DEFAULT_WEIGHT) for original, run in runs if original == form
+                                 for position in run])
+    locs: list[int] = []
+    current, last = 25, 0
+    for weight in sorted(by_weight, key=_sort_weight) if len(by_weight) > 1 else by_weight:
+        group = by_weight[weight]
+        if len(group) > 1:
+            group.sort()
+        if weight != current:
+            locs += (-weight - 1, group[0])
+            current = weight
+        else:
+            locs.append(group[0] - last)
+        if len(group) > 1:
+            locs += map(sub, group[1:], group)
+        last = group[-1]
+    return locs
+
+
+def _sort_weight(weight: int) -> int:
+    return 0 if weight == 25 else weight
+
+
+def _locs_in_order(positions: list[tuple[int, int]]) -> list[int]:
     if len(positions) == 1:
         position, weight = positions[0]
         return [position] if weight == 25 else [-weight - 1, position]
