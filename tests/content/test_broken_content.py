@@ -184,6 +184,9 @@ CASES = [
          "octet 0xE9, « é » en Windows-1252) : le fichier n'est pas enregistré en UTF-8 — enregistrez-le en UTF-8"),
     Case("windows-1252", lambda r: laureate(r, ASCII_LAUREATE.replace("Le projet **", "L’atelier **").encode("cp1252")),
          LAUREATE, 11, "fichier", "octet 0x92, « ’ » en Windows-1252"),
+    # A BOM, then a byte of another encoding (a file pasted into one saved by Notepad): its own line and byte
+    Case("windows-1252-after-a-bom", lambda r: laureate(r, b"\xef\xbb\xbf" + ASCII_LAUREATE.replace(
+        "Le projet **", "L’atelier **").encode("cp1252")), LAUREATE, 11, "fichier", "octet 0x92, « ’ » en Windows-1252"),
     Case("utf-16", lambda r: laureate(r, GOOD_LAUREATE.encode("utf-16")), LAUREATE, 1, "fichier", "UTF-16"),
     Case("invisible-control-character", replaced("Association Alpha", "Association\x0bAlpha"),
          LAUREATE, 3, "fichier", "caractère invisible interdit (U+000B)"),

@@ -29,10 +29,11 @@ def decode(raw: bytes) -> tuple[str, int, tuple[str, str] | None]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        byte = raw[exc.start]
+        start = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)  # counted after it
+        byte = raw[start]
         guess = bytes([byte]).decode("cp1252", errors="replace")
         seen_as = f", « {guess} » en Windows-1252" if guess.isprintable() and guess != "\ufffd" else ""
-        return "", _line_of_byte(raw, exc.start), (
+        return "", _line_of_byte(raw, start), (
             f"caractère non UTF-8 (octet 0x{byte:02X}{seen_as}) : le fichier n'est pas enregistré en UTF-8", _SAVE_AS_UTF8)
     if "\r" in text:  # most files have none: one search, not two replacements
         text = text.replace("\r\n", "\n").replace("\r", "\n")
