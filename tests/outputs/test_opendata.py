@@ -143,3 +143,15 @@ def test_a_row_with_its_body_encoded_as_bytes_is_what_json_and_csv_line_make_of_
     assert opendata.encode_row(site, laureate, cols, True) == json.dumps(values, ensure_ascii=False).encode("utf-8")
     assert opendata.encode_row(site, laureate, cols, False) == opendata.csv_line(
         [opendata._csv_cell(v) for v in values.values()]).encode("utf-8")
+
+
+@pytest.mark.parametrize("body", ["texte seul", "une, virgule"])
+def test_a_row_of_the_body_alone_has_no_separator_before_it(repo: Path, body: str) -> None:
+    """A schema whose only column is the body (a variant): its cell starts the line, as ``csv_line`` writes it."""
+    site = validate(load_content(repo)).site
+    laureate = dataclasses.replace(site.laureates[0], body=body)
+    cols = tuple(c for c in opendata.columns() if c.name == "description")
+    values = opendata.row(site, laureate, cols)
+    assert opendata.encode_row(site, laureate, cols, True) == json.dumps(values, ensure_ascii=False).encode("utf-8")
+    assert opendata.encode_row(site, laureate, cols, False) == opendata.csv_line(
+        [opendata._csv_cell(v) for v in values.values()]).encode("utf-8")

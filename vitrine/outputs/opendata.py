@@ -114,9 +114,9 @@ def encode_row(site: Site, laureate: Laureate, cols: tuple[Column, ...], as_json
                          _json_escaped(body.encode("utf-8")), b'"}'))
     cell = neutralised(body).encode("utf-8")
     quoted = b"," in cell or b'"' in cell or b"\n" in cell or b"\r" in cell  # as ``csv_line`` quotes, in bytes
-    return b"".join((_csv_cells(values.values()).encode("utf-8"),
-                     b',"' if quoted else b",", cell.replace(b'"', b'""') if quoted else cell,
-                     b'"\r\n' if quoted else b"\r\n"))
+    before = b"," if values else b""  # a schema of the body alone (a variant): its cell starts the line
+    return b"".join((_csv_cells(values.values()).encode("utf-8"), before + b'"' if quoted else before,
+                     cell.replace(b'"', b'""') if quoted else cell, b'"\r\n' if quoted else b"\r\n"))
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps's, made once
