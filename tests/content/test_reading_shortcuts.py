@@ -173,6 +173,7 @@ def test_only_the_characters_the_words_quick_look_expects_lower_or_match_to_thei
     """``_may_hold_words`` looks for the words in the text's UTF-8: no other character than « İ » (which it leaves
     to the patterns) may become one of their letters when lowered (``_TRIGGER``) or ignoring case (``_ANY_CASE``)."""
     letters = set(b"".join(placeholders._LITERALS).decode())
+    matches = [re.compile(re.escape(letter), re.I).fullmatch for letter in letters if letter.isalpha()]
     lowered, any_case = set(), set()
     for code in range(0x80, 0x110000):
         char = chr(code)
@@ -180,7 +181,7 @@ def test_only_the_characters_the_words_quick_look_expects_lower_or_match_to_thei
             continue
         if len(char.lower()) != 1 or letters & set(char.lower()):
             lowered.add(char)
-        if any(re.fullmatch(re.escape(letter), char, re.I) for letter in letters if letter.isalpha()):
+        if any(match(char) for match in matches):
             any_case.add(char)
     assert lowered == {placeholders._SEARCHED_ALWAYS}
     assert any_case == {"\u0130", "\u0131", "\u017f"}  # « ı », « ſ » only on the path « İ » takes (its length)
