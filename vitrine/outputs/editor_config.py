@@ -74,7 +74,7 @@ def editor_config(site: Site, backend: EditorSettings | None,
 
 def config_yaml(config: Mapping[str, Any]) -> bytes:
     """The configuration as Decap reads it. The same one is dumped once per process, known by its ``repr`` (exact
-    for its dicts, lists, strings and numbers): the preview makes it at every save, and PyYAML took 60 ms of the
+    for its dicts, lists, strings and numbers): the preview makes it at every save, and PyYAML took 27–60 ms of the
     100–200 ms a saved laureate costs at 4,000 laureates."""
     key = repr(config)
     if key not in _DUMPED:
