@@ -5,6 +5,7 @@ in the page, CBOR-encoded (``pagefind_cbor.py``), with its locations in the page
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import sub
 
@@ -106,7 +107,7 @@ def _default_locs(run: list[int]) -> bytes:
 
 
 def _pack(packed: Packed, stemmed: str, positions: list[tuple[int, int, str]], runs: list[tuple[str, list[int]]],
-          meta_positions) -> None:  # noqa: ANN001
+          meta_positions: Sequence[tuple[int, int, str]]) -> None:
     """One word's locations: its normal form, then its variants. ``positions``: those placed one by one (position,
     weight, form); ``runs``: its forms' positions at the default weight, grouped and in order ((form, run))."""
     weights: dict[str, dict[int, list[int]]] = {}  # form → weight → its positions
